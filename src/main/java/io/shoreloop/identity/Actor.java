@@ -1,0 +1,27 @@
+package io.shoreloop.identity;
+
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Who is asking, as established server-side from the token's subject: the user, their role, the party they act
+ * for, and the ports that party covers (a berth operator's ports, a bureau's jurisdiction; empty otherwise).
+ */
+public record Actor(UUID userId, String subject, String name, Role role, UUID partyId, Set<UUID> portIds) {
+
+    public Actor {
+        portIds = Set.copyOf(portIds);
+    }
+
+    public boolean is(Role r) {
+        return role == r;
+    }
+
+    public boolean actsFor(UUID party) {
+        return partyId != null && partyId.equals(party);
+    }
+
+    public boolean covers(UUID portId) {
+        return portId != null && portIds.contains(portId);
+    }
+}

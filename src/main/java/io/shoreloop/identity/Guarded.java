@@ -1,0 +1,30 @@
+package io.shoreloop.identity;
+
+import java.util.Set;
+import java.util.UUID;
+
+/** What the access policy needs to know about an object to decide who may touch it. */
+public sealed interface Guarded {
+
+    /** A port (directory data). */
+    record PortRef(UUID portId) implements Guarded {}
+
+    /** A berth in a port (directory data). */
+    record BerthRef(UUID portId) implements Guarded {}
+
+    /** A reception facility, transport company or disposal plant (directory data). */
+    record FacilityRef(UUID facilityId) implements Guarded {}
+
+    /** A vessel, with the ports it is related to (home port, ports of its calls). */
+    record VesselRef(UUID vesselId, Set<UUID> relatedPortIds) implements Guarded {
+        public VesselRef {
+            relatedPortIds = Set.copyOf(relatedPortIds);
+        }
+    }
+
+    /** A meter at a berth of a port. */
+    record MeterRef(UUID portId) implements Guarded {}
+
+    /** A vessel call at a berth of a port. */
+    record CallRef(UUID vesselId, UUID portId) implements Guarded {}
+}

@@ -1,0 +1,48 @@
+package io.shoreloop.platform;
+
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+import java.util.function.Function;
+
+/** Paging for list endpoints: {@code ?page=0&size=50}; answers carry the items and the total. */
+public final class Paging {
+
+    private Paging() {}
+
+    /** Query parameters of a page request. */
+    public static class Params {
+        @QueryParam("page")
+        @DefaultValue("0")
+        public int page;
+
+        @QueryParam("size")
+        @DefaultValue("0")
+        public int size;
+
+        public Request resolve(ShoreloopConfig.Paging limits) {
+            if (page < 0) {
+                throw new Problems.InvalidField("invalid-paging", "page", "page must be 0 or more");
+            }
+            if (size < 0 || size > limits.maxSize()) {
+                throw new Problems.InvalidField(
+                        "invalid-paging", "size", "size must be between 1 and " + limits.maxSize());
+            }
+            return new Request(page, size == 0 ? limits.defaultSize() : size);
+        }
+    }
+
+    /** A resolved page request. */
+    public record Request(int page, int size) {
+        public int offset() {
+            return page * size;
+        }
+    }
+
+    /** One page of results. */
+    public record Page<T>(List<T> items, int page, int size, long total) {
+        public <R> Page<R> map(Function<T, R> mapper) {
+            return new Page<>(items.stream().map(mapper).toList(), page, size, total);
+        }
+    }
+}

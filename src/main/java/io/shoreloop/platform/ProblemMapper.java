@@ -1,0 +1,254 @@
+package io.shoreloop.platform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.hibernate.exception.JDBCConnectionException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where exceptions become HTTP answers, always {@code application/problem+json}. Never echoes class
+ * names or stack traces; logs client errors below {@code error}.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final ObjectMapper json;
+
+    public ProblemMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @ServerExceptionMapper
+    public Response domain(DomainException e, UriInfo uri) {
+        int status = statusOf(e.kind());
+        LOG.debugf("%s %s: %s", status, e.type(), e.getMessage());
+        return respond(new Problem(
+                Problem.typeOf(e.type()),
+                titleOf(e.kind()),
+                status,
+                e.getMessage(),
+                path(uri),
+                e.field(),
+                e.field() == null ? null : List.of(new Problem.FieldError(e.field(), e.getMessage()))));
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+        return respond(new Problem(
+                Problem.typeOf("validation"),
+                "Invalid request",
+                400,
+                detail,
+                path(uri),
+                errors.isEmpty() ? null : errors.get(0).field(),
+                errors));
+    }
+
+    @ServerExceptionMapper({JsonProcessingException.class})
+    public Response unreadable(JsonProcessingException e, UriInfo uri) {
+        String field = null;
+        String detail = "The request body is not valid JSON";
+        if (e instanceof MismatchedInputException mismatch
+                && !mismatch.getPath().isEmpty()) {
+            field = mismatch.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
+            if (e instanceof UnrecognizedPropertyException) {
+                detail = "Unknown field '" + field + "'";
+            } else if (e instanceof InvalidFormatException invalid) {
+                detail = "'" + field + "' has an invalid value"
+                        + (invalid.getTargetType() != null
+                                        && invalid.getTargetType().isEnum()
+                                ? "; allowed: "
+                                        + List.of(invalid.getTargetType().getEnumConstants())
+                                : "");
+            } else {
+                detail = "'" + field + "' has the wrong type or shape";
+            }
+        }
+        return respond(new Problem(
+                Problem.typeOf("malformed-body"),
+                "Malformed request body",
+                400,
+                detail,
+                path(uri),
+                field,
+                field == null ? null : List.of(new Problem.FieldError(field, detail))));
+    }
+
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(RuntimeException e, UriInfo uri) {
+        return Response.fromResponse(respond(new Problem(
+                        Problem.typeOf("unauthenticated"),
+                        "Authentication required",
+                        401,
+                        "A valid bearer token is required",
+                        path(uri),
+                        null,
+                        null)))
+                .header("WWW-Authenticate", "Bearer")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(new Problem(
+                Problem.typeOf("forbidden"), "Forbidden", 403, "Your role may not do this", path(uri), null, null));
+    }
+
+    @ServerExceptionMapper
+    public Response optimisticLock(OptimisticLockException e, UriInfo uri) {
+        return respond(new Problem(
+                Problem.typeOf("concurrent-update"),
+                "Conflict",
+                409,
+                "The object was changed by someone else at the same time; fetch it again and retry",
+                path(uri),
+                null,
+                null));
+    }
+
+    @ServerExceptionMapper({JDBCConnectionException.class, SQLTransientConnectionException.class})
+    public Response databaseDown(Exception e, UriInfo uri) {
+        LOG.warn("Database unavailable: " + e.getMessage());
+        return Response.fromResponse(respond(new Problem(
+                        Problem.typeOf("unavailable"),
+                        "Service unavailable",
+                        503,
+                        "The database is not reachable; nothing was changed. Retry later.",
+                        path(uri),
+                        null,
+                        null)))
+                .header("Retry-After", "5")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "Error";
+        String slug = switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> status >= 500 ? "internal" : "bad-request";
+        };
+        if (status >= 500) {
+            LOG.error("Server error", e);
+        }
+        String detail = switch (status) {
+            case 404 -> "No such resource";
+            case 405 -> "This method is not allowed here";
+            case 415 -> "Send application/json";
+            default -> title;
+        };
+        return respond(new Problem(Problem.typeOf(slug), title, status, detail, path(uri), null, null));
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        if (causedByConnectionLoss(e)) {
+            return databaseDown(new SQLTransientConnectionException(e.getMessage()), uri);
+        }
+        LOG.error("Unexpected error at " + path(uri), e);
+        return respond(new Problem(
+                Problem.typeOf("internal"),
+                "Internal error",
+                500,
+                "Something went wrong on our side; it has been logged",
+                path(uri),
+                null,
+                null));
+    }
+
+    private static boolean causedByConnectionLoss(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JDBCConnectionException || t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int statusOf(ProblemKind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case PRECONDITION_FAILED -> 412;
+            case UNPROCESSABLE -> 422;
+            case PRECONDITION_REQUIRED -> 428;
+            case UNAVAILABLE -> 503;
+        };
+    }
+
+    private static String titleOf(ProblemKind kind) {
+        return switch (kind) {
+            case INVALID -> "Invalid request";
+            case UNAUTHENTICATED -> "Authentication required";
+            case FORBIDDEN -> "Forbidden";
+            case NOT_FOUND -> "Not found";
+            case CONFLICT -> "Conflict";
+            case PRECONDITION_FAILED -> "Precondition failed";
+            case UNPROCESSABLE -> "Unprocessable request";
+            case PRECONDITION_REQUIRED -> "Precondition required";
+            case UNAVAILABLE -> "Service unavailable";
+        };
+    }
+
+    /** Bean Validation paths look like {@code create.body.mmsi}: keep the request-relative part. */
+    private static String fieldName(String path) {
+        String[] parts = path.split("\\.");
+        int start = parts.length > 2 ? 2 : Math.min(1, parts.length - 1);
+        return String.join(".", java.util.Arrays.copyOfRange(parts, start, parts.length));
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
+    }
+
+    private Response respond(Problem problem) {
+        try {
+            return Response.status(problem.status())
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(json.writeValueAsString(problem))
+                    .build();
+        } catch (JsonProcessingException e) {
+            return Response.status(problem.status()).build();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.shoreloop.platform;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Shoreloop's own configuration ({@code shoreloop.*}; each key also as an environment variable). */
+@ConfigMapping(prefix = "shoreloop")
+public interface ShoreloopConfig {
+
+    /** Load the demo port and enable demo tokens ({@code SHORELOOP_DEMO}). Refused in the prod profile. */
+    @WithDefault("false")
+    boolean demo();
+
+    /** Where the embedded defaults keep their data ({@code SHORELOOP_DATA_DIR}); set by the launcher. */
+    Optional<String> dataDir();
+
+    /** The MQTT broker. */
+    Mqtt mqtt();
+
+    /** Identity: token issuer and lifetime of the tokens Shoreloop mints itself (embedded default only). */
+    Identity identity();
+
+    /** Paging limits for list endpoints. */
+    Paging paging();
+
+    /** MQTT broker connection. */
+    interface Mqtt {
+        /** Broker host ({@code SHORELOOP_MQTT_HOST}); set by the launcher when the broker is embedded. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Broker port ({@code SHORELOOP_MQTT_PORT}). */
+        @WithDefault("1883")
+        int port();
+
+        /** User name for the broker ({@code SHORELOOP_MQTT_USERNAME}). */
+        Optional<String> username();
+
+        /** Password for the broker ({@code SHORELOOP_MQTT_PASSWORD}); from the environment only. */
+        Optional<String> password();
+
+        /** Connect with TLS ({@code SHORELOOP_MQTT_TLS}). */
+        @WithDefault("false")
+        boolean tls();
+
+        /** Readiness fails when the broker cannot be reached within this time. */
+        @WithDefault("3s")
+        Duration readinessTimeout();
+    }
+
+    /** Token settings. */
+    interface Identity {
+        /** Issuer of the tokens Shoreloop mints in the embedded default; must equal {@code mp.jwt.verify.issuer}. */
+        @WithDefault("https://shoreloop.local/embedded")
+        String issuer();
+
+        /** Lifetime of minted demo tokens. */
+        @WithDefault("P30D")
+        Duration demoTokenLifetime();
+    }
+
+    /** Paging. */
+    interface Paging {
+        /** Page size when the client asks for none. */
+        @WithDefault("50")
+        int defaultSize();
+
+        /** Largest page size a client may ask for. */
+        @WithDefault("500")
+        int maxSize();
+    }
+}

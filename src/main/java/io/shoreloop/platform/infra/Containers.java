@@ -1,0 +1,99 @@
+package io.shoreloop.platform.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jboss.logging.Logger;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.hivemq.HiveMQContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/** Testcontainers PostgreSQL and HiveMQ CE, used when a Docker engine answers. */
+final class Containers {
+
+    private static final Logger LOG = Logger.getLogger(Containers.class);
+    static final String POSTGRES_IMAGE = "postgres:17-alpine";
+    static final String HIVEMQ_IMAGE = "hivemq/hivemq-ce:2025.5";
+
+    private Containers() {}
+
+    /**
+     * Whether a Docker engine answers. Looks for the usual signs first (DOCKER_HOST, a socket file, a Testcontainers
+     * configuration) so that a machine without Docker never waits for Testcontainers' probing.
+     */
+    static boolean dockerAnswers() {
+        boolean hint = System.getenv("DOCKER_HOST") != null
+                || Files.exists(Path.of("/var/run/docker.sock"))
+                || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
+                || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+        if (!hint) {
+            return false;
+        }
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("No Docker engine", e);
+            return false;
+        }
+    }
+
+    record Postgres(PostgreSQLContainer<?> container) implements AutoCloseable {
+        String jdbcUrl() {
+            return container.getJdbcUrl();
+        }
+
+        String username() {
+            return container.getUsername();
+        }
+
+        String password() {
+            return container.getPassword();
+        }
+
+        @Override
+        public void close() {
+            container.stop();
+        }
+    }
+
+    record Broker(HiveMQContainer container) implements AutoCloseable {
+        String host() {
+            return container.getHost();
+        }
+
+        int port() {
+            return container.getMqttPort();
+        }
+
+        @Override
+        public void close() {
+            container.stop();
+        }
+    }
+
+    @SuppressWarnings("resource")
+    static Postgres postgres(Path persistentDir) {
+        PostgreSQLContainer<?> pg = new PostgreSQLContainer<>(DockerImageName.parse(POSTGRES_IMAGE))
+                .withDatabaseName(EmbeddedPostgresServer.DATABASE)
+                .withUsername("shoreloop")
+                .withPassword("shoreloop");
+        if (persistentDir != null) {
+            try {
+                Files.createDirectories(persistentDir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            pg.withFileSystemBind(persistentDir.toString(), "/var/lib/postgresql/data", BindMode.READ_WRITE);
+        }
+        pg.start();
+        return new Postgres(pg);
+    }
+
+    @SuppressWarnings("resource")
+    static Broker hivemq() {
+        HiveMQContainer broker = new HiveMQContainer(DockerImageName.parse(HIVEMQ_IMAGE));
+        broker.start();
+        return new Broker(broker);
+    }
+}

@@ -1,0 +1,160 @@
+package io.shoreloop.platform.infra;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * A real MQTT broker (HiveMQ CE) in a JVM of its own, with its persistence in the data directory.
+ *
+ * <p>The child JVM runs {@code io.shoreloop.broker.EmbeddedBrokerMain} from the broker class path that the build
+ * puts beside the application ({@code broker-lib}). Its standard input stays open while Shoreloop lives; when
+ * Shoreloop goes (even by SIGKILL) the pipe closes and the broker stops itself.
+ */
+final class EmbeddedBroker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
+    private static final String READY = "SHORELOOP-BROKER-READY ";
+
+    private final Process process;
+    private final OutputStream stdin;
+    private final int port;
+
+    private EmbeddedBroker(Process process, int port) {
+        this.process = process;
+        this.stdin = process.getOutputStream();
+        this.port = port;
+    }
+
+    static EmbeddedBroker start(Path home, int preferredPort) {
+        Path lib = locateBrokerLib();
+        int port = FreePorts.preferring(preferredPort);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xms32m",
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true",
+                "-cp",
+                lib.toAbsolutePath() + "/*",
+                "io.shoreloop.broker.EmbeddedBrokerMain",
+                home.toAbsolutePath().toString(),
+                "127.0.0.1",
+                String.valueOf(port)));
+        try {
+            Files.createDirectories(home);
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
+            CompletableFuture<Integer> ready = new CompletableFuture<>();
+            Thread pump = new Thread(() -> pumpOutput(process, ready), "embedded-broker-output");
+            pump.setDaemon(true);
+            pump.start();
+            try {
+                ready.get(120, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                process.destroyForcibly();
+                throw new IllegalStateException("The embedded MQTT broker did not start (see its log above)", e);
+            }
+            return new EmbeddedBroker(process, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the embedded MQTT broker", e);
+        }
+    }
+
+    private static void pumpOutput(Process process, CompletableFuture<Integer> ready) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith(READY)) {
+                    ready.complete(
+                            Integer.parseInt(line.substring(READY.length()).trim()));
+                } else {
+                    LOG.debug(line);
+                    if (line.contains(" ERROR ") || line.contains(" WARN ")) {
+                        LOG.info(line);
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // process gone
+        }
+        ready.completeExceptionally(new IllegalStateException("broker exited with " + exitCode(process)));
+    }
+
+    private static String exitCode(Process process) {
+        try {
+            return String.valueOf(process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : "(still running)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    /**
+     * The broker's class path: {@code shoreloop.broker-lib} (system property) or {@code SHORELOOP_BROKER_LIB}, else
+     * {@code broker-lib} beside the packaged application, else the build's {@code target/broker-lib}.
+     */
+    static Path locateBrokerLib() {
+        List<Path> candidates = new ArrayList<>();
+        String configured = System.getProperty("shoreloop.broker-lib", System.getenv("SHORELOOP_BROKER_LIB"));
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Path.of(configured));
+        }
+        String classPath = System.getProperty("java.class.path", "");
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (entry.endsWith("quarkus-run.jar")) {
+                Path parent = Path.of(entry).toAbsolutePath().getParent();
+                if (parent != null) {
+                    candidates.add(parent.resolve("broker-lib"));
+                }
+            }
+        }
+        candidates.add(Path.of("target", "quarkus-app", "broker-lib"));
+        candidates.add(Path.of("target", "broker-lib"));
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate.resolve("shoreloop-embedded-broker.jar"))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("The embedded MQTT broker's class path was not found (looked in " + candidates
+                + "). Build with ./mvnw package, or set SHORELOOP_MQTT_HOST to use an external broker.");
+    }
+
+    int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // already closed
+        }
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

