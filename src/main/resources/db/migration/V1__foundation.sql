@@ -169,7 +169,7 @@ create table call_cargo (
     name          text not null,
     nls_category  text check (nls_category in ('X', 'Y', 'Z', 'OS')),
     quantity_t    numeric(12, 3) check (quantity_t >= 0),
-    prewash_required boolean not null default false,
+    solidifying_or_high_viscosity boolean not null default false,
     primary key (call_id, seq)
 );
 

@@ -61,7 +61,8 @@ public final class AccessPolicy {
         if (mayChange(actor, action, object)) {
             return Decision.ALLOW;
         }
-        return readable ? Decision.FORBIDDEN : Decision.HIDDEN;
+        // a refused creation reveals nothing that exists; a refused change of an invisible object must not leak it
+        return readable || action == Action.CREATE ? Decision.FORBIDDEN : Decision.HIDDEN;
     }
 
     public static boolean permits(Actor actor, Action action, Guarded object) {

@@ -3,12 +3,10 @@ package io.shoreloop.platform;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(InfrastructureTestResource.class)
 class SmokeTest {
 
     @Test

@@ -1,0 +1,306 @@
+package io.shoreloop.calls;
+
+import io.shoreloop.identity.AccessPolicy;
+import io.shoreloop.identity.Action;
+import io.shoreloop.identity.Actor;
+import io.shoreloop.identity.Guard;
+import io.shoreloop.identity.Guarded;
+import io.shoreloop.platform.DomainException;
+import io.shoreloop.platform.Paging;
+import io.shoreloop.platform.ProblemKind;
+import io.shoreloop.platform.Problems;
+import io.shoreloop.platform.Versions;
+import io.shoreloop.platform.Where;
+import io.shoreloop.registry.Berth;
+import io.shoreloop.registry.BerthService;
+import io.shoreloop.registry.Vessel;
+import io.shoreloop.registry.VesselService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Vessel calls: registered and updated by the operator of the berth's port (port systems post them), visible to
+ * the vessel's crew, that operator and the bureaus covering the port. The crew or the operator may claim a
+ * shore-power exemption. A berth holds one vessel at a time and a vessel is at one berth at a time.
+ */
+@ApplicationScoped
+@Transactional
+public class CallService {
+
+    /** A cargo discharged during the call. */
+    public record CargoInput(
+            @NotBlank @Size(max = 200) String name,
+            VesselCall.NlsCategory nlsCategory,
+            @DecimalMin("0") BigDecimal quantityT,
+            boolean solidifyingOrHighViscosity) {}
+
+    /** What a client sends to register or update a call. */
+    public record CallInput(
+            @NotNull UUID vesselId,
+            @NotNull UUID berthId,
+            @NotNull Instant arrival,
+            Instant departure,
+            @Min(0) @Max(10000) Integer crewOnBoard,
+            @Valid List<CargoInput> cargo) {}
+
+    /** A shore-power exemption claim. */
+    public record ExemptionInput(
+            @NotNull VesselCall.ExemptionReason reason,
+            @NotBlank @Size(max = 2000) String note,
+            @Size(max = 2000) String evidence) {}
+
+    /** The exemption as answered. */
+    public record Exemption(VesselCall.ExemptionReason reason, String note, String evidence) {}
+
+    /** A call as answered. */
+    public record CallView(
+            UUID id,
+            UUID vesselId,
+            UUID berthId,
+            UUID portId,
+            Instant arrival,
+            Instant departure,
+            Long stayMinutes,
+            Integer crewOnBoard,
+            List<CargoInput> cargo,
+            Exemption exemption,
+            boolean active,
+            long version) {
+        static CallView of(VesselCall c) {
+            return new CallView(
+                    c.id,
+                    c.vesselId,
+                    c.berthId,
+                    c.portId,
+                    c.arrival,
+                    c.departure,
+                    c.departure == null
+                            ? null
+                            : Duration.between(c.arrival, c.departure).toMinutes(),
+                    c.crewOnBoard,
+                    c.cargo.stream()
+                            .map(x -> new CargoInput(x.name, x.nlsCategory, x.quantityT, x.solidifyingOrHighViscosity))
+                            .toList(),
+                    c.exemptionReason == null
+                            ? null
+                            : new Exemption(c.exemptionReason, c.exemptionNote, c.exemptionEvidence),
+                    c.active,
+                    c.version);
+        }
+    }
+
+    /** List filters. */
+    public record CallFilter(
+            UUID vesselId,
+            UUID berthId,
+            UUID portId,
+            Instant from,
+            Instant to,
+            Boolean open,
+            Boolean includeInactive) {}
+
+    /** Another call occupies the berth, or the vessel is elsewhere, during this stay. */
+    public static final class CallsOverlap extends DomainException {
+        CallsOverlap(String field, String message) {
+            super(ProblemKind.CONFLICT, "overlapping-call", message, field);
+        }
+    }
+
+    private final Guard guard;
+    private final VesselService vessels;
+    private final BerthService berths;
+    private final EntityManager em;
+    private final Clock clock;
+
+    public CallService(Guard guard, VesselService vessels, BerthService berths, EntityManager em, Clock clock) {
+        this.guard = guard;
+        this.vessels = vessels;
+        this.berths = berths;
+        this.em = em;
+        this.clock = clock;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Paging.Page<CallView> list(Actor actor, CallFilter filter, Paging.Request page) {
+        AccessPolicy.ListScope scope = AccessPolicy.scope(actor, AccessPolicy.Listing.CALLS);
+        if (scope.isNone()) {
+            return new Paging.Page<>(List.of(), page.page(), page.size(), 0);
+        }
+        Where where = new Where()
+                .and("vesselId = :vessel", "vessel", filter.vesselId())
+                .and("berthId = :berth", "berth", filter.berthId())
+                .and("portId = :port", "port", filter.portId())
+                .and("(departure is null or departure > :from)", "from", filter.from())
+                .and("arrival < :to", "to", filter.to());
+        if (Boolean.TRUE.equals(filter.open())) {
+            where.and("departure is null");
+        } else if (Boolean.FALSE.equals(filter.open())) {
+            where.and("departure is not null");
+        }
+        if (!Boolean.TRUE.equals(filter.includeInactive())) {
+            where.and("active = true");
+        }
+        if (!scope.all()) {
+            if (scope.vesselId() != null) {
+                where.always("vesselId = :own", "own", scope.vesselId());
+            } else {
+                where.always("portId in :ports", "ports", scope.portIds());
+            }
+        }
+        var query = VesselCall.<VesselCall>find(where.hql() + " order by arrival desc, id", where.params());
+        long total = query.count();
+        var items = query.page(page.page(), page.size()).list();
+        return new Paging.Page<>(items.stream().map(CallView::of).toList(), page.page(), page.size(), total);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public CallView get(Actor actor, UUID id) {
+        return CallView.of(load(actor, id, Action.READ));
+    }
+
+    public CallView create(Actor actor, CallInput input) {
+        Berth berth = lockedBerth(input.berthId());
+        guard.require(actor, Action.CREATE, new Guarded.CallRef(input.vesselId(), berth.portId), "Call");
+        activeVessel(input.vesselId());
+        validate(input, null);
+        VesselCall call = new VesselCall();
+        call.id = UUID.randomUUID();
+        apply(call, input, berth);
+        call.persistAndFlush();
+        vessels.notePresence(call.vesselId, call.portId);
+        return CallView.of(call);
+    }
+
+    public CallView update(Actor actor, UUID id, long expectedVersion, CallInput input) {
+        VesselCall call = load(actor, id, Action.UPDATE);
+        Versions.check(call.version, expectedVersion);
+        if (!call.vesselId.equals(input.vesselId())) {
+            throw new Problems.InvalidField(
+                    "immutable-field", "vesselId", "A call cannot change vessel; deactivate it and register another");
+        }
+        Berth berth = lockedBerth(input.berthId());
+        guard.require(actor, Action.UPDATE, new Guarded.CallRef(call.vesselId, berth.portId), "Call " + id);
+        validate(input, call.id);
+        apply(call, input, berth);
+        call.persistAndFlush();
+        vessels.notePresence(call.vesselId, call.portId);
+        return CallView.of(call);
+    }
+
+    public CallView claimExemption(Actor actor, UUID id, long expectedVersion, ExemptionInput input) {
+        VesselCall call = load(actor, id, Action.CLAIM_EXEMPTION);
+        Versions.check(call.version, expectedVersion);
+        call.exemptionReason = input.reason();
+        call.exemptionNote = input.note();
+        call.exemptionEvidence = input.evidence();
+        call.updatedAt = clock.instant();
+        call.persistAndFlush();
+        return CallView.of(call);
+    }
+
+    public CallView deactivate(Actor actor, UUID id, long expectedVersion) {
+        VesselCall call = load(actor, id, Action.DEACTIVATE);
+        Versions.check(call.version, expectedVersion);
+        call.active = false;
+        call.updatedAt = clock.instant();
+        call.persistAndFlush();
+        return CallView.of(call);
+    }
+
+    private VesselCall load(Actor actor, UUID id, Action action) {
+        VesselCall call = VesselCall.findById(id);
+        if (call == null) {
+            throw new Problems.NotFound("Call " + id);
+        }
+        guard.require(actor, action, new Guarded.CallRef(call.vesselId, call.portId), "Call " + id);
+        return call;
+    }
+
+    /** Locks the berth row so that concurrent registrations at one berth are checked for overlap one at a time. */
+    private Berth lockedBerth(UUID berthId) {
+        Berth berth = berths.find(berthId).filter(b -> b.active).orElse(null);
+        if (berth == null) {
+            throw new Problems.UnknownReference("berthId", "berth");
+        }
+        em.lock(berth, LockModeType.PESSIMISTIC_WRITE);
+        return berth;
+    }
+
+    private void activeVessel(UUID vesselId) {
+        Vessel vessel = vessels.find(vesselId).filter(v -> v.active).orElse(null);
+        if (vessel == null) {
+            throw new Problems.UnknownReference("vesselId", "vessel");
+        }
+    }
+
+    private void validate(CallInput input, UUID self) {
+        if (input.departure() != null && !input.departure().isAfter(input.arrival())) {
+            throw new Problems.InvalidField("departure-before-arrival", "departure", "departure must be after arrival");
+        }
+        if (input.arrival().isAfter(clock.instant().plus(Duration.ofDays(30)))) {
+            throw new Problems.InvalidField(
+                    "arrival-too-far-ahead", "arrival", "arrival is more than 30 days ahead; register actual calls");
+        }
+        Instant end = input.departure() == null ? Instant.parse("9999-12-31T00:00:00Z") : input.departure();
+        String overlap = "active = true and arrival < :end and (departure is null or departure > :start)"
+                + (self == null ? "" : " and id <> :self");
+        var params = new java.util.HashMap<String, Object>();
+        params.put("start", input.arrival());
+        params.put("end", end);
+        if (self != null) {
+            params.put("self", self);
+        }
+        params.put("berth", input.berthId());
+        if (VesselCall.count(overlap + " and berthId = :berth", params) > 0) {
+            throw new CallsOverlap("arrival", "Another vessel is at this berth during this stay");
+        }
+        params.remove("berth");
+        params.put("vessel", input.vesselId());
+        if (VesselCall.count(overlap + " and vesselId = :vessel", params) > 0) {
+            throw new CallsOverlap("arrival", "This vessel has another call during this stay");
+        }
+        List<CargoInput> cargo = input.cargo() == null ? List.of() : input.cargo();
+        for (int i = 0; i < cargo.size(); i++) {
+            if (cargo.get(i).solidifyingOrHighViscosity() && cargo.get(i).nlsCategory() != VesselCall.NlsCategory.Y) {
+                throw new Problems.InvalidField(
+                        "invalid-cargo",
+                        "cargo[" + i + "].solidifyingOrHighViscosity",
+                        "Only category Y cargoes are flagged as solidifying or high-viscosity");
+            }
+        }
+    }
+
+    private void apply(VesselCall call, CallInput input, Berth berth) {
+        call.vesselId = input.vesselId();
+        call.berthId = berth.id;
+        call.portId = berth.portId;
+        call.arrival = input.arrival();
+        call.departure = input.departure();
+        call.crewOnBoard = input.crewOnBoard();
+        call.cargo.clear();
+        for (CargoInput c : input.cargo() == null ? List.<CargoInput>of() : input.cargo()) {
+            VesselCall.Cargo cargo = new VesselCall.Cargo();
+            cargo.name = c.name();
+            cargo.nlsCategory = c.nlsCategory();
+            cargo.quantityT = c.quantityT();
+            cargo.solidifyingOrHighViscosity = c.solidifyingOrHighViscosity();
+            call.cargo.add(cargo);
+        }
+        call.updatedAt = clock.instant();
+    }
+}

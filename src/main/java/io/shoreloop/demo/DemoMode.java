@@ -1,0 +1,144 @@
+package io.shoreloop.demo;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import io.shoreloop.identity.AppUser;
+import io.shoreloop.identity.TokenMinter;
+import io.shoreloop.platform.ShoreloopConfig;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Demo mode ({@code SHORELOOP_DEMO=true}): loads the demo port (once, on the first start of a data directory) and
+ * prints where to click and a bearer token for each demo user. Refused in the prod profile: a production deployment
+ * never has demo users or minted tokens.
+ */
+@ApplicationScoped
+public class DemoMode {
+
+    private static final Logger LOG = Logger.getLogger(DemoMode.class);
+    static final String SCRIPT = "demo/demo-data.sql";
+    static final String MARKER_PORT = "CQ-GY";
+
+    private final ShoreloopConfig config;
+    private final AgroalDataSource dataSource;
+    private final TokenMinter minter;
+
+    public DemoMode(ShoreloopConfig config, AgroalDataSource dataSource, TokenMinter minter) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.minter = minter;
+    }
+
+    /** Whether demo mode is on (and allowed). */
+    public boolean enabled() {
+        return config.demo();
+    }
+
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        if (!config.demo()) {
+            return;
+        }
+        List<String> profiles = ConfigUtils.getProfiles();
+        if (LaunchMode.current() == LaunchMode.NORMAL && !profiles.isEmpty() && "prod".equals(profiles.get(0))) {
+            throw new IllegalStateException("SHORELOOP_DEMO=true is refused in the prod profile: demo users and demo"
+                    + " tokens never exist in production (use the demo profile: -Dquarkus.profile=demo)");
+        }
+        load();
+        printBanner();
+    }
+
+    /** Loads the demo data unless it is there already. */
+    void load() {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (var check = c.prepareStatement("select 1 from port where code = ?")) {
+                check.setString(1, MARKER_PORT);
+                try (var rs = check.executeQuery()) {
+                    if (rs.next()) {
+                        c.rollback();
+                        return;
+                    }
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute(script());
+            }
+            c.commit();
+            LOG.info("Demo data loaded (Chongqing: Guoyuan, Chaotianmen, Changshou; all companies and ships invented)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot load the demo data", e);
+        }
+    }
+
+    private static String script() {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(SCRIPT)) {
+            if (in == null) {
+                throw new IllegalStateException(SCRIPT + " is missing from the application");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The demo users with a token each. */
+    @Transactional
+    public List<DemoTokensResource.DemoUser> users() {
+        return AppUser.demoUsers().stream()
+                .map(u -> new DemoTokensResource.DemoUser(
+                        u.subject, u.displayName, u.role.claim(), u.partyId, minter.mint(u)))
+                .toList();
+    }
+
+    private void printBanner() {
+        int port = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.port", Integer.class)
+                .orElse(8080);
+        if (LaunchMode.current() == LaunchMode.TEST) {
+            return;
+        }
+        String base = "http://localhost:" + port;
+        StringBuilder out = new StringBuilder();
+        out.append("\n================================================================================\n");
+        out.append(" Shoreloop is running (demo mode: invented companies and ships, Chongqing ports)\n");
+        ConfigProvider.getConfig()
+                .getOptionalValue("shoreloop.infra.summary", String.class)
+                .ifPresent(
+                        s -> s.lines().forEach(l -> out.append("   ").append(l).append('\n')));
+        out.append(" API docs (Swagger UI): ").append(base).append("/q/swagger-ui\n");
+        out.append(" OpenAPI document:      ").append(base).append("/q/openapi\n");
+        out.append(" Health:                ").append(base).append("/q/health/ready\n");
+        out.append(" Demo tokens as JSON:   curl -s ").append(base).append("/api/v1/demo/tokens\n");
+        out.append(" Try:  curl -s -H \"Authorization: Bearer $TOKEN\" ")
+                .append(base)
+                .append("/api/v1/vessels\n");
+        out.append("--------------------------------------------------------------------------------\n");
+        out.append(" Demo users (role, user, party) and their bearer tokens:\n");
+        for (DemoTokensResource.DemoUser u : users()) {
+            out.append("\n ")
+                    .append(u.role())
+                    .append("  ")
+                    .append(u.subject())
+                    .append("  ")
+                    .append(u.name())
+                    .append('\n');
+            out.append(" TOKEN=").append(u.token()).append('\n');
+        }
+        out.append("================================================================================\n");
+        System.out.println(out);
+    }
+}

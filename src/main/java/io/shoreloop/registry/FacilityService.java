@@ -1,0 +1,226 @@
+package io.shoreloop.registry;
+
+import io.shoreloop.identity.Action;
+import io.shoreloop.identity.Actor;
+import io.shoreloop.identity.Guard;
+import io.shoreloop.identity.Guarded;
+import io.shoreloop.platform.Paging;
+import io.shoreloop.platform.Problems;
+import io.shoreloop.platform.Versions;
+import io.shoreloop.platform.Where;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Facilities and their licences: directory data readable by every user; only administrators register them and
+ * change licences (a licence is granted by an authority, never by the facility itself).
+ */
+@ApplicationScoped
+@Transactional
+public class FacilityService {
+
+    /** One licensed activity for one stream. */
+    public record LicenceInput(
+            @NotNull Activity activity, @NotNull Stream stream) {}
+
+    /** A truck, barge or pipeline of a transport company. */
+    public record VehicleInput(
+            @NotBlank @Size(max = 40) String identifier,
+            @NotNull Facility.VehicleKind kind,
+            @DecimalMin("0.001") BigDecimal capacity) {}
+
+    /** What a client sends to register or update a facility. */
+    public record FacilityInput(
+            @NotBlank @Pattern(regexp = PortService.CODE, message = "letters, digits, '-' and '_' only; at most 64")
+            String code,
+
+            @NotBlank @Size(max = 200) String name,
+            @NotNull FacilityKind kind,
+            UUID portId,
+            @Size(max = 400) String address,
+            @Valid List<LicenceInput> licences,
+            @Valid List<VehicleInput> vehicles) {}
+
+    /** A facility as answered. */
+    public record FacilityView(
+            UUID id,
+            String code,
+            String name,
+            FacilityKind kind,
+            UUID portId,
+            String address,
+            List<LicenceInput> licences,
+            List<VehicleInput> vehicles,
+            boolean active,
+            long version) {
+        static FacilityView of(Facility f) {
+            return new FacilityView(
+                    f.id,
+                    f.code,
+                    f.name,
+                    f.kind,
+                    f.portId,
+                    f.address,
+                    f.licences.stream()
+                            .map(l -> new LicenceInput(l.activity, l.stream))
+                            .sorted(java.util.Comparator.comparing(LicenceInput::activity)
+                                    .thenComparing(LicenceInput::stream))
+                            .toList(),
+                    f.vehicles.stream()
+                            .map(v -> new VehicleInput(v.identifier, v.kind, v.capacity))
+                            .sorted(java.util.Comparator.comparing(VehicleInput::identifier))
+                            .toList(),
+                    f.active,
+                    f.version);
+        }
+    }
+
+    /** List filters. */
+    public record FacilityFilter(
+            FacilityKind kind, UUID portId, Activity activity, Stream stream, Boolean includeInactive) {}
+
+    private final Guard guard;
+    private final Clock clock;
+
+    public FacilityService(Guard guard, Clock clock) {
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Paging.Page<FacilityView> list(Actor actor, FacilityFilter filter, Paging.Request page) {
+        Where where =
+                new Where().and("kind = :kind", "kind", filter.kind()).and("portId = :port", "port", filter.portId());
+        if (filter.activity() != null || filter.stream() != null) {
+            where.and("exists (select 1 from Facility f2 join f2.licences l where f2 = f"
+                    + (filter.activity() != null ? " and l.activity = :activity" : "")
+                    + (filter.stream() != null ? " and l.stream = :stream" : "")
+                    + ")");
+            if (filter.activity() != null) {
+                where.params().put("activity", filter.activity());
+            }
+            if (filter.stream() != null) {
+                where.params().put("stream", filter.stream());
+            }
+        }
+        if (!Boolean.TRUE.equals(filter.includeInactive())) {
+            where.and("active = true");
+        }
+        var query = Facility.<Facility>find("from Facility f where " + where.hql() + " order by code", where.params());
+        long total = query.count();
+        var items = query.page(page.page(), page.size()).list();
+        return new Paging.Page<>(items.stream().map(FacilityView::of).toList(), page.page(), page.size(), total);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public FacilityView get(Actor actor, UUID id) {
+        return FacilityView.of(load(actor, id, Action.READ));
+    }
+
+    /** The facility by id, for other features (no access check). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Facility> find(UUID id) {
+        return Optional.ofNullable(Facility.findById(id));
+    }
+
+    public FacilityView create(Actor actor, FacilityInput input) {
+        guard.require(actor, Action.CREATE, new Guarded.FacilityRef(null), "Facility");
+        validate(input);
+        if (Facility.count("code", input.code()) > 0) {
+            throw new Problems.DuplicateKey("code", "A facility with code '" + input.code() + "' already exists");
+        }
+        Facility facility = new Facility();
+        facility.id = UUID.randomUUID();
+        apply(facility, input);
+        facility.persistAndFlush();
+        return FacilityView.of(facility);
+    }
+
+    public FacilityView update(Actor actor, UUID id, long expectedVersion, FacilityInput input) {
+        Facility facility = load(actor, id, Action.UPDATE);
+        Versions.check(facility.version, expectedVersion);
+        validate(input);
+        if (!facility.code.equals(input.code()) && Facility.count("code", input.code()) > 0) {
+            throw new Problems.DuplicateKey("code", "A facility with code '" + input.code() + "' already exists");
+        }
+        apply(facility, input);
+        facility.persistAndFlush();
+        return FacilityView.of(facility);
+    }
+
+    public FacilityView deactivate(Actor actor, UUID id, long expectedVersion) {
+        Facility facility = load(actor, id, Action.DEACTIVATE);
+        Versions.check(facility.version, expectedVersion);
+        facility.active = false;
+        facility.updatedAt = clock.instant();
+        facility.persistAndFlush();
+        return FacilityView.of(facility);
+    }
+
+    private Facility load(Actor actor, UUID id, Action action) {
+        Facility facility = Facility.findById(id);
+        if (facility == null) {
+            throw new Problems.NotFound("Facility " + id);
+        }
+        guard.require(actor, action, new Guarded.FacilityRef(facility.id), "Facility " + id);
+        return facility;
+    }
+
+    private static void validate(FacilityInput input) {
+        if (input.portId() != null && Port.findById(input.portId()) == null) {
+            throw new Problems.UnknownReference("portId", "port");
+        }
+        Set<LicenceInput> seen = new HashSet<>();
+        List<LicenceInput> licences = input.licences() == null ? List.of() : input.licences();
+        for (int i = 0; i < licences.size(); i++) {
+            if (!seen.add(licences.get(i))) {
+                throw new Problems.InvalidField("duplicate-licence", "licences[" + i + "]", "Licence listed twice");
+            }
+        }
+        Set<String> vehicles = new HashSet<>();
+        List<VehicleInput> list = input.vehicles() == null ? List.of() : input.vehicles();
+        for (int i = 0; i < list.size(); i++) {
+            if (!vehicles.add(list.get(i).identifier())) {
+                throw new Problems.InvalidField(
+                        "duplicate-vehicle", "vehicles[" + i + "].identifier", "Vehicle listed twice");
+            }
+        }
+    }
+
+    private void apply(Facility facility, FacilityInput input) {
+        facility.code = input.code();
+        facility.name = input.name();
+        facility.kind = input.kind();
+        facility.portId = input.portId();
+        facility.address = input.address();
+        facility.licences.clear();
+        for (LicenceInput l : input.licences() == null ? List.<LicenceInput>of() : input.licences()) {
+            Facility.Licence licence = new Facility.Licence();
+            licence.activity = l.activity();
+            licence.stream = l.stream();
+            facility.licences.add(licence);
+        }
+        facility.vehicles.clear();
+        for (VehicleInput v : input.vehicles() == null ? List.<VehicleInput>of() : input.vehicles()) {
+            Facility.Vehicle vehicle = new Facility.Vehicle();
+            vehicle.identifier = v.identifier();
+            vehicle.kind = v.kind();
+            vehicle.capacity = v.capacity();
+            facility.vehicles.add(vehicle);
+        }
+        facility.updatedAt = clock.instant();
+    }
+}
