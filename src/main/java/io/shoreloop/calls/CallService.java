@@ -56,7 +56,7 @@ public class CallService {
             @NotNull Instant arrival,
             Instant departure,
             @Min(0) @Max(10000) Integer crewOnBoard,
-            @Valid List<CargoInput> cargo) {}
+            List<@Valid CargoInput> cargo) {}
 
     /** A shore-power exemption claim. */
     public record ExemptionInput(

@@ -51,8 +51,8 @@ public class FacilityService {
             @NotNull FacilityKind kind,
             UUID portId,
             @Size(max = 400) String address,
-            @Valid List<LicenceInput> licences,
-            @Valid List<VehicleInput> vehicles) {}
+            List<@Valid LicenceInput> licences,
+            List<@Valid VehicleInput> vehicles) {}
 
     /** A facility as answered. */
     public record FacilityView(

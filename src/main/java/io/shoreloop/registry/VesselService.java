@@ -58,7 +58,7 @@ public class VesselService {
             @Min(0) Integer crewCapacity,
             UUID homePortId,
             @Valid ShorePowerInput shorePower,
-            @Valid List<TankInput> tanks) {}
+            List<@Valid TankInput> tanks) {}
 
     /** A vessel as answered. */
     public record VesselView(
