@@ -67,7 +67,12 @@ public class ProblemMapper {
                 errors));
     }
 
-    @ServerExceptionMapper({JsonProcessingException.class})
+    @ServerExceptionMapper({
+        JsonProcessingException.class,
+        MismatchedInputException.class,
+        UnrecognizedPropertyException.class,
+        InvalidFormatException.class
+    })
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
         String field = null;
         String detail = "The request body is not valid JSON";
@@ -149,6 +154,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException json) {
+                return unreadable(json, uri);
+            }
+        }
         int status = e.getResponse().getStatus();
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known != null ? known.getReasonPhrase() : "Error";

@@ -94,7 +94,10 @@ public class IdempotencyInterceptor {
                     .setParameter(5, request.path())
                     .executeUpdate();
             if (claimed == 0) {
-                return replay(principal, key, hash);
+                Stored stored = replay(principal, key, hash);
+                return RestResponse.class.isAssignableFrom(ctx.getMethod().getReturnType())
+                        ? stored.asRestResponse()
+                        : stored.asResponse();
             }
             Object result = ctx.proceed();
             store(principal, key, result);
@@ -102,7 +105,30 @@ public class IdempotencyInterceptor {
         });
     }
 
-    private Object replay(String principal, String key, String hash) throws JsonProcessingException {
+    /** A stored first answer. */
+    record Stored(int status, Map<String, String> headers, String body) {
+        Response asResponse() {
+            Response.ResponseBuilder builder = Response.status(status);
+            headers.forEach(builder::header);
+            builder.header("Idempotent-Replayed", "true");
+            if (body != null) {
+                builder.entity(body).type(MediaType.APPLICATION_JSON_TYPE);
+            }
+            return builder.build();
+        }
+
+        RestResponse<Object> asRestResponse() {
+            RestResponse.ResponseBuilder<Object> builder = RestResponse.ResponseBuilder.create(status);
+            headers.forEach(builder::header);
+            builder.header("Idempotent-Replayed", "true");
+            if (body != null) {
+                builder.entity(body).type(MediaType.APPLICATION_JSON_TYPE);
+            }
+            return builder.build();
+        }
+    }
+
+    private Stored replay(String principal, String key, String hash) throws JsonProcessingException {
         Object[] row = (Object[]) em.createNativeQuery("select request_hash, status, headers, body from idempotency_key"
                         + " where principal = ?1 and idem_key = ?2")
                 .setParameter(1, principal)
@@ -111,14 +137,8 @@ public class IdempotencyInterceptor {
         if (!hash.equals(row[0])) {
             throw new KeyReused();
         }
-        Response.ResponseBuilder builder = Response.status(((Number) row[1]).intValue());
-        Map<String, String> headers = json.readValue((String) row[2], new TypeReference<>() {});
-        headers.forEach(builder::header);
-        builder.header("Idempotent-Replayed", "true");
-        if (row[3] != null) {
-            builder.entity(row[3]).type(MediaType.APPLICATION_JSON_TYPE);
-        }
-        return builder.build();
+        Map<String, String> headers = json.readValue(String.valueOf(row[2]), new TypeReference<>() {});
+        return new Stored(((Number) row[1]).intValue(), headers, (String) row[3]);
     }
 
     private void store(String principal, String key, Object result) throws JsonProcessingException {

@@ -1,0 +1,147 @@
+package io.shoreloop.platform;
+
+import static io.shoreloop.testing.DemoUsers.*;
+import static org.hamcrest.Matchers.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class IdempotencyTest {
+
+    static Map<String, Object> vessel(String mmsi) {
+        return Map.of("name", "Idempotent " + mmsi, "mmsi", mmsi, "type", "CARGO");
+    }
+
+    @Test
+    void aRetryWithTheSameKeyReturnsTheFirstAnswerAndHasNoSecondEffect() {
+        String key = UUID.randomUUID().toString();
+        String first = as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(vessel("413970001"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .asString();
+        String id = io.restassured.path.json.JsonPath.from(first).getString("id");
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(vessel("413970001"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201)
+                .header("Idempotent-Replayed", "true")
+                .header("Location", endsWith("/api/v1/vessels/" + id))
+                .body("id", equalTo(id));
+        as(ADMIN).get("/api/v1/vessels?mmsi=413970001").then().body("total", equalTo(1));
+    }
+
+    @Test
+    void theSameKeyWithAnotherBodyIs422() {
+        String key = UUID.randomUUID().toString();
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(vessel("413970002"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201);
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(vessel("413970003"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:shoreloop:problem:idempotency-key-reused"));
+        as(ADMIN).get("/api/v1/vessels?mmsi=413970003").then().body("total", equalTo(0));
+    }
+
+    @Test
+    void keysBelongToTheirUser() {
+        String key = UUID.randomUUID().toString();
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(vessel("413970004"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201);
+        // another user's request with the same key is not answered with the admin's stored response
+        as(CREW_YU_CONTAINER)
+                .header("Idempotency-Key", key)
+                .body(vessel("413970004"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(403);
+    }
+
+    @Test
+    void aFailedRequestDoesNotConsumeItsKey() {
+        String key = UUID.randomUUID().toString();
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(Map.of("name", "x", "mmsi", "413970005", "type", "CARGO", "imo", "1234568"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(400);
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(Map.of("name", "x", "mmsi", "413970005", "type", "CARGO", "imo", "1234568"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(400);
+    }
+
+    @Test
+    void concurrentDuplicatesHaveOneEffect() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String token = token(ADMIN);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Callable<String> post = () -> io.restassured.RestAssured.given()
+                        .header("Authorization", "Bearer " + token)
+                        .header("Idempotency-Key", key)
+                        .contentType("application/json")
+                        .body(vessel("413970006"))
+                        .post("/api/v1/vessels")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id");
+                answers.add(pool.submit(post));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<String> answer : answers) {
+                ids.add(answer.get());
+            }
+            assertEquals(1, ids.size(), "every duplicate got the first answer");
+        } finally {
+            pool.shutdownNow();
+        }
+        as(ADMIN).get("/api/v1/vessels?mmsi=413970006").then().body("total", equalTo(1));
+    }
+
+    @Test
+    void anOverlongKeyIsRejected() {
+        as(ADMIN)
+                .header("Idempotency-Key", "k".repeat(201))
+                .body(vessel("413970007"))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:idempotency-key-invalid"));
+    }
+}
