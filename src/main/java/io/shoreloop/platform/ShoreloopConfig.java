@@ -16,6 +16,15 @@ public interface ShoreloopConfig {
     /** Where the embedded defaults keep their data ({@code SHORELOOP_DATA_DIR}); set by the launcher. */
     Optional<String> dataDir();
 
+    /**
+     * How the launcher chooses infrastructure that is not configured explicitly ({@code SHORELOOP_INFRA}):
+     * {@code auto} (Testcontainers when a Docker engine answers, else embedded), {@code embedded}, {@code containers}.
+     */
+    Optional<String> infra();
+
+    /** Class path directory of the embedded broker ({@code SHORELOOP_BROKER_LIB}); found beside the app by default. */
+    Optional<String> brokerLib();
+
     /** The MQTT broker. */
     Mqtt mqtt();
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Starts Shoreloop with its embedded defaults (a real PostgreSQL 17 and a real HiveMQ CE broker, data kept in
+# SHORELOOP_DATA_DIR, default ~/.shoreloop) and the demo data, and prints where to click and a token per demo user.
+# Needs only a JDK 17+. Builds the application first when the sources are newer than the last build.
+# Options are passed to Shoreloop: --wipe-data starts from an empty data directory.
+set -euo pipefail
+cd "$(dirname "$0")"
+jar=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -type f -print -quit)" ]; then
+  echo "[shoreloop] building (first run: Maven downloads its dependencies, a few minutes)..."
+  ./mvnw -B -q package -DskipTests
+fi
+export SHORELOOP_DEMO="${SHORELOOP_DEMO:-true}"
+exec java ${JAVA_OPTS:-} -Dquarkus.profile=demo -jar "$jar" "$@"
