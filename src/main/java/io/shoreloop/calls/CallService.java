@@ -194,11 +194,13 @@ public class CallService {
                     "immutable-field", "vesselId", "A call cannot change vessel; deactivate it and register another");
         }
         Berth berth = lockedBerth(input.berthId());
-        guard.require(actor, Action.UPDATE, new Guarded.CallRef(call.vesselId, berth.portId), "Call " + id);
+        if (!guard.permits(actor, Action.UPDATE, new Guarded.CallRef(call.vesselId, berth.portId))) {
+            throw new Problems.ActionForbidden("You may not move a call to a berth of a port you do not operate");
+        }
         validate(input, call.id);
         apply(call, input, berth);
         call.persistAndFlush();
-        vessels.notePresence(call.vesselId, call.portId);
+        vessels.recomputePresence(call.vesselId);
         return CallView.of(call);
     }
 
@@ -219,6 +221,7 @@ public class CallService {
         call.active = false;
         call.updatedAt = clock.instant();
         call.persistAndFlush();
+        vessels.recomputePresence(call.vesselId);
         return CallView.of(call);
     }
 

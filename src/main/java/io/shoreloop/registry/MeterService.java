@@ -107,7 +107,9 @@ public class MeterService {
         Versions.check(meter.version, expectedVersion);
         Berth target = activeBerth(input.berthId());
         // moving a meter to a berth of another port needs the right on that port too
-        guard.require(actor, Action.UPDATE, new Guarded.MeterRef(target.portId), "Meter " + id);
+        if (!guard.permits(actor, Action.UPDATE, new Guarded.MeterRef(target.portId))) {
+            throw new Problems.ActionForbidden("You may not move a meter to a berth of a port you do not operate");
+        }
         if (!meter.code.equals(input.code()) && Meter.count("code", input.code()) > 0) {
             throw new Problems.DuplicateKey("code", "A meter with code '" + input.code() + "' already exists");
         }

@@ -161,6 +161,20 @@ public class VesselService {
                 .executeUpdate();
     }
 
+    /**
+     * Rebuilds the ports a vessel is related to from its active calls (after a call is moved or deactivated), so that a
+     * call entered in error does not leave the vessel visible to that port's operator and bureaus.
+     */
+    public void recomputePresence(UUID vesselId) {
+        em.createNativeQuery("delete from vessel_port where vessel_id = ?1")
+                .setParameter(1, vesselId)
+                .executeUpdate();
+        em.createNativeQuery("insert into vessel_port (vessel_id, port_id) select distinct vessel_id, port_id"
+                        + " from vessel_call where vessel_id = ?1 and active")
+                .setParameter(1, vesselId)
+                .executeUpdate();
+    }
+
     public VesselView create(Actor actor, VesselInput input) {
         guard.require(actor, Action.CREATE, new Guarded.VesselRef(null, Set.of()), "Vessel");
         validate(input, null);

@@ -195,4 +195,50 @@ class CallResourceTest {
                 .path("items.id");
         org.junit.jupiter.api.Assertions.assertTrue(old.isEmpty());
     }
+
+    @Test
+    void aDeactivatedCallNoLongerBringsItsVesselIntoThePortsScope() {
+        // Changjiang No.1 has never called at Changshou: the Changshou operator cannot see it
+        as(OPERATOR_CHANGSHOU)
+                .get("/api/v1/vessels/" + VESSEL_CHANGJIANG)
+                .then()
+                .statusCode(404);
+        Instant arrival = daysAgo(150);
+        var created = as(OPERATOR_CHANGSHOU)
+                .body(call(VESSEL_CHANGJIANG, BERTH_CS_C01, arrival, arrival.plus(3, ChronoUnit.HOURS)))
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract();
+        as(OPERATOR_CHANGSHOU)
+                .get("/api/v1/vessels/" + VESSEL_CHANGJIANG)
+                .then()
+                .statusCode(200);
+        as(OPERATOR_CHANGSHOU)
+                .header("If-Match", created.header("ETag"))
+                .post("/api/v1/calls/" + created.path("id") + "/deactivate")
+                .then()
+                .statusCode(200);
+        as(OPERATOR_CHANGSHOU)
+                .get("/api/v1/vessels/" + VESSEL_CHANGJIANG)
+                .then()
+                .statusCode(404);
+    }
+
+    @Test
+    void movingACallToAnotherOperatorsPortIsForbiddenNotHidden() {
+        Instant arrival = daysAgo(160);
+        var created = as(OPERATOR_GUOYUAN)
+                .body(call(VESSEL_YU_CARGO, BERTH_GY_B03, arrival, arrival.plus(3, ChronoUnit.HOURS)))
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract();
+        as(OPERATOR_GUOYUAN)
+                .header("If-Match", created.header("ETag"))
+                .body(call(VESSEL_YU_CARGO, BERTH_CS_C01, arrival, arrival.plus(3, ChronoUnit.HOURS)))
+                .put("/api/v1/calls/" + created.path("id"))
+                .then()
+                .statusCode(403);
+    }
 }
