@@ -16,6 +16,18 @@ public interface ShoreloopConfig {
     /** Where the embedded defaults keep their data ({@code SHORELOOP_DATA_DIR}); set by the launcher. */
     Optional<String> dataDir();
 
+    /**
+     * How the launcher chooses PostgreSQL and the broker ({@code SHORELOOP_INFRA}: auto, embedded, containers). Read
+     * by the launcher before Quarkus starts; declared here so that {@code -Dshoreloop.infra=...} passes validation.
+     */
+    Optional<String> infra();
+
+    /** The embedded broker's class path ({@code SHORELOOP_BROKER_LIB}); read by the launcher, declared likewise. */
+    Optional<String> brokerLib();
+
+    /** What the launcher started, one line each, for the demo banner; set by the launcher. */
+    Optional<String> infraSummary();
+
     /** The MQTT broker. */
     Mqtt mqtt();
 
