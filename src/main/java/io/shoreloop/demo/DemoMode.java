@@ -115,8 +115,7 @@ public class DemoMode {
         StringBuilder out = new StringBuilder();
         out.append("\n================================================================================\n");
         out.append(" Shoreloop is running (demo mode: invented companies and ships, Chongqing ports)\n");
-        ConfigProvider.getConfig()
-                .getOptionalValue("shoreloop-infra-summary", String.class)
+        config.infraSummary()
                 .ifPresent(
                         s -> s.lines().forEach(l -> out.append("   ").append(l).append('\n')));
         out.append(" API docs (Swagger UI): ").append(base).append("/q/swagger-ui\n");

@@ -17,13 +17,16 @@ public interface ShoreloopConfig {
     Optional<String> dataDir();
 
     /**
-     * How the launcher chooses infrastructure that is not configured explicitly ({@code SHORELOOP_INFRA}):
-     * {@code auto} (Testcontainers when a Docker engine answers, else embedded), {@code embedded}, {@code containers}.
+     * How the launcher chooses PostgreSQL and the broker ({@code SHORELOOP_INFRA}: auto, embedded, containers). Read
+     * by the launcher before Quarkus starts; declared here so that {@code -Dshoreloop.infra=...} passes validation.
      */
     Optional<String> infra();
 
-    /** Class path directory of the embedded broker ({@code SHORELOOP_BROKER_LIB}); found beside the app by default. */
+    /** The embedded broker's class path ({@code SHORELOOP_BROKER_LIB}); read by the launcher, declared likewise. */
     Optional<String> brokerLib();
+
+    /** What the launcher started, one line each, for the demo banner; set by the launcher. */
+    Optional<String> infraSummary();
 
     /** The MQTT broker. */
     Mqtt mqtt();

@@ -37,7 +37,7 @@ public final class ShoreloopMain {
             return;
         }
         infra.config().forEach(System::setProperty);
-        System.setProperty("shoreloop-infra-summary", String.join("\n", infra.summary()));
+        System.setProperty("shoreloop.infra-summary", String.join("\n", infra.summary()));
         infra.summary().forEach(line -> System.out.println("[shoreloop] " + line));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterApplication(infra), "shoreloop-infra-stop"));
         Quarkus.run(args);

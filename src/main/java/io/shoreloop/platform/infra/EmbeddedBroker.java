@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +39,36 @@ final class EmbeddedBroker implements AutoCloseable {
     }
 
     static EmbeddedBroker start(Path home, int preferredPort) {
-        Path lib = locateBrokerLib();
         int port = FreePorts.preferring(preferredPort);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOn(home, port);
+            } catch (PortTaken e) {
+                // Another process took the port between our check and the broker's bind (e.g. a concurrent start).
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+                int next = FreePorts.find();
+                LOG.warnf("The embedded MQTT broker could not bind port %d; trying port %d", port, next);
+                port = next;
+            }
+        }
+    }
+
+    private static final int MAX_ATTEMPTS = 3;
+    private static final String FAILED = "SHORELOOP-BROKER-FAILED ";
+    private static final String BIND_FAILED = "Could not bind any listener";
+    private static final int OUTPUT_TAIL = 40;
+
+    /** The broker could not bind its listener. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    private static EmbeddedBroker startOn(Path home, int port) {
+        Path lib = locateBrokerLib();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(
                 java,
@@ -59,14 +89,27 @@ final class EmbeddedBroker implements AutoCloseable {
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start();
             CompletableFuture<Integer> ready = new CompletableFuture<>();
-            Thread pump = new Thread(() -> pumpOutput(process, ready), "embedded-broker-output");
+            Deque<String> output = new ArrayDeque<>();
+            Thread pump = new Thread(() -> pumpOutput(process, ready, output), "embedded-broker-output");
             pump.setDaemon(true);
             pump.start();
             try {
                 ready.get(120, TimeUnit.SECONDS);
             } catch (Exception e) {
                 process.destroyForcibly();
-                throw new IllegalStateException("The embedded MQTT broker did not start (see its log above)", e);
+                awaitExit(process); // it holds the broker's data-folder lock until it is gone
+                String tail;
+                boolean bindFailed;
+                synchronized (output) {
+                    tail = String.join("\n", output);
+                    bindFailed = output.stream().anyMatch(l -> l.contains(BIND_FAILED));
+                }
+                String message =
+                        "The embedded MQTT broker did not start on 127.0.0.1:" + port + "; its output:\n" + tail;
+                if (bindFailed) {
+                    throw new PortTaken(message);
+                }
+                throw new IllegalStateException(message, e);
             }
             return new EmbeddedBroker(process, port);
         } catch (IOException e) {
@@ -74,7 +117,7 @@ final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private static void pumpOutput(Process process, CompletableFuture<Integer> ready) {
+    private static void pumpOutput(Process process, CompletableFuture<Integer> ready, Deque<String> output) {
         try (BufferedReader reader =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -82,17 +125,36 @@ final class EmbeddedBroker implements AutoCloseable {
                 if (line.startsWith(READY)) {
                     ready.complete(
                             Integer.parseInt(line.substring(READY.length()).trim()));
-                } else {
-                    LOG.debug(line);
-                    if (line.contains(" ERROR ") || line.contains(" WARN ")) {
-                        LOG.info(line);
+                    continue;
+                }
+                if (!ready.isDone()) {
+                    synchronized (output) {
+                        output.addLast(line);
+                        if (output.size() > OUTPUT_TAIL) {
+                            output.removeFirst();
+                        }
                     }
+                }
+                if (line.startsWith(FAILED)) {
+                    ready.completeExceptionally(new IllegalStateException(line.substring(FAILED.length())));
+                }
+                LOG.debug(line);
+                if (line.contains(" ERROR ") || line.contains(" WARN ")) {
+                    LOG.info(line);
                 }
             }
         } catch (IOException | NumberFormatException e) {
             // process gone
         }
         ready.completeExceptionally(new IllegalStateException("broker exited with " + exitCode(process)));
+    }
+
+    private static void awaitExit(Process process) {
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String exitCode(Process process) {

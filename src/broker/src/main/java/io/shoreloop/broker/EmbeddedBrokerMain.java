@@ -23,8 +23,9 @@ import java.util.Optional;
  * <p>Arguments: {@code <home> <bind-address> <port>}. Environment: {@code SHORELOOP_BROKER_USERNAME} and
  * {@code SHORELOOP_BROKER_PASSWORD}, when set, are the only credentials accepted; when unset any client on the
  * bind address may connect (the launcher binds to loopback). Prints {@code SHORELOOP-BROKER-READY <port>} on
- * standard output once the listener is up, and stops the broker when standard input closes, so that the broker
- * never outlives the process that started it (even one killed with SIGKILL).
+ * standard output once the listener is up (or {@code SHORELOOP-BROKER-FAILED <reason>} and exits 1 when the broker
+ * cannot start), and stops the broker when standard input closes, so that the broker never outlives the process that
+ * started it (even one killed with SIGKILL).
  */
 public final class EmbeddedBrokerMain {
 
@@ -66,7 +67,16 @@ public final class EmbeddedBrokerMain {
                 .withEmbeddedExtension(auth)
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(broker), "broker-shutdown"));
-        broker.start().join();
+        try {
+            broker.start().join();
+        } catch (RuntimeException e) {
+            // e.g. the port was taken meanwhile ("Could not bind any listener"). HiveMQ's non-daemon threads would
+            // keep this JVM alive without a broker: say why and exit, so that the launcher can react at once.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.out.println("SHORELOOP-BROKER-FAILED " + cause);
+            System.out.flush();
+            Runtime.getRuntime().halt(1);
+        }
         System.out.println("SHORELOOP-BROKER-READY " + port);
         System.out.flush();
 
