@@ -173,6 +173,12 @@ public class CallService {
         return CallView.of(load(actor, id, Action.READ));
     }
 
+    /** The call by id, for other features (no access check). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public java.util.Optional<VesselCall> find(UUID id) {
+        return java.util.Optional.ofNullable(VesselCall.findById(id));
+    }
+
     public CallView create(Actor actor, CallInput input) {
         Berth berth = lockedBerth(input.berthId());
         guard.require(actor, Action.CREATE, new Guarded.CallRef(input.vesselId(), berth.portId), "Call");

@@ -26,9 +26,13 @@ public final class AccessPolicy {
      * Which rows of a list an actor may see: everything, or rows related to one vessel or to a set of ports.
      * {@link #none()} sees nothing.
      */
-    public record ListScope(boolean all, UUID vesselId, Set<UUID> portIds) {
+    public record ListScope(boolean all, UUID vesselId, Set<UUID> portIds, UUID involvedParty) {
         public ListScope {
             portIds = portIds == null ? Set.of() : Set.copyOf(portIds);
+        }
+
+        public ListScope(boolean all, UUID vesselId, Set<UUID> portIds) {
+            this(all, vesselId, portIds, null);
         }
 
         public static ListScope everything() {
@@ -40,7 +44,7 @@ public final class AccessPolicy {
         }
 
         public boolean isNone() {
-            return !all && vesselId == null && portIds.isEmpty();
+            return !all && vesselId == null && portIds.isEmpty() && involvedParty == null;
         }
     }
 
@@ -48,7 +52,8 @@ public final class AccessPolicy {
     public enum Listing {
         VESSELS,
         CALLS,
-        METERS
+        METERS,
+        MANIFESTS
     }
 
     private AccessPolicy() {}
@@ -88,7 +93,18 @@ public final class AccessPolicy {
         if (object instanceof Guarded.CallRef c) {
             return (a.is(Role.CREW) && a.actsFor(c.vesselId())) || coversAsPortParty(a, c.portId());
         }
+        if (object instanceof Guarded.ManifestRef m) {
+            return (a.is(Role.CREW) && a.actsFor(m.vesselId()))
+                    || (isFacilityRole(a)
+                            && a.partyId() != null
+                            && m.involvedParties().contains(a.partyId()))
+                    || coversAsPortParty(a, m.portId());
+        }
         return false;
+    }
+
+    private static boolean isFacilityRole(Actor a) {
+        return a.is(Role.RECEIVER) || a.is(Role.TRANSPORTER) || a.is(Role.DISPOSER);
     }
 
     static boolean mayChange(Actor a, Action action, Guarded object) {
@@ -114,6 +130,7 @@ public final class AccessPolicy {
         if (object instanceof Guarded.CallRef c) {
             return operates(a, c.portId());
         }
+        // manifest steps are signed through the manifest's own rules (wrong-party), never through this method
         return false;
     }
 
@@ -127,6 +144,9 @@ public final class AccessPolicy {
         }
         if (a.is(Role.CREW) && listing != Listing.METERS && a.partyId() != null) {
             return new ListScope(false, a.partyId(), Set.of());
+        }
+        if (listing == Listing.MANIFESTS && isFacilityRole(a) && a.partyId() != null) {
+            return new ListScope(false, null, Set.of(), a.partyId());
         }
         return ListScope.none();
     }

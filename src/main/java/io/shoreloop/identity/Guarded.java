@@ -27,4 +27,11 @@ public sealed interface Guarded {
 
     /** A vessel call at a berth of a port. */
     record CallRef(UUID vesselId, UUID portId) implements Guarded {}
+
+    /** A manifest: its vessel, the port of its call, and every party involved (receiver, signers, next party). */
+    record ManifestRef(UUID vesselId, UUID portId, Set<UUID> involvedParties) implements Guarded {
+        public ManifestRef {
+            involvedParties = Set.copyOf(involvedParties);
+        }
+    }
 }

@@ -37,6 +37,32 @@ public interface ShoreloopConfig {
     /** Paging limits for list endpoints. */
     Paging paging();
 
+    /** Manifest rules: reconciliation tolerance and deadlines. */
+    Manifests manifest();
+
+    /** Manifest rules. */
+    interface Manifests {
+        /** Deviation between two stages, in percent of the earlier quantity, above which a discrepancy opens. */
+        @WithDefault("10")
+        java.math.BigDecimal tolerancePercent();
+
+        /** Receipt must be confirmed within this time after declaration. */
+        @WithDefault("PT2H")
+        Duration receiptDeadline();
+
+        /** Pickup must happen within this time after receipt. */
+        @WithDefault("PT72H")
+        Duration pickupDeadline();
+
+        /** Disposal must be confirmed within this time after receipt. */
+        @WithDefault("P30D")
+        Duration disposalDeadline();
+
+        /** A discrepancy must be resolved within this time. */
+        @WithDefault("P15D")
+        Duration discrepancyDeadline();
+    }
+
     /** MQTT broker connection. */
     interface Mqtt {
         /** Broker host ({@code SHORELOOP_MQTT_HOST}); set by the launcher when the broker is embedded. */

@@ -256,6 +256,9 @@ class AccessPolicyTest {
             if (object instanceof Guarded.CallRef c) {
                 return c.vesselId();
             }
+            if (object instanceof Guarded.ManifestRef m) {
+                return m.vesselId();
+            }
             return null;
         }
 
@@ -276,6 +279,9 @@ class AccessPolicyTest {
             if (object instanceof Guarded.VesselRef v) {
                 return v.relatedPortIds();
             }
+            if (object instanceof Guarded.ManifestRef m) {
+                return nullable(m.portId());
+            }
             return Set.of();
         }
 
@@ -288,7 +294,10 @@ class AccessPolicyTest {
                     listing == Listing.METERS || actor.partyId() == null
                             ? new ListScope(false, null, Set.of())
                             : new ListScope(false, actor.partyId(), Set.of());
-                case RECEIVER, TRANSPORTER, DISPOSER -> new ListScope(false, null, Set.of());
+                case RECEIVER, TRANSPORTER, DISPOSER ->
+                    listing == Listing.MANIFESTS && actor.partyId() != null
+                            ? new ListScope(false, null, Set.of(), actor.partyId())
+                            : new ListScope(false, null, Set.of());
             };
         }
 
@@ -298,6 +307,11 @@ class AccessPolicyTest {
                 return true;
             }
             if (scope.vesselId() != null && scope.vesselId().equals(vesselOf(row))) {
+                return true;
+            }
+            if (scope.involvedParty() != null
+                    && row instanceof Guarded.ManifestRef m
+                    && m.involvedParties().contains(scope.involvedParty())) {
                 return true;
             }
             return !Collections.disjoint(scope.portIds(), portsOf(row));
@@ -344,7 +358,9 @@ class AccessPolicyTest {
         // the table really covers what it claims to cover
         assertEquals(17 * 15 * 5, checked, "actors × objects × actions");
         assertEquals(EnumSet.allOf(Role.class), rolesSeen, "every role");
-        assertEquals(Set.of(Guarded.class.getPermittedSubclasses()), kindsSeen, "every kind of guarded object");
+        Set<Class<?>> masterData = new HashSet<>(Set.of(Guarded.class.getPermittedSubclasses()));
+        masterData.remove(Guarded.ManifestRef.class); // manifests have their own table below
+        assertEquals(masterData, kindsSeen, "every kind of guarded master-data object");
         assertEquals(EnumSet.of(ALLOW, HIDDEN), decisionsSeen.get(Action.READ), "READ is allowed or hidden");
         assertEquals(EnumSet.of(ALLOW, FORBIDDEN), decisionsSeen.get(Action.CREATE), "CREATE is never hidden");
         for (Action change : List.of(Action.UPDATE, Action.DEACTIVATE, Action.CLAIM_EXEMPTION)) {
@@ -544,7 +560,7 @@ class AccessPolicyTest {
             }
         }
         assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
-        assertEquals(17 * 3, checked);
+        assertEquals(17 * Listing.values().length, checked);
     }
 
     @Test
@@ -590,13 +606,69 @@ class AccessPolicyTest {
                 AccessPolicy.scope(aBureauCovering(portA, portB), Listing.VESSELS)
                         .portIds());
         assertTrue(AccessPolicy.scope(anOperatorWithoutPorts(), Listing.CALLS).isNone());
-        for (Listing listing : Listing.values()) {
+        assertEquals(
+                facilityA,
+                AccessPolicy.scope(aReceiverAt(facilityA), Listing.MANIFESTS).involvedParty());
+        for (Listing listing : List.of(Listing.VESSELS, Listing.CALLS, Listing.METERS)) {
             assertTrue(AccessPolicy.scope(aReceiverAt(facilityA), listing).isNone());
             assertTrue(AccessPolicy.scope(aTransporterFor(facilityA), listing).isNone());
             assertTrue(AccessPolicy.scope(aDisposerAt(facilityA), listing).isNone());
             assertTrue(AccessPolicy.scope(aReceiverAtWithPorts(facilityA, portA), listing)
                     .isNone());
         }
+    }
+
+    // ---------------------------------------------------------------- manifests
+
+    static Guarded.ManifestRef aManifestOf(UUID vessel, UUID port, UUID... involved) {
+        return new Guarded.ManifestRef(vessel, port, Set.of(involved));
+    }
+
+    /**
+     * Manifests are read by admins, their vessel's crew, the facilities involved in them (receiver, signers, the
+     * designated next party) and the berth operators and bureaus of their port; nobody changes them through the
+     * policy (steps are signed through the manifest's own rules), so every change is FORBIDDEN when visible and
+     * HIDDEN otherwise, and CREATE is FORBIDDEN.
+     */
+    @Test
+    void manifestsAreSeenByTheirVesselTheirFacilitiesAndTheirPortsParties() {
+        List<Guarded.ManifestRef> manifests = List.of(
+                aManifestOf(vesselA, portA, facilityA),
+                aManifestOf(vesselB, portB, facilityB),
+                aManifestOf(vesselA, portB),
+                aManifestOf(vesselB, portA, facilityA, facilityB));
+        List<String> mismatches = new ArrayList<>();
+        int checked = 0;
+        for (Actor actor : everyActor()) {
+            for (Guarded.ManifestRef m : manifests) {
+                boolean sees = switch (actor.role()) {
+                    case ADMIN -> true;
+                    case CREW -> m.vesselId().equals(actor.partyId());
+                    case RECEIVER, TRANSPORTER, DISPOSER -> m.involvedParties().contains(actor.partyId());
+                    case BERTH_OPERATOR, BUREAU -> actor.portIds().contains(m.portId());
+                };
+                for (Action action : Action.values()) {
+                    Decision expected = action == Action.READ
+                            ? (sees ? ALLOW : HIDDEN)
+                            : action == Action.CREATE || sees ? FORBIDDEN : HIDDEN;
+                    if (actor.role() == Role.ADMIN && action != Action.READ && action != Action.CLAIM_EXEMPTION) {
+                        expected = ALLOW; // administrators may do anything the policy is asked about
+                    }
+                    Decision actual = AccessPolicy.decide(actor, action, m);
+                    if (expected != actual) {
+                        mismatches.add(
+                                actor.name() + " " + action + " " + m + ": expected " + expected + " got " + actual);
+                    }
+                    checked++;
+                }
+                ListScope scope = AccessPolicy.scope(actor, Listing.MANIFESTS);
+                if (Rules.inScope(scope, m) != sees) {
+                    mismatches.add(actor.name() + " lists " + m + ": " + Rules.inScope(scope, m) + " but sees " + sees);
+                }
+            }
+        }
+        assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
+        assertEquals(17 * 4 * 5, checked);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,0 +1,145 @@
+package io.shoreloop.manifest;
+
+import io.quarkus.security.Authenticated;
+import io.shoreloop.identity.CurrentActor;
+import io.shoreloop.platform.Paging;
+import io.shoreloop.platform.Responses;
+import io.shoreloop.platform.ShoreloopConfig;
+import io.shoreloop.platform.Versions;
+import io.shoreloop.platform.idempotency.Idempotent;
+import io.shoreloop.registry.Stream;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code /api/v1/manifests}: closed-loop e-manifests (电子联单). Each action is one signed step by the party that
+ * takes the batch over; {@code If-Match} is optional on actions (when sent, a stale one is 412).
+ */
+@Path("/api/v1/manifests")
+@Authenticated
+@Tag(name = "Manifests")
+public class ManifestResource {
+
+    static final String PATH = "/api/v1/manifests";
+
+    private final ManifestService manifests;
+    private final CurrentActor actor;
+    private final ShoreloopConfig config;
+
+    public ManifestResource(ManifestService manifests, CurrentActor actor, ShoreloopConfig config) {
+        this.manifests = manifests;
+        this.actor = actor;
+        this.config = config;
+    }
+
+    @GET
+    public Paging.Page<ManifestViews.ManifestSummary> list(
+            @QueryParam("state") ManifestState state,
+            @QueryParam("stream") Stream stream,
+            @QueryParam("vesselId") UUID vesselId,
+            @QueryParam("facilityId") UUID facilityId,
+            @QueryParam("portId") UUID portId,
+            @QueryParam("callId") UUID callId,
+            @QueryParam("overdue") Boolean overdue,
+            @QueryParam("discrepant") Boolean discrepant,
+            @QueryParam("from") Instant from,
+            @QueryParam("to") Instant to,
+            @BeanParam Paging.Params paging) {
+        return manifests.list(
+                actor.get(),
+                new ManifestViews.ManifestFilter(
+                        state, stream, vesselId, facilityId, portId, callId, overdue, discrepant, from, to),
+                paging.resolve(config.paging()));
+    }
+
+    @GET
+    @Path("{id}")
+    public RestResponse<ManifestViews.ManifestView> get(@RestPath UUID id) {
+        return ok(manifests.get(actor.get(), id));
+    }
+
+    @POST
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> create(@Valid @NotNull ManifestViews.DraftInput body) {
+        ManifestViews.ManifestView view = manifests.create(actor.get(), body);
+        return Responses.created(PATH, view.id(), view, view.version());
+    }
+
+    @POST
+    @Path("{id}/declare")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> declare(
+            @RestPath UUID id, @HeaderParam("If-Match") String ifMatch, @Valid ManifestViews.DeclareInput body) {
+        return ok(manifests.declare(
+                actor.get(), id, version(ifMatch), body == null ? new ManifestViews.DeclareInput(null, null) : body));
+    }
+
+    @POST
+    @Path("{id}/receive")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> receive(
+            @RestPath UUID id,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.HandoverInput body) {
+        return ok(manifests.receive(actor.get(), id, version(ifMatch), body));
+    }
+
+    @POST
+    @Path("{id}/pickup")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> pickup(
+            @RestPath UUID id,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.HandoverInput body) {
+        return ok(manifests.pickUp(actor.get(), id, version(ifMatch), body));
+    }
+
+    @POST
+    @Path("{id}/dispose")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> dispose(
+            @RestPath UUID id,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.HandoverInput body) {
+        return ok(manifests.dispose(actor.get(), id, version(ifMatch), body));
+    }
+
+    @POST
+    @Path("{id}/refuse")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> refuse(
+            @RestPath UUID id,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.RefuseInput body) {
+        return ok(manifests.refuse(actor.get(), id, version(ifMatch), body));
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> cancel(
+            @RestPath UUID id,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.CancelInput body) {
+        return ok(manifests.cancel(actor.get(), id, version(ifMatch), body));
+    }
+
+    private static Long version(String ifMatch) {
+        return ifMatch == null || ifMatch.isBlank() ? null : Versions.expected(ifMatch);
+    }
+
+    private static RestResponse<ManifestViews.ManifestView> ok(ManifestViews.ManifestView view) {
+        return Responses.ok(view, view.version());
+    }
+}

@@ -1,0 +1,242 @@
+package io.shoreloop.manifest;
+
+import io.shoreloop.calls.VesselCall;
+import io.shoreloop.identity.Role;
+import io.shoreloop.registry.QuantityUnit;
+import io.shoreloop.registry.Stream;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** What clients send to manifest endpoints and what they get back. */
+public final class ManifestViews {
+
+    private ManifestViews() {}
+
+    /** A new manifest (draft) for a batch from a vessel call. */
+    public record DraftInput(
+            @NotNull UUID callId,
+            @NotNull Stream stream,
+            @NotNull BigDecimal quantity,
+            QuantityMethod method,
+            @Size(max = 200) String cargoName,
+            VesselCall.NlsCategory nlsCategory,
+
+            @Pattern(regexp = "^[A-K]$", message = "garbage category is one letter A to K")
+            String garbageCategory,
+
+            UUID receiverId,
+            @Size(max = 2000) String note) {}
+
+    /** Declaration by the crew. */
+    public record DeclareInput(
+            UUID receiverId, @Size(max = 2000) String evidence) {}
+
+    /** A handover: receipt, pickup or disposal, with the quantity found and who takes the batch next. */
+    public record HandoverInput(
+            BigDecimal quantity,
+            QuantityMethod method,
+            UUID nextPartyId,
+            @Size(max = 100) String vehicle,
+            @Size(max = 200) String treatment,
+            @Size(max = 2000) String evidence) {}
+
+    /** A cancellation. */
+    public record CancelInput(@Size(max = 2000) String reason) {}
+
+    /** A refusal, full (accepted 0) or partial, with the handover details of the accepted part. */
+    public record RefuseInput(
+            BigDecimal acceptedQuantity,
+            BigDecimal refusedQuantity,
+            QuantityMethod method,
+            @Size(max = 2000) String reason,
+            UUID nextPartyId,
+            @Size(max = 100) String vehicle,
+            @Size(max = 200) String treatment,
+            @Size(max = 2000) String evidence) {}
+
+    /** List filters. */
+    public record ManifestFilter(
+            ManifestState state,
+            Stream stream,
+            UUID vesselId,
+            UUID facilityId,
+            UUID portId,
+            UUID callId,
+            Boolean overdue,
+            Boolean discrepant,
+            Instant from,
+            Instant to) {}
+
+    /** One signed step as answered. */
+    public record StepView(
+            int seq,
+            ManifestAction action,
+            UUID userId,
+            UUID partyId,
+            Role role,
+            Instant at,
+            BigDecimal quantity,
+            QuantityMethod method,
+            String vehicle,
+            String treatment,
+            UUID nextPartyId,
+            String reason,
+            BigDecimal refusedQuantity,
+            String evidence,
+            String contentHash) {}
+
+    /** A discrepancy as answered. */
+    public record DiscrepancyView(
+            UUID id,
+            int stepSeq,
+            BigDecimal previousQuantity,
+            BigDecimal newQuantity,
+            BigDecimal deviationPercent,
+            Instant openedAt,
+            Instant resolvedAt,
+            String resolution) {}
+
+    /** A manifest with its steps and discrepancies. */
+    public record ManifestView(
+            UUID id,
+            String number,
+            UUID callId,
+            UUID vesselId,
+            UUID portId,
+            Stream stream,
+            QuantityUnit unit,
+            ManifestState state,
+            UUID receiverId,
+            UUID nextPartyId,
+            BigDecimal declaredQuantity,
+            QuantityMethod declaredMethod,
+            BigDecimal currentQuantity,
+            String cargoName,
+            String nlsCategory,
+            String garbageCategory,
+            UUID parentId,
+            String note,
+            String cancelReason,
+            boolean overdue,
+            Instant overdueSince,
+            boolean discrepant,
+            Instant createdAt,
+            Instant declaredAt,
+            Instant receivedAt,
+            Instant closedAt,
+            List<StepView> steps,
+            List<DiscrepancyView> discrepancies,
+            long version) {
+
+        static ManifestView of(Manifest m, List<Discrepancy> discrepancies) {
+            List<Step> steps = m.steps();
+            return new ManifestView(
+                    m.id(),
+                    m.number(),
+                    m.callId(),
+                    m.vesselId(),
+                    m.portId(),
+                    m.stream(),
+                    m.unit(),
+                    m.state(),
+                    m.receiverId(),
+                    m.nextPartyId(),
+                    m.declaredQuantity(),
+                    m.declaredMethod(),
+                    m.currentQuantity(),
+                    m.cargoName(),
+                    m.nlsCategory(),
+                    m.garbageCategory(),
+                    m.parentId(),
+                    m.note(),
+                    m.cancelReason(),
+                    m.overdue(),
+                    m.overdueSince(),
+                    m.discrepant(),
+                    m.createdAt(),
+                    m.declaredAt(),
+                    m.receivedAt(),
+                    m.closedAt(),
+                    java.util.stream.IntStream.range(0, steps.size())
+                            .mapToObj(i -> {
+                                Step s = steps.get(i);
+                                return new StepView(
+                                        i,
+                                        s.action(),
+                                        s.userId(),
+                                        s.partyId(),
+                                        s.role(),
+                                        s.at(),
+                                        s.quantity(),
+                                        s.method(),
+                                        s.vehicle(),
+                                        s.treatment(),
+                                        s.nextPartyId(),
+                                        s.reason(),
+                                        s.refusedQuantity(),
+                                        s.evidence(),
+                                        s.contentHash());
+                            })
+                            .toList(),
+                    discrepancies.stream()
+                            .map(d -> new DiscrepancyView(
+                                    d.id,
+                                    d.stepSeq,
+                                    d.previousQty,
+                                    d.newQty,
+                                    d.deviationPct,
+                                    d.openedAt,
+                                    d.resolvedAt,
+                                    d.resolution))
+                            .toList(),
+                    m.version());
+        }
+    }
+
+    /** A manifest in a list. */
+    public record ManifestSummary(
+            UUID id,
+            String number,
+            UUID vesselId,
+            UUID portId,
+            Stream stream,
+            QuantityUnit unit,
+            ManifestState state,
+            BigDecimal declaredQuantity,
+            BigDecimal currentQuantity,
+            UUID receiverId,
+            UUID nextPartyId,
+            boolean overdue,
+            boolean discrepant,
+            Instant createdAt,
+            Instant closedAt,
+            long version) {
+        static ManifestSummary of(Manifest m) {
+            return new ManifestSummary(
+                    m.id(),
+                    m.number(),
+                    m.vesselId(),
+                    m.portId(),
+                    m.stream(),
+                    m.unit(),
+                    m.state(),
+                    m.declaredQuantity(),
+                    m.currentQuantity(),
+                    m.receiverId(),
+                    m.nextPartyId(),
+                    m.overdue(),
+                    m.discrepant(),
+                    m.createdAt(),
+                    m.closedAt(),
+                    m.version());
+        }
+    }
+
+    /** One ledger entry as answered. */
+    public record EventView(int seq, String type, Instant recordedAt, String payload, String prevHash, String hash) {}
+}

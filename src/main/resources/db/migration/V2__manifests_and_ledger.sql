@@ -1,0 +1,108 @@
+-- Closed-loop pollutant e-manifests (电子联单) and the hash-chained ledger of their events.
+
+create sequence manifest_number_seq;
+
+create table manifest (
+    id                 uuid primary key,
+    number             text not null unique,
+    call_id            uuid not null references vessel_call (id),
+    vessel_id          uuid not null references vessel (id),
+    port_id            uuid not null references port (id),
+    stream             text not null check (stream in ('SEWAGE', 'OILY_WATER', 'TANK_WASHING', 'GARBAGE')),
+    unit               text not null check (unit in ('M3', 'KG')),
+    state              text not null check (state in ('DRAFT', 'DECLARED', 'RECEIVED', 'IN_TRANSFER', 'DISPOSED', 'CANCELLED', 'REFUSED')),
+    receiver_id        uuid references facility (id),
+    next_party_id      uuid,
+    declared_qty       numeric(14, 3) not null check (declared_qty > 0),
+    declared_method    text not null,
+    current_qty        numeric(14, 3) not null check (current_qty >= 0),
+    cargo_name         text,
+    nls_category       text check (nls_category in ('X', 'Y', 'Z', 'OS')),
+    garbage_category   text check (garbage_category ~ '^[A-K]$'),
+    parent_id          uuid references manifest (id),
+    note               text,
+    cancel_reason      text,
+    overdue            boolean not null default false,
+    overdue_since      timestamptz,
+    discrepant         boolean not null default false,
+    created_by         uuid not null,
+    created_at         timestamptz not null,
+    declared_at        timestamptz,
+    received_at        timestamptz,
+    closed_at          timestamptz,
+    updated_at         timestamptz not null,
+    version            bigint not null default 0
+);
+create index manifest_vessel_idx on manifest (vessel_id, created_at);
+create index manifest_port_idx on manifest (port_id, created_at);
+create index manifest_state_idx on manifest (state, stream);
+create index manifest_receiver_idx on manifest (receiver_id);
+create index manifest_next_party_idx on manifest (next_party_id);
+
+-- One row per signed step: the party that took the batch over (or the crew that declared it).
+create table manifest_step (
+    manifest_id    uuid not null references manifest (id),
+    seq            integer not null,
+    action         text not null,
+    user_id        uuid not null,
+    party_id       uuid,
+    role           text not null,
+    at             timestamptz not null,
+    quantity       numeric(14, 3),
+    method         text check (method in ('DECLARED', 'METERED', 'WEIGHED', 'GAUGED')),
+    vehicle        text,
+    treatment      text,
+    next_party_id  uuid,
+    reason         text,
+    refused_qty    numeric(14, 3),
+    evidence       text,
+    gps            text,
+    content_hash   text not null,
+    primary key (manifest_id, seq)
+);
+create index manifest_step_party_idx on manifest_step (party_id);
+
+create table manifest_discrepancy (
+    id              uuid primary key,
+    manifest_id     uuid not null references manifest (id),
+    step_seq        integer not null,
+    previous_qty    numeric(14, 3) not null,
+    new_qty         numeric(14, 3) not null,
+    deviation_pct   numeric(8, 2) not null,
+    opened_at       timestamptz not null,
+    resolved_at     timestamptz,
+    resolution      text,
+    resolved_by     uuid
+);
+create index manifest_discrepancy_open_idx on manifest_discrepancy (manifest_id) where resolved_at is null;
+
+-- The ledger: every manifest event, hash-chained per manifest (each entry stores the previous entry's hash).
+-- Chains per manifest never contend with each other; the manifest row stores the chain's length and head, so a
+-- truncated or deleted chain is detected too.
+create table ledger_entry (
+    manifest_id   uuid not null references manifest (id),
+    seq           integer not null,
+    event_type    text not null,
+    payload       text not null,
+    prev_hash     text not null,
+    hash          text not null,
+    recorded_at   timestamptz not null,
+    primary key (manifest_id, seq)
+);
+
+create table ledger_chain (
+    manifest_id  uuid primary key references manifest (id),
+    length       integer not null,
+    head         text not null
+);
+
+-- Append-only, enforced in the database: no role updates or deletes ledger entries.
+create function ledger_entry_is_append_only() returns trigger language plpgsql as $$
+begin
+    raise exception 'ledger entries are append-only (% refused)', tg_op using errcode = '42501';
+end
+$$;
+create trigger ledger_entry_append_only before update or delete on ledger_entry
+    for each row execute function ledger_entry_is_append_only();
+create trigger ledger_entry_no_truncate before truncate on ledger_entry
+    for each statement execute function ledger_entry_is_append_only();
