@@ -181,6 +181,12 @@ public class ManifestService {
         return view(load(actor, id, null));
     }
 
+    /** Checks that the actor may see the manifest (404 otherwise); for features that show what belongs to it. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public void requireVisible(Actor actor, UUID id) {
+        load(actor, id, null);
+    }
+
     /** Loads a manifest the actor may see (404 otherwise) and checks If-Match when one was sent. */
     Manifest load(Actor actor, UUID id, Long expectedVersion) {
         Manifest m = Manifest.findById(id);

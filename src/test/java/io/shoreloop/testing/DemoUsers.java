@@ -20,6 +20,8 @@ public final class DemoUsers {
     public static final String RECEIVER_GUOYUAN = "demo-receiver-guoyuan";
     public static final String TRANSPORTER = "demo-transporter-yuhuan";
     public static final String DISPOSER_HAZWASTE = "demo-disposer-hazwaste";
+    public static final String DISPOSER_SEWAGE_PLANT = "demo-disposer-sewage-plant";
+    public static final String RECEIVER_CHUANWEI = "demo-receiver-chuanwei";
     public static final String OPERATOR_GUOYUAN = "demo-operator-guoyuan";
     public static final String OPERATOR_CHAOTIANMEN = "demo-operator-chaotianmen";
     public static final String OPERATOR_CHANGSHOU = "demo-operator-changshou";
@@ -38,6 +40,10 @@ public final class DemoUsers {
     public static final String VESSEL_YU_CARGO = "00000000-0000-0000-0005-000000000004";
     public static final String VESSEL_CHANGHUA = "00000000-0000-0000-0005-000000000005";
     public static final String FACILITY_GUOYUAN = "00000000-0000-0000-0006-000000000001";
+    public static final String FACILITY_CHUANWEI = "00000000-0000-0000-0006-000000000002";
+    public static final String FACILITY_TRANSPORTER = "00000000-0000-0000-0006-000000000004";
+    public static final String FACILITY_SEWAGE_PLANT = "00000000-0000-0000-0006-000000000005";
+    public static final String FACILITY_HAZWASTE = "00000000-0000-0000-0006-000000000006";
     public static final String METER_GY_B01 = "00000000-0000-0000-0007-000000000001";
     public static final String METER_CTM_B03 = "00000000-0000-0000-0007-000000000003";
     public static final String CALL_CHANGHUA = "00000000-0000-0000-0008-000000000005";

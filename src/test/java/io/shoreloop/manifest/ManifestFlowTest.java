@@ -1,0 +1,352 @@
+package io.shoreloop.manifest;
+
+import static io.shoreloop.testing.DemoUsers.*;
+import static org.hamcrest.Matchers.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The closed loop over the real API and database: every step signed by the party that takes the batch over. */
+@QuarkusTest
+class ManifestFlowTest {
+
+    @Inject
+    AgroalDataSource db;
+
+    static String draftSewage(String quantity) {
+        return as(CREW_YU_CONTAINER)
+                .body(Map.of("callId", CALL_YU_CONTAINER_OPEN, "stream", "SEWAGE", "quantity", quantity))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(201)
+                .body("state", equalTo("DRAFT"))
+                .body("unit", equalTo("M3"))
+                .extract()
+                .path("id");
+    }
+
+    static void declare(String id) {
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("receiverId", FACILITY_GUOYUAN))
+                .post("/api/v1/manifests/" + id + "/declare")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("DECLARED"));
+    }
+
+    static Map<String, Object> handover(String quantity, String next) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("quantity", quantity);
+        m.put("method", "METERED");
+        m.put("nextPartyId", next);
+        return m;
+    }
+
+    @Test
+    void aSewageBatchGoesFromShipToPlantAndTheLoopCloses() {
+        String id = draftSewage("10");
+        declare(id);
+        as(RECEIVER_GUOYUAN)
+                .body(handover("8.8", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("RECEIVED"))
+                .body("currentQuantity", equalTo(8.8f))
+                .body("discrepant", equalTo(true))
+                .body("discrepancies[0].deviationPercent", equalTo(12.0f))
+                .body("discrepancies[0].previousQuantity", equalTo(10.0f));
+        Map<String, Object> pickup = handover("8.8", FACILITY_SEWAGE_PLANT);
+        pickup.put("vehicle", "渝A·D1234");
+        as(TRANSPORTER)
+                .body(pickup)
+                .post("/api/v1/manifests/" + id + "/pickup")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("IN_TRANSFER"));
+        Map<String, Object> dispose = handover("8.75", null);
+        dispose.put("treatment", "activated sludge");
+        as(DISPOSER_SEWAGE_PLANT)
+                .body(dispose)
+                .post("/api/v1/manifests/" + id + "/dispose")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("DISPOSED"))
+                .body("closedAt", notNullValue())
+                .body("steps.action", equalTo(List.of("DRAFT", "DECLARE", "RECEIVE", "PICKUP", "DISPOSE")))
+                .body("steps.role", equalTo(List.of("CREW", "CREW", "RECEIVER", "TRANSPORTER", "DISPOSER")));
+
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/manifests/" + id + "/events")
+                .then()
+                .statusCode(200)
+                .body("verified", equalTo(true))
+                .body("events.seq", equalTo(List.of(1, 2, 3, 4, 5)))
+                .body("events[0].prevHash", equalTo("0".repeat(64)));
+        as(BUREAU_MSA).get("/api/v1/ledger/verify").then().statusCode(200).body("intact", equalTo(true));
+        // each party finds it in its own list
+        as(DISPOSER_SEWAGE_PLANT).get("/api/v1/manifests?state=DISPOSED").then().body("items.id", hasItem(id));
+        as(TRANSPORTER).get("/api/v1/manifests").then().body("items.id", hasItem(id));
+        as(CREW_CHANGJIANG).get("/api/v1/manifests").then().body("items.id", not(hasItem(id)));
+        as(BUREAU_CHANGSHOU).get("/api/v1/manifests").then().body("items.id", not(hasItem(id)));
+    }
+
+    @Test
+    void wrongPartiesWrongOrderAndMissingLicencesAreRefusedWithTheirProblemType() {
+        String id = draftSewage("5");
+        // declaring to a facility not licensed to receive sewage
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("receiverId", FACILITY_HAZWASTE))
+                .post("/api/v1/manifests/" + id + "/declare")
+                .then()
+                .statusCode(422)
+                .body("type", equalTo("urn:shoreloop:problem:licence-missing"));
+        declare(id);
+        // the crew of another vessel does not even see it
+        as(CREW_CHANGJIANG)
+                .body(handover("5", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(404);
+        // a bureau sees it but may not sign for the receiver
+        as(BUREAU_MSA)
+                .body(handover("5", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo("urn:shoreloop:problem:wrong-party"));
+        // the crew may not sign the receipt of its own batch
+        as(CREW_YU_CONTAINER)
+                .body(handover("5", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo("urn:shoreloop:problem:wrong-party"));
+        // out of order: the receiver cannot dispose of a declared batch
+        as(RECEIVER_GUOYUAN)
+                .body(Map.of("quantity", "5", "treatment", "x"))
+                .post("/api/v1/manifests/" + id + "/dispose")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:illegal-transition"));
+        // the receiver may not hand over to a plant directly (it holds no disposal licence) …
+        as(RECEIVER_GUOYUAN)
+                .body(handover("5", FACILITY_GUOYUAN))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(422)
+                .body("type", equalTo("urn:shoreloop:problem:licence-missing"))
+                .body("field", equalTo("nextPartyId"));
+        // … and a zero quantity is not a receipt
+        as(RECEIVER_GUOYUAN)
+                .body(handover("0", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:quantity-invalid"));
+        as(RECEIVER_GUOYUAN)
+                .body(handover("5", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(200)
+                .body("discrepant", equalTo(false));
+        // a disposal plant that was not designated does not see it
+        as(DISPOSER_HAZWASTE)
+                .body(Map.of("quantity", "5", "treatment", "x"))
+                .post("/api/v1/manifests/" + id + "/dispose")
+                .then()
+                .statusCode(404);
+        // cancelling is no longer possible once received
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("reason", "mistake"))
+                .post("/api/v1/manifests/" + id + "/cancel")
+                .then()
+                .statusCode(409);
+    }
+
+    @Test
+    void aPartialRefusalMovesTheAcceptedPartOnAndLinksANewManifestForTheRest() {
+        String id = draftSewage("6");
+        declare(id);
+        Map<String, Object> refuse = new HashMap<>();
+        refuse.put("acceptedQuantity", "4");
+        refuse.put("refusedQuantity", "2");
+        refuse.put("method", "GAUGED");
+        refuse.put("reason", "tank B contaminated with oil");
+        refuse.put("nextPartyId", FACILITY_TRANSPORTER);
+        as(RECEIVER_GUOYUAN)
+                .body(refuse)
+                .post("/api/v1/manifests/" + id + "/refuse")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("RECEIVED"))
+                .body("currentQuantity", equalTo(4.0f))
+                .body("discrepant", equalTo(false));
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/manifests?callId=" + CALL_YU_CONTAINER_OPEN + "&state=DRAFT&size=500")
+                .then()
+                .statusCode(200)
+                .body("items.declaredQuantity", hasItem(2.0f));
+    }
+
+    @Test
+    void aFullRefusalEndsTheManifest() {
+        String id = draftSewage("3");
+        declare(id);
+        as(RECEIVER_GUOYUAN)
+                .body(Map.of("acceptedQuantity", "0", "refusedQuantity", "3", "reason", "not sewage"))
+                .post("/api/v1/manifests/" + id + "/refuse")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("REFUSED"));
+    }
+
+    @Test
+    void twoRacingReceiptsHaveOneWinner() throws Exception {
+        String id = draftSewage("7");
+        declare(id);
+        String token = token(RECEIVER_GUOYUAN);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                answers.add(pool.submit(() -> io.restassured.RestAssured.given()
+                        .header("Authorization", "Bearer " + token)
+                        .contentType("application/json")
+                        .body(handover("7", FACILITY_TRANSPORTER))
+                        .post("/api/v1/manifests/" + id + "/receive")
+                        .statusCode()));
+            }
+            List<Integer> codes = new java.util.ArrayList<>();
+            for (var a : answers) {
+                codes.add(a.get());
+            }
+            assertEquals(1, codes.stream().filter(c -> c == 200).count(), "one receipt wins: " + codes);
+            assertTrue(
+                    codes.stream().allMatch(c -> c == 200 || c == 409 || c == 412), "the other is refused: " + codes);
+        } finally {
+            pool.shutdownNow();
+        }
+        as(RECEIVER_GUOYUAN).get("/api/v1/manifests/" + id).then().body("steps.action", hasSize(3));
+    }
+
+    @Test
+    void aRetriedStepWithItsIdempotencyKeyHasOneEffect() {
+        String id = draftSewage("2");
+        String key = UUID.randomUUID().toString();
+        for (int i = 0; i < 2; i++) {
+            as(CREW_YU_CONTAINER)
+                    .header("Idempotency-Key", key)
+                    .body(Map.of("receiverId", FACILITY_GUOYUAN))
+                    .post("/api/v1/manifests/" + id + "/declare")
+                    .then()
+                    .statusCode(200)
+                    .body("state", equalTo("DECLARED"));
+        }
+        as(CREW_YU_CONTAINER).get("/api/v1/manifests/" + id).then().body("steps", hasSize(2));
+    }
+
+    @Test
+    void tankWashingNeedsItsCargoAndAGarbageManifestIsInKilograms() {
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("callId", CALL_YU_CONTAINER_OPEN, "stream", "TANK_WASHING", "quantity", "3"))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:detail-missing"))
+                .body("field", equalTo("cargoName"));
+        as(CREW_YU_CONTAINER)
+                .body(Map.of(
+                        "callId",
+                        CALL_YU_CONTAINER_OPEN,
+                        "stream",
+                        "GARBAGE",
+                        "quantity",
+                        "120.5",
+                        "garbageCategory",
+                        "C"))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(201)
+                .body("unit", equalTo("KG"));
+        // a crew cannot draft for another vessel's call
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("callId", CALL_CHANGHUA, "stream", "SEWAGE", "quantity", "1"))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:unknown-reference"));
+    }
+
+    @Test
+    void tamperingWithTheDatabaseIsDetectedAndLedgerRowsCannotBeChangedByTheApplication() throws SQLException {
+        String id = draftSewage("4");
+        declare(id);
+        as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
+
+        try (Connection c = db.getConnection();
+                Statement st = c.createStatement()) {
+            // the database refuses changes to ledger entries
+            SQLException refused = assertThrows(
+                    SQLException.class,
+                    () -> st.executeUpdate(
+                            "update ledger_entry set payload = payload where manifest_id = '" + id + "'"));
+            assertTrue(refused.getMessage().contains("append-only"), refused.getMessage());
+            assertThrows(
+                    SQLException.class,
+                    () -> st.executeUpdate("delete from ledger_entry where manifest_id = '" + id + "'"));
+
+            // a signed quantity changed behind Shoreloop's back
+            st.executeUpdate("update manifest_step set quantity = 40 where manifest_id = '" + id + "' and seq = 1");
+            try {
+                as(ADMIN)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .body("intact", equalTo(false))
+                        .body("firstBrokenLink.manifestId", equalTo(id));
+                as(CREW_YU_CONTAINER)
+                        .get("/api/v1/manifests/" + id + "/events")
+                        .then()
+                        .body("verified", equalTo(false));
+            } finally {
+                st.executeUpdate("update manifest_step set quantity = 4 where manifest_id = '" + id + "' and seq = 1");
+            }
+
+            // an attacker with superuser rights disables the trigger and rewrites an entry: still detected
+            st.execute("set session_replication_role = replica");
+            try {
+                st.executeUpdate("update ledger_entry set payload = replace(payload, '\"4.000\"', '\"3.000\"')"
+                        + " where manifest_id = '" + id + "' and seq = 2");
+                as(ADMIN)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .body("intact", equalTo(false))
+                        .body("firstBrokenLink.seq", equalTo(2));
+                st.executeUpdate("update ledger_entry set payload = replace(payload, '\"3.000\"', '\"4.000\"')"
+                        + " where manifest_id = '" + id + "' and seq = 2");
+                // a deleted entry in the middle of a chain
+                st.executeUpdate("create temp table saved as select * from ledger_entry where manifest_id = '" + id
+                        + "' and seq = 1");
+                st.executeUpdate("delete from ledger_entry where manifest_id = '" + id + "' and seq = 1");
+                as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(false));
+                st.executeUpdate("insert into ledger_entry select * from saved");
+            } finally {
+                st.execute("set session_replication_role = origin");
+            }
+        }
+        as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
+        as(CREW_YU_CONTAINER).get("/api/v1/ledger/verify").then().statusCode(403);
+    }
+}
