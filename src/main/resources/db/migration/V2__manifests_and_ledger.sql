@@ -24,6 +24,7 @@ create table manifest (
     cancel_reason      text,
     overdue            boolean not null default false,
     overdue_since      timestamptz,
+    overdue_deadline   text check (overdue_deadline in ('RECEIPT', 'PICKUP', 'DISPOSAL')),
     discrepant         boolean not null default false,
     created_by         uuid not null,
     created_at         timestamptz not null,
@@ -38,6 +39,7 @@ create index manifest_port_idx on manifest (port_id, created_at);
 create index manifest_state_idx on manifest (state, stream);
 create index manifest_receiver_idx on manifest (receiver_id);
 create index manifest_next_party_idx on manifest (next_party_id);
+create index manifest_pending_idx on manifest (state, declared_at, received_at) where not overdue and state in ('DECLARED', 'RECEIVED', 'IN_TRANSFER');
 
 -- One row per signed step: the party that took the batch over (or the crew that declared it).
 create table manifest_step (
@@ -70,9 +72,15 @@ create table manifest_discrepancy (
     new_qty         numeric(14, 3) not null,
     deviation_pct   numeric(8, 2) not null,
     opened_at       timestamptz not null,
+    previous_party  uuid,
+    new_party       uuid,
+    previous_explanation text,
+    new_explanation text,
     resolved_at     timestamptz,
     resolution      text,
-    resolved_by     uuid
+    resolved_by     uuid,
+    escalated       boolean not null default false,
+    version         bigint not null default 0
 );
 create index manifest_discrepancy_open_idx on manifest_discrepancy (manifest_id) where resolved_at is null;
 

@@ -1,6 +1,6 @@
 package io.shoreloop.demo;
 
-import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
@@ -10,15 +10,16 @@ import io.shoreloop.platform.ShoreloopConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,13 +35,17 @@ public class DemoMode {
     static final String MARKER_PORT = "CQ-GY";
 
     private final ShoreloopConfig config;
-    private final AgroalDataSource dataSource;
+    private final EntityManager em;
     private final TokenMinter minter;
+    private final DemoHistory history;
+    private final Clock clock;
 
-    public DemoMode(ShoreloopConfig config, AgroalDataSource dataSource, TokenMinter minter) {
+    public DemoMode(ShoreloopConfig config, EntityManager em, TokenMinter minter, DemoHistory history, Clock clock) {
         this.config = config;
-        this.dataSource = dataSource;
+        this.em = em;
         this.minter = minter;
+        this.history = history;
+        this.clock = clock;
     }
 
     /** Whether demo mode is on (and allowed). */
@@ -61,27 +66,24 @@ public class DemoMode {
         printBanner();
     }
 
-    /** Loads the demo data unless it is there already. */
+    /** Loads the demo data and its manifest history, in one transaction, unless it is there already. */
     void load() {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (var check = c.prepareStatement("select 1 from port where code = ?")) {
-                check.setString(1, MARKER_PORT);
-                try (var rs = check.executeQuery()) {
-                    if (rs.next()) {
-                        c.rollback();
-                        return;
-                    }
+        QuarkusTransaction.requiringNew().run(() -> {
+            boolean present = !em.createNativeQuery("select 1 from port where code = ?1")
+                    .setParameter(1, MARKER_PORT)
+                    .getResultList()
+                    .isEmpty();
+            if (present) {
+                return;
+            }
+            em.unwrap(Session.class).doWork(connection -> {
+                try (Statement st = connection.createStatement()) {
+                    st.execute(script());
                 }
-            }
-            try (Statement st = c.createStatement()) {
-                st.execute(script());
-            }
-            c.commit();
+            });
+            history.record(clock.instant());
             LOG.info("Demo data loaded (Chongqing: Guoyuan, Chaotianmen, Changshou; all companies and ships invented)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot load the demo data", e);
-        }
+        });
     }
 
     private static String script() {

@@ -47,6 +47,12 @@ public class Ledger {
         append(event.manifestId(), "STEP_" + event.action().name(), payload);
     }
 
+    /** Appends a note (missed deadline, discrepancy), in the transaction that made it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void onNoted(@Observes io.shoreloop.manifest.ManifestNoted note) {
+        append(note.manifestId(), note.type(), note.payload());
+    }
+
     /** Appends an event that is not a signed step (e.g. a deadline passed). */
     @Transactional(Transactional.TxType.MANDATORY)
     public Entry append(UUID manifestId, String type, Map<String, Object> body) {

@@ -39,6 +39,20 @@ public class Discrepancy extends PanacheEntityBase {
     @Column(name = "opened_at", nullable = false)
     public Instant openedAt;
 
+    /** The party whose quantity is the reference (the previous handover). */
+    @Column(name = "previous_party")
+    public UUID previousParty;
+
+    /** The party that found the deviating quantity. */
+    @Column(name = "new_party")
+    public UUID newParty;
+
+    @Column(name = "previous_explanation")
+    public String previousExplanation;
+
+    @Column(name = "new_explanation")
+    public String newExplanation;
+
     @Column(name = "resolved_at")
     public Instant resolvedAt;
 
@@ -46,6 +60,17 @@ public class Discrepancy extends PanacheEntityBase {
 
     @Column(name = "resolved_by")
     public UUID resolvedBy;
+
+    /** Open past the resolution deadline: it now waits for a bureau. */
+    @Column(nullable = false)
+    public boolean escalated;
+
+    @jakarta.persistence.Version
+    public long version;
+
+    public boolean open() {
+        return resolvedAt == null;
+    }
 
     public static List<Discrepancy> of(UUID manifestId) {
         return list("manifestId = ?1 order by stepSeq", manifestId);

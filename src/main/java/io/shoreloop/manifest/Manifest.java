@@ -117,6 +117,9 @@ public class Manifest extends PanacheEntityBase {
     @Column(name = "overdue_since")
     private Instant overdueSince;
 
+    @Column(name = "overdue_deadline")
+    private String overdueDeadline;
+
     @Column(nullable = false)
     private boolean discrepant;
 
@@ -446,14 +449,22 @@ public class Manifest extends PanacheEntityBase {
                 evidence);
     }
 
-    /** Marks the manifest overdue (a deadline passed); answers whether it changed. */
-    public boolean markOverdue(Instant since) {
+    /**
+     * Marks the manifest overdue: {@code deadline} (RECEIPT, PICKUP or DISPOSAL) passed at {@code since} while it
+     * was still waiting. The mark stays (a missed deadline is a fact), the manifest moves on as usual.
+     */
+    public boolean markOverdue(String deadline, Instant since) {
         if (overdue || state.isFinal()) {
             return false;
         }
         overdue = true;
         overdueSince = truncate(since);
+        overdueDeadline = deadline;
         return true;
+    }
+
+    public String overdueDeadline() {
+        return overdueDeadline;
     }
 
     void markDiscrepant() {
@@ -554,7 +565,9 @@ public class Manifest extends PanacheEntityBase {
             String reason,
             BigDecimal refused,
             String evidence) {
-        BigDecimal previous = steps.isEmpty() ? null : lastHandoverQuantity();
+        Step previousHandover = lastHandover();
+        BigDecimal previous = previousHandover == null ? null : previousHandover.quantity;
+        UUID previousParty = previousHandover == null ? null : previousHandover.partyId;
         Step step = new Step();
         step.action = action;
         step.userId = signer.userId();
@@ -576,15 +589,15 @@ public class Manifest extends PanacheEntityBase {
         step.contentHash = CanonicalJson.sha256(CanonicalJson.write(content()));
         BigDecimal observed =
                 step.quantity == null ? null : refused == null ? step.quantity : step.quantity.add(refused);
-        return new StepSigned(id, steps.size() - 1, action, step, previous, observed);
+        return new StepSigned(id, steps.size() - 1, action, step, previous, previousParty, observed);
     }
 
-    /** The quantity of the last handover before this step (what the new party should have found). */
-    private BigDecimal lastHandoverQuantity() {
+    /** The last step that recorded a quantity (what the new party should have found), if any. */
+    private Step lastHandover() {
         for (int i = steps.size() - 1; i >= 0; i--) {
             Step s = steps.get(i);
             if (s.quantity != null && s.action != ManifestAction.CANCEL) {
-                return s.quantity;
+                return s;
             }
         }
         return null;

@@ -135,6 +135,28 @@ public class ManifestResource {
         return ok(manifests.cancel(actor.get(), id, version(ifMatch), body));
     }
 
+    @GET
+    @Path("discrepancies")
+    public Paging.Page<ManifestViews.OpenDiscrepancy> openDiscrepancies(@BeanParam Paging.Params paging) {
+        return manifests.openDiscrepancies(actor.get(), paging.resolve(config.paging()));
+    }
+
+    @POST
+    @Path("{id}/discrepancies/{discrepancyId}/explain")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> explain(
+            @RestPath UUID id, @RestPath UUID discrepancyId, @Valid @NotNull ManifestViews.ExplanationInput body) {
+        return ok(manifests.explainDiscrepancy(actor.get(), id, discrepancyId, body));
+    }
+
+    @POST
+    @Path("{id}/discrepancies/{discrepancyId}/close")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> close(
+            @RestPath UUID id, @RestPath UUID discrepancyId, @Valid @NotNull ManifestViews.ExplanationInput body) {
+        return ok(manifests.closeDiscrepancy(actor.get(), id, discrepancyId, body));
+    }
+
     private static Long version(String ifMatch) {
         return ifMatch == null || ifMatch.isBlank() ? null : Versions.expected(ifMatch);
     }

@@ -57,4 +57,11 @@ public final class ManifestRules {
             super(ProblemKind.INVALID, "detail-missing", message, field);
         }
     }
+
+    /** The thing was already done (an explanation given, a discrepancy resolved). */
+    public static final class AlreadyDone extends DomainException {
+        AlreadyDone(String message) {
+            super(ProblemKind.CONFLICT, "already-done", message);
+        }
+    }
 }

@@ -42,6 +42,7 @@ public class ManifestService {
     private final CallService calls;
     private final FacilityService facilities;
     private final Event<StepSigned> signed;
+    private final Event<ManifestNoted> noted;
     private final EntityManager em;
     private final ShoreloopConfig config;
     private final Clock clock;
@@ -51,6 +52,7 @@ public class ManifestService {
             CallService calls,
             FacilityService facilities,
             Event<StepSigned> signed,
+            Event<ManifestNoted> noted,
             EntityManager em,
             ShoreloopConfig config,
             Clock clock) {
@@ -58,9 +60,18 @@ public class ManifestService {
         this.calls = calls;
         this.facilities = facilities;
         this.signed = signed;
+        this.noted = noted;
         this.em = em;
         this.config = config;
         this.clock = clock;
+    }
+
+    /**
+     * The same service reading time from another clock, for importing history (the demo loader records a few days
+     * of past steps). Call it inside a transaction; the instance is not a CDI bean.
+     */
+    public ManifestService withClock(Clock other) {
+        return new ManifestService(guard, calls, facilities, signed, noted, em, config, other);
     }
 
     /** Licences as the registry knows them (inactive facilities hold none). */
@@ -239,19 +250,7 @@ public class ManifestService {
                                 + " join m2.steps s where m2 = m and s.partyId = :facility))",
                         "facility",
                         filter.facilityId());
-        if (!scope.all()) {
-            if (scope.vesselId() != null) {
-                where.always("m.vesselId = :own", "own", scope.vesselId());
-            } else if (scope.involvedParty() != null) {
-                where.always(
-                        "(m.receiverId = :party or m.nextPartyId = :party or exists (select 1 from Manifest m3 join"
-                                + " m3.steps s3 where m3 = m and s3.partyId = :party))",
-                        "party",
-                        scope.involvedParty());
-            } else {
-                where.always("m.portId in :ports", "ports", scope.portIds());
-            }
-        }
+        restrictToScope(where, scope);
         var query = Manifest.<Manifest>find(
                 "from Manifest m where " + where.hql() + " order by m.createdAt desc, m.id", where.params());
         long total = query.count();
@@ -260,18 +259,69 @@ public class ManifestService {
                 items.stream().map(ManifestViews.ManifestSummary::of).toList(), page.page(), page.size(), total);
     }
 
+    /** Restricts a query over {@code Manifest m} to the rows a list scope may see. */
+    private static void restrictToScope(Where where, AccessPolicy.ListScope scope) {
+        if (scope.all()) {
+            return;
+        }
+        if (scope.vesselId() != null) {
+            where.always("m.vesselId = :own", "own", scope.vesselId());
+        } else if (scope.involvedParty() != null) {
+            where.always(
+                    "(m.receiverId = :party or m.nextPartyId = :party or exists (select 1 from Manifest m3 join"
+                            + " m3.steps s3 where m3 = m and s3.partyId = :party))",
+                    "party",
+                    scope.involvedParty());
+        } else {
+            where.always("m.portId in :ports", "ports", scope.portIds());
+        }
+    }
+
+    /** Open discrepancies the actor may see, oldest first, with their age. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Paging.Page<ManifestViews.OpenDiscrepancy> openDiscrepancies(Actor actor, Paging.Request page) {
+        AccessPolicy.ListScope scope = AccessPolicy.scope(actor, AccessPolicy.Listing.MANIFESTS);
+        if (scope.isNone()) {
+            return new Paging.Page<>(List.of(), page.page(), page.size(), 0);
+        }
+        Where where = new Where().and("d.manifestId = m.id").and("d.resolvedAt is null");
+        restrictToScope(where, scope);
+        String from = " from Discrepancy d, Manifest m where " + where.hql();
+        var count = em.createQuery("select count(d)" + from, Long.class);
+        var rows = em.createQuery("select d, m" + from + " order by d.openedAt, d.id", Object[].class);
+        where.params().forEach((k, v) -> {
+            count.setParameter(k, v);
+            rows.setParameter(k, v);
+        });
+        Instant now = clock.instant();
+        List<ManifestViews.OpenDiscrepancy> items =
+                rows.setFirstResult(page.offset()).setMaxResults(page.size()).getResultList().stream()
+                        .map(r -> ManifestViews.OpenDiscrepancy.of((Discrepancy) r[0], (Manifest) r[1], now))
+                        .toList();
+        return new Paging.Page<>(items, page.page(), page.size(), count.getSingleResult());
+    }
+
     private void publish(Manifest m, StepSigned step) {
-        reconcile(m, step);
+        Discrepancy opened = reconcile(m, step);
         em.flush();
         signed.fire(step);
+        if (opened != null) {
+            noted.fire(new ManifestNoted.DiscrepancyOpened(
+                    m.id(),
+                    opened.id,
+                    opened.stepSeq,
+                    opened.previousQty.toPlainString(),
+                    opened.newQty.toPlainString(),
+                    opened.deviationPct.toPlainString()));
+        }
     }
 
     /** Opens a discrepancy when this step's quantity deviates from the previous stage beyond the tolerance. */
-    private void reconcile(Manifest m, StepSigned step) {
+    private Discrepancy reconcile(Manifest m, StepSigned step) {
         BigDecimal previous = step.previousQuantity();
         BigDecimal observed = step.observedQuantity();
         if (previous == null || observed == null || previous.signum() == 0 || step.action() == ManifestAction.DECLARE) {
-            return;
+            return null;
         }
         BigDecimal deviation = observed.subtract(previous)
                 .abs()
@@ -286,9 +336,119 @@ public class ManifestService {
             d.newQty = observed;
             d.deviationPct = deviation;
             d.openedAt = step.step().at();
+            d.previousParty = step.previousParty();
+            d.newParty = step.step().partyId();
             d.persist();
             m.markDiscrepant();
+            return d;
         }
+        return null;
+    }
+
+    /**
+     * One of the two parties of a discrepancy (the one whose quantity was the reference, or the one that found the
+     * deviation) explains it; once both have, it is resolved.
+     */
+    public ManifestViews.ManifestView explainDiscrepancy(
+            Actor actor, UUID manifestId, UUID discrepancyId, ManifestViews.ExplanationInput in) {
+        Manifest m = load(actor, manifestId, null);
+        Discrepancy d = discrepancy(m, discrepancyId);
+        boolean previousSide = actor.partyId() != null && actor.partyId().equals(d.previousParty);
+        boolean newSide = actor.partyId() != null && actor.partyId().equals(d.newParty);
+        if (!previousSide && !newSide) {
+            throw new ManifestRules.WrongParty("Only the two parties of the discrepancy may explain it");
+        }
+        if (previousSide && d.previousExplanation == null) {
+            d.previousExplanation = in.explanation();
+        } else if (newSide && d.newExplanation == null) {
+            d.newExplanation = in.explanation();
+        } else {
+            throw new ManifestRules.AlreadyDone("Your party has already explained this discrepancy");
+        }
+        boolean resolved = d.previousExplanation != null && d.newExplanation != null;
+        if (resolved) {
+            d.resolvedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            d.resolution = "Explained by both parties";
+            d.resolvedBy = actor.userId();
+        }
+        em.flush();
+        noted.fire(new ManifestNoted.DiscrepancyExplained(
+                m.id(), d.id, String.valueOf(actor.partyId()), in.explanation(), resolved));
+        return view(m);
+    }
+
+    /** A bureau covering the manifest's port closes a discrepancy with its finding. */
+    public ManifestViews.ManifestView closeDiscrepancy(
+            Actor actor, UUID manifestId, UUID discrepancyId, ManifestViews.ExplanationInput in) {
+        Manifest m = load(actor, manifestId, null);
+        if (!actor.is(Role.BUREAU)) {
+            throw new ManifestRules.WrongParty("Only a bureau closes a discrepancy; the parties explain it");
+        }
+        Discrepancy d = discrepancy(m, discrepancyId);
+        d.resolvedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        d.resolution = in.explanation();
+        d.resolvedBy = actor.userId();
+        em.flush();
+        noted.fire(
+                new ManifestNoted.DiscrepancyClosed(m.id(), d.id, String.valueOf(actor.partyId()), in.explanation()));
+        return view(m);
+    }
+
+    private static Discrepancy discrepancy(Manifest m, UUID discrepancyId) {
+        Discrepancy d = Discrepancy.findById(discrepancyId);
+        if (d == null || !d.manifestId.equals(m.id())) {
+            throw new Problems.NotFound("Discrepancy " + discrepancyId);
+        }
+        if (!d.open()) {
+            throw new ManifestRules.AlreadyDone("This discrepancy is already resolved");
+        }
+        return d;
+    }
+
+    /**
+     * Marks manifests whose receipt, pickup or disposal deadline has passed, and escalates discrepancies left open
+     * past their deadline. Answers how many manifests became overdue. Runs in batches; a manifest being signed at
+     * the same moment is simply picked up by the next run.
+     */
+    public int markOverdue(int batchSize) {
+        Instant now = clock.instant();
+        ShoreloopConfig.Manifests rules = config.manifest();
+        List<Manifest> late = Manifest.<Manifest>find(
+                        "from Manifest m where m.overdue = false and ((m.state = ?1 and m.declaredAt < ?2)"
+                                + " or (m.state = ?3 and m.receivedAt < ?4)"
+                                + " or (m.state in (?3, ?5) and m.receivedAt < ?6)) order by m.createdAt",
+                        ManifestState.DECLARED,
+                        now.minus(rules.receiptDeadline()),
+                        ManifestState.RECEIVED,
+                        now.minus(rules.pickupDeadline()),
+                        ManifestState.IN_TRANSFER,
+                        now.minus(rules.disposalDeadline()))
+                .page(0, batchSize)
+                .list();
+        for (Manifest m : late) {
+            String deadline;
+            Instant due;
+            if (m.state() == ManifestState.DECLARED) {
+                deadline = "RECEIPT";
+                due = m.declaredAt().plus(rules.receiptDeadline());
+            } else if (m.state() == ManifestState.RECEIVED
+                    && m.receivedAt().plus(rules.pickupDeadline()).isBefore(now)
+                    && !m.receivedAt().plus(rules.disposalDeadline()).isBefore(now)) {
+                deadline = "PICKUP";
+                due = m.receivedAt().plus(rules.pickupDeadline());
+            } else {
+                deadline = "DISPOSAL";
+                due = m.receivedAt().plus(rules.disposalDeadline());
+            }
+            if (m.markOverdue(deadline, now)) {
+                noted.fire(new ManifestNoted.DeadlineMissed(m.id(), deadline, due.toString()));
+            }
+        }
+        em.flush();
+        Discrepancy.update(
+                "escalated = true where resolvedAt is null and escalated = false and openedAt < ?1",
+                now.minus(rules.discrepancyDeadline()));
+        return late.size();
     }
 
     private String nextNumber() {

@@ -45,6 +45,11 @@ public final class ManifestViews {
             @Size(max = 200) String treatment,
             @Size(max = 2000) String evidence) {}
 
+    /** An explanation of a discrepancy, or a bureau's finding when it closes one. */
+    public record ExplanationInput(
+            @jakarta.validation.constraints.NotBlank @Size(max = 2000)
+            String explanation) {}
+
     /** A cancellation. */
     public record CancelInput(@Size(max = 2000) String reason) {}
 
@@ -98,6 +103,11 @@ public final class ManifestViews {
             BigDecimal newQuantity,
             BigDecimal deviationPercent,
             Instant openedAt,
+            UUID previousParty,
+            UUID newParty,
+            String previousExplanation,
+            String newExplanation,
+            boolean escalated,
             Instant resolvedAt,
             String resolution) {}
 
@@ -124,6 +134,7 @@ public final class ManifestViews {
             String cancelReason,
             boolean overdue,
             Instant overdueSince,
+            String overdueDeadline,
             boolean discrepant,
             Instant createdAt,
             Instant declaredAt,
@@ -157,6 +168,7 @@ public final class ManifestViews {
                     m.cancelReason(),
                     m.overdue(),
                     m.overdueSince(),
+                    m.overdueDeadline(),
                     m.discrepant(),
                     m.createdAt(),
                     m.declaredAt(),
@@ -191,6 +203,11 @@ public final class ManifestViews {
                                     d.newQty,
                                     d.deviationPct,
                                     d.openedAt,
+                                    d.previousParty,
+                                    d.newParty,
+                                    d.previousExplanation,
+                                    d.newExplanation,
+                                    d.escalated,
                                     d.resolvedAt,
                                     d.resolution))
                             .toList(),
@@ -237,6 +254,38 @@ public final class ManifestViews {
         }
     }
 
-    /** One ledger entry as answered. */
-    public record EventView(int seq, String type, Instant recordedAt, String payload, String prevHash, String hash) {}
+    /** An open discrepancy with its manifest and age. */
+    public record OpenDiscrepancy(
+            UUID discrepancyId,
+            UUID manifestId,
+            String number,
+            Stream stream,
+            UUID portId,
+            int stepSeq,
+            BigDecimal previousQuantity,
+            BigDecimal newQuantity,
+            BigDecimal deviationPercent,
+            Instant openedAt,
+            long ageDays,
+            boolean escalated,
+            boolean explainedByPreviousParty,
+            boolean explainedByNewParty) {
+        static OpenDiscrepancy of(Discrepancy d, Manifest m, Instant now) {
+            return new OpenDiscrepancy(
+                    d.id,
+                    m.id(),
+                    m.number(),
+                    m.stream(),
+                    m.portId(),
+                    d.stepSeq,
+                    d.previousQty,
+                    d.newQty,
+                    d.deviationPct,
+                    d.openedAt,
+                    java.time.Duration.between(d.openedAt, now).toDays(),
+                    d.escalated,
+                    d.previousExplanation != null,
+                    d.newExplanation != null);
+        }
+    }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * Past-tense event: a step of a manifest was signed. Observed synchronously, in the same transaction, by the ledger
  * (which appends it to the manifest's hash chain) and by read models. {@code previousQuantity} is what the previous
- * handover recorded and {@code observedQuantity} what this step found (accepted + refused), for reconciliation.
+ * handover recorded (signed by {@code previousParty}) and {@code observedQuantity} what this step found (accepted + refused), for reconciliation.
  */
 public record StepSigned(
         UUID manifestId,
@@ -15,6 +15,7 @@ public record StepSigned(
         ManifestAction action,
         Step step,
         BigDecimal previousQuantity,
+        UUID previousParty,
         BigDecimal observedQuantity) {
 
     /** The event's canonical payload as the ledger records it. */

@@ -93,7 +93,16 @@ class ManifestFlowTest {
                 .then()
                 .statusCode(200)
                 .body("verified", equalTo(true))
-                .body("events.seq", equalTo(List.of(1, 2, 3, 4, 5)))
+                .body("events.seq", equalTo(List.of(1, 2, 3, 4, 5, 6)))
+                .body(
+                        "events.type",
+                        equalTo(List.of(
+                                "STEP_DRAFT",
+                                "STEP_DECLARE",
+                                "STEP_RECEIVE",
+                                "DISCREPANCY_OPENED",
+                                "STEP_PICKUP",
+                                "STEP_DISPOSE")))
                 .body("events[0].prevHash", equalTo("0".repeat(64)));
         as(BUREAU_MSA).get("/api/v1/ledger/verify").then().statusCode(200).body("intact", equalTo(true));
         // each party finds it in its own list
