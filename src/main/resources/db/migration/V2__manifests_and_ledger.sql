@@ -31,6 +31,7 @@ create table manifest (
     declared_at        timestamptz,
     received_at        timestamptz,
     closed_at          timestamptz,
+    revision           integer not null default 1,
     updated_at         timestamptz not null,
     version            bigint not null default 0
 );
@@ -57,6 +58,7 @@ create table manifest_step (
     next_party_id  uuid,
     reason         text,
     refused_qty    numeric(14, 3),
+    corrects_seq   integer,
     evidence       text,
     gps            text,
     content_hash   text not null,
@@ -87,6 +89,25 @@ create index manifest_discrepancy_open_idx on manifest_discrepancy (manifest_id)
 -- The ledger: every manifest event, hash-chained per manifest (each entry stores the previous entry's hash).
 -- Chains per manifest never contend with each other; the manifest row stores the chain's length and head, so a
 -- truncated or deleted chain is detected too.
+-- Corrections after closure: proposed by a party, applied as a new revision once every affected party approved.
+create table manifest_correction (
+    id               uuid primary key,
+    manifest_id      uuid not null references manifest (id),
+    step_seq         integer not null,
+    new_quantity     numeric(14, 3) not null check (new_quantity > 0),
+    new_method       text check (new_method in ('DECLARED', 'METERED', 'WEIGHED', 'GAUGED')),
+    reason           text not null,
+    proposed_by      uuid not null,
+    proposed_party   uuid,
+    required_parties text not null,
+    approved_parties text not null,
+    state            text not null check (state in ('PENDING', 'APPLIED', 'REJECTED')),
+    created_at       timestamptz not null,
+    decided_at       timestamptz,
+    version          bigint not null default 0
+);
+create index manifest_correction_manifest_idx on manifest_correction (manifest_id);
+
 create table ledger_entry (
     manifest_id   uuid not null references manifest (id),
     seq           integer not null,

@@ -138,6 +138,9 @@ public class Manifest extends PanacheEntityBase {
     @Column(name = "closed_at")
     private Instant closedAt;
 
+    @Column(nullable = false)
+    private int revision = 1;
+
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -262,6 +265,7 @@ public class Manifest extends PanacheEntityBase {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -293,7 +297,8 @@ public class Manifest extends PanacheEntityBase {
                 to,
                 null,
                 null,
-                evidence);
+                evidence,
+                null);
     }
 
     /**
@@ -311,7 +316,7 @@ public class Manifest extends PanacheEntityBase {
         nextPartyId = next;
         state = ManifestState.RECEIVED;
         receivedAt = truncate(now);
-        return sign(ManifestAction.RECEIVE, signer, now, measured, null, null, next, null, null, evidence);
+        return sign(ManifestAction.RECEIVE, signer, now, measured, null, null, next, null, null, evidence, null);
     }
 
     /** The designated transporter confirms pickup with vehicle and quantity, naming the next party. */
@@ -333,7 +338,7 @@ public class Manifest extends PanacheEntityBase {
         currentQty = positive(quantity.value(), "quantity");
         nextPartyId = next;
         state = ManifestState.IN_TRANSFER;
-        return sign(ManifestAction.PICKUP, signer, now, quantity, vehicle, null, next, null, null, evidence);
+        return sign(ManifestAction.PICKUP, signer, now, quantity, vehicle, null, next, null, null, evidence, null);
     }
 
     /** The designated disposal plant (or the receiver itself, when licensed) confirms arrival and treatment. */
@@ -353,7 +358,7 @@ public class Manifest extends PanacheEntityBase {
         nextPartyId = null;
         state = ManifestState.DISPOSED;
         closedAt = truncate(now);
-        return sign(ManifestAction.DISPOSE, signer, now, quantity, null, treatment, null, null, null, evidence);
+        return sign(ManifestAction.DISPOSE, signer, now, quantity, null, treatment, null, null, null, evidence, null);
     }
 
     /** The crew cancels a draft or a declaration that nobody has received yet, giving a reason. */
@@ -369,7 +374,7 @@ public class Manifest extends PanacheEntityBase {
         nextPartyId = null;
         state = ManifestState.CANCELLED;
         closedAt = truncate(now);
-        return sign(ManifestAction.CANCEL, signer, now, null, null, null, null, reason, null, null);
+        return sign(ManifestAction.CANCEL, signer, now, null, null, null, null, reason, null, null, null);
     }
 
     /**
@@ -446,7 +451,85 @@ public class Manifest extends PanacheEntityBase {
                 next,
                 reason,
                 refusedQty,
-                evidence);
+                evidence,
+                null);
+    }
+
+    /**
+     * Applies an approved correction to a closed manifest: a new revision whose CORRECT step records the corrected
+     * quantity of step {@code stepSeq}; the earlier steps stay as they were signed. When the corrected step is the
+     * last handover, the manifest's current quantity follows it.
+     */
+    public StepSigned applyCorrection(Signer signer, int stepSeq, Quantity corrected, String reason, Instant now) {
+        require(ManifestAction.CORRECT, ManifestState.DISPOSED);
+        Step target = correctable(stepSeq);
+        BigDecimal value = positive(corrected.value(), "quantity");
+        if (reason == null || reason.isBlank()) {
+            throw new ManifestRules.DetailMissing("reason", "A correction needs a reason");
+        }
+        revision++;
+        if (target == lastHandover()) {
+            currentQty = value;
+        }
+        return sign(
+                ManifestAction.CORRECT,
+                signer,
+                now,
+                new Quantity(value, corrected.method() == null ? target.method : corrected.method()),
+                null,
+                null,
+                null,
+                reason,
+                null,
+                null,
+                stepSeq);
+    }
+
+    /** The step a correction may target: an existing step that recorded a quantity (not itself a correction). */
+    public Step correctable(int stepSeq) {
+        if (state != ManifestState.DISPOSED) {
+            throw new ManifestRules.IllegalTransition(ManifestAction.CORRECT, state);
+        }
+        if (stepSeq < 0
+                || stepSeq >= steps.size()
+                || steps.get(stepSeq).quantity == null
+                || steps.get(stepSeq).action == ManifestAction.CORRECT) {
+            throw new ManifestRules.DetailMissing("stepSeq", "Step " + stepSeq + " has no quantity to correct");
+        }
+        return steps.get(stepSeq);
+    }
+
+    /**
+     * The parties whose signed quantities a correction of step {@code stepSeq} touches: the signer of that step and
+     * of the quantity steps just before and after it (their reconciliation changes).
+     */
+    public java.util.Set<UUID> partiesAffectedBy(int stepSeq) {
+        correctable(stepSeq);
+        java.util.Set<UUID> parties = new java.util.LinkedHashSet<>();
+        for (int i = stepSeq - 1; i >= 0; i--) {
+            if (steps.get(i).quantity != null && steps.get(i).action != ManifestAction.CORRECT) {
+                add(parties, steps.get(i).partyId);
+                break;
+            }
+        }
+        add(parties, steps.get(stepSeq).partyId);
+        for (int i = stepSeq + 1; i < steps.size(); i++) {
+            if (steps.get(i).quantity != null && steps.get(i).action != ManifestAction.CORRECT) {
+                add(parties, steps.get(i).partyId);
+                break;
+            }
+        }
+        return parties;
+    }
+
+    private static void add(java.util.Set<UUID> set, UUID party) {
+        if (party != null) {
+            set.add(party);
+        }
+    }
+
+    public int revision() {
+        return revision;
     }
 
     /**
@@ -564,7 +647,8 @@ public class Manifest extends PanacheEntityBase {
             UUID next,
             String reason,
             BigDecimal refused,
-            String evidence) {
+            String evidence,
+            Integer correctsSeq) {
         Step previousHandover = lastHandover();
         BigDecimal previous = previousHandover == null ? null : previousHandover.quantity;
         UUID previousParty = previousHandover == null ? null : previousHandover.partyId;
@@ -584,6 +668,7 @@ public class Manifest extends PanacheEntityBase {
         step.reason = reason;
         step.refusedQty = refused;
         step.evidence = evidence;
+        step.correctsSeq = correctsSeq;
         steps.add(step);
         updatedAt = step.at;
         step.contentHash = CanonicalJson.sha256(CanonicalJson.write(content()));
@@ -596,7 +681,7 @@ public class Manifest extends PanacheEntityBase {
     private Step lastHandover() {
         for (int i = steps.size() - 1; i >= 0; i--) {
             Step s = steps.get(i);
-            if (s.quantity != null && s.action != ManifestAction.CANCEL) {
+            if (s.quantity != null && s.action != ManifestAction.CANCEL && s.action != ManifestAction.CORRECT) {
                 return s;
             }
         }
@@ -624,6 +709,7 @@ public class Manifest extends PanacheEntityBase {
         c.put("garbageCategory", garbageCategory);
         c.put("parentId", str(parentId));
         c.put("cancelReason", cancelReason);
+        c.put("revision", revision);
         List<Object> signed = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             signed.add(steps.get(i).content(i));

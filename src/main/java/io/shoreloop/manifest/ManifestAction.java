@@ -8,5 +8,7 @@ public enum ManifestAction {
     PICKUP,
     DISPOSE,
     REFUSE,
-    CANCEL
+    CANCEL,
+    /** A correction of a closed manifest, applied once every affected party approved it. */
+    CORRECT
 }

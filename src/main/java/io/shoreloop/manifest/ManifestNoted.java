@@ -94,4 +94,24 @@ public sealed interface ManifestNoted {
                     resolution);
         }
     }
+
+    /** A correction of a closed manifest was proposed, approved by one party, or rejected. */
+    record CorrectionNoted(
+            UUID manifestId, UUID correctionId, String what, String party, int stepSeq, String quantity, String reason)
+            implements ManifestNoted {
+        public String type() {
+            return "CORRECTION_" + what;
+        }
+
+        public Map<String, Object> payload() {
+            Map<String, Object> p = new java.util.LinkedHashMap<>();
+            p.put("manifestId", manifestId.toString());
+            p.put("correctionId", correctionId.toString());
+            p.put("party", party);
+            p.put("stepSeq", stepSeq);
+            p.put("quantity", quantity);
+            p.put("reason", reason);
+            return p;
+        }
+    }
 }

@@ -157,6 +157,29 @@ public class ManifestResource {
         return ok(manifests.closeDiscrepancy(actor.get(), id, discrepancyId, body));
     }
 
+    @POST
+    @Path("{id}/correct")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> correct(
+            @RestPath UUID id, @Valid @NotNull ManifestViews.CorrectionInput body) {
+        return ok(manifests.proposeCorrection(actor.get(), id, body));
+    }
+
+    @POST
+    @Path("{id}/corrections/{correctionId}/approve")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> approveCorrection(@RestPath UUID id, @RestPath UUID correctionId) {
+        return ok(manifests.approveCorrection(actor.get(), id, correctionId));
+    }
+
+    @POST
+    @Path("{id}/corrections/{correctionId}/reject")
+    @Idempotent
+    public RestResponse<ManifestViews.ManifestView> rejectCorrection(
+            @RestPath UUID id, @RestPath UUID correctionId, @Valid @NotNull ManifestViews.ExplanationInput body) {
+        return ok(manifests.rejectCorrection(actor.get(), id, correctionId, body));
+    }
+
     private static Long version(String ifMatch) {
         return ifMatch == null || ifMatch.isBlank() ? null : Versions.expected(ifMatch);
     }

@@ -33,6 +33,7 @@ public final class ManifestRules {
                 case DISPOSE -> "disposed of";
                 case REFUSE -> "refused";
                 case CANCEL -> "cancelled";
+                case CORRECT -> "corrected";
             };
         }
     }

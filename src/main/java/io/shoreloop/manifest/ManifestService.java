@@ -320,7 +320,11 @@ public class ManifestService {
     private Discrepancy reconcile(Manifest m, StepSigned step) {
         BigDecimal previous = step.previousQuantity();
         BigDecimal observed = step.observedQuantity();
-        if (previous == null || observed == null || previous.signum() == 0 || step.action() == ManifestAction.DECLARE) {
+        if (previous == null
+                || observed == null
+                || previous.signum() == 0
+                || step.action() == ManifestAction.DECLARE
+                || step.action() == ManifestAction.CORRECT) {
             return null;
         }
         BigDecimal deviation = observed.subtract(previous)
@@ -466,6 +470,115 @@ public class ManifestService {
     }
 
     ManifestViews.ManifestView view(Manifest m) {
-        return ManifestViews.ManifestView.of(m, Discrepancy.of(m.id()));
+        return ManifestViews.ManifestView.of(m, Discrepancy.of(m.id()), Correction.of(m.id()));
+    }
+
+    /**
+     * Proposes a correction of a closed manifest's quantity at one step. A party that signed the manifest or a bureau
+     * covering its port may propose; the parties whose quantities it touches must all approve (the proposer's own
+     * approval is implied) before it is applied as a new revision.
+     */
+    public ManifestViews.ManifestView proposeCorrection(Actor actor, UUID id, ManifestViews.CorrectionInput in) {
+        Manifest m = load(actor, id, null);
+        boolean signer = m.signedBy(actor.partyId());
+        if (!signer && !actor.is(Role.BUREAU)) {
+            throw new ManifestRules.WrongParty("Only a party of this manifest or a bureau may propose a correction");
+        }
+        if (Correction.count("manifestId = ?1 and state = ?2", m.id(), Correction.State.PENDING) > 0) {
+            throw new ManifestRules.AlreadyDone("A correction of this manifest is already waiting for approval");
+        }
+        Set<UUID> required = m.partiesAffectedBy(in.stepSeq());
+        Correction c = new Correction();
+        c.id = UUID.randomUUID();
+        c.manifestId = m.id();
+        c.stepSeq = in.stepSeq();
+        c.newQuantity = in.quantity();
+        c.newMethod = in.method();
+        c.reason = in.reason();
+        c.proposedBy = actor.userId();
+        c.proposedParty = actor.partyId();
+        c.state = Correction.State.PENDING;
+        c.createdAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        c.require(required);
+        c.persist();
+        em.flush();
+        noted.fire(new ManifestNoted.CorrectionNoted(
+                m.id(),
+                c.id,
+                "PROPOSED",
+                String.valueOf(actor.partyId()),
+                c.stepSeq,
+                c.newQuantity.toPlainString(),
+                c.reason));
+        if (required.contains(actor.partyId())) {
+            return approveCorrection(actor, id, c.id);
+        }
+        return view(m);
+    }
+
+    /** An affected party approves a pending correction; the last approval applies it. */
+    public ManifestViews.ManifestView approveCorrection(Actor actor, UUID id, UUID correctionId) {
+        Manifest m = load(actor, id, null);
+        Correction c = pendingCorrection(m, correctionId, actor);
+        boolean complete = c.approve(actor.partyId());
+        noted.fire(new ManifestNoted.CorrectionNoted(
+                m.id(),
+                c.id,
+                "APPROVED",
+                String.valueOf(actor.partyId()),
+                c.stepSeq,
+                c.newQuantity.toPlainString(),
+                c.reason));
+        if (complete) {
+            c.state = Correction.State.APPLIED;
+            c.decidedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            publish(
+                    m,
+                    m.applyCorrection(
+                            signer(actor),
+                            c.stepSeq,
+                            new Manifest.Quantity(c.newQuantity, c.newMethod),
+                            c.reason,
+                            clock.instant()));
+        }
+        em.flush();
+        return view(m);
+    }
+
+    /** An affected party rejects a pending correction; the manifest stays as signed. */
+    public ManifestViews.ManifestView rejectCorrection(
+            Actor actor, UUID id, UUID correctionId, ManifestViews.ExplanationInput in) {
+        Manifest m = load(actor, id, null);
+        Correction c = pendingCorrection(m, correctionId, actor);
+        c.state = Correction.State.REJECTED;
+        c.decidedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        em.flush();
+        noted.fire(new ManifestNoted.CorrectionNoted(
+                m.id(),
+                c.id,
+                "REJECTED",
+                String.valueOf(actor.partyId()),
+                c.stepSeq,
+                c.newQuantity.toPlainString(),
+                in.explanation()));
+        return view(m);
+    }
+
+    private static Correction pendingCorrection(Manifest m, UUID correctionId, Actor actor) {
+        Correction c = Correction.findById(correctionId);
+        if (c == null || !c.manifestId.equals(m.id())) {
+            throw new Problems.NotFound("Correction " + correctionId);
+        }
+        if (c.state != Correction.State.PENDING) {
+            throw new ManifestRules.AlreadyDone(
+                    "This correction was already " + c.state.name().toLowerCase());
+        }
+        if (actor.partyId() == null || !c.required().contains(actor.partyId())) {
+            throw new ManifestRules.WrongParty("Only a party affected by the correction may approve or reject it");
+        }
+        if (c.approved().contains(actor.partyId())) {
+            throw new ManifestRules.AlreadyDone("Your party has already approved this correction");
+        }
+        return c;
     }
 }

@@ -50,6 +50,44 @@ public final class ManifestViews {
             @jakarta.validation.constraints.NotBlank @Size(max = 2000)
             String explanation) {}
 
+    /** A proposed correction: which step's quantity, the corrected quantity and why. */
+    public record CorrectionInput(
+            @NotNull Integer stepSeq,
+            @NotNull BigDecimal quantity,
+            QuantityMethod method,
+
+            @jakarta.validation.constraints.NotBlank @Size(max = 2000)
+            String reason) {}
+
+    /** A correction as answered. */
+    public record CorrectionView(
+            UUID id,
+            int stepSeq,
+            BigDecimal quantity,
+            QuantityMethod method,
+            String reason,
+            UUID proposedParty,
+            java.util.Set<UUID> requiredParties,
+            java.util.Set<UUID> approvedParties,
+            Correction.State state,
+            Instant createdAt,
+            Instant decidedAt) {
+        static CorrectionView of(Correction c) {
+            return new CorrectionView(
+                    c.id,
+                    c.stepSeq,
+                    c.newQuantity,
+                    c.newMethod,
+                    c.reason,
+                    c.proposedParty,
+                    c.required(),
+                    c.approved(),
+                    c.state,
+                    c.createdAt,
+                    c.decidedAt);
+        }
+    }
+
     /** A cancellation. */
     public record CancelInput(@Size(max = 2000) String reason) {}
 
@@ -93,6 +131,7 @@ public final class ManifestViews {
             String reason,
             BigDecimal refusedQuantity,
             String evidence,
+            Integer correctsSeq,
             String contentHash) {}
 
     /** A discrepancy as answered. */
@@ -140,11 +179,13 @@ public final class ManifestViews {
             Instant declaredAt,
             Instant receivedAt,
             Instant closedAt,
+            int revision,
             List<StepView> steps,
             List<DiscrepancyView> discrepancies,
+            List<CorrectionView> corrections,
             long version) {
 
-        static ManifestView of(Manifest m, List<Discrepancy> discrepancies) {
+        static ManifestView of(Manifest m, List<Discrepancy> discrepancies, List<Correction> corrections) {
             List<Step> steps = m.steps();
             return new ManifestView(
                     m.id(),
@@ -174,6 +215,7 @@ public final class ManifestViews {
                     m.declaredAt(),
                     m.receivedAt(),
                     m.closedAt(),
+                    m.revision(),
                     java.util.stream.IntStream.range(0, steps.size())
                             .mapToObj(i -> {
                                 Step s = steps.get(i);
@@ -192,6 +234,7 @@ public final class ManifestViews {
                                         s.reason(),
                                         s.refusedQuantity(),
                                         s.evidence(),
+                                        s.correctsSeq(),
                                         s.contentHash());
                             })
                             .toList(),
@@ -211,6 +254,7 @@ public final class ManifestViews {
                                     d.resolvedAt,
                                     d.resolution))
                             .toList(),
+                    corrections.stream().map(CorrectionView::of).toList(),
                     m.version());
         }
     }

@@ -52,6 +52,9 @@ public class Step {
     @Column(name = "refused_qty")
     BigDecimal refusedQty;
 
+    @Column(name = "corrects_seq")
+    Integer correctsSeq;
+
     String evidence;
 
     String gps;
@@ -75,6 +78,7 @@ public class Step {
         c.put("nextPartyId", nextPartyId == null ? null : nextPartyId.toString());
         c.put("reason", reason);
         c.put("refusedQuantity", refusedQty == null ? null : refusedQty.toPlainString());
+        c.put("correctsSeq", correctsSeq);
         c.put("evidence", evidence);
         return c;
     }
@@ -125,6 +129,11 @@ public class Step {
 
     public BigDecimal refusedQuantity() {
         return refusedQty;
+    }
+
+    /** For a CORRECT step: the step whose quantity it corrects. */
+    public Integer correctsSeq() {
+        return correctsSeq;
     }
 
     public String evidence() {

@@ -358,4 +358,96 @@ class ManifestFlowTest {
         as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
         as(CREW_YU_CONTAINER).get("/api/v1/ledger/verify").then().statusCode(403);
     }
+
+    /** Runs the closed loop of {@link #aSewageBatchGoesFromShipToPlantAndTheLoopCloses} and answers the id. */
+    static String aDisposedSewageManifest() {
+        String id = draftSewage("10");
+        declare(id);
+        as(RECEIVER_GUOYUAN)
+                .body(handover("9.8", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(200);
+        Map<String, Object> pickup = handover("9.8", FACILITY_SEWAGE_PLANT);
+        pickup.put("vehicle", "渝A·D5678");
+        as(TRANSPORTER)
+                .body(pickup)
+                .post("/api/v1/manifests/" + id + "/pickup")
+                .then()
+                .statusCode(200);
+        Map<String, Object> dispose = handover("9.75", null);
+        dispose.put("treatment", "activated sludge");
+        as(DISPOSER_SEWAGE_PLANT)
+                .body(dispose)
+                .post("/api/v1/manifests/" + id + "/dispose")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("DISPOSED"));
+        return id;
+    }
+
+    @Test
+    void aCorrectionAfterClosureIsAppliedAsANewRevisionOnceEveryAffectedPartyApproved() {
+        String id = aDisposedSewageManifest();
+        // the plant re-weighed: it proposes, which counts as its own approval; the transporter must approve too
+        String correction = as(DISPOSER_SEWAGE_PLANT)
+                .body(Map.of("stepSeq", 4, "quantity", "9.70", "method", "WEIGHED", "reason", "weighbridge re-check"))
+                .post("/api/v1/manifests/" + id + "/correct")
+                .then()
+                .statusCode(200)
+                .body("revision", equalTo(1))
+                .body("corrections[0].state", equalTo("PENDING"))
+                .body("corrections[0].requiredParties", hasItems(FACILITY_TRANSPORTER, FACILITY_SEWAGE_PLANT))
+                .extract()
+                .path("corrections[0].id");
+        // a party it does not affect cannot approve
+        as(RECEIVER_GUOYUAN)
+                .post("/api/v1/manifests/" + id + "/corrections/" + correction + "/approve")
+                .then()
+                .statusCode(403);
+        as(TRANSPORTER)
+                .post("/api/v1/manifests/" + id + "/corrections/" + correction + "/approve")
+                .then()
+                .statusCode(200)
+                .body("revision", equalTo(2))
+                .body("currentQuantity", equalTo(9.7f))
+                .body("corrections[0].state", equalTo("APPLIED"))
+                .body("steps[4].quantity", equalTo(9.75f))
+                .body("steps[5].action", equalTo("CORRECT"))
+                .body("steps[5].correctsSeq", equalTo(4))
+                .body("steps[5].quantity", equalTo(9.7f));
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/manifests/" + id + "/events")
+                .then()
+                .body("verified", equalTo(true))
+                .body("events.type", hasItems("CORRECTION_PROPOSED", "CORRECTION_APPROVED", "STEP_CORRECT"));
+    }
+
+    @Test
+    void anAffectedPartyRejectsACorrectionAndTheManifestStaysAsSigned() {
+        String id = aDisposedSewageManifest();
+        String correction = as(CREW_YU_CONTAINER)
+                .body(Map.of("stepSeq", 2, "quantity", "10", "reason", "the receipt was under-measured"))
+                .post("/api/v1/manifests/" + id + "/correct")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("corrections[0].id");
+        as(RECEIVER_GUOYUAN)
+                .body(Map.of("explanation", "our flowmeter is calibrated"))
+                .post("/api/v1/manifests/" + id + "/corrections/" + correction + "/reject")
+                .then()
+                .statusCode(200)
+                .body("corrections[0].state", equalTo("REJECTED"))
+                .body("revision", equalTo(1))
+                .body("steps[2].quantity", equalTo(9.8f));
+        // corrections exist only for closed manifests
+        String open = draftSewage("1");
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("stepSeq", 0, "quantity", "2", "reason", "x"))
+                .post("/api/v1/manifests/" + open + "/correct")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:illegal-transition"));
+    }
 }
