@@ -109,6 +109,7 @@ create table manifest_correction (
 create index manifest_correction_manifest_idx on manifest_correction (manifest_id);
 
 create table ledger_entry (
+    global_seq    bigserial not null unique,
     manifest_id   uuid not null references manifest (id),
     seq           integer not null,
     event_type    text not null,
@@ -125,6 +126,22 @@ create table ledger_chain (
     head         text not null
 );
 
+-- Signed checkpoints: each covers the entries appended since the previous one (by global_seq), as a Merkle root
+-- (RFC 6962 hashing), chained to the previous checkpoint and signed with the service key. A rewrite of the whole
+-- ledger table is detected against any earlier checkpoint a bureau kept.
+create table ledger_checkpoint (
+    seq               bigint primary key,
+    covered_from      bigint not null,
+    covered_to        bigint not null,
+    entry_count       bigint not null,
+    batch_root        text not null,
+    prev_hash         text not null,
+    hash              text not null,
+    created_at        timestamptz not null,
+    signature         text,
+    key_id            text
+);
+
 -- Append-only, enforced in the database: no role updates or deletes ledger entries.
 create function ledger_entry_is_append_only() returns trigger language plpgsql as $$
 begin
@@ -135,3 +152,5 @@ create trigger ledger_entry_append_only before update or delete on ledger_entry
     for each row execute function ledger_entry_is_append_only();
 create trigger ledger_entry_no_truncate before truncate on ledger_entry
     for each statement execute function ledger_entry_is_append_only();
+create trigger ledger_checkpoint_append_only before update or delete on ledger_checkpoint
+    for each row execute function ledger_entry_is_append_only();

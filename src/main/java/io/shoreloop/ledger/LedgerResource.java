@@ -15,20 +15,55 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class LedgerResource {
 
     private final LedgerVerifier verifier;
+    private final Checkpoints checkpoints;
     private final CurrentActor actor;
 
-    public LedgerResource(LedgerVerifier verifier, CurrentActor actor) {
+    public LedgerResource(LedgerVerifier verifier, Checkpoints checkpoints, CurrentActor actor) {
         this.verifier = verifier;
+        this.checkpoints = checkpoints;
         this.actor = actor;
+    }
+
+    /** The verification's answer: every chain, and every signed checkpoint against the ledger as it is now. */
+    public record Verification(
+            boolean intact,
+            long chains,
+            long entries,
+            LedgerVerifier.BrokenLink firstBrokenLink,
+            long checkpoints,
+            boolean checkpointsIntact,
+            String checkpointProblem) {}
+
+    /** The checkpoints, with the public key that verifies their signatures, for bureaus to keep. */
+    public record CheckpointExport(String publicKeyPem, java.util.List<Checkpoints.Checkpoint> checkpoints) {}
+
+    @GET
+    @Path("checkpoints")
+    public CheckpointExport checkpoints() {
+        requireAuditor();
+        return new CheckpointExport(checkpoints.publicKeyPem().orElse(null), checkpoints.all());
+    }
+
+    private void requireAuditor() {
+        var a = actor.get();
+        if (!a.is(Role.ADMIN) && !a.is(Role.BUREAU)) {
+            throw new Problems.ActionForbidden("Only administrators and bureaus read the ledger's verification");
+        }
     }
 
     @GET
     @Path("verify")
-    public LedgerVerifier.Report verify() {
-        var a = actor.get();
-        if (!a.is(Role.ADMIN) && !a.is(Role.BUREAU)) {
-            throw new Problems.ActionForbidden("Only administrators and bureaus verify the ledger");
-        }
-        return verifier.verifyAll();
+    public Verification verify() {
+        requireAuditor();
+        LedgerVerifier.Report chains = verifier.verifyAll();
+        Checkpoints.CheckpointReport signed = checkpoints.verify();
+        return new Verification(
+                chains.intact() && signed.intact(),
+                chains.chains(),
+                chains.entries(),
+                chains.firstBrokenLink(),
+                signed.checkpoints(),
+                signed.intact(),
+                signed.firstProblem());
     }
 }

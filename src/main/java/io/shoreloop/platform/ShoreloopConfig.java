@@ -40,6 +40,29 @@ public interface ShoreloopConfig {
     /** Manifest rules: reconciliation tolerance and deadlines. */
     Manifests manifest();
 
+    /** Ledger checkpoints. */
+    Ledger ledger();
+
+    /** Ledger checkpoints. */
+    interface Ledger {
+        /** How often a signed checkpoint is taken (when entries were appended since the last one). */
+        @WithDefault("10m")
+        Duration checkpointEvery();
+
+        /**
+         * Entries younger than this are left to the next checkpoint, so that no transaction still open (they time
+         * out sooner) can add an entry inside a range already checkpointed.
+         */
+        @WithDefault("5m")
+        Duration checkpointMargin();
+
+        /** PEM private key (PKCS#8 RSA) that signs checkpoints; the embedded default uses the local key pair. */
+        Optional<String> signingKeyLocation();
+
+        /** PEM public key that verifies checkpoint signatures. */
+        Optional<String> verifyKeyLocation();
+    }
+
     /** Manifest rules. */
     interface Manifests {
         /** Deviation between two stages, in percent of the earlier quantity, above which a discrepancy opens. */

@@ -130,6 +130,17 @@ public final class Infrastructure implements AutoCloseable {
                     keys.resolve(LocalSigningKey.PRIVATE).toUri().toString());
             summary.add("token keys: local key pair in " + keys);
         }
+        if (!isSet("shoreloop.ledger.signing-key-location", "SHORELOOP_LEDGER_SIGNING_KEY_LOCATION")) {
+            Path keys = LocalSigningKey.ensure(
+                    dataDir.resolve("keys"), LocalSigningKey.LEDGER_PRIVATE, LocalSigningKey.LEDGER_PUBLIC);
+            config.put(
+                    "shoreloop.ledger.signing-key-location",
+                    keys.resolve(LocalSigningKey.LEDGER_PRIVATE).toString());
+            config.put(
+                    "shoreloop.ledger.verify-key-location",
+                    keys.resolve(LocalSigningKey.LEDGER_PUBLIC).toString());
+            summary.add("ledger checkpoint key: local key pair in " + keys);
+        }
         config.put("shoreloop.data-dir", dataDir.root().toString());
     }
 

@@ -20,15 +20,22 @@ final class LocalSigningKey {
 
     static final String PRIVATE = "jwt-private.pem";
     static final String PUBLIC = "jwt-public.pem";
+    static final String LEDGER_PRIVATE = "ledger-private.pem";
+    static final String LEDGER_PUBLIC = "ledger-public.pem";
 
     private LocalSigningKey() {}
 
-    /** Returns the key directory, generating the pair when it does not exist yet. */
+    /** Returns the key directory, generating the token key pair when it does not exist yet. */
     static Path ensure(Path keyDir) {
+        return ensure(keyDir, PRIVATE, PUBLIC);
+    }
+
+    /** Returns the key directory, generating the named key pair when it does not exist yet. */
+    static Path ensure(Path keyDir, String privateName, String publicName) {
         try {
             Files.createDirectories(keyDir);
-            Path priv = keyDir.resolve(PRIVATE);
-            Path pub = keyDir.resolve(PUBLIC);
+            Path priv = keyDir.resolve(privateName);
+            Path pub = keyDir.resolve(publicName);
             if (Files.exists(priv) && Files.exists(pub)) {
                 return keyDir;
             }

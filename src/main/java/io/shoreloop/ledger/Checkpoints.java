@@ -1,0 +1,337 @@
+package io.shoreloop.ledger;
+
+import io.quarkus.scheduler.Scheduled;
+import io.shoreloop.platform.CanonicalJson;
+import io.shoreloop.platform.ShoreloopConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Signed checkpoints over the whole ledger. Each checkpoint covers the entries appended since the previous one
+ * (by their global sequence), as a Merkle root of their hashes (RFC 6962: leaf = SHA-256(0x00 ‖ hash), node =
+ * SHA-256(0x01 ‖ left ‖ right)), chains to the previous checkpoint's hash and is signed (RSA-SHA256) with the
+ * service's ledger key. A bureau that exported a checkpoint can later prove that nothing it covered was rewritten,
+ * even by someone who recomputed every chain in the table.
+ */
+@ApplicationScoped
+public class Checkpoints {
+
+    private static final Logger LOG = Logger.getLogger(Checkpoints.class);
+
+    private final EntityManager em;
+    private final ShoreloopConfig config;
+    private final Clock clock;
+
+    public Checkpoints(EntityManager em, ShoreloopConfig config, Clock clock) {
+        this.em = em;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** One checkpoint as exported. */
+    public record Checkpoint(
+            long seq,
+            long coveredFrom,
+            long coveredTo,
+            long entryCount,
+            String batchRoot,
+            String prevHash,
+            String hash,
+            Instant createdAt,
+            String signature,
+            String keyId) {}
+
+    /** The result of checking every checkpoint against the ledger as it is now. */
+    public record CheckpointReport(boolean intact, long checkpoints, String firstProblem) {}
+
+    @Scheduled(
+            every = "${shoreloop.ledger.checkpoint-every:10m}",
+            delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            take();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not take a ledger checkpoint; retrying at the next interval", e);
+        }
+    }
+
+    /** Takes a checkpoint over the entries older than the margin not yet covered; empty when there are none. */
+    @Transactional
+    public Optional<Checkpoint> take() {
+        return take(clock.instant().minus(config.ledger().checkpointMargin()));
+    }
+
+    /** Takes a checkpoint over the entries recorded before {@code upTo} not yet covered. */
+    @Transactional
+    public Optional<Checkpoint> take(Instant upTo) {
+        em.createNativeQuery("lock table ledger_checkpoint in exclusive mode").executeUpdate();
+        Object[] last = (Object[])
+                em.createNativeQuery("select seq, covered_to, hash from ledger_checkpoint order by seq desc limit 1")
+                        .getResultStream()
+                        .findFirst()
+                        .orElse(null);
+        long seq = last == null ? 1 : ((Number) last[0]).longValue() + 1;
+        long from = last == null ? 0 : ((Number) last[1]).longValue();
+        String prev = last == null ? Ledger.GENESIS : (String) last[2];
+        Number to = (Number) em.createNativeQuery(
+                        "select max(global_seq) from ledger_entry where global_seq > ?1 and recorded_at < ?2")
+                .setParameter(1, from)
+                .setParameter(2, upTo)
+                .getSingleResult();
+        if (to == null) {
+            return Optional.empty();
+        }
+        List<String> hashes = hashes(from, to.longValue());
+        String root = merkleRoot(hashes);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String hash = checkpointHash(seq, from, to.longValue(), hashes.size(), root, prev, now);
+        String signature = signingKey().map(k -> sign(k, hash)).orElse(null);
+        String keyId = verifyKey().map(Checkpoints::keyId).orElse(null);
+        em.createNativeQuery("insert into ledger_checkpoint (seq, covered_from, covered_to, entry_count, batch_root,"
+                        + " prev_hash, hash, created_at, signature, key_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                        + " ?10)")
+                .setParameter(1, seq)
+                .setParameter(2, from)
+                .setParameter(3, to.longValue())
+                .setParameter(4, (long) hashes.size())
+                .setParameter(5, root)
+                .setParameter(6, prev)
+                .setParameter(7, hash)
+                .setParameter(8, now)
+                .setParameter(9, signature)
+                .setParameter(10, keyId)
+                .executeUpdate();
+        return Optional.of(
+                new Checkpoint(seq, from, to.longValue(), hashes.size(), root, prev, hash, now, signature, keyId));
+    }
+
+    /** Every checkpoint, oldest first (for export). */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Checkpoint> all() {
+        List<Object[]> rows = em.createNativeQuery("select seq, covered_from, covered_to, entry_count, batch_root,"
+                        + " prev_hash, hash, created_at, signature, key_id from ledger_checkpoint order by seq")
+                .getResultList();
+        List<Checkpoint> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            out.add(new Checkpoint(
+                    ((Number) r[0]).longValue(),
+                    ((Number) r[1]).longValue(),
+                    ((Number) r[2]).longValue(),
+                    ((Number) r[3]).longValue(),
+                    (String) r[4],
+                    (String) r[5],
+                    (String) r[6],
+                    instant(r[7]),
+                    (String) r[8],
+                    (String) r[9]));
+        }
+        return out;
+    }
+
+    /** The PEM public key that verifies checkpoint signatures, if one is configured. */
+    public Optional<String> publicKeyPem() {
+        return config.ledger().verifyKeyLocation().map(Checkpoints::read);
+    }
+
+    /** Recomputes every checkpoint from the ledger as it is now: roots, chain and signatures. */
+    @Transactional
+    public CheckpointReport verify() {
+        List<Checkpoint> checkpoints = all();
+        String prev = Ledger.GENESIS;
+        long expectedFrom = 0;
+        Optional<PublicKey> key = verifyKey();
+        for (Checkpoint c : checkpoints) {
+            if (c.coveredFrom() != expectedFrom || !c.prevHash().equals(prev)) {
+                return new CheckpointReport(
+                        false, checkpoints.size(), "checkpoint " + c.seq() + " does not follow " + "the previous one");
+            }
+            List<String> hashes = hashes(c.coveredFrom(), c.coveredTo());
+            if (hashes.size() != c.entryCount() || !merkleRoot(hashes).equals(c.batchRoot())) {
+                return new CheckpointReport(
+                        false,
+                        checkpoints.size(),
+                        "the entries covered by checkpoint " + c.seq() + " have changed since it was signed");
+            }
+            String hash = checkpointHash(
+                    c.seq(),
+                    c.coveredFrom(),
+                    c.coveredTo(),
+                    c.entryCount(),
+                    c.batchRoot(),
+                    c.prevHash(),
+                    c.createdAt());
+            if (!hash.equals(c.hash())) {
+                return new CheckpointReport(false, checkpoints.size(), "checkpoint " + c.seq() + " was altered");
+            }
+            if (c.signature() != null && key.isPresent() && !verifySignature(key.get(), hash, c.signature())) {
+                return new CheckpointReport(
+                        false, checkpoints.size(), "checkpoint " + c.seq() + " has a bad signature");
+            }
+            prev = c.hash();
+            expectedFrom = c.coveredTo();
+        }
+        return new CheckpointReport(true, checkpoints.size(), null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> hashes(long fromExclusive, long toInclusive) {
+        return em.createNativeQuery("select hash from ledger_entry where global_seq > ?1 and global_seq <= ?2"
+                        + " order by global_seq")
+                .setParameter(1, fromExclusive)
+                .setParameter(2, toInclusive)
+                .getResultList();
+    }
+
+    static String checkpointHash(long seq, long from, long to, long count, String root, String prev, Instant at) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("seq", seq);
+        c.put("coveredFrom", from);
+        c.put("coveredTo", to);
+        c.put("entryCount", count);
+        c.put("batchRoot", root);
+        c.put("createdAt", at.toString());
+        return CanonicalJson.sha256(prev + "\n" + CanonicalJson.write(c));
+    }
+
+    /** RFC 6962 Merkle tree hash over hex-encoded leaf hashes. */
+    static String merkleRoot(List<String> leaves) {
+        if (leaves.isEmpty()) {
+            return HexFormat.of().formatHex(sha256(new byte[0]));
+        }
+        List<byte[]> level = new ArrayList<>(leaves.size());
+        for (String leaf : leaves) {
+            level.add(sha256((byte) 0x00, HexFormat.of().parseHex(leaf)));
+        }
+        return HexFormat.of().formatHex(root(level, 0, level.size()));
+    }
+
+    private static byte[] root(List<byte[]> leaves, int from, int to) {
+        int n = to - from;
+        if (n == 1) {
+            return leaves.get(from);
+        }
+        int k = Integer.highestOneBit(n - 1); // largest power of two smaller than n
+        return sha256((byte) 0x01, concat(root(leaves, from, from + k), root(leaves, from + k, to)));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static byte[] sha256(byte prefix, byte[] data) {
+        byte[] in = new byte[data.length + 1];
+        in[0] = prefix;
+        System.arraycopy(data, 0, in, 1, data.length);
+        return sha256(in);
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<PrivateKey> signingKey() {
+        return config.ledger().signingKeyLocation().map(location -> {
+            try {
+                return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der(read(location))));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(
+                        "The ledger signing key at " + location + " is not a PKCS#8 RSA key", e);
+            }
+        });
+    }
+
+    private Optional<PublicKey> verifyKey() {
+        return config.ledger().verifyKeyLocation().map(location -> {
+            try {
+                return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der(read(location))));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(
+                        "The ledger verify key at " + location + " is not an RSA public key", e);
+            }
+        });
+    }
+
+    private static String sign(PrivateKey key, String hash) {
+        try {
+            Signature s = Signature.getInstance("SHA256withRSA");
+            s.initSign(key);
+            s.update(hash.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean verifySignature(PublicKey key, String hash, String signature) {
+        try {
+            Signature s = Signature.getInstance("SHA256withRSA");
+            s.initVerify(key);
+            s.update(hash.getBytes(StandardCharsets.US_ASCII));
+            return s.verify(Base64.getDecoder().decode(signature));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String keyId(PublicKey key) {
+        return HexFormat.of().formatHex(sha256(key.getEncoded())).substring(0, 16);
+    }
+
+    private static String read(String location) {
+        try {
+            String path = location.startsWith("file:")
+                    ? Path.of(java.net.URI.create(location)).toString()
+                    : location;
+            return Files.readString(Path.of(path), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the key at " + location, e);
+        }
+    }
+
+    private static byte[] der(String pem) {
+        String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return Base64.getDecoder().decode(body);
+    }
+
+    private static Instant instant(Object o) {
+        return o instanceof Instant i
+                ? i
+                : o instanceof java.sql.Timestamp t
+                        ? t.toInstant()
+                        : o instanceof java.time.OffsetDateTime d ? d.toInstant() : Instant.parse(String.valueOf(o));
+    }
+}
