@@ -247,8 +247,17 @@ public class Manifest extends PanacheEntityBase {
         return m;
     }
 
-    /** Records the drafting as the first step (separate so that the caller can persist the row first). */
+    /**
+     * Records the drafting as the first step (separate so that the caller can persist the row first), signed by whoever
+     * drafted the manifest; only once, before any other step.
+     */
     public StepSigned recordDraft(Signer signer) {
+        if (state != ManifestState.DRAFT || !steps.isEmpty()) {
+            throw new ManifestRules.IllegalTransition(ManifestAction.DRAFT, state);
+        }
+        if (!createdBy.equals(signer.userId())) {
+            throw new ManifestRules.WrongParty("The drafting is signed by the user who drafted the manifest");
+        }
         return sign(
                 ManifestAction.DRAFT,
                 signer,
