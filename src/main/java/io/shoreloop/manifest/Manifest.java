@@ -347,7 +347,13 @@ public class Manifest extends PanacheEntityBase {
             Signer signer, Quantity quantity, String treatment, String evidence, Licences licences, Instant now) {
         require(ManifestAction.DISPOSE, ManifestState.IN_TRANSFER, ManifestState.RECEIVED);
         if (state == ManifestState.RECEIVED) {
+            // the direct path: only when the receiver named itself; a named transporter must pick the batch up first
             requireDesignated(signer, Role.RECEIVER, Role.DISPOSER);
+            if (!signer.partyId().equals(receiverId)) {
+                throw new ManifestRules.WrongParty(
+                        "Only the receiving facility itself may dispose of a received batch; a named transporter"
+                                + " picks it up first");
+            }
         } else {
             requireDesignated(signer, Role.DISPOSER);
         }
