@@ -410,26 +410,41 @@ public class Manifest extends PanacheEntityBase {
                 : nonNegative(accepted.value(), "acceptedQuantity");
         Quantity acceptedQuantity =
                 new Quantity(acceptedQty, accepted == null || accepted.method() == null ? null : accepted.method());
-        Role expected = switch (state) {
-            case DECLARED -> Role.RECEIVER;
-            case RECEIVED -> nextPartyId != null && nextPartyId.equals(receiverId) ? Role.RECEIVER : Role.TRANSPORTER;
-            default -> Role.DISPOSER;
+        // the handover the refusal stands for, and so the role it is signed in: receipt when declared; from RECEIVED,
+        // disposal by the receiver that named itself, otherwise pickup; in transfer, a further leg for a transporter,
+        // disposal for a plant
+        ManifestAction handover = switch (state) {
+            case DECLARED -> ManifestAction.RECEIVE;
+            case RECEIVED ->
+                signer.role() != Role.TRANSPORTER && receiverId.equals(nextPartyId)
+                        ? ManifestAction.DISPOSE
+                        : ManifestAction.PICKUP;
+            default -> signer.role() == Role.TRANSPORTER ? ManifestAction.PICKUP : ManifestAction.DISPOSE;
         };
-        requireDesignated(signer, expected, expected == Role.TRANSPORTER ? Role.TRANSPORTER : Role.DISPOSER);
-        ManifestState before = state;
+        switch (handover) {
+            case RECEIVE -> requireDesignated(signer, Role.RECEIVER);
+            case PICKUP -> requireDesignated(signer, Role.TRANSPORTER);
+            default -> {
+                if (state == ManifestState.RECEIVED) {
+                    requireDesignated(signer, Role.RECEIVER, Role.DISPOSER);
+                } else {
+                    requireDesignated(signer, Role.DISPOSER);
+                }
+            }
+        }
         if (acceptedQty.signum() == 0) {
             currentQty = acceptedQty;
             nextPartyId = null;
             state = ManifestState.REFUSED;
             closedAt = truncate(now);
-        } else if (before == ManifestState.DECLARED) {
+        } else if (handover == ManifestAction.RECEIVE) {
             requireLicence(licences, signer.partyId(), Activity.RECEIVE, "The reception facility");
             requireNextAfterReceipt(next, licences);
             currentQty = acceptedQty;
             nextPartyId = next;
             state = ManifestState.RECEIVED;
             receivedAt = truncate(now);
-        } else if (before == ManifestState.RECEIVED && expected == Role.TRANSPORTER) {
+        } else if (handover == ManifestAction.PICKUP) {
             requireLicence(licences, signer.partyId(), Activity.TRANSPORT, "The transport company");
             if (vehicle == null || vehicle.isBlank()) {
                 throw new ManifestRules.DetailMissing("vehicle", "Name the vehicle plate, barge or pipeline");
