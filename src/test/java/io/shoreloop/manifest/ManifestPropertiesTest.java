@@ -35,6 +35,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.statistics.Statistics;
@@ -107,7 +108,7 @@ class ManifestPropertiesTest {
         return Combinators.combine(
                         Arbitraries.of(Stream.class),
                         Arbitraries.longs(),
-                        command.list().ofMinSize(1).ofMaxSize(40))
+                        command.list().ofMinSize(8).ofMaxSize(40).withSizeDistribution(RandomDistribution.uniform()))
                 .as(Scenario::new);
     }
 
@@ -358,7 +359,7 @@ class ManifestPropertiesTest {
 
     /** Turns raw choices into a request, biased (from the reference only) towards the natural next step. */
     static Request resolve(Command c, Reference ref, LicenceBook book) {
-        Op op = c.opChoice() < 60 ? naturalOp(ref, c.opChoice(), book) : c.randomOp();
+        Op op = c.opChoice() < 70 ? naturalOp(ref, c.opChoice(), book) : c.randomOp();
         Signer signer;
         if (c.who() < 75) {
             UUID party = op == Op.DECLARE || op == Op.CANCEL || ref.designated == null ? VESSEL : ref.designated;
@@ -570,6 +571,7 @@ class ManifestPropertiesTest {
         Statistics.label("final state").collect(m.state());
         Statistics.label("steps").collect(Math.min(m.steps().size(), 6));
         Statistics.label("partial refusal").collect(partialRefusals > 0);
+        Statistics.label("partial refusal").coverage(cov -> cov.check(true).percentage(p -> p >= 5));
         Statistics.label("final state").coverage(cov -> {
             cov.check(ManifestState.DISPOSED).percentage(p -> p >= 10);
             cov.check(ManifestState.REFUSED).percentage(p -> p >= 1);
