@@ -253,8 +253,17 @@ public class Manifest extends PanacheEntityBase {
         return m;
     }
 
-    /** Records the drafting as the first step (separate so that the caller can persist the row first). */
+    /**
+     * Records the drafting as the first step (separate so that the caller can persist the row first), signed by whoever
+     * drafted the manifest; only once, before any other step.
+     */
     public StepSigned recordDraft(Signer signer) {
+        if (state != ManifestState.DRAFT || !steps.isEmpty()) {
+            throw new ManifestRules.IllegalTransition(ManifestAction.DRAFT, state);
+        }
+        if (!createdBy.equals(signer.userId())) {
+            throw new ManifestRules.WrongParty("The drafting is signed by the user who drafted the manifest");
+        }
         return sign(
                 ManifestAction.DRAFT,
                 signer,
@@ -346,7 +355,13 @@ public class Manifest extends PanacheEntityBase {
             Signer signer, Quantity quantity, String treatment, String evidence, Licences licences, Instant now) {
         require(ManifestAction.DISPOSE, ManifestState.IN_TRANSFER, ManifestState.RECEIVED);
         if (state == ManifestState.RECEIVED) {
+            // the direct path: only when the receiver named itself; a named transporter must pick the batch up first
             requireDesignated(signer, Role.RECEIVER, Role.DISPOSER);
+            if (!signer.partyId().equals(receiverId)) {
+                throw new ManifestRules.WrongParty(
+                        "Only the receiving facility itself may dispose of a received batch; a named transporter"
+                                + " picks it up first");
+            }
         } else {
             requireDesignated(signer, Role.DISPOSER);
         }
@@ -403,26 +418,41 @@ public class Manifest extends PanacheEntityBase {
                 : nonNegative(accepted.value(), "acceptedQuantity");
         Quantity acceptedQuantity =
                 new Quantity(acceptedQty, accepted == null || accepted.method() == null ? null : accepted.method());
-        Role expected = switch (state) {
-            case DECLARED -> Role.RECEIVER;
-            case RECEIVED -> nextPartyId != null && nextPartyId.equals(receiverId) ? Role.RECEIVER : Role.TRANSPORTER;
-            default -> Role.DISPOSER;
+        // the handover the refusal stands for, and so the role it is signed in: receipt when declared; from RECEIVED,
+        // disposal by the receiver that named itself, otherwise pickup; in transfer, a further leg for a transporter,
+        // disposal for a plant
+        ManifestAction handover = switch (state) {
+            case DECLARED -> ManifestAction.RECEIVE;
+            case RECEIVED ->
+                signer.role() != Role.TRANSPORTER && receiverId.equals(nextPartyId)
+                        ? ManifestAction.DISPOSE
+                        : ManifestAction.PICKUP;
+            default -> signer.role() == Role.TRANSPORTER ? ManifestAction.PICKUP : ManifestAction.DISPOSE;
         };
-        requireDesignated(signer, expected, expected == Role.TRANSPORTER ? Role.TRANSPORTER : Role.DISPOSER);
-        ManifestState before = state;
+        switch (handover) {
+            case RECEIVE -> requireDesignated(signer, Role.RECEIVER);
+            case PICKUP -> requireDesignated(signer, Role.TRANSPORTER);
+            default -> {
+                if (state == ManifestState.RECEIVED) {
+                    requireDesignated(signer, Role.RECEIVER, Role.DISPOSER);
+                } else {
+                    requireDesignated(signer, Role.DISPOSER);
+                }
+            }
+        }
         if (acceptedQty.signum() == 0) {
             currentQty = acceptedQty;
             nextPartyId = null;
             state = ManifestState.REFUSED;
             closedAt = truncate(now);
-        } else if (before == ManifestState.DECLARED) {
+        } else if (handover == ManifestAction.RECEIVE) {
             requireLicence(licences, signer.partyId(), Activity.RECEIVE, "The reception facility");
             requireNextAfterReceipt(next, licences);
             currentQty = acceptedQty;
             nextPartyId = next;
             state = ManifestState.RECEIVED;
             receivedAt = truncate(now);
-        } else if (before == ManifestState.RECEIVED && expected == Role.TRANSPORTER) {
+        } else if (handover == ManifestAction.PICKUP) {
             requireLicence(licences, signer.partyId(), Activity.TRANSPORT, "The transport company");
             if (vehicle == null || vehicle.isBlank()) {
                 throw new ManifestRules.DetailMissing("vehicle", "Name the vehicle plate, barge or pipeline");
