@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -371,593 +370,554 @@ class ManifestStateMachineTest {
 
     // ------------------------------------------------------------------------------------------------ details
 
-    @Nested
-    class Batches {
+    @Test
+    void tankWashingNeedsTheCargoNameAndItsNlsCategory() {
+        var noCargo = assertThrows(ManifestRules.DetailMissing.class, () -> drafted(aTankWashingBatch(null, "Y")));
+        assertEquals("cargoName", noCargo.field());
+        assertThrows(ManifestRules.DetailMissing.class, () -> drafted(aTankWashingBatch("  ", "Y")));
+        var noCategory =
+                assertThrows(ManifestRules.DetailMissing.class, () -> drafted(aTankWashingBatch("Methanol", null)));
+        assertEquals("nlsCategory", noCategory.field());
 
-        @Test
-        void tankWashingNeedsTheCargoNameAndItsNlsCategory() {
-            var noCargo = assertThrows(ManifestRules.DetailMissing.class, () -> drafted(aTankWashingBatch(null, "Y")));
-            assertEquals("cargoName", noCargo.field());
-            assertThrows(ManifestRules.DetailMissing.class, () -> drafted(aTankWashingBatch("  ", "Y")));
-            var noCategory =
-                    assertThrows(ManifestRules.DetailMissing.class, () -> drafted(aTankWashingBatch("Methanol", null)));
-            assertEquals("nlsCategory", noCategory.field());
+        Manifest m = drafted(aTankWashingBatch("Methanol", "Y"));
+        assertEquals("Methanol", m.cargoName());
+        assertEquals("Y", m.nlsCategory());
+        assertEquals(QuantityUnit.M3, m.unit());
+        assertEquals("Methanol", m.content().get("cargoName"), "the cargo is part of the signed content");
+    }
 
-            Manifest m = drafted(aTankWashingBatch("Methanol", "Y"));
-            assertEquals("Methanol", m.cargoName());
-            assertEquals("Y", m.nlsCategory());
-            assertEquals(QuantityUnit.M3, m.unit());
-            assertEquals("Methanol", m.content().get("cargoName"), "the cargo is part of the signed content");
+    @Test
+    void otherStreamsDoNotNeedACargo() {
+        for (Stream stream : EnumSet.complementOf(EnumSet.of(Stream.TANK_WASHING))) {
+            Manifest m = drafted(new Manifest.Batch(stream, BigDecimal.ONE, null, null, null, null, null));
+            assertEquals(stream.unit(), m.unit());
+            assertEquals(QuantityMethod.DECLARED, m.declaredMethod(), "a crew estimate unless said otherwise");
         }
+    }
 
-        @Test
-        void otherStreamsDoNotNeedACargo() {
-            for (Stream stream : EnumSet.complementOf(EnumSet.of(Stream.TANK_WASHING))) {
-                Manifest m = drafted(new Manifest.Batch(stream, BigDecimal.ONE, null, null, null, null, null));
-                assertEquals(stream.unit(), m.unit());
-                assertEquals(QuantityMethod.DECLARED, m.declaredMethod(), "a crew estimate unless said otherwise");
-            }
-        }
-
-        @Test
-        void onlyGarbageHasAGarbageCategory() {
-            Manifest garbage = drafted(aGarbageBatch(Stream.GARBAGE, "C"));
-            assertEquals("C", garbage.garbageCategory());
-            assertEquals(QuantityUnit.KG, garbage.unit());
-            assertEquals("C", garbage.content().get("garbageCategory"));
-            assertNull(drafted(aGarbageBatch(Stream.GARBAGE, null)).garbageCategory(), "the category is optional");
-            for (Stream stream : EnumSet.complementOf(EnumSet.of(Stream.GARBAGE))) {
-                var e = assertThrows(
-                        ManifestRules.DetailMissing.class,
-                        () -> drafted(
-                                stream == Stream.TANK_WASHING
-                                        ? new Manifest.Batch(stream, BigDecimal.ONE, null, "Methanol", "Y", "C", null)
-                                        : aGarbageBatch(stream, "C")),
-                        stream.toString());
-                assertEquals("garbageCategory", e.field());
-            }
-        }
-
-        @Test
-        void onlyTheCrewOfTheVesselDraftsItsManifests() {
-            for (Signer who : List.of(
-                    crewOfAnotherVessel(), theDesignatedReceiver(), aLicensedTransporter(), aBureau(), anAdmin())) {
-                assertThrows(
-                        ManifestRules.WrongParty.class,
-                        () -> Manifest.draft(
-                                UUID.randomUUID(), "SL-X", CALL, VESSEL, PORT, aSewageBatch(), null, null, who, now()),
-                        who.toString());
-            }
-        }
-
-        @Test
-        void theDraftingIsRecordedOnceAsTheFirstStep() {
-            Manifest m = drafted(aSewageBatch());
-            StepSigned first = m.recordDraft(crewOfTheVessel());
-            assertEquals(0, first.seq());
-            assertEquals(ManifestAction.DRAFT, first.action());
-            assertEquals(new BigDecimal("12.500"), first.step().quantity());
-            assertNull(first.previousQuantity());
-            assertThrows(ManifestRules.IllegalTransition.class, () -> m.recordDraft(crewOfTheVessel()));
-            assertThrows(
-                    ManifestRules.IllegalTransition.class,
-                    () -> aDisposedManifest().recordDraft(crewOfTheVessel()));
-            assertEquals(1, m.steps().size());
-        }
-
-        @Test
-        void declaringNeedsAReceiverLicensedForTheStream() {
-            Manifest m = aDraftManifest();
-            assertThrows(
-                    ManifestRules.DetailMissing.class,
-                    () -> m.declare(crewOfTheVessel(), null, null, aLicenceBook(), now()));
+    @Test
+    void onlyGarbageHasAGarbageCategory() {
+        Manifest garbage = drafted(aGarbageBatch(Stream.GARBAGE, "C"));
+        assertEquals("C", garbage.garbageCategory());
+        assertEquals(QuantityUnit.KG, garbage.unit());
+        assertEquals("C", garbage.content().get("garbageCategory"));
+        assertNull(drafted(aGarbageBatch(Stream.GARBAGE, null)).garbageCategory(), "the category is optional");
+        for (Stream stream : EnumSet.complementOf(EnumSet.of(Stream.GARBAGE))) {
             var e = assertThrows(
-                    ManifestRules.LicenceMissing.class,
-                    () -> m.declare(crewOfTheVessel(), UNLICENSED_RECEIVER, null, aLicenceBook(), now()));
-            assertEquals("receiverId", e.field());
-            assertThrows(
-                    ManifestRules.LicenceMissing.class,
-                    () -> m.declare(crewOfTheVessel(), TRANSPORTER, null, aLicenceBook(), now()),
-                    "a transporter is not a reception facility");
-            assertEquals(ManifestState.DRAFT, m.state());
-            m.declare(crewOfTheVessel(), RECEIVER, null, aLicenceBook(), now());
-            assertEquals(RECEIVER, m.receiverId());
-            assertEquals(RECEIVER, m.nextPartyId());
-        }
-
-        @Test
-        void cancellingNeedsAReason() {
-            Manifest m = aDeclaredManifest();
-            assertThrows(ManifestRules.DetailMissing.class, () -> m.cancel(crewOfTheVessel(), " ", now()));
-            assertThrows(ManifestRules.DetailMissing.class, () -> m.cancel(crewOfTheVessel(), null, now()));
-            m.cancel(crewOfTheVessel(), "ship diverted", now());
-            assertEquals("ship diverted", m.cancelReason());
-            assertNull(m.nextPartyId());
-        }
-    }
-
-    @Nested
-    class Quantities {
-
-        @ParameterizedTest
-        @ValueSource(strings = {"0", "0.000", "-1", "-0.001", "1.0001", "0.0001", "100000000"})
-        void aQuantityIsMoreThanZeroWithAtMostThreeDecimals(String bad) {
-            BigDecimal value = new BigDecimal(bad);
-            assertThrows(
-                    ManifestRules.QuantityInvalid.class,
-                    () -> drafted(new Manifest.Batch(STREAM, value, null, null, null, null, null)));
-            Manifest declared = aDeclaredManifest();
-            assertUnchangedAfter(
-                    declared,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> declared.receive(
-                            theDesignatedReceiver(), metered(bad), TRANSPORTER, null, aLicenceBook(), now()));
-            Manifest received = aReceivedManifest();
-            assertUnchangedAfter(
-                    received,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> received.pickUp(
-                            aLicensedTransporter(), metered(bad), "渝A·1", PLANT, null, aLicenceBook(), now()));
-            Manifest inTransfer = aManifestInTransfer();
-            assertUnchangedAfter(
-                    inTransfer,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> inTransfer.dispose(
-                            aLicensedPlant(), metered(bad), "incineration", null, aLicenceBook(), now()));
-            assertUnchangedAfter(
-                    inTransfer,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> inTransfer.refuse(
-                            aLicensedPlant(),
-                            metered("1"),
-                            value,
-                            "contaminated",
-                            null,
-                            "incineration",
-                            null,
-                            null,
-                            aLicenceBook(),
-                            now()));
-        }
-
-        @Test
-        void aMissingQuantityIsInvalid() {
-            Manifest declared = aDeclaredManifest();
-            assertUnchangedAfter(
-                    declared,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> declared.receive(
-                            theDesignatedReceiver(), metered(null), TRANSPORTER, null, aLicenceBook(), now()));
-            assertUnchangedAfter(
-                    declared,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> declared.refuse(
-                            theDesignatedReceiver(),
-                            metered("1"),
-                            null,
-                            "why",
-                            null,
-                            null,
-                            TRANSPORTER,
-                            null,
-                            aLicenceBook(),
-                            now()));
-        }
-
-        @Test
-        void anAcceptedQuantityMayBeZeroButNeverNegative() {
-            Manifest declared = aDeclaredManifest();
-            assertUnchangedAfter(
-                    declared,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> declared.refuse(
-                            theDesignatedReceiver(),
-                            metered("-1"),
-                            BigDecimal.TEN,
-                            "why",
-                            null,
-                            null,
-                            TRANSPORTER,
-                            null,
-                            aLicenceBook(),
-                            now()));
-            assertUnchangedAfter(
-                    declared,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> declared.refuse(
-                            theDesignatedReceiver(),
-                            metered("1.2345"),
-                            BigDecimal.TEN,
-                            "why",
-                            null,
-                            null,
-                            TRANSPORTER,
-                            null,
-                            aLicenceBook(),
-                            now()));
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"0.001", "1", "1.5", "1.500", "1.5000000", "99999999.999", "1E+2"})
-        void quantitiesAreKeptWithThreeDecimals(String good) {
-            Manifest m = aDeclaredManifest();
-            m.receive(theDesignatedReceiver(), metered(good), TRANSPORTER, null, aLicenceBook(), now());
-            assertEquals(3, m.currentQuantity().scale());
-            assertEquals(0, new BigDecimal(good).compareTo(m.currentQuantity()));
-            assertEquals(m.currentQuantity(), m.lastStep().orElseThrow().quantity());
-            assertEquals(
-                    m.currentQuantity().toPlainString(), m.content().get("currentQuantity"), "signed as 3 decimals");
-        }
-
-        @Test
-        void eachHandoverRecordsWhatTheNewPartyFoundAgainstThePreviousStage() {
-            Manifest m = aDeclaredManifest();
-            StepSigned receipt =
-                    m.receive(theDesignatedReceiver(), metered("11.000"), TRANSPORTER, null, aLicenceBook(), now());
-            assertEquals(new BigDecimal("12.500"), receipt.previousQuantity());
-            assertEquals(new BigDecimal("11.000"), receipt.observedQuantity());
-            assertEquals(QuantityMethod.METERED, receipt.step().method());
-            StepSigned pickup =
-                    m.pickUp(aLicensedTransporter(), metered("10.900"), "渝A·1", PLANT, null, aLicenceBook(), now());
-            assertEquals(new BigDecimal("11.000"), pickup.previousQuantity());
-            assertEquals(new BigDecimal("10.900"), pickup.observedQuantity());
-            assertEquals(new BigDecimal("12.500"), m.declaredQuantity(), "the declaration is never overwritten");
-        }
-    }
-
-    @Nested
-    class ContentHash {
-
-        @Test
-        void eachStepSignsTheSha256OfTheCanonicalContentAndItChangesWithEveryStep() {
-            Manifest m = drafted(aSewageBatch());
-            List<String> hashes = new ArrayList<>();
-            List<Runnable> lifecycle = List.of(
-                    () -> m.recordDraft(crewOfTheVessel()),
-                    () -> m.declare(crewOfTheVessel(), RECEIVER, "photo:abc", aLicenceBook(), now()),
-                    () -> m.receive(
-                            theDesignatedReceiver(), metered("12"), FIRST_LEG_TRANSPORTER, null, aLicenceBook(), now()),
-                    () -> m.pickUp(
-                            theFirstLegTransporter(),
-                            metered("12"),
-                            "barge 7",
-                            TRANSPORTER,
-                            null,
-                            aLicenceBook(),
-                            now()),
-                    () -> m.pickUp(aLicensedTransporter(), metered("12"), "渝A·1", PLANT, null, aLicenceBook(), now()),
-                    () -> m.dispose(aLicensedPlant(), metered("12"), "biological", null, aLicenceBook(), now()));
-            for (Runnable step : lifecycle) {
-                step.run();
-                Step last = m.lastStep().orElseThrow();
-                String expected = CanonicalJson.sha256(CanonicalJson.write(m.content()));
-                assertEquals(expected, last.contentHash());
-                assertTrue(expected.matches("[0-9a-f]{64}"));
-                hashes.add(last.contentHash());
-            }
-            assertEquals(ManifestState.DISPOSED, m.state());
-            assertEquals(hashes.size(), new HashSet<>(hashes).size(), "every step signs different content");
-            for (int i = 0; i < hashes.size(); i++) {
-                assertEquals(hashes.get(i), m.steps().get(i).contentHash(), "earlier signatures stay as they were");
-            }
-        }
-
-        @Test
-        void theContentCoversWhatWasSigned() {
-            Manifest m = aManifestInTransfer();
-            @SuppressWarnings("unchecked")
-            List<java.util.Map<String, Object>> steps =
-                    (List<java.util.Map<String, Object>>) m.content().get("steps");
-            assertEquals(4, steps.size());
-            assertEquals("PICKUP", steps.get(3).get("action"));
-            assertEquals("渝A·12345", steps.get(3).get("vehicle"));
-            assertEquals(PLANT.toString(), steps.get(3).get("nextPartyId"));
-            assertEquals("11.900", steps.get(3).get("quantity"));
-            assertEquals(TRANSPORTER.toString(), steps.get(3).get("partyId"));
-            assertFalse(steps.get(3).containsKey("contentHash"), "a step cannot sign its own hash");
-        }
-    }
-
-    @Nested
-    class Refusals {
-
-        @Test
-        void aPartialRefusalAtReceiptMovesTheAcceptedPartOnAndTheRefusedPartOntoALinkedDraft() {
-            Manifest m = aDeclaredManifest();
-            StepSigned refusal = m.refuse(
-                    theDesignatedReceiver(),
-                    metered("9.5"),
-                    new BigDecimal("3"),
-                    "part of it is oily water",
-                    null,
-                    null,
-                    TRANSPORTER,
-                    null,
-                    aLicenceBook(),
-                    now());
-            assertEquals(ManifestState.RECEIVED, m.state());
-            assertEquals(TRANSPORTER, m.nextPartyId());
-            assertEquals(new BigDecimal("9.500"), m.currentQuantity());
-            assertEquals(ManifestAction.REFUSE, refusal.action());
-            assertEquals(new BigDecimal("9.500"), refusal.step().quantity());
-            assertEquals(new BigDecimal("3.000"), refusal.step().refusedQuantity());
-            assertEquals(new BigDecimal("12.500"), refusal.observedQuantity(), "accepted + refused");
-            assertEquals(new BigDecimal("12.500"), refusal.previousQuantity());
-            assertEquals("part of it is oily water", refusal.step().reason());
-            assertTrue(m.receivedAt() != null);
-
-            Manifest linked = Manifest.forRefusedPart(
-                    m,
-                    UUID.randomUUID(),
-                    "SL-2025-LINKED",
-                    refusal.step().refusedQuantity(),
-                    QuantityMethod.METERED,
-                    theDesignatedReceiver(),
-                    now());
-            assertEquals(ManifestState.DRAFT, linked.state());
-            assertEquals(m.id(), linked.parentId());
-            assertEquals(new BigDecimal("3.000"), linked.declaredQuantity());
-            assertEquals(linked.declaredQuantity(), linked.currentQuantity());
-            assertEquals(m.callId(), linked.callId());
-            assertEquals(m.vesselId(), linked.vesselId());
-            assertEquals(m.stream(), linked.stream());
-            assertEquals(m.unit(), linked.unit());
-            assertNull(linked.receiverId(), "the crew declares it to another facility");
-            assertEquals(
-                    0,
-                    m.currentQuantity().add(linked.declaredQuantity()).compareTo(refusal.observedQuantity()),
-                    "nothing created from nothing");
-
-            linked.recordDraft(theDesignatedReceiver());
-            linked.declare(crewOfTheVessel(), RECEIVER, null, aLicenceBook(), now());
-            assertEquals(ManifestState.DECLARED, linked.state());
-        }
-
-        @Test
-        void aPartialRefusalAtPickupMovesTheAcceptedPartIntoTransfer() {
-            Manifest m = aReceivedManifest();
-            m.refuse(
-                    aLicensedTransporter(),
-                    metered("10"),
-                    new BigDecimal("2"),
-                    "truck too small",
-                    "渝A·1",
-                    null,
-                    PLANT,
-                    null,
-                    aLicenceBook(),
-                    now());
-            assertEquals(ManifestState.IN_TRANSFER, m.state());
-            assertEquals(PLANT, m.nextPartyId());
-            assertEquals(new BigDecimal("10.000"), m.currentQuantity());
-            assertEquals("渝A·1", m.lastStep().orElseThrow().vehicle());
-        }
-
-        @Test
-        void aPartialRefusalAtPickupNeedsTheVehicleLikeAPickup() {
-            Manifest m = aReceivedManifest();
-            assertUnchangedAfter(
-                    m,
                     ManifestRules.DetailMissing.class,
-                    () -> m.refuse(
-                            aLicensedTransporter(),
-                            metered("10"),
-                            new BigDecimal("2"),
-                            "truck too small",
-                            null,
-                            null,
-                            PLANT,
-                            null,
-                            aLicenceBook(),
-                            now()));
-        }
-
-        @Test
-        void aPartialRefusalAtTheNextLegMovesTheAcceptedPartOn() {
-            Manifest m = aManifestInTransferToAFurtherTransporter();
-            m.refuse(
-                    aLicensedTransporter(),
-                    metered("10"),
-                    new BigDecimal("1.95"),
-                    "barge delivered more than the truck holds",
-                    "渝A·1",
-                    null,
-                    PLANT,
-                    null,
-                    aLicenceBook(),
-                    now());
-            assertEquals(ManifestState.IN_TRANSFER, m.state());
-            assertEquals(PLANT, m.nextPartyId());
-        }
-
-        @Test
-        void aPartialRefusalAtThePlantDisposesOfTheAcceptedPart() {
-            Manifest m = aManifestInTransfer();
-            m.refuse(
-                    aLicensedPlant(),
-                    metered("11"),
-                    new BigDecimal("0.9"),
-                    "solids",
-                    null,
-                    "biological",
-                    null,
-                    null,
-                    aLicenceBook(),
-                    now());
-            assertEquals(ManifestState.DISPOSED, m.state());
-            assertNull(m.nextPartyId());
-            assertTrue(m.closedAt() != null);
-            assertEquals("biological", m.lastStep().orElseThrow().treatment());
-        }
-
-        @Test
-        void refusingEverythingEndsTheManifestRefused() {
-            Manifest m = aManifestInTransfer();
-            StepSigned refusal = m.refuse(
-                    aLicensedPlant(),
-                    null,
-                    new BigDecimal("11.9"),
-                    "not sewage",
-                    null,
-                    null,
-                    null,
-                    null,
-                    aLicenceBook(),
-                    now());
-            assertEquals(ManifestState.REFUSED, m.state());
-            assertEquals(0, m.currentQuantity().signum());
-            assertNull(m.nextPartyId());
-            assertEquals(new BigDecimal("11.900"), refusal.observedQuantity());
-            assertTrue(m.state().isFinal());
-        }
-
-        @Test
-        void aRefusalNeedsAReasonAndARefusedQuantity() {
-            Manifest m = aDeclaredManifest();
-            assertUnchangedAfter(
-                    m,
-                    ManifestRules.DetailMissing.class,
-                    () -> m.refuse(
-                            theDesignatedReceiver(),
-                            metered("0"),
-                            BigDecimal.ONE,
-                            "",
-                            null,
-                            null,
-                            null,
-                            null,
-                            aLicenceBook(),
-                            now()));
-            assertUnchangedAfter(
-                    m,
-                    ManifestRules.QuantityInvalid.class,
-                    () -> m.refuse(
-                            theDesignatedReceiver(),
-                            metered("12.5"),
-                            BigDecimal.ZERO,
-                            "nothing refused is no refusal",
-                            null,
-                            null,
-                            TRANSPORTER,
-                            null,
-                            aLicenceBook(),
-                            now()));
-        }
-
-        @Test
-        void aReceiverStaffMemberWhoIsNotAReceiverCannotRefuseADeclaration() {
-            // a facility licensed to receive and dispose has users in both roles; receiving is the receiver's job
-            Signer disposerAtTheReceiver = signer("disposer at the receiver", RECEIVER, Role.DISPOSER);
-            Manifest m = aDeclaredManifest();
-            assertUnchangedAfter(
-                    m,
-                    ManifestRules.WrongParty.class,
-                    () -> m.receive(disposerAtTheReceiver, metered("12"), TRANSPORTER, null, aLicenceBook(), now()));
-            assertUnchangedAfter(
-                    m,
-                    ManifestRules.WrongParty.class,
-                    () -> m.refuse(
-                            disposerAtTheReceiver,
-                            metered("10"),
-                            new BigDecimal("2.5"),
-                            "too much",
-                            null,
-                            null,
-                            TRANSPORTER,
-                            null,
-                            aLicenceBook(),
-                            now()));
+                    () -> drafted(
+                            stream == Stream.TANK_WASHING
+                                    ? new Manifest.Batch(stream, BigDecimal.ONE, null, "Methanol", "Y", "C", null)
+                                    : aGarbageBatch(stream, "C")),
+                    stream.toString());
+            assertEquals("garbageCategory", e.field());
         }
     }
 
-    @Nested
-    class DirectDisposal {
-
-        @Test
-        void theReceiverLicensedToDisposeMayNameItselfAndDisposeOfTheBatch() {
-            Manifest m = aManifestReceivedForDirectDisposal();
-            assertEquals(RECEIVER, m.nextPartyId());
-            m.dispose(
-                    theDesignatedReceiver(),
-                    metered("12"),
-                    "pumped to the municipal sewer",
-                    null,
-                    aLicenceBook(),
-                    now());
-            assertEquals(ManifestState.DISPOSED, m.state());
-            assertEquals(
-                    List.of(
-                            ManifestAction.DRAFT,
-                            ManifestAction.DECLARE,
-                            ManifestAction.RECEIVE,
-                            ManifestAction.DISPOSE),
-                    m.steps().stream().map(Step::action).toList());
-            assertEquals(RECEIVER, m.lastStep().orElseThrow().partyId());
-        }
-
-        @Test
-        void aReceiverWithoutADisposeLicenceCannotNameItself() {
-            LicenceBook book = aLicenceBook().revoke(RECEIVER, Activity.DISPOSE, STREAM);
-            Manifest m = aDeclaredManifest();
-            var e = assertThrows(
-                    ManifestRules.LicenceMissing.class,
-                    () -> m.receive(theDesignatedReceiver(), metered("12"), RECEIVER, null, book, now()));
-            assertEquals("nextPartyId", e.field());
-            assertEquals(ManifestState.DECLARED, m.state());
-        }
-
-        @Test
-        void aDisposeLicenceForAnotherStreamDoesNotCount() {
-            LicenceBook book = aLicenceBook()
-                    .revoke(RECEIVER, Activity.DISPOSE, STREAM)
-                    .grant(RECEIVER, Activity.DISPOSE, Stream.GARBAGE);
-            Manifest m = aDeclaredManifest();
+    @Test
+    void onlyTheCrewOfTheVesselDraftsItsManifests() {
+        for (Signer who :
+                List.of(crewOfAnotherVessel(), theDesignatedReceiver(), aLicensedTransporter(), aBureau(), anAdmin())) {
             assertThrows(
-                    ManifestRules.LicenceMissing.class,
-                    () -> m.receive(theDesignatedReceiver(), metered("12"), RECEIVER, null, book, now()));
+                    ManifestRules.WrongParty.class,
+                    () -> Manifest.draft(
+                            UUID.randomUUID(), "SL-X", CALL, VESSEL, PORT, aSewageBatch(), null, null, who, now()),
+                    who.toString());
         }
+    }
 
-        @Test
-        void aReceiverThatLostItsDisposeLicenceCannotDispose() {
-            Manifest m = aManifestReceivedForDirectDisposal();
-            LicenceBook book = aLicenceBook().revoke(RECEIVER, Activity.DISPOSE, STREAM);
-            assertUnchangedAfter(
-                    m,
-                    ManifestRules.LicenceMissing.class,
-                    () -> m.dispose(theDesignatedReceiver(), metered("12"), "sewer", null, book, now()));
+    @Test
+    void theDraftingIsRecordedOnceAsTheFirstStep() {
+        Manifest m = drafted(aSewageBatch());
+        StepSigned first = m.recordDraft(crewOfTheVessel());
+        assertEquals(0, first.seq());
+        assertEquals(ManifestAction.DRAFT, first.action());
+        assertEquals(new BigDecimal("12.500"), first.step().quantity());
+        assertNull(first.previousQuantity());
+        assertThrows(ManifestRules.IllegalTransition.class, () -> m.recordDraft(crewOfTheVessel()));
+        assertThrows(
+                ManifestRules.IllegalTransition.class, () -> aDisposedManifest().recordDraft(crewOfTheVessel()));
+        assertEquals(1, m.steps().size());
+    }
+
+    @Test
+    void declaringNeedsAReceiverLicensedForTheStream() {
+        Manifest m = aDraftManifest();
+        assertThrows(
+                ManifestRules.DetailMissing.class,
+                () -> m.declare(crewOfTheVessel(), null, null, aLicenceBook(), now()));
+        var e = assertThrows(
+                ManifestRules.LicenceMissing.class,
+                () -> m.declare(crewOfTheVessel(), UNLICENSED_RECEIVER, null, aLicenceBook(), now()));
+        assertEquals("receiverId", e.field());
+        assertThrows(
+                ManifestRules.LicenceMissing.class,
+                () -> m.declare(crewOfTheVessel(), TRANSPORTER, null, aLicenceBook(), now()),
+                "a transporter is not a reception facility");
+        assertEquals(ManifestState.DRAFT, m.state());
+        m.declare(crewOfTheVessel(), RECEIVER, null, aLicenceBook(), now());
+        assertEquals(RECEIVER, m.receiverId());
+        assertEquals(RECEIVER, m.nextPartyId());
+    }
+
+    @Test
+    void cancellingNeedsAReason() {
+        Manifest m = aDeclaredManifest();
+        assertThrows(ManifestRules.DetailMissing.class, () -> m.cancel(crewOfTheVessel(), " ", now()));
+        assertThrows(ManifestRules.DetailMissing.class, () -> m.cancel(crewOfTheVessel(), null, now()));
+        m.cancel(crewOfTheVessel(), "ship diverted", now());
+        assertEquals("ship diverted", m.cancelReason());
+        assertNull(m.nextPartyId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0.000", "-1", "-0.001", "1.0001", "0.0001", "100000000"})
+    void aQuantityIsMoreThanZeroWithAtMostThreeDecimals(String bad) {
+        BigDecimal value = new BigDecimal(bad);
+        assertThrows(
+                ManifestRules.QuantityInvalid.class,
+                () -> drafted(new Manifest.Batch(STREAM, value, null, null, null, null, null)));
+        Manifest declared = aDeclaredManifest();
+        assertUnchangedAfter(
+                declared,
+                ManifestRules.QuantityInvalid.class,
+                () -> declared.receive(
+                        theDesignatedReceiver(), metered(bad), TRANSPORTER, null, aLicenceBook(), now()));
+        Manifest received = aReceivedManifest();
+        assertUnchangedAfter(
+                received,
+                ManifestRules.QuantityInvalid.class,
+                () -> received.pickUp(
+                        aLicensedTransporter(), metered(bad), "渝A·1", PLANT, null, aLicenceBook(), now()));
+        Manifest inTransfer = aManifestInTransfer();
+        assertUnchangedAfter(
+                inTransfer,
+                ManifestRules.QuantityInvalid.class,
+                () -> inTransfer.dispose(aLicensedPlant(), metered(bad), "incineration", null, aLicenceBook(), now()));
+        assertUnchangedAfter(
+                inTransfer,
+                ManifestRules.QuantityInvalid.class,
+                () -> inTransfer.refuse(
+                        aLicensedPlant(),
+                        metered("1"),
+                        value,
+                        "contaminated",
+                        null,
+                        "incineration",
+                        null,
+                        null,
+                        aLicenceBook(),
+                        now()));
+    }
+
+    @Test
+    void aMissingQuantityIsInvalid() {
+        Manifest declared = aDeclaredManifest();
+        assertUnchangedAfter(
+                declared,
+                ManifestRules.QuantityInvalid.class,
+                () -> declared.receive(
+                        theDesignatedReceiver(), metered(null), TRANSPORTER, null, aLicenceBook(), now()));
+        assertUnchangedAfter(
+                declared,
+                ManifestRules.QuantityInvalid.class,
+                () -> declared.refuse(
+                        theDesignatedReceiver(),
+                        metered("1"),
+                        null,
+                        "why",
+                        null,
+                        null,
+                        TRANSPORTER,
+                        null,
+                        aLicenceBook(),
+                        now()));
+    }
+
+    @Test
+    void anAcceptedQuantityMayBeZeroButNeverNegative() {
+        Manifest declared = aDeclaredManifest();
+        assertUnchangedAfter(
+                declared,
+                ManifestRules.QuantityInvalid.class,
+                () -> declared.refuse(
+                        theDesignatedReceiver(),
+                        metered("-1"),
+                        BigDecimal.TEN,
+                        "why",
+                        null,
+                        null,
+                        TRANSPORTER,
+                        null,
+                        aLicenceBook(),
+                        now()));
+        assertUnchangedAfter(
+                declared,
+                ManifestRules.QuantityInvalid.class,
+                () -> declared.refuse(
+                        theDesignatedReceiver(),
+                        metered("1.2345"),
+                        BigDecimal.TEN,
+                        "why",
+                        null,
+                        null,
+                        TRANSPORTER,
+                        null,
+                        aLicenceBook(),
+                        now()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.001", "1", "1.5", "1.500", "1.5000000", "99999999.999", "1E+2"})
+    void quantitiesAreKeptWithThreeDecimals(String good) {
+        Manifest m = aDeclaredManifest();
+        m.receive(theDesignatedReceiver(), metered(good), TRANSPORTER, null, aLicenceBook(), now());
+        assertEquals(3, m.currentQuantity().scale());
+        assertEquals(0, new BigDecimal(good).compareTo(m.currentQuantity()));
+        assertEquals(m.currentQuantity(), m.lastStep().orElseThrow().quantity());
+        assertEquals(m.currentQuantity().toPlainString(), m.content().get("currentQuantity"), "signed as 3 decimals");
+    }
+
+    @Test
+    void eachHandoverRecordsWhatTheNewPartyFoundAgainstThePreviousStage() {
+        Manifest m = aDeclaredManifest();
+        StepSigned receipt =
+                m.receive(theDesignatedReceiver(), metered("11.000"), TRANSPORTER, null, aLicenceBook(), now());
+        assertEquals(new BigDecimal("12.500"), receipt.previousQuantity());
+        assertEquals(new BigDecimal("11.000"), receipt.observedQuantity());
+        assertEquals(QuantityMethod.METERED, receipt.step().method());
+        StepSigned pickup =
+                m.pickUp(aLicensedTransporter(), metered("10.900"), "渝A·1", PLANT, null, aLicenceBook(), now());
+        assertEquals(new BigDecimal("11.000"), pickup.previousQuantity());
+        assertEquals(new BigDecimal("10.900"), pickup.observedQuantity());
+        assertEquals(new BigDecimal("12.500"), m.declaredQuantity(), "the declaration is never overwritten");
+    }
+
+    @Test
+    void eachStepSignsTheSha256OfTheCanonicalContentAndItChangesWithEveryStep() {
+        Manifest m = drafted(aSewageBatch());
+        List<String> hashes = new ArrayList<>();
+        List<Runnable> lifecycle = List.of(
+                () -> m.recordDraft(crewOfTheVessel()),
+                () -> m.declare(crewOfTheVessel(), RECEIVER, "photo:abc", aLicenceBook(), now()),
+                () -> m.receive(
+                        theDesignatedReceiver(), metered("12"), FIRST_LEG_TRANSPORTER, null, aLicenceBook(), now()),
+                () -> m.pickUp(
+                        theFirstLegTransporter(), metered("12"), "barge 7", TRANSPORTER, null, aLicenceBook(), now()),
+                () -> m.pickUp(aLicensedTransporter(), metered("12"), "渝A·1", PLANT, null, aLicenceBook(), now()),
+                () -> m.dispose(aLicensedPlant(), metered("12"), "biological", null, aLicenceBook(), now()));
+        for (Runnable step : lifecycle) {
+            step.run();
+            Step last = m.lastStep().orElseThrow();
+            String expected = CanonicalJson.sha256(CanonicalJson.write(m.content()));
+            assertEquals(expected, last.contentHash());
+            assertTrue(expected.matches("[0-9a-f]{64}"));
+            hashes.add(last.contentHash());
         }
+        assertEquals(ManifestState.DISPOSED, m.state());
+        assertEquals(hashes.size(), new HashSet<>(hashes).size(), "every step signs different content");
+        for (int i = 0; i < hashes.size(); i++) {
+            assertEquals(hashes.get(i), m.steps().get(i).contentHash(), "earlier signatures stay as they were");
+        }
+    }
 
-        @Test
-        void onceATransporterIsNamedTheReceiverCannotDisposeDirectly() {
-            Manifest m = aReceivedManifest();
+    @Test
+    void theContentCoversWhatWasSigned() {
+        Manifest m = aManifestInTransfer();
+        @SuppressWarnings("unchecked")
+        List<java.util.Map<String, Object>> steps =
+                (List<java.util.Map<String, Object>>) m.content().get("steps");
+        assertEquals(4, steps.size());
+        assertEquals("PICKUP", steps.get(3).get("action"));
+        assertEquals("渝A·12345", steps.get(3).get("vehicle"));
+        assertEquals(PLANT.toString(), steps.get(3).get("nextPartyId"));
+        assertEquals("11.900", steps.get(3).get("quantity"));
+        assertEquals(TRANSPORTER.toString(), steps.get(3).get("partyId"));
+        assertFalse(steps.get(3).containsKey("contentHash"), "a step cannot sign its own hash");
+    }
+
+    @Test
+    void aPartialRefusalAtReceiptMovesTheAcceptedPartOnAndTheRefusedPartOntoALinkedDraft() {
+        Manifest m = aDeclaredManifest();
+        StepSigned refusal = m.refuse(
+                theDesignatedReceiver(),
+                metered("9.5"),
+                new BigDecimal("3"),
+                "part of it is oily water",
+                null,
+                null,
+                TRANSPORTER,
+                null,
+                aLicenceBook(),
+                now());
+        assertEquals(ManifestState.RECEIVED, m.state());
+        assertEquals(TRANSPORTER, m.nextPartyId());
+        assertEquals(new BigDecimal("9.500"), m.currentQuantity());
+        assertEquals(ManifestAction.REFUSE, refusal.action());
+        assertEquals(new BigDecimal("9.500"), refusal.step().quantity());
+        assertEquals(new BigDecimal("3.000"), refusal.step().refusedQuantity());
+        assertEquals(new BigDecimal("12.500"), refusal.observedQuantity(), "accepted + refused");
+        assertEquals(new BigDecimal("12.500"), refusal.previousQuantity());
+        assertEquals("part of it is oily water", refusal.step().reason());
+        assertTrue(m.receivedAt() != null);
+
+        Manifest linked = Manifest.forRefusedPart(
+                m,
+                UUID.randomUUID(),
+                "SL-2025-LINKED",
+                refusal.step().refusedQuantity(),
+                QuantityMethod.METERED,
+                theDesignatedReceiver(),
+                now());
+        assertEquals(ManifestState.DRAFT, linked.state());
+        assertEquals(m.id(), linked.parentId());
+        assertEquals(new BigDecimal("3.000"), linked.declaredQuantity());
+        assertEquals(linked.declaredQuantity(), linked.currentQuantity());
+        assertEquals(m.callId(), linked.callId());
+        assertEquals(m.vesselId(), linked.vesselId());
+        assertEquals(m.stream(), linked.stream());
+        assertEquals(m.unit(), linked.unit());
+        assertNull(linked.receiverId(), "the crew declares it to another facility");
+        assertEquals(
+                0,
+                m.currentQuantity().add(linked.declaredQuantity()).compareTo(refusal.observedQuantity()),
+                "nothing created from nothing");
+
+        linked.recordDraft(theDesignatedReceiver());
+        linked.declare(crewOfTheVessel(), RECEIVER, null, aLicenceBook(), now());
+        assertEquals(ManifestState.DECLARED, linked.state());
+    }
+
+    @Test
+    void aPartialRefusalAtPickupMovesTheAcceptedPartIntoTransfer() {
+        Manifest m = aReceivedManifest();
+        m.refuse(
+                aLicensedTransporter(),
+                metered("10"),
+                new BigDecimal("2"),
+                "truck too small",
+                "渝A·1",
+                null,
+                PLANT,
+                null,
+                aLicenceBook(),
+                now());
+        assertEquals(ManifestState.IN_TRANSFER, m.state());
+        assertEquals(PLANT, m.nextPartyId());
+        assertEquals(new BigDecimal("10.000"), m.currentQuantity());
+        assertEquals("渝A·1", m.lastStep().orElseThrow().vehicle());
+    }
+
+    @Test
+    void aPartialRefusalAtPickupNeedsTheVehicleLikeAPickup() {
+        Manifest m = aReceivedManifest();
+        assertUnchangedAfter(
+                m,
+                ManifestRules.DetailMissing.class,
+                () -> m.refuse(
+                        aLicensedTransporter(),
+                        metered("10"),
+                        new BigDecimal("2"),
+                        "truck too small",
+                        null,
+                        null,
+                        PLANT,
+                        null,
+                        aLicenceBook(),
+                        now()));
+    }
+
+    @Test
+    void aPartialRefusalAtTheNextLegMovesTheAcceptedPartOn() {
+        Manifest m = aManifestInTransferToAFurtherTransporter();
+        m.refuse(
+                aLicensedTransporter(),
+                metered("10"),
+                new BigDecimal("1.95"),
+                "barge delivered more than the truck holds",
+                "渝A·1",
+                null,
+                PLANT,
+                null,
+                aLicenceBook(),
+                now());
+        assertEquals(ManifestState.IN_TRANSFER, m.state());
+        assertEquals(PLANT, m.nextPartyId());
+    }
+
+    @Test
+    void aPartialRefusalAtThePlantDisposesOfTheAcceptedPart() {
+        Manifest m = aManifestInTransfer();
+        m.refuse(
+                aLicensedPlant(),
+                metered("11"),
+                new BigDecimal("0.9"),
+                "solids",
+                null,
+                "biological",
+                null,
+                null,
+                aLicenceBook(),
+                now());
+        assertEquals(ManifestState.DISPOSED, m.state());
+        assertNull(m.nextPartyId());
+        assertTrue(m.closedAt() != null);
+        assertEquals("biological", m.lastStep().orElseThrow().treatment());
+    }
+
+    @Test
+    void refusingEverythingEndsTheManifestRefused() {
+        Manifest m = aManifestInTransfer();
+        StepSigned refusal = m.refuse(
+                aLicensedPlant(),
+                null,
+                new BigDecimal("11.9"),
+                "not sewage",
+                null,
+                null,
+                null,
+                null,
+                aLicenceBook(),
+                now());
+        assertEquals(ManifestState.REFUSED, m.state());
+        assertEquals(0, m.currentQuantity().signum());
+        assertNull(m.nextPartyId());
+        assertEquals(new BigDecimal("11.900"), refusal.observedQuantity());
+        assertTrue(m.state().isFinal());
+    }
+
+    @Test
+    void aRefusalNeedsAReasonAndARefusedQuantity() {
+        Manifest m = aDeclaredManifest();
+        assertUnchangedAfter(
+                m,
+                ManifestRules.DetailMissing.class,
+                () -> m.refuse(
+                        theDesignatedReceiver(),
+                        metered("0"),
+                        BigDecimal.ONE,
+                        "",
+                        null,
+                        null,
+                        null,
+                        null,
+                        aLicenceBook(),
+                        now()));
+        assertUnchangedAfter(
+                m,
+                ManifestRules.QuantityInvalid.class,
+                () -> m.refuse(
+                        theDesignatedReceiver(),
+                        metered("12.5"),
+                        BigDecimal.ZERO,
+                        "nothing refused is no refusal",
+                        null,
+                        null,
+                        TRANSPORTER,
+                        null,
+                        aLicenceBook(),
+                        now()));
+    }
+
+    @Test
+    void aReceiverStaffMemberWhoIsNotAReceiverCannotRefuseADeclaration() {
+        // a facility licensed to receive and dispose has users in both roles; receiving is the receiver's job
+        Signer disposerAtTheReceiver = signer("disposer at the receiver", RECEIVER, Role.DISPOSER);
+        Manifest m = aDeclaredManifest();
+        assertUnchangedAfter(
+                m,
+                ManifestRules.WrongParty.class,
+                () -> m.receive(disposerAtTheReceiver, metered("12"), TRANSPORTER, null, aLicenceBook(), now()));
+        assertUnchangedAfter(
+                m,
+                ManifestRules.WrongParty.class,
+                () -> m.refuse(
+                        disposerAtTheReceiver,
+                        metered("10"),
+                        new BigDecimal("2.5"),
+                        "too much",
+                        null,
+                        null,
+                        TRANSPORTER,
+                        null,
+                        aLicenceBook(),
+                        now()));
+    }
+
+    @Test
+    void theReceiverLicensedToDisposeMayNameItselfAndDisposeOfTheBatch() {
+        Manifest m = aManifestReceivedForDirectDisposal();
+        assertEquals(RECEIVER, m.nextPartyId());
+        m.dispose(theDesignatedReceiver(), metered("12"), "pumped to the municipal sewer", null, aLicenceBook(), now());
+        assertEquals(ManifestState.DISPOSED, m.state());
+        assertEquals(
+                List.of(ManifestAction.DRAFT, ManifestAction.DECLARE, ManifestAction.RECEIVE, ManifestAction.DISPOSE),
+                m.steps().stream().map(Step::action).toList());
+        assertEquals(RECEIVER, m.lastStep().orElseThrow().partyId());
+    }
+
+    @Test
+    void aReceiverWithoutADisposeLicenceCannotNameItself() {
+        LicenceBook book = aLicenceBook().revoke(RECEIVER, Activity.DISPOSE, STREAM);
+        Manifest m = aDeclaredManifest();
+        var e = assertThrows(
+                ManifestRules.LicenceMissing.class,
+                () -> m.receive(theDesignatedReceiver(), metered("12"), RECEIVER, null, book, now()));
+        assertEquals("nextPartyId", e.field());
+        assertEquals(ManifestState.DECLARED, m.state());
+    }
+
+    @Test
+    void aDisposeLicenceForAnotherStreamDoesNotCount() {
+        LicenceBook book = aLicenceBook()
+                .revoke(RECEIVER, Activity.DISPOSE, STREAM)
+                .grant(RECEIVER, Activity.DISPOSE, Stream.GARBAGE);
+        Manifest m = aDeclaredManifest();
+        assertThrows(
+                ManifestRules.LicenceMissing.class,
+                () -> m.receive(theDesignatedReceiver(), metered("12"), RECEIVER, null, book, now()));
+    }
+
+    @Test
+    void aReceiverThatLostItsDisposeLicenceCannotDispose() {
+        Manifest m = aManifestReceivedForDirectDisposal();
+        LicenceBook book = aLicenceBook().revoke(RECEIVER, Activity.DISPOSE, STREAM);
+        assertUnchangedAfter(
+                m,
+                ManifestRules.LicenceMissing.class,
+                () -> m.dispose(theDesignatedReceiver(), metered("12"), "sewer", null, book, now()));
+    }
+
+    @Test
+    void onceATransporterIsNamedTheReceiverCannotDisposeDirectly() {
+        Manifest m = aReceivedManifest();
+        assertUnchangedAfter(
+                m,
+                ManifestRules.WrongParty.class,
+                () -> m.dispose(theDesignatedReceiver(), metered("12"), "sewer", null, aLicenceBook(), now()));
+    }
+
+    @Test
+    void aNamedTransporterThatAlsoDisposesCannotSkipTheTransfer() {
+        // a transport company that also runs a plant: named to pick the batch up, it must pick it up first
+        LicenceBook book = aLicenceBook().grant(TRANSPORTER, Activity.DISPOSE, STREAM);
+        Manifest m = aReceivedManifest();
+        for (Role role : List.of(Role.DISPOSER, Role.RECEIVER)) {
+            Signer staff = signer("staff of the transport company as " + role, TRANSPORTER, role);
             assertUnchangedAfter(
                     m,
                     ManifestRules.WrongParty.class,
-                    () -> m.dispose(theDesignatedReceiver(), metered("12"), "sewer", null, aLicenceBook(), now()));
+                    () -> m.dispose(staff, metered("12"), "incineration", null, book, now()));
         }
-
-        @Test
-        void aNamedTransporterThatAlsoDisposesCannotSkipTheTransfer() {
-            // a transport company that also runs a plant: named to pick the batch up, it must pick it up first
-            LicenceBook book = aLicenceBook().grant(TRANSPORTER, Activity.DISPOSE, STREAM);
-            Manifest m = aReceivedManifest();
-            for (Role role : List.of(Role.DISPOSER, Role.RECEIVER)) {
-                Signer staff = signer("staff of the transport company as " + role, TRANSPORTER, role);
-                assertUnchangedAfter(
-                        m,
-                        ManifestRules.WrongParty.class,
-                        () -> m.dispose(staff, metered("12"), "incineration", null, book, now()));
-            }
-            m.pickUp(aLicensedTransporter(), metered("12"), "渝A·1", TRANSPORTER, null, book, now());
-            m.dispose(
-                    signer("plant staff of the transport company", TRANSPORTER, Role.DISPOSER),
-                    metered("12"),
-                    "incineration",
-                    null,
-                    book,
-                    now());
-            assertEquals(ManifestState.DISPOSED, m.state());
-        }
+        m.pickUp(aLicensedTransporter(), metered("12"), "渝A·1", TRANSPORTER, null, book, now());
+        m.dispose(
+                signer("plant staff of the transport company", TRANSPORTER, Role.DISPOSER),
+                metered("12"),
+                "incineration",
+                null,
+                book,
+                now());
+        assertEquals(ManifestState.DISPOSED, m.state());
     }
 
     @Test
@@ -968,7 +928,7 @@ class ManifestStateMachineTest {
                 ManifestFixtures::aRefusedManifest)) {
             Manifest m = fixture.get();
             assertTrue(m.state().isFinal());
-            assertFalse(m.markOverdue(now()), "a closed manifest is never overdue");
+            assertFalse(m.markOverdue("RECEIPT", now()), "a closed manifest is never overdue");
             for (Actor actor : actors()) {
                 for (Act act : Act.values()) {
                     assertUnchangedAfter(
