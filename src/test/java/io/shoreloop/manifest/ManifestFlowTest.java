@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 
 /** The closed loop over the real API and database: every step signed by the party that takes the batch over. */
 @QuarkusTest
-class ManifestFlowTest {
+public class ManifestFlowTest {
 
     @Inject
     AgroalDataSource db;
 
-    static String draftSewage(String quantity) {
+    public static String draftSewage(String quantity) {
         return as(CREW_YU_CONTAINER)
                 .body(Map.of("callId", CALL_YU_CONTAINER_OPEN, "stream", "SEWAGE", "quantity", quantity))
                 .post("/api/v1/manifests")
@@ -37,7 +37,7 @@ class ManifestFlowTest {
                 .path("id");
     }
 
-    static void declare(String id) {
+    public static void declare(String id) {
         as(CREW_YU_CONTAINER)
                 .body(Map.of("receiverId", FACILITY_GUOYUAN))
                 .post("/api/v1/manifests/" + id + "/declare")
@@ -46,7 +46,7 @@ class ManifestFlowTest {
                 .body("state", equalTo("DECLARED"));
     }
 
-    static Map<String, Object> handover(String quantity, String next) {
+    public static Map<String, Object> handover(String quantity, String next) {
         Map<String, Object> m = new HashMap<>();
         m.put("quantity", quantity);
         m.put("method", "METERED");

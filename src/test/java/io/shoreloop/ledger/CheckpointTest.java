@@ -1,0 +1,127 @@
+package io.shoreloop.ledger;
+
+import static io.shoreloop.testing.DemoUsers.*;
+import static org.hamcrest.Matchers.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.shoreloop.platform.CanonicalJson;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Signed checkpoints detect even a consistent rewrite of a whole chain. */
+@QuarkusTest
+class CheckpointTest {
+
+    @Inject
+    Checkpoints checkpoints;
+
+    @Inject
+    AgroalDataSource db;
+
+    @Test
+    void merkleRootsFollowRfc6962() {
+        // RFC 6962 test shape: one leaf is H(0x00 || leaf); two leaves are H(0x01 || H(0x00||a) || H(0x00||b))
+        String a = CanonicalJson.sha256("a");
+        String b = CanonicalJson.sha256("b");
+        String one = Checkpoints.merkleRoot(List.of(a));
+        String two = Checkpoints.merkleRoot(List.of(a, b));
+        String three = Checkpoints.merkleRoot(List.of(a, b, a));
+        assertEquals(64, one.length());
+        assertFalse(one.equals(two));
+        assertFalse(two.equals(three));
+        assertEquals(two, Checkpoints.merkleRoot(List.of(a, b)));
+    }
+
+    @Test
+    void aRewrittenChainThatStillVerifiesIsCaughtByTheSignedCheckpoint() throws Exception {
+        String id = io.shoreloop.manifest.ManifestFlowTest.draftSewage("2");
+        io.shoreloop.manifest.ManifestFlowTest.declare(id);
+        Checkpoints.Checkpoint cp =
+                checkpoints.take(Instant.now().plusSeconds(1)).orElseThrow();
+        assertNotNull(cp.signature(), "signed with the local ledger key");
+        as(BUREAU_MSA)
+                .get("/api/v1/ledger/checkpoints")
+                .then()
+                .statusCode(200)
+                .body("publicKeyPem", startsWith("-----BEGIN PUBLIC KEY-----"))
+                .body("checkpoints.hash", hasItem(cp.hash()));
+        as(ADMIN)
+                .get("/api/v1/ledger/verify")
+                .then()
+                .body("intact", equalTo(true))
+                .body("checkpointsIntact", equalTo(true));
+
+        // an attacker rewrites the chain consistently: every hash recomputed, the chain head updated
+        List<Object[]> original = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("set session_replication_role = replica");
+            try {
+                try (ResultSet rs = st.executeQuery("select seq, payload, prev_hash, hash from ledger_entry where"
+                        + " manifest_id = '" + id + "' order by seq")) {
+                    while (rs.next()) {
+                        original.add(new Object[] {rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                    }
+                }
+                String prev = Ledger.GENESIS;
+                for (Object[] e : original) {
+                    String payload = ((String) e[1])
+                            .replaceFirst("\"recordedAt\":\"[^\"]+\"", "\"recordedAt\":\"2020-01-01T00:00:00Z\"");
+                    String hash = CanonicalJson.sha256(prev + "\n" + payload);
+                    try (PreparedStatement u = c.prepareStatement(
+                            "update ledger_entry set payload = ?, prev_hash = ?, hash = ? where manifest_id = ?::uuid"
+                                    + " and seq = ?")) {
+                        u.setString(1, payload);
+                        u.setString(2, prev);
+                        u.setString(3, hash);
+                        u.setString(4, id);
+                        u.setInt(5, (Integer) e[0]);
+                        u.executeUpdate();
+                    }
+                    prev = hash;
+                }
+                st.executeUpdate("update ledger_chain set head = '" + prev + "' where manifest_id = '" + id + "'");
+
+                Map<String, Object> report =
+                        as(ADMIN).get("/api/v1/ledger/verify").then().extract().path("$");
+                assertEquals(
+                        true, report.get("checkpointsIntact") == Boolean.FALSE, "checkpoint catches it: " + report);
+                assertEquals(false, report.get("intact"));
+                assertTrue(String.valueOf(report.get("checkpointProblem")).contains("changed"));
+            } finally {
+                for (Object[] e : original) {
+                    try (PreparedStatement u = c.prepareStatement(
+                            "update ledger_entry set payload = ?, prev_hash = ?, hash = ? where manifest_id = ?::uuid"
+                                    + " and seq = ?")) {
+                        u.setString(1, (String) e[1]);
+                        u.setString(2, (String) e[2]);
+                        u.setString(3, (String) e[3]);
+                        u.setString(4, id);
+                        u.setInt(5, (Integer) e[0]);
+                        u.executeUpdate();
+                    }
+                }
+                if (!original.isEmpty()) {
+                    st.executeUpdate("update ledger_chain set head = '" + original.get(original.size() - 1)[3]
+                            + "' where manifest_id = '" + id + "'");
+                }
+                st.execute("set session_replication_role = origin");
+            }
+        }
+        as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
+        as(CREW_YU_CONTAINER).get("/api/v1/ledger/checkpoints").then().statusCode(403);
+    }
+}
