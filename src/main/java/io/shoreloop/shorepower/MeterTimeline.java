@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The readings, energy steps and sessions of one meter, kept up to date batch by batch.
@@ -24,6 +25,11 @@ import java.util.TreeMap;
  * (constant work per reading); a batch reaching back in time re-derives from the start of the latest session that
  * began before its earliest reading, and nothing before it. {@link SessionChanges} lists exactly the sessions that
  * differ afterwards.
+ *
+ * <p>A timeline need not hold a meter's whole history. {@link #resumableAfter()} names the latest reading after
+ * which the session state machine was idle (no session, no candidate); {@link #resume} rebuilds a timeline from that
+ * reading and the ones after it, and it then behaves exactly like the full one for every later reading. A batch that
+ * reaches back before the window needs a window that starts earlier.
  *
  * <p>Not thread-safe: one meter's readings are processed by one thread at a time.
  */
@@ -47,22 +53,43 @@ public final class MeterTimeline {
     private SessionBuilder tail;
     private List<Session> ended;
 
-    private MeterTimeline(MeterProfile profile, AccountingRules rules) {
+    /** The reading before the window (known, not part of it), or {@code null} when the window is the whole history. */
+    private final Reading floor;
+    /** Readings after which the state machine was idle (each depends only on the readings up to it). */
+    private final TreeSet<Instant> idleAfter = new TreeSet<>();
+
+    private MeterTimeline(MeterProfile profile, AccountingRules rules, Reading floor) {
         this.profile = profile;
         this.rules = rules;
+        this.floor = floor;
         this.energy = new EnergyRules(profile, rules);
         this.tail = newBuilder();
     }
 
     /** An empty timeline for a meter. */
     public static MeterTimeline start(MeterProfile profile, AccountingRules rules) {
-        return new MeterTimeline(profile, rules);
+        return new MeterTimeline(profile, rules, null);
     }
 
     /** The full recomputation: a new timeline fed all readings at once. */
     public static MeterTimeline recompute(MeterProfile profile, AccountingRules rules, Collection<Reading> all) {
-        MeterTimeline timeline = new MeterTimeline(profile, rules);
+        MeterTimeline timeline = new MeterTimeline(profile, rules, null);
         timeline.accept(all);
+        return timeline;
+    }
+
+    /**
+     * A timeline of the readings after {@code floor}, where {@code floor} is a reading after which the state machine
+     * was idle, as {@link #resumableAfter()} reported it. Its sessions, steps and balance cover the window only; for
+     * every reading after {@code floor} it behaves like the timeline of the whole history.
+     *
+     * @param floor that reading, or {@code null} to start from the meter's first reading
+     * @param window the readings after it (those before it are refused)
+     */
+    public static MeterTimeline resume(
+            MeterProfile profile, AccountingRules rules, Reading floor, Collection<Reading> window) {
+        MeterTimeline timeline = new MeterTimeline(profile, rules, floor);
+        timeline.accept(window);
         return timeline;
     }
 
@@ -80,6 +107,13 @@ public final class MeterTimeline {
                 throw new IllegalArgumentException("reading of " + r.meter() + " given to " + profile.meter());
             }
             Reading known = readings.get(r.ts());
+            if (floor != null && !r.ts().isAfter(floor.ts())) {
+                if (!r.ts().equals(floor.ts())) {
+                    throw new IllegalArgumentException(
+                            "reading at " + r.ts() + " is before the window, which starts after " + floor.ts());
+                }
+                known = floor;
+            }
             if (known == null) {
                 known = fresh.putIfAbsent(r.ts(), r);
                 if (known == null) {
@@ -97,7 +131,7 @@ public final class MeterTimeline {
         }
         Instant earliest = fresh.keySet().iterator().next();
         boolean append = readings.isEmpty() || earliest.isAfter(readings.lastKey());
-        Reading before = readings.isEmpty() ? null : readings.lastEntry().getValue();
+        Reading before = readings.isEmpty() ? floor : readings.lastEntry().getValue();
         readings.putAll(fresh);
 
         Map<Session.Key, Session> old = new HashMap<>();
@@ -117,7 +151,8 @@ public final class MeterTimeline {
             stale.clear();
             tail = newBuilder();
             Map.Entry<Instant, Reading> previous = readings.lowerEntry(anchor);
-            before = previous == null ? null : previous.getValue();
+            before = previous == null ? floor : previous.getValue();
+            idleAfter.tailSet(anchor, true).clear();
             replay = readings.tailMap(anchor, true).values().iterator();
         }
         Reading prev = before;
@@ -126,6 +161,9 @@ public final class MeterTimeline {
             EnergyStep step = energy.step(prev, r);
             replaceStep(step);
             tail.accept(r, step);
+            if (tail.isIdle()) {
+                idleAfter.add(r.ts());
+            }
             prev = r;
         }
         List<Session> produced = ended;
@@ -225,6 +263,17 @@ public final class MeterTimeline {
     /** Steps longer than the gap threshold, in time order. */
     public List<EnergyStep> gaps() {
         return steps.values().stream().filter(s -> s.has(QualityFlag.GAP)).toList();
+    }
+
+    /**
+     * The latest reading after which the session state machine was idle: a timeline {@link #resume resumed} from it
+     * continues exactly like this one for all later readings. Empty: only from the beginning of the window.
+     */
+    public Optional<Instant> resumableAfter() {
+        if (!idleAfter.isEmpty()) {
+            return Optional.of(idleAfter.last());
+        }
+        return floor == null ? Optional.empty() : Optional.of(floor.ts());
     }
 
     public Optional<Instant> lastReadingAt() {

@@ -76,6 +76,11 @@ final class SessionBuilder {
         return view.toSession(meter, SessionStatus.OPEN, view.lastTs);
     }
 
+    /** No session and no candidate: what comes next does not depend on what came before. */
+    boolean isIdle() {
+        return session == null && pendingHigh == null;
+    }
+
     void accept(Reading r, EnergyStep step) {
         boolean silence = step.from() == null || step.elapsed().compareTo(rules.silenceTimeout()) > 0;
         EnergyStep owned = silence ? null : step;

@@ -3,9 +3,13 @@ package io.shoreloop.shorepower;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -100,6 +104,51 @@ class MeterHistoryProperties {
         for (EnergyStep step : t.steps()) {
             assertTrue(step.countedWh() >= 0 && step.rejectedWh() >= 0, h::toString);
         }
+    }
+
+    /**
+     * A timeline resumed from {@link MeterTimeline#resumableAfter()} with only the readings after it continues
+     * exactly like the one that holds the whole history, late readings inside the window included.
+     */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void aTimelineResumedFromItsCursorContinuesLikeTheWholeOne(@ForAll long seed) {
+        GeneratedHistory h = GeneratedHistory.of(seed);
+        List<Reading> all = h.delivered;
+        Random rnd = new Random(seed);
+        int cut = rnd.nextInt(all.size() + 1);
+        MeterTimeline whole = MeterTimeline.recompute(h.profile, h.rules, all.subList(0, cut));
+        Optional<Instant> cursor = whole.resumableAfter();
+        Reading floor = cursor.map(ts -> find(all, ts)).orElse(null);
+        MeterTimeline resumed = MeterTimeline.resume(h.profile, h.rules, floor, after(whole.readings(), cursor));
+
+        List<Reading> rest = new ArrayList<>(all.subList(cut, all.size()));
+        Collections.shuffle(rest, rnd);
+        for (int i = 0; i < rest.size(); ) {
+            List<Reading> batch = rest.subList(i, Math.min(rest.size(), i + 1 + rnd.nextInt(20)));
+            whole.accept(batch);
+            resumed.accept(batch);
+            i += batch.size();
+        }
+
+        List<Session> inWindow = whole.sessions().stream()
+                .filter(s -> cursor.isEmpty() || s.start().isAfter(cursor.get()))
+                .toList();
+        assertEquals(inWindow, resumed.sessions(), h::toString);
+        List<EnergyStep> stepsInWindow = whole.steps().stream()
+                .filter(s -> cursor.isEmpty() || s.to().isAfter(cursor.get()))
+                .toList();
+        assertEquals(stepsInWindow, resumed.steps(), h::toString);
+        assertTrue(resumed.balance().isBalanced(), h::toString);
+    }
+
+    private static Reading find(List<Reading> readings, Instant ts) {
+        return readings.stream().filter(r -> r.ts().equals(ts)).findFirst().orElseThrow();
+    }
+
+    private static List<Reading> after(List<Reading> readings, Optional<Instant> cursor) {
+        return readings.stream()
+                .filter(r -> cursor.isEmpty() || r.ts().isAfter(cursor.get()))
+                .toList();
     }
 
     private static MeterTimeline incrementally(GeneratedHistory h) {
