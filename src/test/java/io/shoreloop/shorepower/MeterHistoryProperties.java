@@ -115,20 +115,32 @@ class MeterHistoryProperties {
         GeneratedHistory h = GeneratedHistory.of(seed);
         List<Reading> all = h.delivered;
         Random rnd = new Random(seed);
+        // known before the resume: everything up to a random time, and a random share of what comes after it
         int cut = rnd.nextInt(all.size() + 1);
-        MeterTimeline whole = MeterTimeline.recompute(h.profile, h.rules, all.subList(0, cut));
+        List<Reading> known = new ArrayList<>(all.subList(0, cut));
+        List<Reading> rest = new ArrayList<>();
+        for (Reading r : all.subList(cut, all.size())) {
+            (rnd.nextBoolean() ? known : rest).add(r);
+        }
+        MeterTimeline whole = MeterTimeline.start(h.profile, h.rules);
+        inRandomBatches(known, rnd, whole);
+        // what arrives later must lie after the cursor (else a service resumes from an earlier point)
+        while (true) {
+            Optional<Instant> at = whole.resumableAfter();
+            List<Reading> early = rest.stream()
+                    .filter(r -> at.isPresent() && !r.ts().isAfter(at.get()))
+                    .toList();
+            if (early.isEmpty()) {
+                break;
+            }
+            rest.removeAll(early);
+            inRandomBatches(new ArrayList<>(early), rnd, whole);
+        }
         Optional<Instant> cursor = whole.resumableAfter();
         Reading floor = cursor.map(ts -> find(all, ts)).orElse(null);
         MeterTimeline resumed = MeterTimeline.resume(h.profile, h.rules, floor, after(whole.readings(), cursor));
 
-        List<Reading> rest = new ArrayList<>(all.subList(cut, all.size()));
-        Collections.shuffle(rest, rnd);
-        for (int i = 0; i < rest.size(); ) {
-            List<Reading> batch = rest.subList(i, Math.min(rest.size(), i + 1 + rnd.nextInt(20)));
-            whole.accept(batch);
-            resumed.accept(batch);
-            i += batch.size();
-        }
+        inRandomBatches(rest, rnd, whole, resumed);
 
         List<Session> inWindow = whole.sessions().stream()
                 .filter(s -> cursor.isEmpty() || s.start().isAfter(cursor.get()))
@@ -139,6 +151,17 @@ class MeterHistoryProperties {
                 .toList();
         assertEquals(stepsInWindow, resumed.steps(), h::toString);
         assertTrue(resumed.balance().isBalanced(), h::toString);
+    }
+
+    private static void inRandomBatches(List<Reading> readings, Random rnd, MeterTimeline... timelines) {
+        Collections.shuffle(readings, rnd);
+        for (int i = 0; i < readings.size(); ) {
+            List<Reading> batch = readings.subList(i, Math.min(readings.size(), i + 1 + rnd.nextInt(20)));
+            for (MeterTimeline t : timelines) {
+                t.accept(batch);
+            }
+            i += batch.size();
+        }
     }
 
     private static Reading find(List<Reading> readings, Instant ts) {

@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoreloop.shorepower.MeterFixtures.History;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Batches, duplicates, late readings, and what each batch reports as changed. */
@@ -162,5 +164,40 @@ class MeterTimelineTest {
         assertEquals(1, changes.changed().size()); // the first session: one more reading, same energy
         assertEquals(3, changes.changed().get(0).readingCount());
         assertEquals(MeterTimeline.recompute(aBerthMeter(), rules(), r).sessions(), t.sessions());
+    }
+
+    @Test
+    void aTimelineResumedFromItsCursorContinuesLikeTheWholeOne() {
+        // supplying from 08:00, silent 08:01–08:40 so far, supplying again from 08:40
+        List<Reading> r = aMeter().closed("1.000")
+                .closed("2.000")
+                .after(Duration.ofMinutes(19))
+                .closed("20.000") // inside the silence: arrives only after the resume
+                .after(Duration.ofMinutes(20))
+                .closed("40.000")
+                .closed("41.000")
+                .closed("42.000")
+                .readings();
+        MeterTimeline whole = MeterTimeline.start(aBerthMeter(), rules());
+        whole.accept(List.of(r.get(0), r.get(1), r.get(3), r.get(5)));
+        whole.accept(List.of(r.get(4))); // late, inside the second session
+        // still supplying before the silence: no idle point after the first reading's predecessor
+        assertEquals(Optional.empty(), whole.resumableAfter());
+
+        SessionChanges mended = whole.accept(List.of(r.get(2)));
+        assertEquals(1, whole.sessions().size());
+        assertEquals(1, mended.removed().size());
+        assertEquals(41_000, whole.sessions().get(0).energyWh());
+
+        // once the breaker opens, the next window can start there
+        Reading opened = new Reading(MeterFixtures.METER, 7, r.get(5).ts().plusSeconds(60), 42_100, null, false, null);
+        whole.accept(List.of(opened));
+        assertEquals(Optional.of(opened.ts()), whole.resumableAfter());
+        Reading later = new Reading(MeterFixtures.METER, 8, opened.ts().plusSeconds(60), 42_200, null, true, null);
+        MeterTimeline resumed = MeterTimeline.resume(aBerthMeter(), rules(), opened, List.of());
+        assertEquals(
+                whole.accept(List.of(later)).created(),
+                resumed.accept(List.of(later)).created());
+        assertThrows(IllegalArgumentException.class, () -> resumed.accept(List.of(r.get(5))));
     }
 }
