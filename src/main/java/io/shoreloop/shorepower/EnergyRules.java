@@ -1,0 +1,91 @@
+package io.shoreloop.shorepower;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.EnumSet;
+
+/**
+ * The energy of one step, from two readings adjacent in time. Pure, exact, and local: a step depends on its two
+ * readings only, so a late reading changes exactly the step it splits.
+ *
+ * <ol>
+ *   <li>{@code next >= prev}: the increase. More than {@link #plausibleMaxWh} → rejected, flagged
+ *       {@code IMPLAUSIBLE_JUMP}.
+ *   <li>a registered modulus and {@code modulus − prev + next} is plausible → {@code ROLLOVER}, that amount counts.
+ *   <li>{@code next} below the reset fraction of {@code prev}, or at most the absolute reset threshold → {@code RESET}:
+ *       the register restarted from zero, so {@code next} itself is the energy since the reset (counted if plausible,
+ *       else rejected). The energy between {@code prev} and the moment of the reset was never registered anywhere and
+ *       is not invented.
+ *   <li>any other drop → {@code REGISTER_DROP}: nothing counts, the next step starts from the new value.
+ * </ol>
+ *
+ * A step longer than {@code gapFactor} reporting intervals is also flagged {@code GAP}; its energy is the register's,
+ * never an interpolation.
+ */
+final class EnergyRules {
+
+    private static final BigInteger MS_PER_HOUR_PERCENT = BigInteger.valueOf(3_600_000L * 100L);
+
+    private final MeterProfile profile;
+    private final AccountingRules rules;
+
+    EnergyRules(MeterProfile profile, AccountingRules rules) {
+        this.profile = profile;
+        this.rules = rules;
+    }
+
+    EnergyStep step(Reading prev, Reading next) {
+        if (prev == null) {
+            return EnergyStep.first(next.ts());
+        }
+        Duration elapsed = Duration.between(prev.ts(), next.ts());
+        if (elapsed.isNegative() || elapsed.isZero()) {
+            throw new IllegalArgumentException("readings out of order: " + prev.ts() + " → " + next.ts());
+        }
+        EnumSet<QualityFlag> flags = EnumSet.noneOf(QualityFlag.class);
+        if (elapsed.compareTo(profile.reportingInterval().multipliedBy(rules.gapFactor())) > 0) {
+            flags.add(QualityFlag.GAP);
+        }
+        long limit = plausibleMaxWh(elapsed);
+        long p = prev.registerWh();
+        long n = next.registerWh();
+        long metered;
+        if (n >= p) {
+            metered = n - p;
+        } else if (profile.registerModulusWh() != null
+                && p < profile.registerModulusWh()
+                && profile.registerModulusWh() - p + n <= limit) {
+            flags.add(QualityFlag.ROLLOVER);
+            metered = profile.registerModulusWh() - p + n;
+        } else if (isReset(p, n)) {
+            flags.add(QualityFlag.RESET);
+            metered = n;
+        } else {
+            flags.add(QualityFlag.REGISTER_DROP);
+            metered = 0;
+        }
+        if (metered > limit) {
+            flags.add(QualityFlag.IMPLAUSIBLE_JUMP);
+            return new EnergyStep(prev.ts(), next.ts(), 0, metered, flags);
+        }
+        return new EnergyStep(prev.ts(), next.ts(), metered, 0, flags);
+    }
+
+    private boolean isReset(long prev, long next) {
+        return next <= rules.resetAbsoluteWh()
+                || BigInteger.valueOf(next)
+                                .multiply(BigInteger.valueOf(100))
+                                .compareTo(BigInteger.valueOf(prev)
+                                        .multiply(BigInteger.valueOf(rules.resetFractionPercent())))
+                        < 0;
+    }
+
+    /** The most energy the berth can supply in {@code elapsed}: capacity × time × margin, rounded down, in Wh. */
+    long plausibleMaxWh(Duration elapsed) {
+        BigInteger wh = BigInteger.valueOf(profile.capacityVa())
+                .multiply(BigInteger.valueOf(rules.plausibilityMarginPercent()))
+                .multiply(BigInteger.valueOf(elapsed.toMillis()))
+                .divide(MS_PER_HOUR_PERCENT);
+        return wh.bitLength() < 63 ? wh.longValue() : Long.MAX_VALUE;
+    }
+}

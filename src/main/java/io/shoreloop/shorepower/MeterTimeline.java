@@ -1,0 +1,291 @@
+package io.shoreloop.shorepower;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The readings, energy steps and sessions of one meter, kept up to date batch by batch.
+ *
+ * <p>Readings may come in any order and more than once. Identity is {@code (meter, ts)}: a repeat is dropped; a
+ * different reading with a known timestamp is ignored and reported (the first one kept wins, as the store's unique
+ * key does). Whatever the arrival order and the batch split, the timeline ends in the same state as
+ * {@link #recompute} over the same set of readings.
+ *
+ * <p>Work per batch: readings later than everything known continue the session state machine where it stopped
+ * (constant work per reading); a batch reaching back in time re-derives from the start of the latest session that
+ * began before its earliest reading, and nothing before it. {@link SessionChanges} lists exactly the sessions that
+ * differ afterwards.
+ *
+ * <p>A timeline need not hold a meter's whole history. {@link #resumableAfter()} names the latest reading after
+ * which the session state machine was idle (no session, no candidate); {@link #resume} rebuilds a timeline from that
+ * reading and the ones after it, and it then behaves exactly like the full one for every later reading. A batch that
+ * reaches back before the window needs a window that starts earlier.
+ *
+ * <p>Not thread-safe: one meter's readings are processed by one thread at a time.
+ */
+public final class MeterTimeline {
+
+    private final MeterProfile profile;
+    private final AccountingRules rules;
+    private final EnergyRules energy;
+
+    private final TreeMap<Instant, Reading> readings = new TreeMap<>();
+    private final TreeMap<Instant, EnergyStep> steps = new TreeMap<>();
+    /** Step (by its end) → start of the session owning it; absent: unallocated. */
+    private final Map<Instant, Instant> owner = new HashMap<>();
+
+    private final TreeMap<Instant, Session> sessions = new TreeMap<>();
+
+    private long meteredWh;
+    private long rejectedWh;
+    private long unallocatedWh;
+
+    private SessionBuilder tail;
+    private List<Session> ended;
+
+    /** The reading before the window (known, not part of it), or {@code null} when the window is the whole history. */
+    private final Reading floor;
+    /** Readings after which the state machine was idle (each depends only on the readings up to it). */
+    private final TreeSet<Instant> idleAfter = new TreeSet<>();
+
+    private MeterTimeline(MeterProfile profile, AccountingRules rules, Reading floor) {
+        this.profile = profile;
+        this.rules = rules;
+        this.floor = floor;
+        this.energy = new EnergyRules(profile, rules);
+        this.tail = newBuilder();
+    }
+
+    /** An empty timeline for a meter. */
+    public static MeterTimeline start(MeterProfile profile, AccountingRules rules) {
+        return new MeterTimeline(profile, rules, null);
+    }
+
+    /** The full recomputation: a new timeline fed all readings at once. */
+    public static MeterTimeline recompute(MeterProfile profile, AccountingRules rules, Collection<Reading> all) {
+        MeterTimeline timeline = new MeterTimeline(profile, rules, null);
+        timeline.accept(all);
+        return timeline;
+    }
+
+    /**
+     * A timeline of the readings after {@code floor}, where {@code floor} is a reading after which the state machine
+     * was idle, as {@link #resumableAfter()} reported it. Its sessions, steps and balance cover the window only; for
+     * every reading after {@code floor} it behaves like the timeline of the whole history.
+     *
+     * @param floor that reading, or {@code null} to start from the meter's first reading
+     * @param window the readings after it (those before it are refused)
+     */
+    public static MeterTimeline resume(
+            MeterProfile profile, AccountingRules rules, Reading floor, Collection<Reading> window) {
+        MeterTimeline timeline = new MeterTimeline(profile, rules, floor);
+        timeline.accept(window);
+        return timeline;
+    }
+
+    /**
+     * Takes a batch of readings of this meter (any order, duplicates and late ones welcome).
+     *
+     * @throws IllegalArgumentException if a reading names another meter
+     */
+    public SessionChanges accept(Collection<Reading> batch) {
+        int duplicates = 0;
+        List<Reading> conflicting = new ArrayList<>();
+        Map<Instant, Reading> fresh = new TreeMap<>();
+        for (Reading r : batch) {
+            if (!profile.meter().equals(r.meter())) {
+                throw new IllegalArgumentException("reading of " + r.meter() + " given to " + profile.meter());
+            }
+            Reading known = readings.get(r.ts());
+            if (floor != null && !r.ts().isAfter(floor.ts())) {
+                if (!r.ts().equals(floor.ts())) {
+                    throw new IllegalArgumentException(
+                            "reading at " + r.ts() + " is before the window, which starts after " + floor.ts());
+                }
+                known = floor;
+            }
+            if (known == null) {
+                known = fresh.putIfAbsent(r.ts(), r);
+                if (known == null) {
+                    continue;
+                }
+            }
+            if (known.equals(r)) {
+                duplicates++;
+            } else {
+                conflicting.add(r);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return new SessionChanges(List.of(), List.of(), List.of(), 0, duplicates, conflicting);
+        }
+        Instant earliest = fresh.keySet().iterator().next();
+        boolean append = readings.isEmpty() || earliest.isAfter(readings.lastKey());
+        Reading before = readings.isEmpty() ? floor : readings.lastEntry().getValue();
+        readings.putAll(fresh);
+
+        Map<Session.Key, Session> old = new HashMap<>();
+        ended = new ArrayList<>();
+        Iterator<Reading> replay;
+        if (append) {
+            Session open = tail.openSession();
+            if (open != null) {
+                old.put(open.key(), sessions.remove(open.start()));
+            }
+            replay = fresh.values().iterator();
+        } else {
+            Map.Entry<Instant, Session> anchorSession = sessions.lowerEntry(earliest);
+            Instant anchor = anchorSession == null ? readings.firstKey() : anchorSession.getKey();
+            NavigableMap<Instant, Session> stale = sessions.tailMap(anchor, true);
+            stale.values().forEach(s -> old.put(s.key(), s));
+            stale.clear();
+            tail = newBuilder();
+            Map.Entry<Instant, Reading> previous = readings.lowerEntry(anchor);
+            before = previous == null ? floor : previous.getValue();
+            idleAfter.tailSet(anchor, true).clear();
+            replay = readings.tailMap(anchor, true).values().iterator();
+        }
+        Reading prev = before;
+        while (replay.hasNext()) {
+            Reading r = replay.next();
+            EnergyStep step = energy.step(prev, r);
+            replaceStep(step);
+            tail.accept(r, step);
+            if (tail.isIdle()) {
+                idleAfter.add(r.ts());
+            }
+            prev = r;
+        }
+        List<Session> produced = ended;
+        ended = null;
+        Session open = tail.openSession();
+        if (open != null) {
+            produced.add(open);
+        }
+        List<Session> created = new ArrayList<>();
+        List<Session> changed = new ArrayList<>();
+        for (Session s : produced) {
+            sessions.put(s.start(), s);
+            Session was = old.remove(s.key());
+            if (was == null) {
+                created.add(s);
+            } else if (!was.equals(s)) {
+                changed.add(s);
+            }
+        }
+        List<Session.Key> removed = new ArrayList<>(old.keySet());
+        removed.sort(Comparator.naturalOrder());
+        return new SessionChanges(created, changed, removed, fresh.size(), duplicates, conflicting);
+    }
+
+    private SessionBuilder newBuilder() {
+        return new SessionBuilder(profile.meter(), rules, new SessionBuilder.Sink() {
+            @Override
+            public void own(Instant stepTo, Instant start) {
+                setOwner(stepTo, start);
+            }
+
+            @Override
+            public void ended(Session session) {
+                ended.add(session);
+            }
+        });
+    }
+
+    private void replaceStep(EnergyStep step) {
+        EnergyStep was = steps.put(step.to(), step);
+        if (was != null) {
+            meteredWh -= was.meteredWh();
+            rejectedWh -= was.rejectedWh();
+            if (owner.remove(step.to()) == null) {
+                unallocatedWh -= was.countedWh();
+            }
+        }
+        meteredWh += step.meteredWh();
+        rejectedWh += step.rejectedWh();
+        unallocatedWh += step.countedWh();
+    }
+
+    private void setOwner(Instant stepTo, Instant start) {
+        long counted = steps.get(stepTo).countedWh();
+        Instant was = start == null ? owner.remove(stepTo) : owner.put(stepTo, start);
+        if (was == null && start != null) {
+            unallocatedWh -= counted;
+        } else if (was != null && start == null) {
+            unallocatedWh += counted;
+        }
+    }
+
+    public MeterProfile profile() {
+        return profile;
+    }
+
+    public AccountingRules rules() {
+        return rules;
+    }
+
+    /** All sessions, oldest first; the last one may be {@link SessionStatus#OPEN}. */
+    public List<Session> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    /** The session with this start, if any. */
+    public Optional<Session> session(Instant start) {
+        return Optional.ofNullable(sessions.get(start));
+    }
+
+    /** The session owning the step that ends at this reading, if any. */
+    public Optional<Session> sessionOwningStepTo(Instant readingTs) {
+        Instant start = owner.get(readingTs);
+        return start == null ? Optional.empty() : Optional.of(sessions.get(start));
+    }
+
+    /** All readings kept, in time order (one per timestamp). */
+    public List<Reading> readings() {
+        return List.copyOf(readings.values());
+    }
+
+    /** All energy steps, in time order (one per reading, ending at it). */
+    public List<EnergyStep> steps() {
+        return List.copyOf(steps.values());
+    }
+
+    /** Steps longer than the gap threshold, in time order. */
+    public List<EnergyStep> gaps() {
+        return steps.values().stream().filter(s -> s.has(QualityFlag.GAP)).toList();
+    }
+
+    /**
+     * The latest reading after which the session state machine was idle: a timeline {@link #resume resumed} from it
+     * continues exactly like this one for all later readings. Empty: only from the beginning of the window.
+     */
+    public Optional<Instant> resumableAfter() {
+        if (!idleAfter.isEmpty()) {
+            return Optional.of(idleAfter.last());
+        }
+        return floor == null ? Optional.empty() : Optional.of(floor.ts());
+    }
+
+    public Optional<Instant> lastReadingAt() {
+        return readings.isEmpty() ? Optional.empty() : Optional.of(readings.lastKey());
+    }
+
+    /** Where the meter's energy went; see {@link EnergyBalance}. */
+    public EnergyBalance balance() {
+        long inSessions = 0;
+        for (Session s : sessions.values()) {
+            inSessions += s.energyWh();
+        }
+        return new EnergyBalance(meteredWh, inSessions, unallocatedWh, rejectedWh);
+    }
+}

@@ -1,0 +1,365 @@
+package io.shoreloop.shorepower;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * The session state machine of one meter, fed with readings (and the step that ends at each) in time order.
+ *
+ * <p>Each reading gives a signal: the breaker flag when the meter sends one (decisive at once), else its power, or
+ * the step's average power when it sends none, against the threshold (decisive only when sustained):
+ *
+ * <ul>
+ *   <li>OFF + breaker closed → a session opens at this reading (at the pending candidate if power was already high).
+ *   <li>OFF + high power → a candidate; it opens a session (starting at the candidate) once power has stayed high for
+ *       {@code sustain}; any low reading drops it.
+ *   <li>ON + breaker open → the session closes at this reading.
+ *   <li>ON + low power → a close candidate; once power has stayed low for {@code sustain} the session closes at the
+ *       candidate; a high reading (or a closed breaker) takes the low readings back into the session.
+ *   <li>A step longer than the silence timeout (or a meter's first reading) ends an open session as
+ *       {@link SessionStatus#INTERRUPTED} at the last reading before the silence, drops any candidate, and its energy
+ *       is unallocated.
+ * </ul>
+ *
+ * <p>Ownership of steps: a step belongs to the session of the reading that ends it; the step that ends at the
+ * closing reading belongs to the session it closes; any other step is unallocated. The builder reports each
+ * decision to its {@link Sink}, provisional ones included (a candidate's steps are unallocated until it opens a
+ * session; a close candidate's steps stay in the session until it closes), and reports again when it revises one.
+ *
+ * <p>The state before the first reading of any session is "off, no candidate", whatever came before: replaying from
+ * a session's start with a fresh builder gives the same result as replaying from the beginning. {@link MeterTimeline}
+ * relies on this to re-derive only from the session a late reading touches.
+ */
+final class SessionBuilder {
+
+    interface Sink {
+        /** The step ending at {@code stepTo} now belongs to the session starting at {@code start} (null: none). */
+        void own(Instant stepTo, Instant start);
+
+        /** A session ended (closed or interrupted). */
+        void ended(Session session);
+    }
+
+    private enum Signal {
+        BREAKER_CLOSED,
+        BREAKER_OPEN,
+        HIGH,
+        LOW
+    }
+
+    private final String meter;
+    private final AccountingRules rules;
+    private final Sink sink;
+
+    private Acc session;
+    private Acc pendingHigh;
+    private Acc pendingLow;
+
+    SessionBuilder(String meter, AccountingRules rules, Sink sink) {
+        this.meter = meter;
+        this.rules = rules;
+        this.sink = sink;
+    }
+
+    /** The session still open after the last reading fed, as it stands, or {@code null}. */
+    Session openSession() {
+        if (session == null) {
+            return null;
+        }
+        Acc view = session.copy();
+        if (pendingLow != null) {
+            view.absorb(pendingLow);
+        }
+        return view.toSession(meter, SessionStatus.OPEN, view.lastTs);
+    }
+
+    /** No session and no candidate: what comes next does not depend on what came before. */
+    boolean isIdle() {
+        return session == null && pendingHigh == null;
+    }
+
+    void accept(Reading r, EnergyStep step) {
+        boolean silence = step.from() == null || step.elapsed().compareTo(rules.silenceTimeout()) > 0;
+        EnergyStep owned = silence ? null : step;
+        if (silence) {
+            if (session != null) {
+                if (pendingLow != null) {
+                    session.absorb(pendingLow);
+                    pendingLow = null;
+                }
+                session.flags.add(QualityFlag.INTERRUPTED);
+                sink.ended(session.toSession(meter, SessionStatus.INTERRUPTED, session.lastTs));
+                session = null;
+            }
+            pendingHigh = null; // its steps are unallocated already
+            sink.own(step.to(), null);
+        }
+        Signal signal = signal(r, owned);
+        if (session == null) {
+            whileOff(r, owned, signal);
+        } else {
+            whileOn(r, owned, signal);
+        }
+    }
+
+    private void whileOff(Reading r, EnergyStep owned, Signal signal) {
+        switch (signal) {
+            case BREAKER_CLOSED -> {
+                if (pendingHigh != null) {
+                    pendingHigh.add(r, owned, power(r, owned));
+                    confirmPendingHigh();
+                } else {
+                    open(r, owned);
+                }
+            }
+            case HIGH -> {
+                if (pendingHigh == null && rules.sustain().isZero()) {
+                    open(r, owned);
+                } else {
+                    if (pendingHigh == null) {
+                        pendingHigh = new Acc(r, owned, true);
+                        pendingHigh.add(r, owned, power(r, owned));
+                    } else {
+                        pendingHigh.add(r, owned, power(r, owned));
+                    }
+                    disown(owned);
+                    if (!Duration.between(pendingHigh.start, r.ts())
+                            .minus(rules.sustain())
+                            .isNegative()) {
+                        confirmPendingHigh();
+                    }
+                }
+            }
+            case BREAKER_OPEN, LOW -> {
+                pendingHigh = null;
+                disown(owned);
+            }
+        }
+    }
+
+    private void whileOn(Reading r, EnergyStep owned, Signal signal) {
+        switch (signal) {
+            case BREAKER_CLOSED, HIGH -> {
+                if (pendingLow != null) {
+                    session.absorb(pendingLow);
+                    pendingLow = null;
+                }
+                session.add(r, owned, power(r, owned));
+                own(owned);
+            }
+            case BREAKER_OPEN -> {
+                if (pendingLow != null) {
+                    session.absorb(pendingLow);
+                    pendingLow = null;
+                }
+                close(r.ts(), owned);
+            }
+            case LOW -> {
+                if (pendingLow == null && rules.sustain().isZero()) {
+                    close(r.ts(), owned);
+                    return;
+                }
+                if (pendingLow == null) {
+                    pendingLow = new Acc(r, owned, true);
+                }
+                pendingLow.add(r, owned, power(r, owned));
+                own(owned);
+                if (!Duration.between(pendingLow.start, r.ts())
+                        .minus(rules.sustain())
+                        .isNegative()) {
+                    // the session ends at the first low reading; what came after it is unallocated
+                    for (Instant to : pendingLow.stepTos) {
+                        if (pendingLow.firstStep == null || !to.equals(pendingLow.firstStep.to())) {
+                            sink.own(to, null);
+                        }
+                    }
+                    Instant end = pendingLow.start;
+                    EnergyStep closing = pendingLow.firstStep;
+                    pendingLow = null;
+                    close(end, closing);
+                }
+            }
+        }
+    }
+
+    private void open(Reading r, EnergyStep owned) {
+        session = new Acc(r, owned, false);
+        session.add(r, owned, power(r, owned));
+        own(owned);
+    }
+
+    private void confirmPendingHigh() {
+        session = pendingHigh;
+        pendingHigh = null;
+        for (Instant to : session.stepTos) {
+            sink.own(to, session.start);
+        }
+        session.stepTos = null;
+    }
+
+    private void close(Instant end, EnergyStep closing) {
+        if (closing != null) {
+            session.addStep(closing);
+            sink.own(closing.to(), session.start);
+        }
+        sink.ended(session.toSession(meter, SessionStatus.CLOSED, end));
+        session = null;
+    }
+
+    private void own(EnergyStep owned) {
+        if (owned != null) {
+            sink.own(owned.to(), session.start);
+        }
+    }
+
+    private void disown(EnergyStep owned) {
+        if (owned != null) {
+            sink.own(owned.to(), null);
+        }
+    }
+
+    private Signal signal(Reading r, EnergyStep owned) {
+        if (r.breakerClosed() != null) {
+            return r.breakerClosed() ? Signal.BREAKER_CLOSED : Signal.BREAKER_OPEN;
+        }
+        Double kw = power(r, owned);
+        return kw != null && kw * 1000.0 >= rules.powerThresholdW() ? Signal.HIGH : Signal.LOW;
+    }
+
+    /** Reported power, else the step's average power, else {@code null}. */
+    private static Double power(Reading r, EnergyStep owned) {
+        if (r.powerKw() != null) {
+            return r.powerKw();
+        }
+        if (owned == null || owned.from() == null) {
+            return null;
+        }
+        return owned.countedWh() * 3_600.0 / owned.elapsed().toMillis();
+    }
+
+    /** What a session (or a candidate run of readings) has accumulated. */
+    private static final class Acc {
+        final Instant start;
+        final Instant meteredFrom;
+        Instant lastTs;
+        long energyWh;
+        long rejectedWh;
+        int readings;
+        Double peakKw;
+        Duration longestGap = Duration.ZERO;
+        String vessel;
+        boolean vesselConflict;
+        EnumSet<QualityFlag> flags = EnumSet.noneOf(QualityFlag.class);
+        /** Steps whose owner may still be revised (candidates only). */
+        List<Instant> stepTos;
+        /** A close candidate's first step: it stays in the session if the session closes. */
+        final EnergyStep firstStep;
+
+        Acc(Reading first, EnergyStep owned, boolean provisional) {
+            this.start = first.ts();
+            this.meteredFrom = owned == null ? first.ts() : owned.from();
+            this.lastTs = first.ts();
+            this.stepTos = provisional ? new ArrayList<>() : null;
+            this.firstStep = owned;
+        }
+
+        private Acc(Acc o) {
+            start = o.start;
+            meteredFrom = o.meteredFrom;
+            lastTs = o.lastTs;
+            energyWh = o.energyWh;
+            rejectedWh = o.rejectedWh;
+            readings = o.readings;
+            peakKw = o.peakKw;
+            longestGap = o.longestGap;
+            vessel = o.vessel;
+            vesselConflict = o.vesselConflict;
+            flags = EnumSet.copyOf(o.flags);
+            firstStep = o.firstStep;
+        }
+
+        Acc copy() {
+            return new Acc(this);
+        }
+
+        void add(Reading r, EnergyStep owned, Double kw) {
+            if (owned != null) {
+                addStep(owned);
+                if (stepTos != null) {
+                    stepTos.add(owned.to());
+                }
+            }
+            readings++;
+            lastTs = r.ts();
+            if (kw != null && (peakKw == null || kw > peakKw)) {
+                peakKw = kw;
+            }
+            if (r.namesVessel()) {
+                nameVessel(r.vessel());
+            }
+        }
+
+        void addStep(EnergyStep s) {
+            energyWh += s.countedWh();
+            rejectedWh += s.rejectedWh();
+            flags.addAll(s.flags());
+            Duration elapsed = s.elapsed();
+            if (elapsed != null && elapsed.compareTo(longestGap) > 0) {
+                longestGap = elapsed;
+            }
+        }
+
+        private void nameVessel(String mmsi) {
+            if (vessel == null && !vesselConflict) {
+                vessel = mmsi;
+            } else if (vessel != null && !vessel.equals(mmsi)) {
+                vessel = null;
+                vesselConflict = true;
+            }
+        }
+
+        /** Takes a following run of readings (a close candidate that turned out not to close) into this one. */
+        void absorb(Acc o) {
+            energyWh += o.energyWh;
+            rejectedWh += o.rejectedWh;
+            readings += o.readings;
+            lastTs = o.lastTs;
+            if (o.peakKw != null && (peakKw == null || o.peakKw > peakKw)) {
+                peakKw = o.peakKw;
+            }
+            if (o.longestGap.compareTo(longestGap) > 0) {
+                longestGap = o.longestGap;
+            }
+            if (o.vesselConflict) {
+                vessel = null;
+                vesselConflict = true;
+            } else if (o.vessel != null) {
+                nameVessel(o.vessel);
+            }
+            flags.addAll(o.flags);
+        }
+
+        Session toSession(String meter, SessionStatus status, Instant end) {
+            EnumSet<QualityFlag> all = EnumSet.copyOf(flags);
+            if (vesselConflict) {
+                all.add(QualityFlag.VESSEL_CONFLICT);
+            }
+            return new Session(
+                    meter,
+                    start,
+                    end,
+                    meteredFrom,
+                    status,
+                    energyWh,
+                    rejectedWh,
+                    readings,
+                    peakKw,
+                    longestGap,
+                    vessel,
+                    all);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.shoreloop.shorepower;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
+
+/**
+ * Properties over generated meter histories ({@link GeneratedHistory}): resets, rollovers, implausible jumps,
+ * duplicates, gaps, outages, late and out-of-order delivery in random batches. The seed in a failure report
+ * reproduces the history: {@code GeneratedHistory.of(seed)}.
+ */
+class MeterHistoryProperties {
+
+    private static final int TRIES = 1_000;
+
+    /** R5: Σ session energy + unallocated + rejected = the energy the register revealed, exactly. */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void energyIsConservedExactly(@ForAll long seed) {
+        GeneratedHistory h = GeneratedHistory.of(seed);
+        MeterTimeline t = incrementally(h);
+
+        EnergyBalance b = t.balance();
+        long inSessions = t.sessions().stream().mapToLong(Session::energyWh).sum();
+        assertEquals(h.meteredWh, inSessions + b.unallocatedWh() + b.rejectedWh(), h::toString);
+        assertEquals(h.meteredWh, b.meteredWh(), h::toString);
+        assertEquals(h.rejectedWh, b.rejectedWh(), h::toString);
+        assertTrue(b.isBalanced(), h::toString);
+    }
+
+    /** Sessions do not overlap, and each reading and each step belongs to at most one session. */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void noReadingBelongsToTwoSessions(@ForAll long seed) {
+        GeneratedHistory h = GeneratedHistory.of(seed);
+        MeterTimeline t = incrementally(h);
+        List<Session> sessions = t.sessions();
+        List<Reading> readings = t.readings();
+
+        for (int i = 1; i < sessions.size(); i++) {
+            assertTrue(sessions.get(i - 1).end().isBefore(sessions.get(i).start()), h::toString);
+        }
+        int members = 0;
+        for (Reading r : readings) {
+            long owners = sessions.stream().filter(s -> isMember(s, r)).count();
+            assertTrue(owners <= 1, h::toString);
+            members += (int) owners;
+        }
+        assertEquals(members, sessions.stream().mapToInt(Session::readingCount).sum(), h::toString);
+        for (EnergyStep step : t.steps()) {
+            Optional<Session> owner = t.sessionOwningStepTo(step.to());
+            owner.ifPresent(s -> {
+                assertTrue(!step.to().isBefore(s.start()) || step.to().equals(s.start()), h::toString);
+                assertTrue(!step.to().isAfter(s.end()), h::toString);
+                assertTrue(!step.from().isBefore(s.meteredFrom()), h::toString);
+            });
+        }
+        assertEquals(h.delivered, readings, h::toString);
+    }
+
+    /** Any arrival order and batch split ends where the full recomputation does; the reported changes add up. */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void incrementalProcessingEqualsFullRecomputation(@ForAll long seed) {
+        GeneratedHistory h = GeneratedHistory.of(seed);
+        MeterTimeline t = MeterTimeline.start(h.profile, h.rules);
+        Map<Session.Key, Session> persisted = new TreeMap<>();
+        for (List<Reading> batch : h.batches) {
+            SessionChanges changes = t.accept(batch);
+            changes.removed().forEach(persisted::remove);
+            changes.created().forEach(s -> assertTrue(persisted.put(s.key(), s) == null, h::toString));
+            changes.changed().forEach(s -> assertTrue(persisted.put(s.key(), s) != null, h::toString));
+        }
+        MeterTimeline full = MeterTimeline.recompute(h.profile, h.rules, h.delivered);
+
+        assertEquals(full.sessions(), t.sessions(), h::toString);
+        assertEquals(full.steps(), t.steps(), h::toString);
+        assertEquals(full.balance(), t.balance(), h::toString);
+        assertEquals(List.copyOf(persisted.values()), t.sessions(), h::toString);
+    }
+
+    /** No figure is ever negative, and the balance holds after every batch, not only at the end. */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void energyIsNeverNegative(@ForAll long seed) {
+        GeneratedHistory h = GeneratedHistory.of(seed);
+        MeterTimeline t = MeterTimeline.start(h.profile, h.rules);
+        for (List<Reading> batch : h.batches) {
+            t.accept(batch);
+            EnergyBalance b = t.balance();
+            assertTrue(b.meteredWh() >= 0 && b.unallocatedWh() >= 0 && b.rejectedWh() >= 0, h::toString);
+            assertTrue(b.isBalanced(), h::toString);
+            for (Session s : t.sessions()) {
+                assertTrue(s.energyWh() >= 0 && s.rejectedWh() >= 0, h::toString);
+            }
+        }
+        for (EnergyStep step : t.steps()) {
+            assertTrue(step.countedWh() >= 0 && step.rejectedWh() >= 0, h::toString);
+        }
+    }
+
+    /**
+     * A timeline resumed from {@link MeterTimeline#resumableAfter()} with only the readings after it continues
+     * exactly like the one that holds the whole history, late readings inside the window included.
+     */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void aTimelineResumedFromItsCursorContinuesLikeTheWholeOne(@ForAll long seed) {
+        GeneratedHistory h = GeneratedHistory.of(seed);
+        List<Reading> all = h.delivered;
+        Random rnd = new Random(seed);
+        // known before the resume: everything up to a random time, and a random share of what comes after it
+        int cut = rnd.nextInt(all.size() + 1);
+        List<Reading> known = new ArrayList<>(all.subList(0, cut));
+        List<Reading> rest = new ArrayList<>();
+        for (Reading r : all.subList(cut, all.size())) {
+            (rnd.nextBoolean() ? known : rest).add(r);
+        }
+        MeterTimeline whole = MeterTimeline.start(h.profile, h.rules);
+        inRandomBatches(known, rnd, whole);
+        // what arrives later must lie after the cursor (else a service resumes from an earlier point)
+        while (true) {
+            Optional<Instant> at = whole.resumableAfter();
+            List<Reading> early = rest.stream()
+                    .filter(r -> at.isPresent() && !r.ts().isAfter(at.get()))
+                    .toList();
+            if (early.isEmpty()) {
+                break;
+            }
+            rest.removeAll(early);
+            inRandomBatches(new ArrayList<>(early), rnd, whole);
+        }
+        Optional<Instant> cursor = whole.resumableAfter();
+        Reading floor = cursor.map(ts -> find(all, ts)).orElse(null);
+        MeterTimeline resumed = MeterTimeline.resume(h.profile, h.rules, floor, after(whole.readings(), cursor));
+
+        inRandomBatches(rest, rnd, whole, resumed);
+
+        List<Session> inWindow = whole.sessions().stream()
+                .filter(s -> cursor.isEmpty() || s.start().isAfter(cursor.get()))
+                .toList();
+        assertEquals(inWindow, resumed.sessions(), h::toString);
+        List<EnergyStep> stepsInWindow = whole.steps().stream()
+                .filter(s -> cursor.isEmpty() || s.to().isAfter(cursor.get()))
+                .toList();
+        assertEquals(stepsInWindow, resumed.steps(), h::toString);
+        assertTrue(resumed.balance().isBalanced(), h::toString);
+    }
+
+    private static void inRandomBatches(List<Reading> readings, Random rnd, MeterTimeline... timelines) {
+        Collections.shuffle(readings, rnd);
+        for (int i = 0; i < readings.size(); ) {
+            List<Reading> batch = readings.subList(i, Math.min(readings.size(), i + 1 + rnd.nextInt(20)));
+            for (MeterTimeline t : timelines) {
+                t.accept(batch);
+            }
+            i += batch.size();
+        }
+    }
+
+    private static Reading find(List<Reading> readings, Instant ts) {
+        return readings.stream().filter(r -> r.ts().equals(ts)).findFirst().orElseThrow();
+    }
+
+    private static List<Reading> after(List<Reading> readings, Optional<Instant> cursor) {
+        return readings.stream()
+                .filter(r -> cursor.isEmpty() || r.ts().isAfter(cursor.get()))
+                .toList();
+    }
+
+    private static MeterTimeline incrementally(GeneratedHistory h) {
+        MeterTimeline t = MeterTimeline.start(h.profile, h.rules);
+        h.batches.forEach(t::accept);
+        return t;
+    }
+
+    /** A reading is a session's member from its start up to (not including) the closing reading. */
+    private static boolean isMember(Session s, Reading r) {
+        if (r.ts().isBefore(s.start())) {
+            return false;
+        }
+        return s.status() == SessionStatus.CLOSED ? r.ts().isBefore(s.end()) : !r.ts().isAfter(s.end());
+    }
+}
