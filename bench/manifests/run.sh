@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# P2 benchmark (../shared/docs/quality.md): full manifest lifecycles over HTTP against the packaged Shoreloop on its
+# embedded defaults (fresh data directory, demo data), then plain unsigned JDBC inserts of the same rows into the same
+# PostgreSQL as the reference, in the same run. Prints a table; --json for machines.
+# Usage: bench/manifests/run.sh [CLIENTS=16] [SECONDS=30] [--json]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+clients="${1:-16}"; seconds="${2:-30}"; json="${3:-}"
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+data=$(mktemp -d /tmp/shoreloop-bench-XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+log="$data/shoreloop.log"
+SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_HTTP_PORT="$port" \
+  SHORELOOP_MANIFEST_DEADLINE_CHECK=1h QUARKUS_LOG_LEVEL=WARN \
+  java -Xmx1g -Dquarkus.profile=demo -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
+app=$!
+trap 'kill $app 2>/dev/null; wait $app 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 180); do
+  curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
+  kill -0 $app 2>/dev/null || { tail -50 "$log"; exit 1; }
+  sleep 1
+done
+jdbc=$(grep -o 'jdbc:postgresql://127.0.0.1:[0-9]*/shoreloop' "$log" | head -1)
+driver=$(ls target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)
+[ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $clients clients, ${seconds}s per run, $(nproc) cores"
+java -cp "$driver" bench/manifests/ManifestBench.java "http://127.0.0.1:$port" "$jdbc" "$clients" "$seconds" $json
