@@ -75,7 +75,8 @@ public class CopyOfRecordPdf {
     /** Draws a copy of record; the same record always gives the same text. */
     static byte[] render(CopyOfRecord r, String publicBaseUrl) {
         try (PDDocument doc = new PDDocument()) {
-            PDType0Font font = PDType0Font.load(doc, new RandomAccessReadBuffer(FontFile.BYTES), true, true);
+            // embedded as a subset, horizontal (the last argument asks for vertical writing, Identity-V)
+            PDType0Font font = PDType0Font.load(doc, new RandomAccessReadBuffer(FontFile.BYTES), true, false);
             Layout out = new Layout(doc, font);
             String url = r.verificationUrl(publicBaseUrl);
             info(doc, r);
@@ -121,7 +122,7 @@ public class CopyOfRecordPdf {
         String call = (r.berthName() == null ? "" : r.berthName() + "  ·  ")
                 + "抵港 Arrived " + time(r.arrival(), r.zone())
                 + (r.departure() == null ? "" : "  ·  离港 Departed " + time(r.departure(), r.zone()));
-        out.field("靠港 Call", call + "  ·  " + r.callId(), w);
+        out.field("靠港 Call", call, w);
         Labels.Bilingual stream = Labels.stream(r.stream());
         out.field("污染物 Stream", stream.both() + " (" + r.stream().name() + ")", w);
         out.field("计量单位 Unit", Labels.unitName(r.unit()).both(), w);
@@ -221,11 +222,7 @@ public class CopyOfRecordPdf {
                 r.chainVerified() ? "通过 Intact" : "未通过 BROKEN: " + r.brokenLink(),
                 WIDTH);
         out.field("生成时间 Generated at", time(r.generatedAt(), r.zone()) + "  ·  " + UTC.format(r.generatedAt()), WIDTH);
-        out.field("核验地址 Verification", url, WIDTH);
-        out.paragraph(
-                "扫描二维码或打开核验地址，可查询本文件是否与账本一致。 Scan the QR code or open the verification address"
-                        + " to check whether this document matches the ledger.",
-                8);
+        out.field("核验地址 Verification URL", url, WIDTH);
     }
 
     private static String qty(BigDecimal value, CopyOfRecord r) {
@@ -326,7 +323,10 @@ public class CopyOfRecordPdf {
                 }
             }
             cs.fill();
-            qrBottom = top - QR_SIZE - 8;
+            String caption = "扫码核验 Scan to verify";
+            float captionWidth = width(caption, 7);
+            show(caption, left + (QR_SIZE - captionWidth) / 2, top - QR_SIZE - 9, 7);
+            qrBottom = top - QR_SIZE - 14;
         }
 
         /** Moves below the QR code once the header beside it is done. */
@@ -365,8 +365,9 @@ public class CopyOfRecordPdf {
             float labelWidth = 170;
             List<String> labels = wrap(label, size, labelWidth - 6);
             List<String> values = wrap(value == null ? "—" : value, size, width - labelWidth);
-            for (int i = 0; i < Math.max(labels.size(), values.size()); i++) {
-                ensure(size * 1.4f);
+            int lines = Math.max(labels.size(), values.size());
+            ensure(lines * size * 1.4f);
+            for (int i = 0; i < lines; i++) {
                 y -= size * 1.4f;
                 if (i < labels.size()) {
                     show(labels.get(i), MARGIN, y, size);
