@@ -28,6 +28,13 @@ public interface ShoreloopConfig {
     /** What the launcher started, one line each, for the demo banner; set by the launcher. */
     Optional<String> infraSummary();
 
+    /**
+     * The address at which the public reaches this service ({@code SHORELOOP_PUBLIC_BASE_URL}), without a trailing
+     * slash; the QR code on a copy of record points to its verification page under it.
+     */
+    @WithDefault("http://localhost:8080")
+    String publicBaseUrl();
+
     /** The MQTT broker. */
     Mqtt mqtt();
 
