@@ -60,7 +60,6 @@ create table manifest_step (
     refused_qty    numeric(14, 3),
     corrects_seq   integer,
     evidence       text,
-    gps            text,
     content_hash   text not null,
     primary key (manifest_id, seq)
 );
@@ -87,7 +86,7 @@ create table manifest_discrepancy (
 create index manifest_discrepancy_open_idx on manifest_discrepancy (manifest_id) where resolved_at is null;
 
 -- The ledger: every manifest event, hash-chained per manifest (each entry stores the previous entry's hash).
--- Chains per manifest never contend with each other; the manifest row stores the chain's length and head, so a
+-- Chains per manifest never contend with each other; ledger_chain stores each chain's length and head, so a
 -- truncated or deleted chain is detected too.
 -- Corrections after closure: proposed by a party, applied as a new revision once every affected party approved.
 create table manifest_correction (

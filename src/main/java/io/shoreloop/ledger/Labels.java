@@ -37,6 +37,7 @@ final class Labels {
             case DISPOSE -> new Bilingual("处置", "Dispose");
             case REFUSE -> new Bilingual("拒收", "Refuse");
             case CANCEL -> new Bilingual("撤销", "Cancel");
+            case CORRECT -> new Bilingual("更正", "Correction");
         };
     }
 

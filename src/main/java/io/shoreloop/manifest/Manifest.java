@@ -738,6 +738,7 @@ public class Manifest extends PanacheEntityBase {
         c.put("nlsCategory", nlsCategory);
         c.put("garbageCategory", garbageCategory);
         c.put("parentId", str(parentId));
+        c.put("note", note);
         c.put("cancelReason", cancelReason);
         c.put("revision", revision);
         List<Object> signed = new ArrayList<>();

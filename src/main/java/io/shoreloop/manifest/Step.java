@@ -57,8 +57,6 @@ public class Step {
 
     String evidence;
 
-    String gps;
-
     @Column(name = "content_hash", nullable = false)
     String contentHash;
 
