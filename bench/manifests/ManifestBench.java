@@ -102,7 +102,7 @@ public class ManifestBench {
         double perClientInterval = rate > 0 ? clients / rate * 1e9 : 0;
         CountDownLatch done = new CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
-            Thread.ofPlatform().start(() -> {
+            new Thread(() -> {
                 long next = System.nanoTime();
                 try {
                     while (System.nanoTime() < end) {
@@ -143,7 +143,7 @@ public class ManifestBench {
                 } finally {
                     done.countDown();
                 }
-            });
+            }).start();
         }
         done.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -186,7 +186,7 @@ public class ManifestBench {
         long start = System.nanoTime();
         CountDownLatch done = new CountDownLatch(clients);
         for (int i = 0; i < clients; i++) {
-            Thread.ofPlatform().start(() -> {
+            new Thread(() -> {
                 try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
                     c.setAutoCommit(false);
                     PreparedStatement insert = c.prepareStatement(
@@ -221,7 +221,7 @@ public class ManifestBench {
                 } finally {
                     done.countDown();
                 }
-            });
+            }).start();
         }
         done.await();
         double elapsed = (System.nanoTime() - start) / 1e9;

@@ -76,12 +76,7 @@ public class ManifestService {
 
     /** Licences as the registry knows them (inactive facilities hold none). */
     Licences licences() {
-        return (facility, activity, stream) -> facility != null
-                && facilities
-                        .find(facility)
-                        .filter(f -> f.active)
-                        .map(f -> f.licensedFor(activity, stream))
-                        .orElse(false);
+        return facilities::licensed;
     }
 
     public ManifestViews.ManifestView create(Actor actor, ManifestViews.DraftInput input) {
@@ -470,7 +465,11 @@ public class ManifestService {
     }
 
     ManifestViews.ManifestView view(Manifest m) {
-        return ManifestViews.ManifestView.of(m, Discrepancy.of(m.id()), Correction.of(m.id()));
+        // discrepancies exist only on discrepant manifests, corrections only on closed ones: skip the queries otherwise
+        return ManifestViews.ManifestView.of(
+                m,
+                m.discrepant() ? Discrepancy.of(m.id()) : List.of(),
+                m.state() == ManifestState.DISPOSED ? Correction.of(m.id()) : List.of());
     }
 
     /**

@@ -94,10 +94,12 @@ public class FacilityService {
 
     private final Guard guard;
     private final Clock clock;
+    private final jakarta.persistence.EntityManager em;
 
-    public FacilityService(Guard guard, Clock clock) {
+    public FacilityService(Guard guard, Clock clock, jakarta.persistence.EntityManager em) {
         this.guard = guard;
         this.clock = clock;
+        this.em = em;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -134,6 +136,24 @@ public class FacilityService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Facility> find(UUID id) {
         return Optional.ofNullable(Facility.findById(id));
+    }
+
+    /**
+     * Whether an active facility holds a licence for this activity on this stream: one indexed lookup, without
+     * loading the facility (other features check licences on their hot paths).
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean licensed(UUID facilityId, Activity activity, Stream stream) {
+        if (facilityId == null) {
+            return false;
+        }
+        return !em.createNativeQuery("select 1 from facility_licence l join facility f on f.id = l.facility_id"
+                        + " where l.facility_id = ?1 and l.activity = ?2 and l.stream = ?3 and f.active")
+                .setParameter(1, facilityId)
+                .setParameter(2, activity.name())
+                .setParameter(3, stream.name())
+                .getResultList()
+                .isEmpty();
     }
 
     public FacilityView create(Actor actor, FacilityInput input) {
