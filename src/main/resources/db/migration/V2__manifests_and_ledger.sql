@@ -153,3 +153,23 @@ create trigger ledger_entry_no_truncate before truncate on ledger_entry
     for each statement execute function ledger_entry_is_append_only();
 create trigger ledger_checkpoint_append_only before update or delete on ledger_checkpoint
     for each row execute function ledger_entry_is_append_only();
+
+-- Evidence (photos, weighbridge tickets, flowmeter logs) uploaded for a manifest, identified by its content hash.
+create table manifest_evidence (
+    id            uuid primary key,
+    manifest_id   uuid not null references manifest (id),
+    sha256        text not null,
+    content_type  text not null,
+    size_bytes    integer not null,
+    filename      text,
+    latitude      numeric(9, 6) check (latitude between -90 and 90),
+    longitude     numeric(9, 6) check (longitude between -180 and 180),
+    note          text,
+    uploaded_by   uuid not null,
+    party_id      uuid,
+    uploaded_at   timestamptz not null,
+    content       bytea not null
+);
+create index manifest_evidence_manifest_idx on manifest_evidence (manifest_id);
+create trigger manifest_evidence_append_only before update or delete on manifest_evidence
+    for each row execute function ledger_entry_is_append_only();

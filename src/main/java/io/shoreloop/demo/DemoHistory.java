@@ -57,7 +57,8 @@ class DemoHistory {
 
         // 1. a closed loop: sewage from Yu Container 1, disposed of at the municipal plant
         UUID closed = draft(at(base, -71), crewYuContainer, CALL_YU_CONTAINER_1, Stream.SEWAGE, "12", null, null);
-        at(base, -71).declare(crewYuContainer, closed, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null));
+        at(base, -71)
+                .declare(crewYuContainer, closed, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null, null));
         at(base, -70).receive(guoyuan, closed, null, handover("11.6", QuantityMethod.METERED, TRANSPORTER, null, null));
         at(base, -50)
                 .pickUp(
@@ -74,7 +75,8 @@ class DemoHistory {
 
         // 2. refused in full by the reception facility; the refused batch is back with the ship as a linked draft
         UUID refused = draft(at(base, -70), crewYuContainer, CALL_YU_CONTAINER_1, Stream.OILY_WATER, "3", null, null);
-        at(base, -70).declare(crewYuContainer, refused, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null));
+        at(base, -70)
+                .declare(crewYuContainer, refused, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null, null));
         at(base, -69)
                 .refuse(
                         guoyuan,
@@ -88,20 +90,23 @@ class DemoHistory {
                                 null,
                                 null,
                                 null,
+                                null,
                                 null));
 
         // 3. declared and never received: overdue after 2 h
         UUID overdue = draft(at(base, -47), crewRoro, CALL_YU_RORO_8, Stream.OILY_WATER, "2.5", null, null);
-        at(base, -47).declare(crewRoro, overdue, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null));
+        at(base, -47).declare(crewRoro, overdue, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null, null));
 
         // 4. cancelled by the crew
         UUID cancelled = draft(at(base, -45), crewCargo, CALL_YU_CARGO, Stream.SEWAGE, "1.2", null, null);
-        at(base, -45).declare(crewCargo, cancelled, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null));
+        at(base, -45)
+                .declare(crewCargo, cancelled, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null, null));
         at(base, -44).cancel(crewCargo, cancelled, null, new ManifestViews.CancelInput("重复录入 duplicate entry"));
 
         // 5. cruise ship sewage: 15 % less received than declared (discrepancy), now on the barge
         UUID transfer = draft(at(base, -29), crewChangjiang, CALL_CHANGJIANG, Stream.SEWAGE, "80", null, null);
-        at(base, -29).declare(crewChangjiang, transfer, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null));
+        at(base, -29)
+                .declare(crewChangjiang, transfer, null, new ManifestViews.DeclareInput(GUOYUAN_RECEPTION, null, null));
         at(base, -28).receive(guoyuan, transfer, null, handover("68", QuantityMethod.METERED, TRANSPORTER, null, null));
         at(base, -22)
                 .pickUp(
@@ -119,7 +124,7 @@ class DemoHistory {
                 "18",
                 "棕榈油 Palm oil",
                 io.shoreloop.calls.VesselCall.NlsCategory.Y);
-        at(base, -30).declare(crewChanghua, washing, null, new ManifestViews.DeclareInput(CHUANWEI, null));
+        at(base, -30).declare(crewChanghua, washing, null, new ManifestViews.DeclareInput(CHUANWEI, null, null));
         at(base, -29)
                 .receive(chuanwei, washing, null, handover("17.5", QuantityMethod.GAUGED, TRANSPORTER, null, null));
 
@@ -158,7 +163,7 @@ class DemoHistory {
 
     private static ManifestViews.HandoverInput handover(
             String quantity, QuantityMethod method, UUID next, String vehicle, String treatment) {
-        return new ManifestViews.HandoverInput(new BigDecimal(quantity), method, next, vehicle, treatment, null);
+        return new ManifestViews.HandoverInput(new BigDecimal(quantity), method, next, vehicle, treatment, null, null);
     }
 
     private static Actor actor(String subject) {

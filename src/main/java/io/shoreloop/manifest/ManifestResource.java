@@ -11,11 +11,14 @@ import io.shoreloop.registry.Stream;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -82,7 +85,10 @@ public class ManifestResource {
     public RestResponse<ManifestViews.ManifestView> declare(
             @RestPath UUID id, @HeaderParam("If-Match") String ifMatch, @Valid ManifestViews.DeclareInput body) {
         return ok(manifests.declare(
-                actor.get(), id, version(ifMatch), body == null ? new ManifestViews.DeclareInput(null, null) : body));
+                actor.get(),
+                id,
+                version(ifMatch),
+                body == null ? new ManifestViews.DeclareInput(null, null, null) : body));
     }
 
     @POST
@@ -178,6 +184,55 @@ public class ManifestResource {
     public RestResponse<ManifestViews.ManifestView> rejectCorrection(
             @RestPath UUID id, @RestPath UUID correctionId, @Valid @NotNull ManifestViews.ExplanationInput body) {
         return ok(manifests.rejectCorrection(actor.get(), id, correctionId, body));
+    }
+
+    @POST
+    @Path("{id}/evidence")
+    @Consumes(MediaType.WILDCARD)
+    @Idempotent
+    public RestResponse<ManifestViews.EvidenceView> uploadEvidence(
+            @RestPath UUID id,
+            @HeaderParam("Content-Type") String contentType,
+            @QueryParam("filename") @jakarta.validation.constraints.Size(max = 200) String filename,
+            @QueryParam("lat")
+                    @jakarta.validation.constraints.DecimalMin("-90")
+                    @jakarta.validation.constraints.DecimalMax("90")
+                    java.math.BigDecimal latitude,
+            @QueryParam("lon")
+                    @jakarta.validation.constraints.DecimalMin("-180")
+                    @jakarta.validation.constraints.DecimalMax("180")
+                    java.math.BigDecimal longitude,
+            @QueryParam("note") @jakarta.validation.constraints.Size(max = 2000) String note,
+            byte[] body) {
+        ManifestViews.EvidenceView view = manifests.uploadEvidence(
+                actor.get(),
+                id,
+                new ManifestViews.EvidenceUpload(body, contentType, filename, latitude, longitude, note));
+        return RestResponse.ResponseBuilder.<ManifestViews.EvidenceView>created(
+                        java.net.URI.create(PATH + "/" + id + "/evidence/" + view.id() + "/content"))
+                .entity(view)
+                .build();
+    }
+
+    @GET
+    @Path("{id}/evidence")
+    public java.util.List<ManifestViews.EvidenceView> evidence(@RestPath UUID id) {
+        return manifests.evidence(actor.get(), id);
+    }
+
+    @GET
+    @Path("{id}/evidence/{evidenceId}/content")
+    @Produces(MediaType.WILDCARD)
+    public jakarta.ws.rs.core.Response evidenceContent(@RestPath UUID id, @RestPath UUID evidenceId) {
+        Evidence e = manifests.evidenceContent(actor.get(), id, evidenceId);
+        return jakarta.ws.rs.core.Response.ok(e.content, e.contentType)
+                .header(
+                        "Digest",
+                        "sha-256="
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(java.util.HexFormat.of().parseHex(e.sha256)))
+                .header("X-Content-SHA256", e.sha256)
+                .build();
     }
 
     private static Long version(String ifMatch) {

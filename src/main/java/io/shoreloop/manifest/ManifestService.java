@@ -117,7 +117,14 @@ public class ManifestService {
         if (in.receiverId() != null && facilities.find(in.receiverId()).isEmpty()) {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
-        publish(m, m.declare(signer(actor), in.receiverId(), in.evidence(), licences(), clock.instant()));
+        publish(
+                m,
+                m.declare(
+                        signer(actor),
+                        in.receiverId(),
+                        evidence(m, actor, in.evidence(), in.evidenceIds()),
+                        licences(),
+                        clock.instant()));
         return view(m);
     }
 
@@ -126,7 +133,13 @@ public class ManifestService {
         Manifest m = load(actor, id, expectedVersion);
         publish(
                 m,
-                m.receive(signer(actor), quantity(in), in.nextPartyId(), in.evidence(), licences(), clock.instant()));
+                m.receive(
+                        signer(actor),
+                        quantity(in),
+                        in.nextPartyId(),
+                        evidence(m, actor, in),
+                        licences(),
+                        clock.instant()));
         return view(m);
     }
 
@@ -140,7 +153,7 @@ public class ManifestService {
                         quantity(in),
                         in.vehicle(),
                         in.nextPartyId(),
-                        in.evidence(),
+                        evidence(m, actor, in),
                         licences(),
                         clock.instant()));
         return view(m);
@@ -149,7 +162,15 @@ public class ManifestService {
     public ManifestViews.ManifestView dispose(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
         Manifest m = load(actor, id, expectedVersion);
-        publish(m, m.dispose(signer(actor), quantity(in), in.treatment(), in.evidence(), licences(), clock.instant()));
+        publish(
+                m,
+                m.dispose(
+                        signer(actor),
+                        quantity(in),
+                        in.treatment(),
+                        evidence(m, actor, in),
+                        licences(),
+                        clock.instant()));
         return view(m);
     }
 
@@ -171,7 +192,7 @@ public class ManifestService {
                 in.vehicle(),
                 in.treatment(),
                 in.nextPartyId(),
-                in.evidence(),
+                evidence(m, actor, in.evidence(), in.evidenceIds()),
                 licences(),
                 now);
         publish(m, step);
@@ -185,6 +206,97 @@ public class ManifestService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public ManifestViews.ManifestView get(Actor actor, UUID id) {
         return view(load(actor, id, null));
+    }
+
+    /** Evidence types a party may upload. */
+    static final java.util.Set<String> EVIDENCE_TYPES =
+            java.util.Set.of("image/jpeg", "image/png", "application/pdf", "text/plain", "text/csv");
+
+    /** Largest evidence file accepted. */
+    static final int MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+
+    /**
+     * Stores evidence for a manifest: the vessel's crew or a facility involved in the manifest uploads a photo,
+     * weighbridge ticket or flowmeter log, identified by its SHA-256, for a later step to cite.
+     */
+    public ManifestViews.EvidenceView uploadEvidence(Actor actor, UUID id, ManifestViews.EvidenceUpload upload) {
+        Manifest m = load(actor, id, null);
+        boolean party = (actor.is(Role.CREW) && m.vesselId().equals(actor.partyId()))
+                || (actor.partyId() != null && guarded(m).involvedParties().contains(actor.partyId()));
+        if (!party) {
+            throw new ManifestRules.WrongParty("Only the crew or a facility of this manifest may add evidence");
+        }
+        String type = upload.contentType() == null
+                ? ""
+                : upload.contentType().split(";")[0].trim().toLowerCase();
+        if (!EVIDENCE_TYPES.contains(type)) {
+            throw new Problems.InvalidField(
+                    "evidence-type", "Content-Type", "Evidence must be one of " + EVIDENCE_TYPES);
+        }
+        if (upload.content() == null || upload.content().length == 0 || upload.content().length > MAX_EVIDENCE_BYTES) {
+            throw new Problems.InvalidField("evidence-size", "body", "Evidence must be 1 byte to 10 MiB");
+        }
+        Evidence e = new Evidence();
+        e.id = UUID.randomUUID();
+        e.manifestId = m.id();
+        e.sha256 = io.shoreloop.platform.CanonicalJson.sha256Hex(upload.content());
+        e.contentType = type;
+        e.sizeBytes = upload.content().length;
+        e.filename = upload.filename();
+        e.latitude = upload.latitude();
+        e.longitude = upload.longitude();
+        e.note = upload.note();
+        e.uploadedBy = actor.userId();
+        e.partyId = actor.partyId();
+        e.uploadedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        e.content = upload.content();
+        e.persist();
+        return ManifestViews.EvidenceView.of(e);
+    }
+
+    /** The evidence of a manifest the actor may see. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<ManifestViews.EvidenceView> evidence(Actor actor, UUID id) {
+        Manifest m = load(actor, id, null);
+        return Evidence.of(m.id()).stream().map(ManifestViews.EvidenceView::of).toList();
+    }
+
+    /** One piece of evidence with its bytes. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Evidence evidenceContent(Actor actor, UUID id, UUID evidenceId) {
+        Manifest m = load(actor, id, null);
+        Evidence e = Evidence.findById(evidenceId);
+        if (e == null || !e.manifestId.equals(m.id())) {
+            throw new Problems.NotFound("Evidence " + evidenceId);
+        }
+        return e;
+    }
+
+    private String evidence(Manifest m, Actor actor, ManifestViews.HandoverInput in) {
+        return evidence(m, actor, in.evidence(), in.evidenceIds());
+    }
+
+    /**
+     * The evidence a step signs: the free-text note and, for each cited upload, its SHA-256 and type. Cited uploads
+     * must belong to this manifest and come from the signer's party.
+     */
+    private String evidence(Manifest m, Actor actor, String note, List<UUID> ids) {
+        if (ids == null || ids.isEmpty()) {
+            return note;
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        if (note != null && !note.isBlank()) {
+            parts.add(note);
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            Evidence e = Evidence.findById(ids.get(i));
+            if (e == null || !e.manifestId.equals(m.id()) || !java.util.Objects.equals(e.partyId, actor.partyId())) {
+                throw new Problems.UnknownReference(
+                        "evidenceIds[" + i + "]", "evidence of your party on this manifest");
+            }
+            parts.add("sha256:" + e.sha256 + " (" + e.contentType + ")");
+        }
+        return String.join("; ", parts);
     }
 
     /** Checks that the actor may see the manifest (404 otherwise); for features that show what belongs to it. */

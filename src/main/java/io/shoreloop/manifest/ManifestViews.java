@@ -34,7 +34,7 @@ public final class ManifestViews {
 
     /** Declaration by the crew. */
     public record DeclareInput(
-            UUID receiverId, @Size(max = 2000) String evidence) {}
+            UUID receiverId, @Size(max = 2000) String evidence, List<UUID> evidenceIds) {}
 
     /** A handover: receipt, pickup or disposal, with the quantity found and who takes the batch next. */
     public record HandoverInput(
@@ -43,7 +43,8 @@ public final class ManifestViews {
             UUID nextPartyId,
             @Size(max = 100) String vehicle,
             @Size(max = 200) String treatment,
-            @Size(max = 2000) String evidence) {}
+            @Size(max = 2000) String evidence,
+            List<UUID> evidenceIds) {}
 
     /** An explanation of a discrepancy, or a bureau's finding when it closes one. */
     public record ExplanationInput(
@@ -91,6 +92,42 @@ public final class ManifestViews {
     /** A cancellation. */
     public record CancelInput(@Size(max = 2000) String reason) {}
 
+    /** An evidence upload: the bytes and what the uploader says about them. */
+    public record EvidenceUpload(
+            byte[] content,
+            String contentType,
+            String filename,
+            BigDecimal latitude,
+            BigDecimal longitude,
+            String note) {}
+
+    /** Uploaded evidence as answered (its bytes are at {@code …/evidence/{id}/content}). */
+    public record EvidenceView(
+            UUID id,
+            String sha256,
+            String contentType,
+            int sizeBytes,
+            String filename,
+            BigDecimal latitude,
+            BigDecimal longitude,
+            String note,
+            UUID partyId,
+            Instant uploadedAt) {
+        static EvidenceView of(Evidence e) {
+            return new EvidenceView(
+                    e.id,
+                    e.sha256,
+                    e.contentType,
+                    e.sizeBytes,
+                    e.filename,
+                    e.latitude,
+                    e.longitude,
+                    e.note,
+                    e.partyId,
+                    e.uploadedAt);
+        }
+    }
+
     /** A refusal, full (accepted 0) or partial, with the handover details of the accepted part. */
     public record RefuseInput(
             BigDecimal acceptedQuantity,
@@ -100,7 +137,8 @@ public final class ManifestViews {
             UUID nextPartyId,
             @Size(max = 100) String vehicle,
             @Size(max = 200) String treatment,
-            @Size(max = 2000) String evidence) {}
+            @Size(max = 2000) String evidence,
+            List<UUID> evidenceIds) {}
 
     /** List filters. */
     public record ManifestFilter(

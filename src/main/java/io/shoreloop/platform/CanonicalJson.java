@@ -35,6 +35,15 @@ public final class CanonicalJson {
         }
     }
 
+    /** Lower-case hex SHA-256 of raw bytes. */
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static void write(Object value, StringBuilder out) {
         if (value == null) {

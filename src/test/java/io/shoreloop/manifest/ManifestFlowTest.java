@@ -450,4 +450,58 @@ public class ManifestFlowTest {
                 .statusCode(409)
                 .body("type", equalTo("urn:shoreloop:problem:illegal-transition"));
     }
+
+    @Test
+    void evidenceIsStoredByItsHashAndCitedBySteps() {
+        String id = draftSewage("4");
+        declare(id);
+        byte[] photo =
+                "pretend this is a JPEG of the flowmeter display".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha = io.shoreloop.platform.CanonicalJson.sha256Hex(photo);
+        String evidence = as(RECEIVER_GUOYUAN)
+                .contentType("image/jpeg")
+                .body(photo)
+                .post("/api/v1/manifests/" + id + "/evidence?filename=meter.jpg&lat=29.62&lon=106.65")
+                .then()
+                .statusCode(201)
+                .body("sha256", equalTo(sha))
+                .body("latitude", equalTo(29.62f))
+                .extract()
+                .path("id");
+        // another party cannot cite the receiver's evidence
+        Map<String, Object> pickupLike = handover("4", FACILITY_TRANSPORTER);
+        pickupLike.put("evidenceIds", List.of(UUID.randomUUID().toString()));
+        as(RECEIVER_GUOYUAN)
+                .body(pickupLike)
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:unknown-reference"));
+        Map<String, Object> receipt = handover("4", FACILITY_TRANSPORTER);
+        receipt.put("evidenceIds", List.of(evidence));
+        receipt.put("evidence", "flowmeter FM-2");
+        as(RECEIVER_GUOYUAN)
+                .body(receipt)
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(200)
+                .body("steps[2].evidence", containsString("sha256:" + sha))
+                .body("steps[2].evidence", containsString("flowmeter FM-2"));
+        byte[] back = as(CREW_YU_CONTAINER)
+                .get("/api/v1/manifests/" + id + "/evidence/" + evidence + "/content")
+                .then()
+                .statusCode(200)
+                .header("X-Content-SHA256", sha)
+                .extract()
+                .asByteArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(photo, back);
+        as(CREW_CHANGJIANG).get("/api/v1/manifests/" + id + "/evidence").then().statusCode(404);
+        as(RECEIVER_GUOYUAN)
+                .contentType("application/x-msdownload")
+                .body(new byte[] {1, 2, 3})
+                .post("/api/v1/manifests/" + id + "/evidence")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:evidence-type"));
+    }
 }
