@@ -22,7 +22,6 @@ import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -227,48 +226,7 @@ class CopyOfRecordTest {
 
     /** Declared 10 m³, received 8.8 (12 % less: a discrepancy opens), picked up, disposed of 8.75 m³. */
     static String aClosedSewageManifest() {
-        String id = as(CREW_YU_CONTAINER)
-                .body(Map.of("callId", CALL_YU_CONTAINER_OPEN, "stream", "SEWAGE", "quantity", "10"))
-                .post("/api/v1/manifests")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        as(CREW_YU_CONTAINER)
-                .body(Map.of("receiverId", FACILITY_GUOYUAN))
-                .post("/api/v1/manifests/" + id + "/declare")
-                .then()
-                .statusCode(200);
-        as(RECEIVER_GUOYUAN)
-                .body(handover("8.8", FACILITY_TRANSPORTER))
-                .post("/api/v1/manifests/" + id + "/receive")
-                .then()
-                .statusCode(200)
-                .body("discrepant", equalTo(true));
-        Map<String, Object> pickup = handover("8.8", FACILITY_SEWAGE_PLANT);
-        pickup.put("vehicle", "渝A·D1234");
-        as(TRANSPORTER)
-                .body(pickup)
-                .post("/api/v1/manifests/" + id + "/pickup")
-                .then()
-                .statusCode(200);
-        Map<String, Object> dispose = handover("8.75", null);
-        dispose.put("treatment", "activated sludge");
-        as(DISPOSER_SEWAGE_PLANT)
-                .body(dispose)
-                .post("/api/v1/manifests/" + id + "/dispose")
-                .then()
-                .statusCode(200)
-                .body("state", equalTo("DISPOSED"));
-        return id;
-    }
-
-    private static Map<String, Object> handover(String quantity, String next) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("quantity", quantity);
-        m.put("method", "METERED");
-        m.put("nextPartyId", next);
-        return m;
+        return io.shoreloop.manifest.ManifestFlowTest.aDisposedSewageManifest("8.8", "8.75");
     }
 
     private static byte[] copyOfRecord(String user, String id) {

@@ -361,21 +361,26 @@ public class ManifestFlowTest {
 
     /** Runs the closed loop of {@link #aSewageBatchGoesFromShipToPlantAndTheLoopCloses} and answers the id. */
     static String aDisposedSewageManifest() {
+        return aDisposedSewageManifest("9.8", "9.75");
+    }
+
+    /** Declared 10 m³, received and picked up {@code received}, disposed of {@code disposed}; answers the id. */
+    public static String aDisposedSewageManifest(String received, String disposed) {
         String id = draftSewage("10");
         declare(id);
         as(RECEIVER_GUOYUAN)
-                .body(handover("9.8", FACILITY_TRANSPORTER))
+                .body(handover(received, FACILITY_TRANSPORTER))
                 .post("/api/v1/manifests/" + id + "/receive")
                 .then()
                 .statusCode(200);
-        Map<String, Object> pickup = handover("9.8", FACILITY_SEWAGE_PLANT);
-        pickup.put("vehicle", "渝A·D5678");
+        Map<String, Object> pickup = handover(received, FACILITY_SEWAGE_PLANT);
+        pickup.put("vehicle", "渝A·D1234");
         as(TRANSPORTER)
                 .body(pickup)
                 .post("/api/v1/manifests/" + id + "/pickup")
                 .then()
                 .statusCode(200);
-        Map<String, Object> dispose = handover("9.75", null);
+        Map<String, Object> dispose = handover(disposed, null);
         dispose.put("treatment", "activated sludge");
         as(DISPOSER_SEWAGE_PLANT)
                 .body(dispose)
