@@ -53,49 +53,40 @@ public class Ledger {
         append(note.manifestId(), note.type(), note.payload());
     }
 
-    /** Appends an event that is not a signed step (e.g. a deadline passed). */
+    /**
+     * Appends an entry in one round trip: PostgreSQL locks the chain's head, computes the entry's hash as
+     * {@code SHA-256(prev_hash + "\n" + payload)} (the same bytes Java would hash), inserts the entry and moves the
+     * head. The payload does not repeat the entry's position: the back-link fixes it.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public Entry append(UUID manifestId, String type, Map<String, Object> body) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Object[] chain = (Object[])
-                em.createNativeQuery("select length, head from ledger_chain where manifest_id = ?1 for update")
-                        .setParameter(1, manifestId)
-                        .getResultStream()
-                        .findFirst()
-                        .orElse(null);
-        int seq = chain == null ? 1 : ((Number) chain[0]).intValue() + 1;
-        String prev = chain == null ? GENESIS : (String) chain[1];
         Map<String, Object> payload = new LinkedHashMap<>(body);
         payload.put("type", type);
-        payload.put("seq", seq);
         payload.put("recordedAt", now.toString());
         String canonical = CanonicalJson.write(payload);
-        String hash = CanonicalJson.sha256(prev + "\n" + canonical);
-        em.createNativeQuery("insert into ledger_entry (manifest_id, seq, event_type, payload, prev_hash, hash,"
-                        + " recorded_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        Object[] row = (Object[]) em.createNativeQuery(APPEND)
                 .setParameter(1, manifestId)
-                .setParameter(2, seq)
+                .setParameter(2, GENESIS)
                 .setParameter(3, type)
                 .setParameter(4, canonical)
-                .setParameter(5, prev)
-                .setParameter(6, hash)
-                .setParameter(7, now)
-                .executeUpdate();
-        if (chain == null) {
-            em.createNativeQuery("insert into ledger_chain (manifest_id, length, head) values (?1, ?2, ?3)")
-                    .setParameter(1, manifestId)
-                    .setParameter(2, seq)
-                    .setParameter(3, hash)
-                    .executeUpdate();
-        } else {
-            em.createNativeQuery("update ledger_chain set length = ?2, head = ?3 where manifest_id = ?1")
-                    .setParameter(1, manifestId)
-                    .setParameter(2, seq)
-                    .setParameter(3, hash)
-                    .executeUpdate();
-        }
-        return new Entry(manifestId, seq, type, canonical, prev, hash, now);
+                .setParameter(5, now)
+                .getSingleResult();
+        return new Entry(
+                manifestId, ((Number) row[0]).intValue(), type, canonical, (String) row[1], (String) row[2], now);
     }
+
+    private static final String APPEND = "with prev as (select length, head from ledger_chain where manifest_id = ?1"
+            + " for update),"
+            + " pos as (select coalesce((select length from prev), 0) + 1 as seq,"
+            + "   coalesce((select head from prev), cast(?2 as text)) as prev_hash),"
+            + " ins as (insert into ledger_entry (manifest_id, seq, event_type, payload, prev_hash, hash, recorded_at)"
+            + "   select ?1, pos.seq, ?3, cast(?4 as text), pos.prev_hash,"
+            + "     encode(sha256(convert_to(pos.prev_hash || chr(10) || cast(?4 as text), 'UTF8')), 'hex'), ?5"
+            + "   from pos returning seq, prev_hash, hash),"
+            + " head as (insert into ledger_chain (manifest_id, length, head) select ?1, seq, hash from ins"
+            + "   on conflict (manifest_id) do update set length = excluded.length, head = excluded.head)"
+            + " select seq, prev_hash, hash from ins";
 
     /** The entries of one manifest's chain, in order. */
     @Transactional(Transactional.TxType.SUPPORTS)
