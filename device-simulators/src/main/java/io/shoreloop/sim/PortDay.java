@@ -760,7 +760,7 @@ public final class PortDay {
         switch (kind) {
             case "not-json" -> {
                 String full = Json.write(n);
-                payload = full.substring(0, full.length() / 2) + "\u0000#";
+                payload = full.substring(0, full.length() / 2) + "#";
             }
             case "missing-field" -> {
                 n.remove("energyKwh");

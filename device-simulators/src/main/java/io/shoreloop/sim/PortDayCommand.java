@@ -46,8 +46,9 @@ public final class PortDayCommand implements Callable<Integer> {
 
     @Option(
             names = "--start",
-            description = "Simulated start, ISO-8601 UTC (e.g. 2026-11-24T00:00:00Z). Default: now minus --duration"
-                    + " (whole minute), so the day ends now and no timestamp lies in the future.")
+            description = "Simulated start, ISO-8601 UTC (e.g. 2026-11-24T00:00:00Z), or 'now' (live, with --speed 1)."
+                    + " Default: now minus --duration (whole minute), so the day ends now and no timestamp lies in"
+                    + " the future.")
     Instant start;
 
     @Option(
@@ -175,6 +176,10 @@ public final class PortDayCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getOut();
         double factor = SimulatorCli.speed(speed);
         Instant from = start != null ? start : SimulatorCli.defaultStart(duration);
+        if (!dryRun && from.plus(duration).isAfter(Instant.now().plus(Duration.ofMinutes(5))) && (factor == 0 || factor > 1)) {
+            log.println("warning: the simulated day ends in the future and --speed is not 1: readings will carry"
+                    + " timestamps ahead of the clock, which Shoreloop refuses (more than 5 minutes ahead)");
+        }
         ShoreloopApi api = fleet.api();
         Topology topology = fleet.topology(api, from, from.plus(duration));
         PortDay.Config config =

@@ -33,7 +33,7 @@ public final class SimulatorCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SimulatorCli());
         cl.registerConverter(Duration.class, SimulatorCli::duration);
-        cl.registerConverter(Instant.class, Instant::parse);
+        cl.registerConverter(Instant.class, SimulatorCli::instant);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }
@@ -163,6 +163,11 @@ public final class SimulatorCli implements Runnable {
             }
             return new Topology(demo, Topology.demoVessels(), List.of());
         }
+    }
+
+    /** An ISO-8601 instant, or {@code now} (the current second). */
+    static Instant instant(String s) {
+        return s.equalsIgnoreCase("now") ? Instant.now().truncatedTo(ChronoUnit.SECONDS) : Instant.parse(s);
     }
 
     /** Speed: "max" (as fast as possible) or a time compression factor (simulated seconds per real second). */
