@@ -146,6 +146,9 @@ public final class Load {
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
             }
             Topology.MeterSpec spec = c.meters().get(meter);
             String payload;
