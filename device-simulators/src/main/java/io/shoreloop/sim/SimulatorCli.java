@@ -70,7 +70,7 @@ public final class SimulatorCli implements Runnable {
         @Option(names = "--username", description = "MQTT user name.")
         String username;
 
-        @Option(names = "--password", description = "MQTT password.", arity = "0..1", interactive = false)
+        @Option(names = "--password", description = "MQTT password.")
         String password;
 
         @Option(names = "--tls", description = "Connect with TLS (the JVM's default trust store).")
