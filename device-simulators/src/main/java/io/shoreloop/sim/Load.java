@@ -1,0 +1,195 @@
+package io.shoreloop.sim;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Load mode: M meters publish numbered readings (each meter's {@code seq} runs 0, 1, 2, … without gaps, its
+ * {@code ts} advances by a fixed interval) at a target rate or as fast as possible, for a duration or a number
+ * of readings, QoS 1, one reading per message or arrays of K. A consumer checks loss and duplicates per meter
+ * from {@code seq}. Reports the publish rate achieved (first publish to last acknowledgement).
+ */
+public final class Load {
+
+    /** Where messages go. {@code connection} is stable per meter, so a meter's messages stay in order. */
+    public interface Publisher extends AutoCloseable {
+        CompletableFuture<?> publish(int connection, String topic, byte[] payload);
+
+        @Override
+        default void close() throws Exception {}
+    }
+
+    /** What to send. {@code readings} 0: until {@code duration}; {@code ratePerS} 0: as fast as possible. */
+    public record Config(
+            List<Topology.MeterSpec> meters,
+            long readings,
+            Duration duration,
+            double ratePerS,
+            int batch,
+            int intervalS,
+            Instant start,
+            long seed,
+            int connections,
+            int inflight) {}
+
+    /** What happened. */
+    public record Report(
+            int meters,
+            int connections,
+            int batch,
+            long messages,
+            long readings,
+            long acknowledged,
+            long errors,
+            double seconds,
+            double targetRate,
+            long[] lastSeq,
+            String firstError) {
+
+        public double messagesPerSecond() {
+            return seconds <= 0 ? 0 : messages / seconds;
+        }
+
+        public double readingsPerSecond() {
+            return seconds <= 0 ? 0 : readings / seconds;
+        }
+
+        public ObjectNode toJson(List<Topology.MeterSpec> specs) {
+            ObjectNode n = Json.object();
+            n.put("meters", meters);
+            n.put("connections", connections);
+            n.put("qos", 1);
+            n.put("batch", batch);
+            n.put("messages", messages);
+            n.put("readings", readings);
+            n.put("acknowledged", acknowledged);
+            n.put("errors", errors);
+            n.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            n.put("messagesPerSecond", Math.round(messagesPerSecond() * 10) / 10.0);
+            n.put("readingsPerSecond", Math.round(readingsPerSecond() * 10) / 10.0);
+            n.put("targetReadingsPerSecond", targetRate == 0 ? null : targetRate);
+            if (firstError != null) {
+                n.put("firstError", firstError);
+            }
+            ArrayNode per = n.putArray("perMeter");
+            for (int i = 0; i < specs.size(); i++) {
+                ObjectNode m = per.addObject();
+                m.put("meter", specs.get(i).code());
+                m.put("firstSeq", 0);
+                m.put("lastSeq", lastSeq[i]);
+            }
+            return n;
+        }
+    }
+
+    private Load() {}
+
+    /** The reading of {@code meter} numbered {@code seq}; a pure function of the seed, meter and seq. */
+    static String reading(String meter, long seq, Instant start, int intervalS, long seed, int meterIndex) {
+        long wh = registerWh(seq, seed, meterIndex);
+        long powerDeci = 20 + Math.floorMod(mix(seed, meterIndex, seq + 7), 1000);
+        StringBuilder b = new StringBuilder(200);
+        b.append("{\"meter\":\"").append(meter).append("\",\"seq\":").append(seq)
+                .append(",\"ts\":\"").append(Json.ts(start.plusSeconds(seq * intervalS))).append('"')
+                .append(",\"energyKwh\":").append(Json.kwh(wh).toPlainString())
+                .append(",\"powerKw\":").append(Json.scaled(powerDeci, 1).toPlainString())
+                .append(",\"voltageV\":400.0,\"currentA\":")
+                .append(Json.scaled(Math.round(powerDeci * 1000 / (1.732 * 400 * 0.9)), 1).toPlainString())
+                .append(",\"frequencyHz\":50.00,\"breakerClosed\":true}");
+        return b.toString();
+    }
+
+    /** Register after reading {@code seq}: 100,000 kWh plus up to 0.1 kWh per reading. */
+    static long registerWh(long seq, long seed, int meterIndex) {
+        return 100_000_000L + seq * 50 + Math.floorMod(mix(seed, meterIndex, seq), 50);
+    }
+
+    private static long mix(long seed, int meter, long seq) {
+        long z = seed * 0x9E3779B97F4A7C15L + meter * 0xBF58476D1CE4E5B9L + seq * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public static Report run(Config c, Publisher publisher) throws Exception {
+        int m = c.meters().size();
+        if (m == 0) {
+            throw new IllegalArgumentException("no meters");
+        }
+        int batch = Math.max(1, c.batch());
+        long[] nextSeq = new long[m];
+        Semaphore window = new Semaphore(Math.max(1, c.inflight()));
+        AtomicLong acked = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        AtomicLong lastAck = new AtomicLong();
+        long readings = 0;
+        long messages = 0;
+        long t0 = System.nanoTime();
+        long deadline = c.readings() > 0 || c.duration() == null ? Long.MAX_VALUE : t0 + c.duration().toNanos();
+        double nanosPerReading = c.ratePerS() > 0 ? 1e9 / c.ratePerS() : 0;
+        int meter = 0;
+        while ((c.readings() <= 0 || readings < c.readings()) && System.nanoTime() < deadline) {
+            int k = c.readings() > 0 ? (int) Math.min(batch, c.readings() - readings) : batch;
+            if (nanosPerReading > 0) {
+                long due = t0 + (long) (readings * nanosPerReading);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
+            }
+            Topology.MeterSpec spec = c.meters().get(meter);
+            String payload;
+            if (k == 1 && batch == 1) {
+                payload = reading(spec.code(), nextSeq[meter]++, c.start(), c.intervalS(), c.seed(), meter);
+            } else {
+                StringBuilder b = new StringBuilder(k * 210).append('[');
+                for (int i = 0; i < k; i++) {
+                    if (i > 0) {
+                        b.append(',');
+                    }
+                    b.append(reading(spec.code(), nextSeq[meter]++, c.start(), c.intervalS(), c.seed(), meter));
+                }
+                payload = b.append(']').toString();
+            }
+            window.acquire();
+            publisher.publish(meter % Math.max(1, c.connections()), spec.readingTopic(),
+                            payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .whenComplete((r, e) -> {
+                        if (e != null) {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, String.valueOf(e.getMessage()));
+                        } else {
+                            acked.incrementAndGet();
+                        }
+                        lastAck.set(System.nanoTime());
+                        window.release();
+                    });
+            readings += k;
+            messages++;
+            meter = (meter + 1) % m;
+        }
+        if (!window.tryAcquire(Math.max(1, c.inflight()), 5, TimeUnit.MINUTES)) {
+            firstError.compareAndSet(null, "acknowledgements still missing after 5 minutes");
+        }
+        long end = Math.max(lastAck.get(), t0);
+        long[] last = new long[m];
+        for (int i = 0; i < m; i++) {
+            last[i] = nextSeq[i] - 1;
+        }
+        return new Report(m, c.connections(), batch, messages, readings, acked.get(), errors.get(),
+                (end - t0) / 1e9, c.ratePerS(), last, firstError.get());
+    }
+}

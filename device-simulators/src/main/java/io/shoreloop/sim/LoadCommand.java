@@ -1,0 +1,198 @@
+package io.shoreloop.sim;
+
+import java.io.BufferedWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code load}: M meters publishing numbered readings at a target rate or as fast as possible. */
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Publishes numbered readings from M meters, QoS 1, at a target rate or as fast as possible, for a"
+                    + " duration or a number of readings, one reading per message or JSON arrays of --batch readings."
+                    + " Each meter's seq runs 0, 1, 2, ... and its ts advances by --interval, so a consumer can check"
+                    + " loss and duplicates per meter. Reports the rate achieved (first publish to last"
+                    + " acknowledgement)."
+        })
+public final class LoadCommand implements Callable<Integer> {
+
+    @Mixin
+    SimulatorCli.BrokerOptions broker;
+
+    @Mixin
+    SimulatorCli.FleetOptions fleet;
+
+    @Option(
+            names = "--meter-count",
+            defaultValue = "10",
+            description = "Without --meters or --api-url: number of generated meters LOAD-M00001..., at berth"
+                    + " --berth of --port-code (default: ${DEFAULT-VALUE}).")
+    int meterCount;
+
+    @Option(names = "--berth", defaultValue = "LOAD", description = "Berth code of generated meters (default: ${DEFAULT-VALUE}).")
+    String berth;
+
+    @Option(names = "--meter-prefix", defaultValue = "LOAD-M", description = "Code prefix of generated meters (default: ${DEFAULT-VALUE}).")
+    String meterPrefix;
+
+    @Option(
+            names = "--readings",
+            defaultValue = "0",
+            description = "Total readings to publish (0: until --duration) (default: ${DEFAULT-VALUE}).")
+    long readings;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "10s",
+            description = "How long to publish when --readings is 0: 60s, 5m, PT1M (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            description = "Target readings per second over all meters (0: as fast as possible) (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "1",
+            description = "Readings per message: 1 = one reading per message, K > 1 = a JSON array of K readings"
+                    + " (the backfill shape) (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+            names = "--interval",
+            paramLabel = "SECONDS",
+            defaultValue = "1",
+            description = "Simulated seconds between a meter's readings (ts spacing) (default: ${DEFAULT-VALUE}).")
+    int interval;
+
+    @Option(
+            names = "--start",
+            description = "ts of each meter's reading 0. Default: early enough that the last reading's ts is not"
+                    + " in the future (now minus readings-per-meter x interval; 7 days with --duration).")
+    Instant start;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the register values (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--connections",
+            description = "MQTT connections (a meter always publishes over the same one) (default: min(meters, 4)).")
+    Integer connections;
+
+    @Option(
+            names = "--inflight",
+            defaultValue = "2000",
+            description = "Most unacknowledged publishes at a time (default: ${DEFAULT-VALUE}).")
+    int inflight;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(
+            names = "--dry-run",
+            description = "Connect to no broker: generate the messages (and record them with --record FILE).")
+    boolean dryRun;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "Record every message as a JSON line {topic, payload}.")
+    Path record;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Topology.MeterSpec> meters;
+        if (fleet.apiUrl != null || (fleet.meters != null && !fleet.meters.isEmpty())) {
+            meters = fleet.topology(fleet.api(), Instant.now(), Instant.now()).meters();
+        } else {
+            String port = fleet.portCode != null ? fleet.portCode : "LOAD";
+            meters = new ArrayList<>();
+            for (int i = 1; i <= meterCount; i++) {
+                String code = String.format(Locale.ROOT, "%s%05d", meterPrefix, i);
+                Topology.checkCode(code);
+                meters.add(new Topology.MeterSpec(code, port, berth, null, 100_000_000_000L, interval, "OTHER", 400, 630));
+            }
+        }
+        if (batch < 1 || interval < 1 || inflight < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --interval and --inflight must be >= 1");
+        }
+        int conns = connections != null ? connections : Math.min(meters.size(), 4);
+        Instant first = start;
+        if (first == null) {
+            long perMeter = readings > 0 ? (readings + meters.size() - 1) / meters.size() : 7L * 86400 / interval;
+            first = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(perMeter * interval + 60);
+        }
+        Load.Config config = new Load.Config(
+                meters, readings, readings > 0 ? null : duration, rate, batch, interval, first, seed, conns, inflight);
+        Load.Publisher publisher = dryRun ? (c, t, p) -> CompletableFuture.completedFuture(null) : null;
+        BufferedWriter recorder = record == null ? null : Files.newBufferedWriter(record, StandardCharsets.UTF_8);
+        if (publisher == null) {
+            publisher = new MqttLoadPublisher(broker.toOptions(), conns);
+        }
+        Load.Publisher base = publisher;
+        Load.Publisher effective = recorder == null
+                ? base
+                : (c, t, p) -> {
+                    synchronized (recorder) {
+                        try {
+                            var line = Json.object();
+                            line.put("topic", t);
+                            line.put("payload", new String(p, StandardCharsets.UTF_8));
+                            recorder.write(Json.write(line));
+                            recorder.write('\n');
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                    return base.publish(c, t, p);
+                };
+        Load.Report report;
+        try (base) {
+            report = Load.run(config, effective);
+        } finally {
+            if (recorder != null) {
+                recorder.close();
+            }
+        }
+        if (json) {
+            out.println(Json.pretty(report.toJson(meters)));
+        } else {
+            out.printf(
+                    Locale.ROOT,
+                    "load: %d meters over %d connections, QoS 1, batch %d: %d messages, %d readings in %.2f s"
+                            + " = %.0f msg/s, %.0f readings/s; acknowledged %d, errors %d%s%n",
+                    report.meters(),
+                    report.connections(),
+                    report.batch(),
+                    report.messages(),
+                    report.readings(),
+                    report.seconds(),
+                    report.messagesPerSecond(),
+                    report.readingsPerSecond(),
+                    report.acknowledged(),
+                    report.errors(),
+                    report.firstError() == null ? "" : " (first error: " + report.firstError() + ")");
+        }
+        out.flush();
+        return report.errors() == 0 && report.acknowledged() == report.messages() ? 0 : 1;
+    }
+}

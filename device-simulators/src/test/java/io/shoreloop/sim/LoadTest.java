@@ -1,0 +1,123 @@
+package io.shoreloop.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoadTest {
+
+    @TempDir
+    Path tmp;
+
+    private static List<Topology.MeterSpec> meters(int n) {
+        List<Topology.MeterSpec> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Topology.MeterSpec("L" + i, "P", "B", null, 100_000_000_000L, 1, "OTHER", 400, 630));
+        }
+        return out;
+    }
+
+    private record Msg(int connection, String topic, String payload) {}
+
+    private static List<Msg> run(int meters, long readings, int batch) throws Exception {
+        List<Msg> sent = new ArrayList<>();
+        Load.Publisher p = (c, t, b) -> {
+            synchronized (sent) {
+                sent.add(new Msg(c, t, new String(b, StandardCharsets.UTF_8)));
+            }
+            return CompletableFuture.completedFuture(null);
+        };
+        Load.Report r = Load.run(
+                new Load.Config(meters(meters), readings, null, 0, batch, 1,
+                        Instant.parse("2026-11-01T00:00:00Z"), 5, 2, 100),
+                p);
+        assertEquals(readings, r.readings());
+        assertEquals(sent.size(), r.messages());
+        assertEquals(r.messages(), r.acknowledged());
+        return sent;
+    }
+
+    @Test
+    void numberedReadingsPerMeterWithoutGapsOrDuplicates() throws Exception {
+        List<Msg> sent = run(3, 30, 1);
+        assertEquals(30, sent.size());
+        Map<String, List<Long>> seqs = new HashMap<>();
+        Map<String, Integer> connection = new HashMap<>();
+        for (Msg m : sent) {
+            JsonNode n = Json.MAPPER.readTree(m.payload());
+            String meter = n.path("meter").asText();
+            assertEquals("shorepower/v1/P/B/" + meter + "/reading", m.topic());
+            seqs.computeIfAbsent(meter, x -> new ArrayList<>()).add(n.path("seq").asLong());
+            assertEquals(m.connection(), connection.computeIfAbsent(meter, x -> m.connection()),
+                    "a meter always publishes over the same connection");
+            for (String f : List.of("meter", "seq", "ts", "energyKwh", "breakerClosed")) {
+                assertTrue(n.has(f), f);
+            }
+        }
+        for (List<Long> s : seqs.values()) {
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), s);
+        }
+    }
+
+    @Test
+    void batchesAreArraysOfConsecutiveReadings() throws Exception {
+        List<Msg> sent = run(2, 25, 4);
+        long readings = 0;
+        Map<String, Long> next = new HashMap<>();
+        Map<String, Double> register = new HashMap<>();
+        for (Msg m : sent) {
+            JsonNode a = Json.MAPPER.readTree(m.payload());
+            assertTrue(a.isArray());
+            assertTrue(a.size() <= 4);
+            for (JsonNode n : a) {
+                String meter = n.path("meter").asText();
+                assertEquals(next.getOrDefault(meter, 0L), n.path("seq").asLong());
+                next.put(meter, n.path("seq").asLong() + 1);
+                double e = n.path("energyKwh").asDouble();
+                assertTrue(e >= register.getOrDefault(meter, 0.0), "the register never goes back");
+                register.put(meter, e);
+                readings++;
+            }
+        }
+        assertEquals(25, readings);
+    }
+
+    @Test
+    void theCommandReportsTheRateAsJson() throws Exception {
+        var cl = SimulatorCli.commandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        Path rec = tmp.resolve("load.jsonl");
+        int code = cl.execute("load", "--dry-run", "--meter-count", "5", "--readings", "100", "--batch", "10",
+                "--json", "--record", rec.toString());
+        assertEquals(0, code, out.toString());
+        JsonNode report = Json.MAPPER.readTree(out.toString());
+        assertEquals(100, report.path("readings").asLong());
+        assertEquals(10, report.path("messages").asLong());
+        assertEquals(1, report.path("qos").asInt());
+        assertTrue(report.has("readingsPerSecond"));
+        assertEquals(5, report.path("perMeter").size());
+        assertEquals(19, report.path("perMeter").get(0).path("lastSeq").asLong());
+        assertEquals(10, Files.readAllLines(rec).size());
+        // no reading has a timestamp in the future
+        for (String line : Files.readAllLines(rec)) {
+            for (JsonNode n : Json.MAPPER.readTree(Json.MAPPER.readTree(line).path("payload").asText())) {
+                assertTrue(Instant.parse(n.path("ts").asText()).isBefore(Instant.now()));
+            }
+        }
+    }
+}
