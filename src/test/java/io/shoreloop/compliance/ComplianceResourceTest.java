@@ -216,6 +216,22 @@ class ComplianceResourceTest {
                 .statusCode(200);
         Response v = verdicts(BUREAU_CHANGSHOU, id);
         assertEquals("COMPLIANT", outcome(v, "TANK_WASHING"));
+
+        // other tests expect the demo call to be Changshou's only active call: deactivate this one
+        String etag = as(OPERATOR_CHANGSHOU)
+                .get("/api/v1/calls/" + id)
+                .then()
+                .extract()
+                .header("ETag");
+        as(OPERATOR_CHANGSHOU)
+                .header("If-Match", etag)
+                .post("/api/v1/calls/" + id + "/deactivate")
+                .then()
+                .statusCode(200);
+        Response deactivated = verdicts(BUREAU_CHANGSHOU, id);
+        assertEquals("NOT_APPLICABLE", outcome(deactivated, "TANK_WASHING"));
+        assertEquals(
+                "The call was deactivated.", deactivated.path("verdicts.find { it.kind == 'TANK_WASHING' }.reasoning"));
     }
 
     @Test
