@@ -126,8 +126,16 @@ public class CallService {
     private final BerthService berths;
     private final EntityManager em;
     private final Clock clock;
+    private final jakarta.enterprise.event.Event<CallChanged> changed;
 
-    public CallService(Guard guard, VesselService vessels, BerthService berths, EntityManager em, Clock clock) {
+    public CallService(
+            Guard guard,
+            VesselService vessels,
+            BerthService berths,
+            EntityManager em,
+            Clock clock,
+            jakarta.enterprise.event.Event<CallChanged> changed) {
+        this.changed = changed;
         this.guard = guard;
         this.vessels = vessels;
         this.berths = berths;
@@ -188,6 +196,7 @@ public class CallService {
         call.id = UUID.randomUUID();
         apply(call, input, berth);
         call.persistAndFlush();
+        changed.fire(new CallChanged(call.id));
         vessels.notePresence(call.vesselId, call.portId);
         return CallView.of(call);
     }
@@ -206,6 +215,7 @@ public class CallService {
         validate(input, call.id);
         apply(call, input, berth);
         call.persistAndFlush();
+        changed.fire(new CallChanged(call.id));
         vessels.recomputePresence(call.vesselId);
         return CallView.of(call);
     }
@@ -218,6 +228,7 @@ public class CallService {
         call.exemptionEvidence = input.evidence();
         call.updatedAt = clock.instant();
         call.persistAndFlush();
+        changed.fire(new CallChanged(call.id));
         return CallView.of(call);
     }
 
@@ -227,6 +238,7 @@ public class CallService {
         call.active = false;
         call.updatedAt = clock.instant();
         call.persistAndFlush();
+        changed.fire(new CallChanged(call.id));
         vessels.recomputePresence(call.vesselId);
         return CallView.of(call);
     }

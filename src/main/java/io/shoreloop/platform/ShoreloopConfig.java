@@ -50,6 +50,46 @@ public interface ShoreloopConfig {
     /** Ledger checkpoints. */
     Ledger ledger();
 
+    /** Per-call compliance verdicts: zero-discharge rates and thresholds, stay tolerance, sweep. */
+    Compliance compliance();
+
+    /**
+     * Per-call compliance verdicts. The per-capita rates are configurable assumptions, not official figures: set
+     * them to what the province's bureau uses. The defaults sit in the range of common planning estimates for
+     * ships' domestic sewage (about 0.1–0.2 m³ per person per day) and garbage (about 1–2 kg per person per day).
+     */
+    interface Compliance {
+        /** Expected sewage per person on board per day, m³ (assumption, configurable). */
+        @WithDefault("0.12")
+        java.math.BigDecimal sewageM3PerPersonDay();
+
+        /** Expected garbage per person on board per day, kg (assumption, configurable). */
+        @WithDefault("1.5")
+        java.math.BigDecimal garbageKgPerPersonDay();
+
+        /** A stream is flagged when the call handed over less than this share of the expected amount (0–1). */
+        @WithDefault("0.5")
+        java.math.BigDecimal handoverShare();
+
+        /**
+         * The zero-discharge period (since the last handover) is capped at this, as older history is not trusted to be
+         * complete.
+         */
+        @WithDefault("P30D")
+        Duration balancePeriodMax();
+
+        /**
+         * Connected time up to this much before arrival or after departure counts for the call (meter and port-system
+         * clocks differ); coverage never exceeds 100 %.
+         */
+        @WithDefault("PT15M")
+        Duration stayTolerance();
+
+        /** How often calls whose verdicts are missing or predate their recorded departure are recomputed. */
+        @WithDefault("5m")
+        Duration sweepEvery();
+    }
+
     /** Ledger checkpoints. */
     interface Ledger {
         /** How often a signed checkpoint is taken (when entries were appended since the last one). */

@@ -32,8 +32,10 @@ public class BerthResource {
     private final BerthService service;
     private final CurrentActor actor;
     private final ShoreloopConfig config;
+    private final FaultService faults;
 
-    public BerthResource(BerthService service, CurrentActor actor, ShoreloopConfig config) {
+    public BerthResource(BerthService service, CurrentActor actor, ShoreloopConfig config, FaultService faults) {
+        this.faults = faults;
         this.service = service;
         this.actor = actor;
         this.config = config;
@@ -80,5 +82,28 @@ public class BerthResource {
     public RestResponse<BerthService.BerthView> deactivate(@RestPath UUID id, @HeaderParam("If-Match") String ifMatch) {
         BerthService.BerthView view = service.deactivate(actor.get(), id, Versions.expected(ifMatch));
         return Responses.ok(view, view.version());
+    }
+
+    @GET
+    @Path("{id}/faults")
+    public java.util.List<FaultService.FaultView> faults(@RestPath UUID id) {
+        return faults.list(actor.get(), id);
+    }
+
+    @POST
+    @Path("{id}/faults")
+    @Idempotent
+    public RestResponse<FaultService.FaultView> recordFault(
+            @RestPath UUID id, @Valid @NotNull FaultService.FaultInput body) {
+        FaultService.FaultView view = faults.record(actor.get(), id, body);
+        return Responses.created(PATH + "/" + id + "/faults", view.id(), view, 0);
+    }
+
+    @POST
+    @Path("{id}/faults/{faultId}/end")
+    @Idempotent
+    public FaultService.FaultView endFault(
+            @RestPath UUID id, @RestPath UUID faultId, @Valid @NotNull FaultService.FaultEnd body) {
+        return faults.end(actor.get(), id, faultId, body);
     }
 }

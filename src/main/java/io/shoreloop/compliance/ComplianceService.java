@@ -1,0 +1,318 @@
+package io.shoreloop.compliance;
+
+import io.shoreloop.calls.VesselCall;
+import io.shoreloop.identity.AccessPolicy;
+import io.shoreloop.identity.Action;
+import io.shoreloop.identity.Actor;
+import io.shoreloop.identity.Guard;
+import io.shoreloop.identity.Guarded;
+import io.shoreloop.identity.Role;
+import io.shoreloop.platform.Paging;
+import io.shoreloop.platform.Problems;
+import io.shoreloop.platform.Where;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Per-call compliance verdicts: recomputes a call's three verdicts from its current inputs (under a per-call lock,
+ * so concurrent triggers of one call apply one after the other and the last sees everything committed before it),
+ * answers them scoped like calls, and records bureau reviews.
+ */
+@ApplicationScoped
+@Transactional
+public class ComplianceService {
+
+    /** A verdict as answered. */
+    public record VerdictView(
+            UUID id,
+            UUID callId,
+            UUID vesselId,
+            UUID portId,
+            UUID berthId,
+            Instant arrival,
+            Instant departure,
+            Verdict.Kind kind,
+            Verdict.Outcome outcome,
+            Verdict.Outcome effectiveOutcome,
+            String reasoning,
+            Map<String, Object> figures,
+            String inputsHash,
+            Instant computedAt,
+            List<ReviewView> reviews) {
+        static VerdictView of(CallVerdict v, List<ReviewView> reviews) {
+            return new VerdictView(
+                    v.id,
+                    v.callId,
+                    v.vesselId,
+                    v.portId,
+                    v.berthId,
+                    v.arrival,
+                    v.departure,
+                    v.kind,
+                    v.outcome,
+                    v.effectiveOutcome,
+                    v.reasoning,
+                    v.figures,
+                    v.inputsHash,
+                    v.computedAt,
+                    reviews);
+        }
+    }
+
+    /**
+     * A review as answered; {@code current} tells whether it reviewed the verdict as it stands now (same inputs),
+     * and so decides the effective outcome.
+     */
+    public record ReviewView(
+            UUID id,
+            VerdictReview.Decision decision,
+            Verdict.Outcome reviewedOutcome,
+            Verdict.Outcome outcome,
+            String reason,
+            UUID reviewerId,
+            UUID bureauId,
+            Instant reviewedAt,
+            boolean current) {
+        static ReviewView of(VerdictReview r, CallVerdict v) {
+            return new ReviewView(
+                    r.id,
+                    r.decision,
+                    r.reviewedOutcome,
+                    r.outcome,
+                    r.reason,
+                    r.reviewerId,
+                    r.bureauId,
+                    r.reviewedAt,
+                    r.inputsHash.equals(v.inputsHash) && r.reviewedOutcome == v.outcome);
+        }
+    }
+
+    /** All verdicts of one call. */
+    public record CallVerdicts(UUID callId, List<VerdictView> verdicts) {}
+
+    /** List filters. */
+    public record VerdictFilter(
+            UUID portId, UUID vesselId, Verdict.Outcome outcome, Verdict.Kind kind, Instant from, Instant to) {}
+
+    /** A bureau's review: confirm, or overturn to another outcome with a reason. */
+    public record ReviewInput(
+            @NotNull Verdict.Kind kind,
+            @NotNull VerdictReview.Decision decision,
+            Verdict.Outcome outcome,
+            @Size(max = 2000) String reason) {}
+
+    private final Guard guard;
+    private final CallFacts facts;
+    private final EntityManager em;
+    private final Clock clock;
+
+    public ComplianceService(Guard guard, CallFacts facts, EntityManager em, Clock clock) {
+        this.guard = guard;
+        this.facts = facts;
+        this.em = em;
+        this.clock = clock;
+    }
+
+    /** Recomputes the verdicts of these calls (in id order, so concurrent recomputations never deadlock). */
+    public void recompute(Collection<UUID> callIds) {
+        callIds.stream().distinct().sorted().forEach(this::recompute);
+    }
+
+    /** Recomputes one call's verdicts; a verdict whose inputs did not change is left as it is. */
+    public void recompute(UUID callId) {
+        em.createNativeQuery("select pg_advisory_xact_lock(?1)")
+                .setParameter(1, callId.getMostSignificantBits() ^ callId.getLeastSignificantBits())
+                .getSingleResult();
+        VesselCall call = VesselCall.findById(callId);
+        if (call == null) {
+            return;
+        }
+        em.refresh(call);
+        if (!call.active) {
+            for (CallVerdict v : CallVerdict.ofCall(callId)) {
+                store(
+                        call,
+                        new Verdict(v.kind, Verdict.Outcome.NOT_APPLICABLE, "The call was deactivated.", Map.of()),
+                        "deactivated");
+            }
+            return;
+        }
+        CallFacts.Cases cases = facts.of(call);
+        store(call, ShorePowerDuty.judge(cases.shorePower()), InputsHash.of(cases.shorePower()));
+        store(call, ZeroDischarge.judge(cases.zeroDischarge()), InputsHash.of(cases.zeroDischarge()));
+        store(call, TankWashing.judge(cases.tankWashing()), InputsHash.of(cases.tankWashing()));
+    }
+
+    private void store(VesselCall call, Verdict verdict, String hash) {
+        CallVerdict v = CallVerdict.of(call.id, verdict.kind()).orElse(null);
+        if (v != null
+                && v.inputsHash.equals(hash)
+                && v.outcome == verdict.outcome()
+                && v.reasoning.equals(verdict.reasoning())
+                && v.arrival.equals(call.arrival)
+                && java.util.Objects.equals(v.departure, call.departure)) {
+            return;
+        }
+        if (v == null) {
+            v = new CallVerdict();
+            v.id = UUID.randomUUID();
+            v.callId = call.id;
+            v.kind = verdict.kind();
+        }
+        v.outcome = verdict.outcome();
+        v.reasoning = verdict.reasoning();
+        v.figures = verdict.figures();
+        v.inputsHash = hash;
+        v.vesselId = call.vesselId;
+        v.portId = call.portId;
+        v.berthId = call.berthId;
+        v.arrival = call.arrival;
+        v.departure = call.departure;
+        v.computedAt = clock.instant();
+        v.effectiveOutcome = effective(v);
+        v.persist();
+    }
+
+    /** The latest review of exactly this computation decides; otherwise the rules do. */
+    private static Verdict.Outcome effective(CallVerdict v) {
+        if (v.id == null) {
+            return v.outcome;
+        }
+        List<VerdictReview> reviews = VerdictReview.of(v.id);
+        for (int i = reviews.size() - 1; i >= 0; i--) {
+            VerdictReview r = reviews.get(i);
+            if (r.inputsHash.equals(v.inputsHash) && r.reviewedOutcome == v.outcome) {
+                return r.outcome;
+            }
+        }
+        return v.outcome;
+    }
+
+    /**
+     * Calls whose verdicts are missing, or were computed before the departure now recorded (or for another one):
+     * at most {@code limit}, oldest arrival first.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    @SuppressWarnings("unchecked")
+    public List<UUID> stale(int limit) {
+        return em.createNativeQuery(
+                        "select c.id from vessel_call c where c.active and not exists (select 1 from"
+                                + " call_verdict v where v.call_id = c.id and v.departure is not distinct from c.departure)"
+                                + " order by c.arrival limit ?1",
+                        UUID.class)
+                .setParameter(1, limit)
+                .getResultList();
+    }
+
+    /** Verdicts the actor may see (scoped like calls), newest arrival first. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Paging.Page<VerdictView> list(Actor actor, VerdictFilter filter, Paging.Request page) {
+        AccessPolicy.ListScope scope = AccessPolicy.scope(actor, AccessPolicy.Listing.CALLS);
+        if (scope.isNone()) {
+            return new Paging.Page<>(List.of(), page.page(), page.size(), 0);
+        }
+        Where where = new Where()
+                .and("portId = :port", "port", filter.portId())
+                .and("vesselId = :vessel", "vessel", filter.vesselId())
+                .and("effectiveOutcome = :outcome", "outcome", filter.outcome())
+                .and("kind = :kind", "kind", filter.kind())
+                .and("(departure is null or departure > :from)", "from", filter.from())
+                .and("arrival < :to", "to", filter.to());
+        if (!scope.all()) {
+            if (scope.vesselId() != null) {
+                where.always("vesselId = :own", "own", scope.vesselId());
+            } else {
+                where.always("portId in :ports", "ports", scope.portIds());
+            }
+        }
+        var query = CallVerdict.<CallVerdict>find(where.hql() + " order by arrival desc, callId, kind", where.params());
+        long total = query.count();
+        List<VerdictView> items = query.page(page.page(), page.size()).list().stream()
+                .map(v -> VerdictView.of(v, List.of()))
+                .toList();
+        return new Paging.Page<>(items, page.page(), page.size(), total);
+    }
+
+    /** All verdicts of a call with their review history; 404 for a call the actor may not read. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public CallVerdicts get(Actor actor, UUID callId) {
+        VesselCall call = readable(actor, callId);
+        List<VerdictView> verdicts = new ArrayList<>();
+        for (CallVerdict v : CallVerdict.ofCall(call.id)) {
+            verdicts.add(VerdictView.of(
+                    v,
+                    VerdictReview.of(v.id).stream()
+                            .map(r -> ReviewView.of(r, v))
+                            .toList()));
+        }
+        return new CallVerdicts(call.id, verdicts);
+    }
+
+    /**
+     * A bureau covering the call's port confirms or overturns one of its verdicts as it stands now. An overturn names
+     * another outcome and a reason; the history is kept and the latest review of the current computation decides
+     * the effective outcome.
+     */
+    public CallVerdicts review(Actor actor, UUID callId, ReviewInput input) {
+        VesselCall call = readable(actor, callId);
+        if (!actor.is(Role.BUREAU) || !actor.covers(call.portId)) {
+            throw new Problems.ActionForbidden("Only a bureau whose jurisdiction covers the port may review a verdict");
+        }
+        CallVerdict v = CallVerdict.of(callId, input.kind())
+                .orElseThrow(() -> new Problems.NotFound("Verdict " + input.kind() + " of call " + callId));
+        Verdict.Outcome outcome;
+        if (input.decision() == VerdictReview.Decision.OVERTURN) {
+            if (input.outcome() == null || input.outcome() == v.outcome) {
+                throw new Problems.InvalidField(
+                        "overturn-needs-outcome",
+                        "outcome",
+                        "An overturn names an outcome other than the computed one");
+            }
+            if (input.reason() == null || input.reason().isBlank()) {
+                throw new Problems.InvalidField("overturn-needs-reason", "reason", "An overturn needs a reason");
+            }
+            outcome = input.outcome();
+        } else {
+            if (input.outcome() != null && input.outcome() != v.outcome) {
+                throw new Problems.InvalidField(
+                        "confirm-other-outcome",
+                        "outcome",
+                        "A confirmation keeps the computed outcome; overturn instead");
+            }
+            outcome = v.outcome;
+        }
+        VerdictReview r = new VerdictReview();
+        r.id = UUID.randomUUID();
+        r.verdictId = v.id;
+        r.decision = input.decision();
+        r.reviewedOutcome = v.outcome;
+        r.inputsHash = v.inputsHash;
+        r.outcome = outcome;
+        r.reason = input.reason() == null || input.reason().isBlank() ? null : input.reason();
+        r.reviewerId = actor.userId();
+        r.bureauId = actor.partyId();
+        r.reviewedAt = clock.instant();
+        r.persistAndFlush();
+        v.effectiveOutcome = outcome;
+        return get(actor, callId);
+    }
+
+    private VesselCall readable(Actor actor, UUID callId) {
+        VesselCall call = VesselCall.findById(callId);
+        if (call == null) {
+            throw new Problems.NotFound("Call " + callId);
+        }
+        guard.require(actor, Action.READ, new Guarded.CallRef(call.vesselId, call.portId), "Call " + callId);
+        return call;
+    }
+}

@@ -1,0 +1,360 @@
+package io.shoreloop.compliance;
+
+import static io.shoreloop.testing.DemoUsers.*;
+import static org.hamcrest.Matchers.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Verdicts recomputed on every trigger (call registered, departure recorded, exemption claimed, fault recorded,
+ * manifest signed), scoped like calls, and reviewed by bureaus. Calls are far in the past (400+ days) so that they
+ * never meet the demo calls or other tests' calls.
+ */
+@QuarkusTest
+class ComplianceResourceTest {
+
+    static final String BERTH_GY_B01_ID = BERTH_GY_B01;
+    static final String CHUANWEI = FACILITY_CHUANWEI;
+    static final String VESSEL_YU_RORO = "00000000-0000-0000-0005-000000000002";
+    static final String BERTH_GY_B02 = "00000000-0000-0000-0004-000000000002";
+
+    static Instant daysAgo(int days) {
+        return Instant.now().truncatedTo(ChronoUnit.HOURS).minus(days, ChronoUnit.DAYS);
+    }
+
+    static Map<String, Object> call(String vessel, String berth, Instant arrival, Instant departure, int crew) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("vesselId", vessel);
+        m.put("berthId", berth);
+        m.put("arrival", arrival.toString());
+        m.put("departure", departure == null ? null : departure.toString());
+        m.put("crewOnBoard", crew);
+        return m;
+    }
+
+    /** Registers a call as the operator of its port; answers the response (id, ETag). */
+    static Response register(String operator, Map<String, Object> call) {
+        return as(operator)
+                .body(call)
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract()
+                .response();
+    }
+
+    static Response verdicts(String user, String callId) {
+        return as(user).get("/api/v1/compliance/calls/" + callId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
+    }
+
+    static String outcome(Response verdicts, String kind) {
+        return verdicts.path("verdicts.find { it.kind == '" + kind + "' }.outcome");
+    }
+
+    @Test
+    void aThreeHourCallOfTheContainerShipAtAShorePowerBerthIsAViolationUntilAShipFaultIsClaimed() {
+        Instant arrival = daysAgo(400);
+        Response created = register(
+                OPERATOR_GUOYUAN,
+                call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(3, ChronoUnit.HOURS), 12));
+        String id = created.path("id");
+        Response v = verdicts(BUREAU_MSA, id);
+        assertEquals("VIOLATION", outcome(v, "SHORE_POWER"));
+        String reasoning = v.path("verdicts.find { it.kind == 'SHORE_POWER' }.reasoning");
+        assertTrue(reasoning.contains("Stay of 3 h is more than 2 h"), reasoning);
+        assertEquals(true, v.path("verdicts.find { it.kind == 'SHORE_POWER' }.figures.compatible"));
+        assertEquals("0.0000", v.path("verdicts.find { it.kind == 'SHORE_POWER' }.figures.coverage"));
+
+        Map<String, Object> claim =
+                Map.of("reason", "SHIP_FAULT", "note", "变频器故障 converter fault", "evidence", "轮机日志 engine log p. 12");
+        as(CREW_YU_CONTAINER)
+                .header("If-Match", created.header("ETag"))
+                .body(claim)
+                .post("/api/v1/calls/" + id + "/exemption")
+                .then()
+                .statusCode(200);
+        Response after = verdicts(CREW_YU_CONTAINER, id);
+        assertEquals("EXEMPT", outcome(after, "SHORE_POWER"));
+        assertEquals("SHIP_FAULT", after.path("verdicts.find { it.kind == 'SHORE_POWER' }.figures.claimReason"));
+        assertTrue(after.<String>path("verdicts.find { it.kind == 'SHORE_POWER' }.reasoning")
+                .contains("engine log p. 12"));
+    }
+
+    @Test
+    void anOpenCallIsPendingAndTheDepartureDecidesAtTheTwoHourBoundary() {
+        // an open call overlaps every later stay, so it is registered ahead of everything else (Yu Roro 8 at B02)
+        Instant arrival = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(10, ChronoUnit.DAYS);
+        Response created = register(OPERATOR_GUOYUAN, call(VESSEL_YU_RORO, BERTH_GY_B02, arrival, null, 14));
+        String id = created.path("id");
+        assertEquals("PENDING", outcome(verdicts(BUREAU_MSA, id), "SHORE_POWER"));
+        assertEquals("PENDING", outcome(verdicts(BUREAU_MSA, id), "ZERO_DISCHARGE"));
+
+        Response exactlyTwo = as(OPERATOR_GUOYUAN)
+                .header("If-Match", created.header("ETag"))
+                .body(call(VESSEL_YU_RORO, BERTH_GY_B02, arrival, arrival.plus(2, ChronoUnit.HOURS), 14))
+                .put("/api/v1/calls/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
+        assertEquals("NOT_APPLICABLE", outcome(verdicts(BUREAU_MSA, id), "SHORE_POWER"));
+
+        as(OPERATOR_GUOYUAN)
+                .header("If-Match", exactlyTwo.header("ETag"))
+                .body(call(VESSEL_YU_RORO, BERTH_GY_B02, arrival, arrival.plus(121, ChronoUnit.MINUTES), 14))
+                .put("/api/v1/calls/" + id)
+                .then()
+                .statusCode(200);
+        assertEquals("VIOLATION", outcome(verdicts(BUREAU_MSA, id), "SHORE_POWER"));
+    }
+
+    @Test
+    void aShoreFaultClaimHoldsOnceTheOperatorRecordsAFaultOverTheStay() {
+        Instant arrival = daysAgo(420);
+        Response created = register(
+                OPERATOR_GUOYUAN,
+                call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(3, ChronoUnit.HOURS), 12));
+        String id = created.path("id");
+        as(CREW_YU_CONTAINER)
+                .header("If-Match", created.header("ETag"))
+                .body(Map.of("reason", "SHORE_FAULT", "note", "岸电箱无输出 no output at the berth"))
+                .post("/api/v1/calls/" + id + "/exemption")
+                .then()
+                .statusCode(200);
+        Response without = verdicts(BUREAU_MSA, id);
+        assertEquals("VIOLATION", outcome(without, "SHORE_POWER"));
+        assertTrue(without.<String>path("verdicts.find { it.kind == 'SHORE_POWER' }.reasoning")
+                .contains("no berth or meter fault is recorded"));
+
+        // another port's operator may not record a fault at Guoyuan
+        Map<String, Object> fault = new HashMap<>();
+        fault.put("meterId", METER_GY_B01);
+        fault.put("start", arrival.plus(30, ChronoUnit.MINUTES).toString());
+        fault.put("end", arrival.plus(4, ChronoUnit.HOURS).toString());
+        fault.put("repairedAt", arrival.plus(4, ChronoUnit.HOURS).toString());
+        fault.put("description", "岸电箱断路器跳闸 breaker of the shore-power box tripped");
+        as(OPERATOR_CHAOTIANMEN)
+                .body(fault)
+                .post("/api/v1/berths/" + BERTH_GY_B01_ID + "/faults")
+                .then()
+                .statusCode(403);
+        as(OPERATOR_GUOYUAN)
+                .body(fault)
+                .post("/api/v1/berths/" + BERTH_GY_B01_ID + "/faults")
+                .then()
+                .statusCode(201)
+                .body("meterId", equalTo(METER_GY_B01));
+        Response with = verdicts(BUREAU_MSA, id);
+        assertEquals("EXEMPT", outcome(with, "SHORE_POWER"));
+        assertEquals("2.500", with.path("verdicts.find { it.kind == 'SHORE_POWER' }.figures.faultHours"));
+        // faults are visible like the berth
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/berths/" + BERTH_GY_B01_ID + "/faults")
+                .then()
+                .statusCode(200)
+                .body("description", hasItem(containsString("breaker")));
+    }
+
+    @Test
+    void theDemoChemicalTankerCallHasItsTankWashingManifestAndTheChemicalBerthIsOutsideTheDuty() {
+        Response v = verdicts(BUREAU_CHANGSHOU, CALL_CHANGHUA);
+        assertEquals("COMPLIANT", outcome(v, "TANK_WASHING"));
+        assertTrue(v.<String>path("verdicts.find { it.kind == 'TANK_WASHING' }.reasoning")
+                .contains("Palm oil"));
+        assertEquals("NOT_APPLICABLE", outcome(v, "SHORE_POWER"));
+    }
+
+    @Test
+    void aChemicalTankerCallWithASolidifyingCargoIsFlaggedUntilATankWashingManifestIsDeclared() {
+        Instant arrival = daysAgo(430);
+        Map<String, Object> body = call(VESSEL_CHANGHUA, BERTH_CS_C01, arrival, arrival.plus(16, ChronoUnit.HOURS), 14);
+        body.put(
+                "cargo",
+                List.of(Map.of(
+                        "name",
+                        "棕榈油 Palm oil",
+                        "nlsCategory",
+                        "Y",
+                        "quantityT",
+                        2200,
+                        "solidifyingOrHighViscosity",
+                        true)));
+        String id = register(OPERATOR_CHANGSHOU, body).path("id");
+        assertEquals("FLAGGED", outcome(verdicts(BUREAU_CHANGSHOU, id), "TANK_WASHING"));
+        assertEquals("NOT_APPLICABLE", outcome(verdicts(BUREAU_CHANGSHOU, id), "SHORE_POWER"));
+
+        String manifest = as(CREW_CHANGHUA)
+                .body(Map.of(
+                        "callId", id,
+                        "stream", "TANK_WASHING",
+                        "quantity", 18,
+                        "cargoName", "棕榈油 Palm oil",
+                        "nlsCategory", "Y"))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        assertEquals("FLAGGED", outcome(verdicts(BUREAU_CHANGSHOU, id), "TANK_WASHING"), "a draft is not a handover");
+        as(CREW_CHANGHUA)
+                .body(Map.of("receiverId", CHUANWEI))
+                .post("/api/v1/manifests/" + manifest + "/declare")
+                .then()
+                .statusCode(200);
+        Response v = verdicts(BUREAU_CHANGSHOU, id);
+        assertEquals("COMPLIANT", outcome(v, "TANK_WASHING"));
+
+        // other tests expect the demo call to be Changshou's only active call: deactivate this one
+        String etag = as(OPERATOR_CHANGSHOU)
+                .get("/api/v1/calls/" + id)
+                .then()
+                .extract()
+                .header("ETag");
+        as(OPERATOR_CHANGSHOU)
+                .header("If-Match", etag)
+                .post("/api/v1/calls/" + id + "/deactivate")
+                .then()
+                .statusCode(200);
+        Response deactivated = verdicts(BUREAU_CHANGSHOU, id);
+        assertEquals("NOT_APPLICABLE", outcome(deactivated, "TANK_WASHING"));
+        assertEquals(
+                "The call was deactivated.", deactivated.path("verdicts.find { it.kind == 'TANK_WASHING' }.reasoning"));
+    }
+
+    @Test
+    void zeroDischargeCountsWhatTheCallHandedOver() {
+        // one person on board: at most 30 days × 0.12 m³ = 3.6 m³ expected, so 5 m³ handed over is always enough
+        Instant arrival = daysAgo(450);
+        String id = register(
+                        OPERATOR_GUOYUAN,
+                        call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(10, ChronoUnit.HOURS), 1))
+                .path("id");
+        Response before = verdicts(BUREAU_MSA, id);
+        assertEquals("FLAGGED", outcome(before, "ZERO_DISCHARGE"));
+        assertEquals("0", before.path("verdicts.find { it.kind == 'ZERO_DISCHARGE' }.figures.sewage.handedOver"));
+
+        String manifest = as(CREW_YU_CONTAINER)
+                .body(Map.of("callId", id, "stream", "SEWAGE", "quantity", 5))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("receiverId", FACILITY_GUOYUAN))
+                .post("/api/v1/manifests/" + manifest + "/declare")
+                .then()
+                .statusCode(200);
+        Response after = verdicts(BUREAU_MSA, id);
+        assertEquals("5.000", after.path("verdicts.find { it.kind == 'ZERO_DISCHARGE' }.figures.sewage.handedOver"));
+        assertEquals(List.of(), after.path("verdicts.find { it.kind == 'ZERO_DISCHARGE' }.figures.sewage.flags"));
+    }
+
+    @Test
+    void theChangshouBureauNeverSeesGuoyuanCalls() {
+        Instant arrival = daysAgo(460);
+        String guoyuan = register(
+                        OPERATOR_GUOYUAN,
+                        call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(3, ChronoUnit.HOURS), 12))
+                .path("id");
+        as(BUREAU_CHANGSHOU).get("/api/v1/compliance/calls/" + guoyuan).then().statusCode(404);
+        as(BUREAU_CHANGSHOU)
+                .get("/api/v1/compliance/calls?size=500")
+                .then()
+                .statusCode(200)
+                .body("items.portId", everyItem(equalTo(PORT_CHANGSHOU)))
+                .body("items.callId", not(hasItem(guoyuan)))
+                .body("items.callId", hasItem(CALL_CHANGHUA));
+        as(BUREAU_CHANGSHOU)
+                .get("/api/v1/compliance/calls?portId=" + PORT_GUOYUAN)
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0));
+        as(BUREAU_MSA)
+                .get("/api/v1/compliance/calls?vesselId=" + VESSEL_YU_CONTAINER
+                        + "&kind=SHORE_POWER&outcome=VIOLATION&size=500")
+                .then()
+                .statusCode(200)
+                .body("items.callId", hasItem(guoyuan))
+                .body("items.kind", everyItem(equalTo("SHORE_POWER")));
+        // a crew sees its own vessel's verdicts only
+        as(CREW_CHANGHUA)
+                .get("/api/v1/compliance/calls?size=500")
+                .then()
+                .statusCode(200)
+                .body("items.vesselId", everyItem(equalTo(VESSEL_CHANGHUA)));
+        as(CREW_CHANGHUA).get("/api/v1/compliance/calls/" + guoyuan).then().statusCode(404);
+    }
+
+    @Test
+    void aBureauCoveringThePortOverturnsAVerdictWithAReasonAndTheHistoryIsKept() {
+        Instant arrival = daysAgo(470);
+        Response created = register(
+                OPERATOR_GUOYUAN,
+                call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(4, ChronoUnit.HOURS), 12));
+        String id = created.path("id");
+        String reviews = "/api/v1/compliance/calls/" + id + "/reviews";
+        Map<String, Object> overturn = new HashMap<>();
+        overturn.put("kind", "SHORE_POWER");
+        overturn.put("decision", "OVERTURN");
+        overturn.put("outcome", "EXEMPT");
+
+        as(BUREAU_MSA).body(overturn).post(reviews).then().statusCode(400);
+        overturn.put("reason", "现场核查：岸电箱检修 inspection found the berth box under maintenance");
+        as(BUREAU_CHANGSHOU).body(overturn).post(reviews).then().statusCode(404);
+        as(OPERATOR_GUOYUAN).body(overturn).post(reviews).then().statusCode(403);
+        as(CREW_YU_CONTAINER).body(overturn).post(reviews).then().statusCode(403);
+
+        as(BUREAU_MSA)
+                .body(overturn)
+                .post(reviews)
+                .then()
+                .statusCode(200)
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.outcome", equalTo("VIOLATION"))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.effectiveOutcome", equalTo("EXEMPT"))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews", hasSize(1));
+        as(BUREAU_MSA)
+                .get("/api/v1/compliance/calls?vesselId=" + VESSEL_YU_CONTAINER
+                        + "&kind=SHORE_POWER&outcome=EXEMPT&size=500")
+                .then()
+                .body("items.callId", hasItem(id));
+
+        // the inputs change (a later departure): the review no longer applies, but stays in the history
+        as(OPERATOR_GUOYUAN)
+                .header("If-Match", created.header("ETag"))
+                .body(call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(5, ChronoUnit.HOURS), 12))
+                .put("/api/v1/calls/" + id)
+                .then()
+                .statusCode(200);
+        as(BUREAU_MSA)
+                .get("/api/v1/compliance/calls/" + id)
+                .then()
+                .statusCode(200)
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.effectiveOutcome", equalTo("VIOLATION"))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews[0].decision", equalTo("OVERTURN"))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews[0].current", equalTo(false));
+
+        Map<String, Object> confirm = Map.of("kind", "SHORE_POWER", "decision", "CONFIRM");
+        as(BUREAU_MSA)
+                .body(confirm)
+                .post(reviews)
+                .then()
+                .statusCode(200)
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.effectiveOutcome", equalTo("VIOLATION"))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews", hasSize(2))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews[1].current", equalTo(true));
+    }
+}
