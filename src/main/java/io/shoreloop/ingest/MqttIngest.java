@@ -61,7 +61,9 @@ public class MqttIngest {
     private final Clock clock;
     private final PayloadParser parser;
 
-    private final BlockingQueue<Mqtt5Publish> queue = new LinkedBlockingQueue<>();
+    /** Messages received and parsed (on the client's thread), waiting for the worker. */
+    private final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
+
     private final AtomicLong acknowledged = new AtomicLong();
     private volatile boolean running;
     private Thread worker;
@@ -131,7 +133,9 @@ public class MqttIngest {
                     .applySimpleAuth();
         }
         client = builder.buildAsync();
-        client.publishes(MqttGlobalPublishFilter.ALL, queue::add, true);
+        queue.clear(); // messages of an earlier connection were not acknowledged: the broker sends them again
+        // parsing runs on the client's thread, in parallel with the worker writing the previous batch
+        client.publishes(MqttGlobalPublishFilter.ALL, p -> queue.add(new Received(p, parse(p, clock.instant()))), true);
         worker = new Thread(this::work, "shoreloop-ingest");
         worker.setDaemon(true);
         worker.start();
@@ -194,15 +198,15 @@ public class MqttIngest {
     private void work() {
         while (running) {
             try {
-                Mqtt5Publish first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Received first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 Batch batch = new Batch();
-                batch.add(first, clock.instant());
+                batch.add(first);
                 long deadline = System.nanoTime() + config.flushInterval().toNanos();
                 while (batch.size() < config.batchMessages() && batch.readingCount < config.batchReadings()) {
-                    Mqtt5Publish next = queue.poll();
+                    Received next = queue.poll();
                     if (next == null) {
                         long wait = deadline - System.nanoTime();
                         if (wait <= 0) {
@@ -213,7 +217,7 @@ public class MqttIngest {
                             break;
                         }
                     }
-                    batch.add(next, clock.instant());
+                    batch.add(next);
                 }
                 process(batch);
             } catch (InterruptedException e) {
@@ -231,9 +235,9 @@ public class MqttIngest {
         final List<Parsed> parsed = new ArrayList<>();
         int readingCount;
 
-        void add(Mqtt5Publish publish, Instant receivedAt) {
-            publishes.add(publish);
-            Parsed p = parse(publish, receivedAt);
+        void add(Received received) {
+            publishes.add(received.publish());
+            Parsed p = received.parsed();
             parsed.add(p);
             readingCount += p.elements == null ? 1 : p.elements.size();
         }
@@ -242,6 +246,8 @@ public class MqttIngest {
             return publishes.size();
         }
     }
+
+    private record Received(Mqtt5Publish publish, Parsed parsed) {}
 
     private record Parsed(
             String topicRaw,
@@ -285,6 +291,7 @@ public class MqttIngest {
     }
 
     private void process(Batch batch) throws InterruptedException {
+        long started = System.nanoTime();
         Set<String> codes = new HashSet<>();
         for (Parsed p : batch.parsed) {
             if (p.topic() != null) {
@@ -302,6 +309,11 @@ public class MqttIngest {
         }
         acknowledged.addAndGet(batch.size());
         messages.increment(batch.size());
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf(
+                    "batch of %d messages, %d readings in %d ms (queue %d)",
+                    batch.size(), batch.readingCount, (System.nanoTime() - started) / 1_000_000, queue.size());
+        }
     }
 
     private Map<String, RegisteredMeter> resolve(Set<String> codes) throws InterruptedException {

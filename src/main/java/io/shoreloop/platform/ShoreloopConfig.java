@@ -126,12 +126,16 @@ public interface ShoreloopConfig {
         @WithDefault("P7D")
         Duration sessionExpiry();
 
-        /** Most unacknowledged QoS 1 messages the broker may have in flight to this instance (MQTT 5 receive max). */
-        @WithDefault("2000")
+        /**
+         * Most unacknowledged QoS 1 messages the broker may have in flight to this instance (MQTT 5 receive maximum).
+         * The default is the protocol's maximum: Mosquitto 2.0 was seen sending more than a smaller value, which the
+         * client answers by disconnecting.
+         */
+        @WithDefault("65535")
         int receiveMaximum();
 
         /** A batch is written when it holds this many messages... */
-        @WithDefault("500")
+        @WithDefault("2000")
         int batchMessages();
 
         /** ...or this many readings (backfill arrays carry many per message)... */

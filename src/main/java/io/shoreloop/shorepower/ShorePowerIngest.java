@@ -117,7 +117,7 @@ public class ShorePowerIngest {
         }
     };
 
-    private record Cached(MeterTimeline timeline, Instant floor, long version) {}
+    private record Cached(MeterTimeline timeline, Instant floor, long version, int readings) {}
 
     private record State(UUID meterId, Instant resumableAfter, long version, Boolean online) {}
 
@@ -189,7 +189,7 @@ public class ShorePowerIngest {
                 windows.put(id, cursor);
             }
         }
-        loadWindows(c, windows, fresh, meters, timelines);
+        Map<UUID, Integer> windowSizes = loadWindows(c, windows, fresh, meters, timelines);
 
         List<Session> upserts = new ArrayList<>();
         List<Session.Key> removals = new ArrayList<>();
@@ -250,18 +250,18 @@ public class ShorePowerIngest {
                 id
             });
             if (tl != null) {
-                Instant floor = windows.containsKey(id)
-                        ? windows.get(id)
-                        : cache.get(id) == null ? null : cache.get(id).floor();
-                if (tl.readings().size() > cacheReadings) {
+                Cached was = windows.containsKey(id) ? null : cache.get(id);
+                Instant floor = was == null ? windows.get(id) : was.floor();
+                int size = (was == null ? windowSizes.getOrDefault(id, 0) : was.readings()) + newOnes.size();
+                if (size > cacheReadings) {
                     cache.remove(id);
                 } else {
-                    cache.put(id, new Cached(tl, floor, st.version() + 1));
+                    cache.put(id, new Cached(tl, floor, st.version() + 1, size));
                 }
             } else {
                 Cached cached = cache.get(id);
                 if (cached != null && cached.version() == st.version()) {
-                    cache.put(id, new Cached(cached.timeline(), cached.floor(), st.version() + 1));
+                    cache.put(id, new Cached(cached.timeline(), cached.floor(), st.version() + 1, cached.readings()));
                 } else {
                     cache.remove(id);
                 }
@@ -401,15 +401,16 @@ public class ShorePowerIngest {
     }
 
     /** Loads floor and window of each meter in {@code windows} (meter → cursor, null: whole history). */
-    private void loadWindows(
+    private Map<UUID, Integer> loadWindows(
             Connection c,
             Map<UUID, Instant> windows,
             Map<UUID, List<Reading>> fresh,
             Map<UUID, RegisteredMeter> meters,
             Map<UUID, MeterTimeline> timelines)
             throws SQLException {
+        Map<UUID, Integer> sizes = new HashMap<>();
         if (windows.isEmpty()) {
-            return;
+            return sizes;
         }
         UUID[] ids = windows.keySet().toArray(UUID[]::new);
         Long[] after = new Long[ids.length];
@@ -452,12 +453,14 @@ public class ShorePowerIngest {
             Instant cursor = windows.get(id);
             Reading floor = cursor == null ? null : floors.get(id);
             MeterProfile profile = meters.get(id).profile();
+            sizes.put(id, known.getOrDefault(id, List.of()).size());
             timelines.put(
                     id,
                     floor == null && cursor == null
                             ? MeterTimeline.recompute(profile, rules, known.getOrDefault(id, List.of()))
                             : MeterTimeline.resume(profile, rules, floor, known.getOrDefault(id, List.of())));
         }
+        return sizes;
     }
 
     private void writeSessions(
