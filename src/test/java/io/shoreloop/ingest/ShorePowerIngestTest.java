@@ -54,6 +54,9 @@ class ShorePowerIngestTest {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    MqttIngest ingest;
+
     Mqtt5BlockingClient mqtt;
     Counter duplicates;
 
@@ -305,6 +308,49 @@ class ShorePowerIngestTest {
                 .then()
                 .body("total", equalTo(1))
                 .body("items[0].energyKwh", equalTo(0.700f));
+    }
+
+    /** R4 in small: Shoreloop's subscriber goes away mid-stream and comes back; nothing lost, nothing doubled. */
+    @Test
+    void readingsPublishedWhileTheSubscriberIsAwayArriveOnceAfterItReconnects() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        int n = 300;
+        Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        try {
+            for (int i = 0; i < n; i++) {
+                if (i == 100) {
+                    ingest.stop(); // the persistent session keeps what arrives meanwhile
+                }
+                if (i == 200) {
+                    ingest.start();
+                }
+                String kwh = java.math.BigDecimal.valueOf(50_000 + 100L * i, 3).toPlainString();
+                publish(
+                        mqtt,
+                        meter.readingTopic(),
+                        meter.reading(i, t0.plusSeconds(15L * i), kwh, i > 0 && i < n - 1, null));
+            }
+        } finally {
+            ingest.start();
+        }
+        await(
+                "all readings processed",
+                WAIT,
+                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+        await(
+                "the session closed",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and status = 'CLOSED'",
+                                meter.id())
+                        == 1);
+        assertEquals(n, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+        assertEquals(
+                List.of((long) n, 100L * (n - 1), 100L * (n - 1), 0L),
+                row(
+                        "select reading_count, metered_wh, session_wh, unallocated_wh from shore_meter_state"
+                                + " where meter_id = ?::uuid",
+                        meter.id()));
     }
 
     @Test
