@@ -176,6 +176,10 @@ public interface ShoreloopConfig {
         @WithDefault("10s")
         Duration livenessEvery();
 
+        /** How often sessions are matched again whose berth's calls changed ({@code shoreloop.shorepower.rematch-every}). */
+        @WithDefault("1m")
+        Duration rematchEvery();
+
         /** A cached timeline holding more readings than this is dropped and reloaded from its resume cursor. */
         @WithDefault("20000")
         int timelineCacheReadings();

@@ -310,6 +310,67 @@ class ShorePowerIngestTest {
                 .body("items[0].energyKwh", equalTo(0.700f));
     }
 
+    /** A call registered after its ship drew shore power still gets the session. */
+    @Test
+    void aSessionIsMatchedAgainWhenItsCallIsRegisteredLater() {
+        String code = "B" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String berthId = as(ADMIN)
+                .body(java.util.Map.of(
+                        "portId",
+                        PORT_GUOYUAN,
+                        "code",
+                        code,
+                        "name",
+                        "Rematch test berth",
+                        "terminalKind",
+                        "BULK",
+                        "shorePower",
+                        java.util.Map.of("available", true, "voltageV", 400, "frequencyHz", 50, "capacityKva", 500)))
+                .post("/api/v1/berths")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        TestMeter meter = aMeterAt(berthId, code, 15);
+        Instant t0 = Instant.now().minus(60, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String[] kwh = {"1.000", "2.000", "3.000", "3.500"};
+        boolean[] closed = {false, true, true, false};
+        for (int i = 0; i < kwh.length; i++) {
+            publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), kwh[i], closed[i], null));
+        }
+        await(
+                "an unmatched session",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and status = 'CLOSED'"
+                                        + " and match_outcome = 'UNMATCHED'",
+                                meter.id())
+                        == 1);
+        java.util.Map<String, Object> call = new java.util.HashMap<>();
+        call.put("vesselId", io.shoreloop.testing.DemoUsers.VESSEL_CHANGHUA);
+        call.put("berthId", berthId);
+        call.put("arrival", t0.minus(2, ChronoUnit.HOURS).toString());
+        call.put("departure", t0.plus(50, ChronoUnit.MINUTES).toString());
+        call.put("crewOnBoard", 6);
+        String callId = as(ADMIN)
+                .body(call)
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+
+        await(
+                "the session matched to the late call",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and call_id = ?::uuid"
+                                        + " and match_outcome = 'MATCHED'",
+                                meter.id(),
+                                callId)
+                        == 1);
+    }
+
     /** R4 in small: Shoreloop's subscriber goes away mid-stream and comes back; nothing lost, nothing doubled. */
     @Test
     void readingsPublishedWhileTheSubscriberIsAwayArriveOnceAfterItReconnects() {
