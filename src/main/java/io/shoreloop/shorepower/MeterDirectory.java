@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Meter code → registered meter, cached: ingestion resolves the codes of a whole batch at once and asks the database
- * only for codes it has not seen (a new meter is found on its first message; a moved or deactivated one after
- * {@link #forget} or a restart). Ports and port codes of topics for dead letters are resolved the same way.
+ * only for codes it has not seen or last loaded more than a minute ago (a new meter is found on its first message; a
+ * moved or deactivated one within a minute, or at once after {@link #forget}).
  */
 @ApplicationScoped
 public class MeterDirectory {
@@ -34,7 +34,11 @@ public class MeterDirectory {
             """;
 
     private final AgroalDataSource dataSource;
-    private final Map<String, RegisteredMeter> meters = new ConcurrentHashMap<>();
+    private static final long TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    private record Entry(RegisteredMeter meter, long loadedAt) {}
+
+    private final Map<String, Entry> meters = new ConcurrentHashMap<>();
     private final Map<String, Optional<UUID>> ports = new ConcurrentHashMap<>();
 
     public MeterDirectory(AgroalDataSource dataSource) {
@@ -45,17 +49,19 @@ public class MeterDirectory {
     public Map<String, RegisteredMeter> resolve(Collection<String> codes) {
         Map<String, RegisteredMeter> found = new HashMap<>();
         Set<String> missing = new HashSet<>();
+        long now = System.nanoTime();
         for (String code : codes) {
-            RegisteredMeter m = meters.get(code);
-            if (m != null) {
-                found.put(code, m);
+            Entry e = meters.get(code);
+            if (e != null && now - e.loadedAt() < TTL_NANOS) {
+                found.put(code, e.meter());
             } else {
                 missing.add(code);
             }
         }
         if (!missing.isEmpty()) {
+            missing.forEach(meters::remove);
             for (RegisteredMeter m : load(missing)) {
-                meters.put(m.code(), m);
+                meters.put(m.code(), new Entry(m, now));
                 found.put(m.code(), m);
             }
         }
