@@ -156,6 +156,80 @@ public interface ShoreloopConfig {
         /** Readiness fails when the broker cannot be reached within this time. */
         @WithDefault("3s")
         Duration readinessTimeout();
+
+        /** Subscribe to meter readings at start-up ({@code SHORELOOP_MQTT_INGEST}); off: this instance only serves. */
+        @WithDefault("true")
+        boolean ingest();
+
+        /** Stable MQTT client id of this instance: its persistent session on the broker (one per instance). */
+        @WithDefault("shoreloop-ingest-1")
+        String clientId();
+
+        /** Shared-subscription group that Shoreloop instances split the reading topics in. */
+        @WithDefault("shoreloop")
+        String sharedGroup();
+
+        /** How long the broker keeps this instance's session (and queues its QoS 1 messages) while disconnected. */
+        @WithDefault("P7D")
+        Duration sessionExpiry();
+
+        /**
+         * Most unacknowledged QoS 1 messages the broker may have in flight to this instance (MQTT 5 receive maximum).
+         * The default is the protocol's maximum: Mosquitto 2.0 was seen sending more than a smaller value, which the
+         * client answers by disconnecting.
+         */
+        @WithDefault("65535")
+        int receiveMaximum();
+
+        /** A batch is written when it holds this many messages... */
+        @WithDefault("2000")
+        int batchMessages();
+
+        /** ...or this many readings (backfill arrays carry many per message)... */
+        @WithDefault("20000")
+        int batchReadings();
+
+        /** ...or this long after its first message arrived. */
+        @WithDefault("50ms")
+        Duration flushInterval();
+
+        /** A reading timestamped further than this ahead of the server clock is a dead letter (contract: 5 min). */
+        @WithDefault("5m")
+        Duration futureTolerance();
+
+        /** First delay before retrying a batch the database refused; doubles up to {@link #retryMaxDelay()}. */
+        @WithDefault("200ms")
+        Duration retryDelay();
+
+        /** Longest delay between retries of a batch (and between reconnects to the broker). */
+        @WithDefault("10s")
+        Duration retryMaxDelay();
+    }
+
+    /** Shore-power accounting and matching. */
+    ShorePower shorepower();
+
+    /** Shore-power accounting and matching. */
+    interface ShorePower {
+        /** How far a session may begin before a call's arrival or end after its departure and still match it. */
+        @WithDefault("30m")
+        Duration matchTolerance();
+
+        /** A meter silent (no message received) for longer than this many reporting intervals is offline. */
+        @WithDefault("3")
+        int silenceFactor();
+
+        /** How often meter silence is checked ({@code shoreloop.shorepower.liveness-every}). */
+        @WithDefault("10s")
+        Duration livenessEvery();
+
+        /** How often sessions are matched again whose berth's calls changed ({@code shoreloop.shorepower.rematch-every}). */
+        @WithDefault("1m")
+        Duration rematchEvery();
+
+        /** A cached timeline holding more readings than this is dropped and reloaded from its resume cursor. */
+        @WithDefault("20000")
+        int timelineCacheReadings();
     }
 
     /** Token settings. */

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Shoreloop ingest benchmark (quality.md P1 / P1r / P1n). Starts, in a throwaway directory:
+#   - PostgreSQL (the machine's binaries, default settings: fsync and synchronous_commit on),
+#   - Mosquitto (max_queued_messages 0 so that the broker never drops QoS 1 messages, persistence off),
+#   - the packaged Shoreloop (target/quarkus-app, built if missing) pointed at both, with the demo data,
+# then runs bench/ingest/IngestBench.java: broker QoS 1 pass-through, live shape (1 reading per message from M
+# meters), backfill shape (arrays of 500), COPY of the same rows, naive one-insert-per-reading; checks 0 lost and
+# 0 duplicated and exact session energy; prints a table with ratios (--json: one JSON object).
+#
+# Usage: bench/ingest/run.sh [--json] [--meters M] [--live N] [--backfill N] [--naive N]
+# Needs: JDK 17, Maven wrapper; installs mosquitto / postgresql with apt-get only if missing (benchmark only).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+WORK=$(mktemp -d /tmp/shoreloop-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "${PGBIN:-}" ] && [ -d "$WORK/pg" ]; then
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
+  fi
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "${BENCH_KEEP_LOGS:-}" ]; then cp "$WORK"/*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+log() { echo "[bench] $*" >&2; }
+
+# --- tools (benchmark only) ---------------------------------------------------------------------------------
+if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+  log "installing mosquitto"; apt-get install -y -q mosquitto >/dev/null
+fi
+MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+PGCTL=$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | tail -1 || true)
+if [ -z "$PGCTL" ]; then
+  log "installing postgresql"; apt-get install -y -q postgresql >/dev/null
+  PGCTL=$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1)
+fi
+PGBIN=$(dirname "$(readlink -f "$PGCTL")")
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------------
+PGPORT=$(free_port)
+mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
+runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/log" -o "-p $PGPORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=100" -w start >/dev/null
+log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on port $PGPORT"
+
+# --- Mosquitto ----------------------------------------------------------------------------------------------
+MQPORT=$(free_port)
+cat > "$WORK/mosquitto.conf" <<EOF
+listener $MQPORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+max_queued_bytes 0
+max_inflight_messages 1000
+EOF
+"$MOSQUITTO" -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
+PIDS+=($!)
+log "Mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}') on port $MQPORT"
+
+# --- Shoreloop ----------------------------------------------------------------------------------------------
+JAR=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$JAR" ]; then
+  log "packaging Shoreloop"; ./mvnw -B -q package -DskipTests
+fi
+CP_FILE=target/bench-classpath.txt
+if [ ! -f "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
+  ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
+fi
+HTTP=$(free_port)
+QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" \
+QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
+SHORELOOP_MQTT_HOST=127.0.0.1 SHORELOOP_MQTT_PORT=$MQPORT SHORELOOP_MQTT_CLIENT_ID="shoreloop-bench" \
+SHORELOOP_DATA_DIR="$WORK/data" SHORELOOP_DEMO=true QUARKUS_HTTP_PORT=$HTTP \
+  java ${JAVA_OPTS:--Xmx1g} -Dquarkus.profile=demo -Dquarkus.log.console.json.enabled=false -jar "$JAR" >"$WORK/shoreloop.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 120); do
+  if curl -fs "http://127.0.0.1:$HTTP/q/health/ready" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+curl -fs "http://127.0.0.1:$HTTP/q/health/ready" >/dev/null || { tail -50 "$WORK/shoreloop.log"; exit 1; }
+log "Shoreloop ready on port $HTTP"
+
+java -cp "$(cat "$CP_FILE")" bench/ingest/IngestBench.java \
+  --mqtt-host 127.0.0.1 --mqtt-port "$MQPORT" \
+  --jdbc "jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --user postgres --password postgres "$@"

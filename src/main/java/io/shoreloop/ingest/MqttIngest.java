@@ -1,0 +1,492 @@
+package io.shoreloop.ingest;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.shoreloop.platform.ShoreloopConfig;
+import io.shoreloop.shorepower.IngestBatch;
+import io.shoreloop.shorepower.MeterDirectory;
+import io.shoreloop.shorepower.RegisteredMeter;
+import io.shoreloop.shorepower.ShorePowerIngest;
+import io.shoreloop.shorepower.StoreUnavailable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The MQTT adapter: subscribes to the meters' topics and hands batches to {@link ShorePowerIngest}.
+ *
+ * <ul>
+ *   <li>MQTT 5, persistent session (clean start off, session expiry from config, stable client id), QoS 1.
+ *   <li>Readings through the shared subscription {@code $share/{group}/shorepower/v1/+/+/+/reading}, so that several
+ *       instances split the load. Status through a plain subscription: the broker sends retained messages only to
+ *       non-shared subscriptions, and status updates are idempotent (recorded only when they change the state).
+ *   <li>Manual acknowledgement: a message is acknowledged only after the transaction holding its readings (or its
+ *       dead letter) committed. A batch the database refuses is kept and retried with backoff, never acknowledged
+ *       before it is stored; if this instance dies meanwhile, the broker redelivers to the session.
+ *   <li>Reconnects by itself with backoff, also when the broker is down at start-up (start-up does not wait).
+ *   <li>One worker thread drains the queue in batches of {@code batch-messages} messages, {@code batch-readings}
+ *       readings or {@code flush-interval}, whichever comes first; the broker's receive maximum bounds the queue.
+ * </ul>
+ */
+@ApplicationScoped
+public class MqttIngest {
+
+    private static final Logger LOG = Logger.getLogger(MqttIngest.class);
+
+    private final ShoreloopConfig.Mqtt config;
+    private final ShorePowerIngest store;
+    private final MeterDirectory directory;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final PayloadParser parser;
+
+    /** Messages received and parsed (on the client's thread), waiting for the worker. */
+    private final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
+
+    private final AtomicLong acknowledged = new AtomicLong();
+    private volatile boolean running;
+    private Thread worker;
+    private Mqtt5AsyncClient client;
+
+    private final Counter storedReadings;
+    private final Counter duplicateReadings;
+    private final Counter messages;
+    private final Counter batchFailures;
+
+    public MqttIngest(
+            ShoreloopConfig config,
+            ShorePowerIngest store,
+            MeterDirectory directory,
+            MeterRegistry metrics,
+            Clock clock) {
+        this.config = config.mqtt();
+        this.store = store;
+        this.directory = directory;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.parser = new PayloadParser(this.config.futureTolerance());
+        this.storedReadings = metrics.counter("shoreloop.ingest.readings.stored");
+        this.duplicateReadings = metrics.counter("shoreloop.ingest.readings.duplicate");
+        this.messages = metrics.counter("shoreloop.ingest.messages");
+        this.batchFailures = metrics.counter("shoreloop.ingest.batch.failures");
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.ingest()) {
+            start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Messages acknowledged so far (for tests and the benchmark). */
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        Mqtt5ClientBuilder builder = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(config.clientId())
+                .serverHost(config.host())
+                .serverPort(config.port())
+                .automaticReconnect()
+                .initialDelay(config.retryDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .maxDelay(config.retryMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .addConnectedListener(ctx -> subscribe())
+                .addDisconnectedListener(ctx -> LOG.debugf("MQTT disconnected (%s); reconnecting", ctx.getCause()));
+        if (config.tls()) {
+            builder = builder.sslWithDefaultConfig();
+        }
+        if (config.username().isPresent()) {
+            builder = builder.simpleAuth()
+                    .username(config.username().get())
+                    .password(config.password().orElse("").getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        client = builder.buildAsync();
+        queue.clear(); // messages of an earlier connection were not acknowledged: the broker sends them again
+        // parsing runs on the client's thread, in parallel with the worker writing the previous batch
+        client.publishes(MqttGlobalPublishFilter.ALL, p -> queue.add(new Received(p, parse(p, clock.instant()))), true);
+        worker = new Thread(this::work, "shoreloop-ingest");
+        worker.setDaemon(true);
+        worker.start();
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(config.sessionExpiry().toSeconds())
+                .restrictions()
+                .receiveMaximum(Math.min(65_535, config.receiveMaximum()))
+                .applyRestrictions()
+                .send()
+                .whenComplete((ack, error) -> {
+                    if (error != null) {
+                        LOG.warnf(
+                                "MQTT broker %s:%d not reachable yet (%s); retrying in the background",
+                                config.host(), config.port(), error.getMessage());
+                    } else {
+                        LOG.infof(
+                                "Ingesting shore-power readings from %s:%d as '%s' (session present: %s)",
+                                config.host(), config.port(), config.clientId(), ack.isSessionPresent());
+                    }
+                });
+    }
+
+    private void subscribe() {
+        client.subscribeWith()
+                .addSubscription()
+                .topicFilter("$share/" + config.sharedGroup() + "/shorepower/v1/+/+/+/reading")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applySubscription()
+                .addSubscription()
+                .topicFilter("shorepower/v1/+/+/+/status")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applySubscription()
+                .send()
+                .whenComplete((ack, error) -> {
+                    if (error != null) {
+                        LOG.warnf("MQTT subscription failed: %s", error.getMessage());
+                    }
+                });
+    }
+
+    synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            if (worker != null) {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (client != null) {
+            // the session stays on the broker: unacknowledged messages are redelivered at the next connect
+            client.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null);
+        }
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                Received first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                Batch batch = new Batch();
+                batch.add(first);
+                long deadline = System.nanoTime() + config.flushInterval().toNanos();
+                while (batch.size() < config.batchMessages() && batch.readingCount < config.batchReadings()) {
+                    Received next = queue.poll();
+                    if (next == null) {
+                        long wait = deadline - System.nanoTime();
+                        if (wait <= 0) {
+                            break;
+                        }
+                        next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            break;
+                        }
+                    }
+                    batch.add(next);
+                }
+                process(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Unexpected failure in the ingest loop", e);
+            }
+        }
+    }
+
+    /** The messages of one batch, parsed as they were drained. */
+    private final class Batch {
+        final List<Mqtt5Publish> publishes = new ArrayList<>();
+        final List<Parsed> parsed = new ArrayList<>();
+        int readingCount;
+
+        void add(Received received) {
+            publishes.add(received.publish());
+            Parsed p = received.parsed();
+            parsed.add(p);
+            readingCount += p.elements == null ? 1 : p.elements.size();
+        }
+
+        int size() {
+            return publishes.size();
+        }
+    }
+
+    private record Received(Mqtt5Publish publish, Parsed parsed) {}
+
+    private record Parsed(
+            String topicRaw,
+            PayloadParser.Topic topic,
+            String payload,
+            Instant receivedAt,
+            List<PayloadParser.Element> elements,
+            PayloadParser.Status status,
+            PayloadParser.Rejection rejection) {}
+
+    private Parsed parse(Mqtt5Publish publish, Instant receivedAt) {
+        String raw = publish.getTopic().toString();
+        String payload = new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8);
+        PayloadParser.Topic topic = PayloadParser.topic(raw);
+        if (topic == null) {
+            return new Parsed(
+                    raw,
+                    null,
+                    payload,
+                    receivedAt,
+                    null,
+                    null,
+                    new PayloadParser.Rejection("bad-topic", "topic is not shorepower/v1/{port}/{berth}/{meter}/…"));
+        }
+        if (topic.status()) {
+            try {
+                return new Parsed(raw, topic, payload, receivedAt, null, parser.status(payload, receivedAt), null);
+            } catch (IllegalArgumentException e) {
+                String[] kindAndMessage = e.getMessage().split(": ", 2);
+                return new Parsed(
+                        raw,
+                        topic,
+                        payload,
+                        receivedAt,
+                        null,
+                        null,
+                        new PayloadParser.Rejection(kindAndMessage[0], kindAndMessage[1]));
+            }
+        }
+        return new Parsed(raw, topic, payload, receivedAt, parser.readings(topic, payload, receivedAt), null, null);
+    }
+
+    private void process(Batch batch) throws InterruptedException {
+        long started = System.nanoTime();
+        Set<String> codes = new HashSet<>();
+        for (Parsed p : batch.parsed) {
+            if (p.topic() != null) {
+                codes.add(p.topic().meter());
+            }
+        }
+        Map<String, RegisteredMeter> meters = resolve(codes);
+        List<IngestBatch> parts = new ArrayList<>(batch.size());
+        for (Parsed p : batch.parsed) {
+            parts.add(toPart(p, meters));
+        }
+        storeAll(parts);
+        for (Mqtt5Publish publish : batch.publishes) {
+            publish.acknowledge();
+        }
+        acknowledged.addAndGet(batch.size());
+        messages.increment(batch.size());
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf(
+                    "batch of %d messages, %d readings in %d ms (queue %d)",
+                    batch.size(), batch.readingCount, (System.nanoTime() - started) / 1_000_000, queue.size());
+        }
+    }
+
+    private Map<String, RegisteredMeter> resolve(Set<String> codes) throws InterruptedException {
+        long delay = config.retryDelay().toMillis();
+        while (true) {
+            try {
+                return directory.resolve(codes);
+            } catch (StoreUnavailable e) {
+                LOG.warnf("Cannot resolve meters (%s); retrying in %d ms", e.getMessage(), delay);
+                Thread.sleep(delay);
+                delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
+            }
+        }
+    }
+
+    /** The readings, status or dead letters of one message. */
+    private IngestBatch toPart(Parsed p, Map<String, RegisteredMeter> meters) {
+        List<IngestBatch.Incoming> readings = new ArrayList<>();
+        List<IngestBatch.StatusReport> statuses = new ArrayList<>();
+        List<IngestBatch.DeadLetter> letters = new ArrayList<>();
+        String port = p.topic() == null
+                ? PayloadParser.portOf(p.topicRaw())
+                : p.topic().port();
+        String meterCode = p.topic() == null ? null : p.topic().meter();
+        if (p.rejection() != null) {
+            letters.add(letter(p, port, meterCode, p.payload(), p.rejection()));
+            return new IngestBatch(readings, statuses, letters);
+        }
+        RegisteredMeter meter = meters.get(p.topic().meter());
+        PayloadParser.Rejection unregistered = null;
+        if (meter == null || !meter.active()) {
+            unregistered = new PayloadParser.Rejection(
+                    "unregistered-meter", "meter '" + p.topic().meter() + "' is not registered (or not active)");
+        } else if (!meter.isAt(p.topic().port(), p.topic().berth())) {
+            unregistered = new PayloadParser.Rejection(
+                    "unregistered-meter",
+                    "meter '" + meter.code() + "' is not registered at berth '"
+                            + p.topic().berth() + "' of port '" + p.topic().port() + "'");
+        }
+        if (p.status() != null) {
+            if (unregistered != null) {
+                letters.add(letter(p, port, meterCode, p.payload(), unregistered));
+            } else {
+                statuses.add(new IngestBatch.StatusReport(
+                        meter, p.status().online(), p.status().ts()));
+            }
+            return new IngestBatch(readings, statuses, letters);
+        }
+        if (unregistered != null) {
+            letters.add(letter(p, port, meterCode, p.payload(), unregistered));
+            return new IngestBatch(readings, statuses, letters);
+        }
+        for (PayloadParser.Element e : p.elements()) {
+            if (e.rejection() != null) {
+                letters.add(letter(p, port, meterCode, e.json(), e.rejection()));
+            } else {
+                PayloadParser.ParsedReading r = e.reading();
+                readings.add(new IngestBatch.Incoming(
+                        meter, r.toReading(), r.voltageV(), r.currentA(), r.frequencyHz(), p.receivedAt()));
+            }
+        }
+        return new IngestBatch(readings, statuses, letters);
+    }
+
+    private IngestBatch.DeadLetter letter(
+            Parsed p, String port, String meterCode, String payload, PayloadParser.Rejection rejection) {
+        metrics.counter("shoreloop.ingest.dead.letters", "reason", rejection.kind())
+                .increment();
+        return new IngestBatch.DeadLetter(p.topicRaw(), port, meterCode, payload, rejection.reason(), p.receivedAt());
+    }
+
+    /**
+     * Stores the parts as one batch; retries with backoff while the database is unavailable. A batch refused for
+     * another reason (a row the database will never take) is split into its messages, and a message refused on its
+     * own becomes a dead letter, so that one bad message never blocks the stream.
+     */
+    private void storeAll(List<IngestBatch> parts) throws InterruptedException {
+        long delay = config.retryDelay().toMillis();
+        while (true) {
+            try {
+                record(store.store(merge(parts)));
+                return;
+            } catch (StoreUnavailable e) {
+                batchFailures.increment();
+                if (!e.isTransient()) {
+                    LOG.warnf(
+                            "A batch was refused (%s); storing its %d messages one by one",
+                            e.getMessage(), parts.size());
+                    for (IngestBatch part : parts) {
+                        storeOne(part);
+                    }
+                    return;
+                }
+                LOG.warnf("Database unavailable (%s); retrying the batch in %d ms", e.getMessage(), delay);
+                sleep(delay);
+                delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
+            }
+        }
+    }
+
+    private void storeOne(IngestBatch part) throws InterruptedException {
+        long delay = config.retryDelay().toMillis();
+        IngestBatch attempt = part;
+        while (true) {
+            try {
+                record(store.store(attempt));
+                return;
+            } catch (StoreUnavailable e) {
+                if (!e.isTransient() && attempt == part) {
+                    attempt = asDeadLetters(part, "store-refused: " + e.getMessage());
+                    continue;
+                }
+                LOG.warnf("Database unavailable (%s); retrying in %d ms", e.getMessage(), delay);
+                sleep(delay);
+                delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
+            }
+        }
+    }
+
+    private IngestBatch asDeadLetters(IngestBatch part, String reason) {
+        List<IngestBatch.DeadLetter> letters = new ArrayList<>(part.deadLetters());
+        for (IngestBatch.Incoming in : part.readings()) {
+            metrics.counter("shoreloop.ingest.dead.letters", "reason", "store-refused")
+                    .increment();
+            letters.add(new IngestBatch.DeadLetter(
+                    "shorepower/v1/" + in.meter().portCode() + "/" + in.meter().berthCode() + "/"
+                            + in.meter().code() + "/reading",
+                    in.meter().portCode(),
+                    in.meter().code(),
+                    in.reading().toString(),
+                    reason,
+                    in.receivedAt()));
+        }
+        return new IngestBatch(List.of(), List.of(), letters);
+    }
+
+    private void sleep(long millis) throws InterruptedException {
+        if (!running) {
+            // shutting down: leave the batch unacknowledged, the broker redelivers it to the session
+            throw new InterruptedException("stopping");
+        }
+        Thread.sleep(millis);
+    }
+
+    private void record(IngestBatch.Outcome outcome) {
+        storedReadings.increment(outcome.stored());
+        duplicateReadings.increment(outcome.duplicates());
+    }
+
+    private static IngestBatch merge(List<IngestBatch> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<IngestBatch.Incoming> readings = new ArrayList<>();
+        List<IngestBatch.StatusReport> statuses = new ArrayList<>();
+        List<IngestBatch.DeadLetter> letters = new ArrayList<>();
+        for (IngestBatch p : parts) {
+            readings.addAll(p.readings());
+            statuses.addAll(p.statuses());
+            letters.addAll(p.deadLetters());
+        }
+        return new IngestBatch(readings, statuses, letters);
+    }
+
+    /** For tests: waits until the queue is drained (nothing received but not yet acknowledged), at most {@code max}. */
+    boolean idle(Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < end) {
+            if (queue.isEmpty()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,273 @@
+package io.shoreloop.ingest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shoreloop.shorepower.Reading;
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and validates MQTT topics and payloads exactly as {@code contract.md} says, without knowing the registry:
+ * whether the topic's meter is registered at the topic's berth is checked afterwards, for the whole batch at once.
+ * Pure: the same topic, payload and clock give the same answer.
+ */
+final class PayloadParser {
+
+    /** {@code shorepower/v1/{port}/{berth}/{meter}/(reading|status)}, codes as the registry allows them. */
+    static final Pattern TOPIC = Pattern.compile(
+            "shorepower/v1/([A-Za-z0-9_-]{1,64})/([A-Za-z0-9_-]{1,64})/([A-Za-z0-9_-]{1,64})/(reading|status)");
+
+    /** Why a message (or an array element) was refused; the kind tags the dead-letter metric. */
+    record Rejection(String kind, String message) {
+        String reason() {
+            return kind + ": " + message;
+        }
+    }
+
+    /** A topic's parts. */
+    record Topic(String raw, String port, String berth, String meter, boolean status) {}
+
+    /** A syntactically valid reading (the register already in Wh). */
+    record ParsedReading(
+            String meter,
+            long seq,
+            Instant ts,
+            long registerWh,
+            Double powerKw,
+            Double voltageV,
+            Double currentA,
+            Double frequencyHz,
+            Boolean breakerClosed,
+            String vessel) {
+        Reading toReading() {
+            return new Reading(meter, seq, ts, registerWh, powerKw, breakerClosed, vessel);
+        }
+    }
+
+    /** One element of a payload: a reading, or the element's JSON with why it was refused. */
+    record Element(ParsedReading reading, String json, Rejection rejection) {}
+
+    /** A parsed status message. */
+    record Status(boolean online, Instant ts) {}
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private final Duration futureTolerance;
+
+    PayloadParser(Duration futureTolerance) {
+        this.futureTolerance = futureTolerance;
+    }
+
+    static Topic topic(String raw) {
+        Matcher m = TOPIC.matcher(raw);
+        if (!m.matches()) {
+            return null;
+        }
+        return new Topic(raw, m.group(1), m.group(2), m.group(3), m.group(4).equals("status"));
+    }
+
+    /** The topic's port code if the topic looks like one of ours (for scoping a dead letter), else null. */
+    static String portOf(String raw) {
+        String[] parts = raw.split("/", -1);
+        return parts.length >= 3 && parts[0].equals("shorepower") ? parts[2] : null;
+    }
+
+    /**
+     * The elements of a reading payload (one object or an array of them). A payload that is not JSON, or neither an
+     * object nor a non-empty array, is one rejected element carrying the whole payload.
+     */
+    List<Element> readings(Topic topic, String payload, Instant now) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(payload);
+        } catch (JsonProcessingException e) {
+            return List.of(new Element(null, payload, new Rejection("invalid-json", "payload is not valid JSON")));
+        }
+        if (root == null || root.isMissingNode()) {
+            return List.of(new Element(null, payload, new Rejection("invalid-json", "payload is empty")));
+        }
+        if (root.isObject()) {
+            return List.of(element(topic, root, payload, now, ""));
+        }
+        if (!root.isArray() || root.isEmpty()) {
+            return List.of(new Element(
+                    null,
+                    payload,
+                    new Rejection("invalid-value", "payload is neither a reading nor a non-empty array of readings")));
+        }
+        List<Element> out = new ArrayList<>(root.size());
+        int i = 0;
+        for (JsonNode node : root) {
+            out.add(element(topic, node, null, now, "reading [" + i + "]: "));
+            i++;
+        }
+        return out;
+    }
+
+    /** A status payload {@code {"online":true,"ts":"..."}} ({@code ts} optional, as in a last will). */
+    Status status(String payload, Instant receivedAt) throws IllegalArgumentException {
+        JsonNode root;
+        try {
+            root = mapper.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid-json: payload is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("invalid-value: a status is a JSON object");
+        }
+        JsonNode online = root.get("online");
+        if (online == null || online.isNull()) {
+            throw new IllegalArgumentException("missing-field: missing required field 'online'");
+        }
+        if (!online.isBoolean()) {
+            throw new IllegalArgumentException("invalid-value: 'online' is not a boolean");
+        }
+        JsonNode ts = root.get("ts");
+        Instant at = receivedAt;
+        if (ts != null && !ts.isNull()) {
+            at = instant(ts);
+            if (at == null) {
+                throw new IllegalArgumentException("invalid-value: 'ts' is not an ISO-8601 timestamp");
+            }
+        }
+        return new Status(online.booleanValue(), at);
+    }
+
+    private Element element(Topic topic, JsonNode node, String raw, Instant now, String where) {
+        String json = raw != null ? raw : node.toString();
+        try {
+            return new Element(reading(topic, node, now), json, null);
+        } catch (Refused r) {
+            return new Element(null, json, new Rejection(r.kind, where + r.getMessage()));
+        }
+    }
+
+    private ParsedReading reading(Topic topic, JsonNode node, Instant now) throws Refused {
+        if (!node.isObject()) {
+            throw new Refused("invalid-value", "a reading is a JSON object");
+        }
+        JsonNode meterNode = required(node, "meter");
+        if (!meterNode.isTextual()) {
+            throw new Refused("invalid-value", "'meter' is not a string");
+        }
+        String meter = meterNode.textValue();
+        if (!meter.equals(topic.meter())) {
+            throw new Refused(
+                    "meter-mismatch",
+                    "the payload names meter '" + meter + "' but the topic is meter '" + topic.meter() + "''s");
+        }
+        JsonNode seqNode = required(node, "seq");
+        if (!seqNode.isIntegralNumber() || !seqNode.canConvertToLong()) {
+            throw new Refused("invalid-value", "'seq' is not an integer");
+        }
+        long seq = seqNode.longValue();
+        if (seq < 0) {
+            throw new Refused("invalid-value", "'seq' is negative");
+        }
+        Instant ts = instant(required(node, "ts"));
+        if (ts == null) {
+            throw new Refused("invalid-value", "'ts' is not an ISO-8601 timestamp with offset");
+        }
+        if (ts.isAfter(now.plus(futureTolerance))) {
+            throw new Refused(
+                    "future-timestamp",
+                    "'ts' " + ts + " is more than " + futureTolerance.toMinutes() + " minutes in the future");
+        }
+        JsonNode energyNode = required(node, "energyKwh");
+        BigDecimal energy = number(energyNode, "energyKwh");
+        long registerWh;
+        try {
+            registerWh = Reading.registerWhOf(energy);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(
+                    "invalid-value",
+                    "'energyKwh' " + energy.toPlainString() + " has more than three decimals" + " or is too large");
+        }
+        Double power = optionalNumber(node, "powerKw");
+        Double voltage = optionalNumber(node, "voltageV");
+        Double current = optionalNumber(node, "currentA");
+        Double frequency = optionalNumber(node, "frequencyHz");
+        Boolean breaker = null;
+        JsonNode breakerNode = node.get("breakerClosed");
+        if (breakerNode != null && !breakerNode.isNull()) {
+            if (!breakerNode.isBoolean()) {
+                throw new Refused("invalid-value", "'breakerClosed' is not a boolean");
+            }
+            breaker = breakerNode.booleanValue();
+        }
+        String vessel = null;
+        JsonNode vesselNode = node.get("vessel");
+        if (vesselNode != null && !vesselNode.isNull()) {
+            if (!vesselNode.isTextual() || !vesselNode.textValue().matches("[0-9]{9}")) {
+                throw new Refused("invalid-value", "'vessel' is not an MMSI (nine digits, as a string)");
+            }
+            vessel = vesselNode.textValue();
+        }
+        return new ParsedReading(meter, seq, ts, registerWh, power, voltage, current, frequency, breaker, vessel);
+    }
+
+    private static JsonNode required(JsonNode node, String field) throws Refused {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new Refused("missing-field", "missing required field '" + field + "'");
+        }
+        return value;
+    }
+
+    private static BigDecimal number(JsonNode node, String field) throws Refused {
+        if (!node.isNumber()) {
+            throw new Refused("invalid-value", "'" + field + "' is not a number");
+        }
+        BigDecimal value = node.decimalValue();
+        if (value.signum() < 0) {
+            throw new Refused("invalid-value", "'" + field + "' is negative");
+        }
+        return value;
+    }
+
+    private static Double optionalNumber(JsonNode node, String field) throws Refused {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        double d = number(value, field).doubleValue();
+        if (Double.isInfinite(d)) {
+            throw new Refused("invalid-value", "'" + field + "' is out of range");
+        }
+        return d;
+    }
+
+    /** An ISO-8601 instant with offset, truncated to microseconds (the store's precision), else null. */
+    private static Instant instant(JsonNode node) {
+        if (!node.isTextual()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(node.textValue()).toInstant().truncatedTo(ChronoUnit.MICROS);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** Internal signal: this element is refused. */
+    private static final class Refused extends Exception {
+        final String kind;
+
+        Refused(String kind, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.shoreloop.shorepower;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Meter code → registered meter, cached: ingestion resolves the codes of a whole batch at once and asks the database
+ * only for codes it has not seen or last loaded more than a minute ago (a new meter is found on its first message; a
+ * moved or deactivated one within a minute, or at once after {@link #forget}).
+ */
+@ApplicationScoped
+public class MeterDirectory {
+
+    private static final String BY_CODES = """
+            select m.id, m.code, m.berth_id, b.code, b.port_id, p.code, m.active and b.active and p.active,
+                   coalesce(b.sp_capacity_kva, 1000), m.register_modulus_kwh, m.reporting_interval_s
+              from meter m join berth b on b.id = m.berth_id join port p on p.id = b.port_id
+             where m.code = any(?)
+            """;
+
+    private final AgroalDataSource dataSource;
+    private static final long TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    private record Entry(RegisteredMeter meter, long loadedAt) {}
+
+    private final Map<String, Entry> meters = new ConcurrentHashMap<>();
+    private final Map<String, Optional<UUID>> ports = new ConcurrentHashMap<>();
+
+    public MeterDirectory(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The registered meters among {@code codes} (unknown codes are absent from the answer). */
+    public Map<String, RegisteredMeter> resolve(Collection<String> codes) {
+        Map<String, RegisteredMeter> found = new HashMap<>();
+        Set<String> missing = new HashSet<>();
+        long now = System.nanoTime();
+        for (String code : codes) {
+            Entry e = meters.get(code);
+            if (e != null && now - e.loadedAt() < TTL_NANOS) {
+                found.put(code, e.meter());
+            } else {
+                missing.add(code);
+            }
+        }
+        if (!missing.isEmpty()) {
+            missing.forEach(meters::remove);
+            for (RegisteredMeter m : load(missing)) {
+                meters.put(m.code(), new Entry(m, now));
+                found.put(m.code(), m);
+            }
+        }
+        return found;
+    }
+
+    /** The id of the port with this code, if there is one (for scoping dead letters). */
+    public Optional<UUID> portId(String portCode) {
+        if (portCode == null) {
+            return Optional.empty();
+        }
+        Optional<UUID> known = ports.get(portCode);
+        if (known != null && known.isPresent()) {
+            return known;
+        }
+        Optional<UUID> loaded = queryPort(portCode);
+        ports.put(portCode, loaded);
+        return loaded;
+    }
+
+    /** Drops everything cached (after a meter was moved or deactivated). */
+    public void forget() {
+        meters.clear();
+        ports.clear();
+    }
+
+    private Collection<RegisteredMeter> load(Set<String> codes) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(BY_CODES)) {
+            Array array = c.createArrayOf("text", codes.toArray());
+            ps.setArray(1, array);
+            Map<String, RegisteredMeter> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String code = rs.getString(2);
+                    BigDecimal capacity = rs.getBigDecimal(8);
+                    MeterProfile profile =
+                            MeterProfile.of(code, capacity, rs.getBigDecimal(9), Duration.ofSeconds(rs.getInt(10)));
+                    out.put(
+                            code,
+                            new RegisteredMeter(
+                                    rs.getObject(1, UUID.class),
+                                    code,
+                                    rs.getObject(3, UUID.class),
+                                    rs.getString(4),
+                                    rs.getObject(5, UUID.class),
+                                    rs.getString(6),
+                                    rs.getBoolean(7),
+                                    profile));
+                }
+            }
+            return out.values();
+        } catch (SQLException e) {
+            throw new StoreUnavailable(e);
+        }
+    }
+
+    private Optional<UUID> queryPort(String code) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select id from port where code = ?")) {
+            ps.setString(1, code);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailable(e);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.shoreloop.shorepower;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import io.shoreloop.platform.ShoreloopConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Matches sessions again when the calls of their berth changed after the session was last matched: a call created
+ * late, a stay corrected, a call deactivated. Picks only sessions with such a call (by {@code updated_at}), so an
+ * idle run costs one indexed query.
+ */
+@ApplicationScoped
+@Transactional
+public class SessionRematch {
+
+    private static final String STALE = """
+            select s.meter_id, m.code, s.start_ts, s.end_ts, s.metered_from, s.status, s.energy_wh, s.vessel_mmsi,
+                   s.flags, s.berth_id
+              from shore_session s join meter m on m.id = s.meter_id
+             where exists (select 1 from vessel_call c
+                            where c.berth_id = s.berth_id and c.updated_at > s.updated_at
+                              and c.arrival <= s.end_ts + ?::interval
+                              and (c.departure is null or c.departure >= s.start_ts - ?::interval))
+                or exists (select 1 from vessel_call c where c.id = s.call_id and c.updated_at > s.updated_at)
+             limit 1000
+            """;
+
+    private final AgroalDataSource dataSource;
+    private final SessionMatcher matcher;
+    private final Duration tolerance;
+
+    public SessionRematch(AgroalDataSource dataSource, ShoreloopConfig config) {
+        this.dataSource = dataSource;
+        this.tolerance = config.shorepower().matchTolerance();
+        this.matcher = new SessionMatcher(tolerance);
+    }
+
+    @Scheduled(every = "${shoreloop.shorepower.rematch-every:1m}", delayed = "10s")
+    void scheduled() {
+        rematch();
+    }
+
+    /** Matches the sessions whose berth's calls changed since; answers how many were matched again. */
+    public int rematch() {
+        try (Connection c = dataSource.getConnection()) {
+            List<Session> sessions = new ArrayList<>();
+            Map<Session.Key, UUID> meterIds = new HashMap<>();
+            Map<UUID, List<Session>> byBerth = new HashMap<>();
+            String interval = tolerance.toSeconds() + " seconds";
+            try (PreparedStatement ps = c.prepareStatement(STALE)) {
+                ps.setString(1, interval);
+                ps.setString(2, interval);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Set<QualityFlag> flags = EnumSet.noneOf(QualityFlag.class);
+                        for (String f : (String[]) rs.getArray(9).getArray()) {
+                            flags.add(QualityFlag.valueOf(f));
+                        }
+                        Session s = new Session(
+                                rs.getString(2),
+                                instant(rs, 3),
+                                instant(rs, 4),
+                                instant(rs, 5),
+                                SessionStatus.valueOf(rs.getString(6)),
+                                rs.getLong(7),
+                                0,
+                                0,
+                                null,
+                                Duration.ZERO,
+                                rs.getString(8),
+                                flags);
+                        sessions.add(s);
+                        meterIds.put(s.key(), rs.getObject(1, UUID.class));
+                        byBerth.computeIfAbsent(rs.getObject(10, UUID.class), k -> new ArrayList<>())
+                                .add(s);
+                    }
+                }
+            }
+            if (sessions.isEmpty()) {
+                return 0;
+            }
+            try (PreparedStatement calls = c.prepareStatement("""
+                            select c.id, v.mmsi, c.arrival, c.departure from vessel_call c
+                              join vessel v on v.id = c.vessel_id where c.active and c.berth_id = ?
+                            """);
+                    PreparedStatement update = c.prepareStatement("""
+                            update shore_session set call_id = ?, match_outcome = ?, match_candidates = ?::uuid[],
+                                   updated_at = now()
+                             where meter_id = ? and start_ts = ?
+                            """)) {
+                for (Map.Entry<UUID, List<Session>> e : byBerth.entrySet()) {
+                    List<CallStay> stays = new ArrayList<>();
+                    calls.setObject(1, e.getKey());
+                    try (ResultSet rs = calls.executeQuery()) {
+                        while (rs.next()) {
+                            stays.add(new CallStay(
+                                    rs.getObject(1, UUID.class), rs.getString(2), instant(rs, 3), instant(rs, 4)));
+                        }
+                    }
+                    for (Session s : e.getValue()) {
+                        SessionMatch match = matcher.match(s, stays);
+                        update.setObject(1, match.callId());
+                        update.setString(2, match.outcome().name());
+                        update.setArray(
+                                3, c.createArrayOf("uuid", match.candidates().toArray()));
+                        update.setObject(4, meterIds.get(s.key()));
+                        update.setObject(5, s.start().atOffset(java.time.ZoneOffset.UTC));
+                        update.addBatch();
+                    }
+                }
+                update.executeBatch();
+            }
+            return sessions.size();
+        } catch (SQLException e) {
+            throw new StoreUnavailable(e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime odt = rs.getObject(column, OffsetDateTime.class);
+        return odt == null ? null : odt.toInstant();
+    }
+}

@@ -1,0 +1,621 @@
+package io.shoreloop.shorepower;
+
+import io.agroal.api.AgroalDataSource;
+import io.shoreloop.platform.ShoreloopConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The shore-power service API that ingestion calls: stores a batch of readings, status reports and dead letters in
+ * one transaction, and brings the sessions of the meters concerned up to date.
+ *
+ * <p>Per batch, not per message: the per-meter state rows of all meters in the batch are locked in one statement
+ * (so that two instances sharing the subscription never build one meter's sessions concurrently), the readings are
+ * inserted in one statement ({@code insert ... select from unnest(arrays) on conflict do nothing returning}, which
+ * tells exactly which readings are new), the windows of the meters whose timelines are not cached are loaded in one
+ * statement, and the changed sessions are upserted in one JDBC batch.
+ *
+ * <p>Each meter's {@link MeterTimeline} is resumed from its cursor ({@link MeterTimeline#resumableAfter()}): the
+ * reading after which its session state machine was idle. A batch that reaches back before the cursor resumes from
+ * the latest earlier cursor (kept in {@code shore_meter_cursor}), or from the meter's first reading if there is
+ * none. Timelines are cached between batches and reused while the state row's {@code version} says that nobody
+ * else changed the meter since.
+ */
+@ApplicationScoped
+@Transactional
+public class ShorePowerIngest {
+
+    /** Dead-letter payloads are cut at 64 KiB (contract.md). */
+    static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    private static final String INSERT_READINGS = """
+            insert into meter_reading (meter_id, ts, seq, register_wh, power_kw, voltage_v, current_a, frequency_hz,
+                                       breaker_closed, vessel_mmsi, received_at)
+            select m, timestamptz 'epoch' + t * interval '1 microsecond', s, r, p, v, c, f, b, vs,
+                   timestamptz 'epoch' + ra * interval '1 microsecond'
+              from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[],
+                          ?::float8[], ?::boolean[], ?::text[], ?::bigint[]) as u(m, t, s, r, p, v, c, f, b, vs, ra)
+            on conflict do nothing
+            returning meter_id, ts
+            """;
+
+    private static final String LOAD_WINDOWS = """
+            select r.meter_id, r.ts, r.seq, r.register_wh, r.power_kw, r.breaker_closed, r.vessel_mmsi
+              from unnest(?::uuid[], ?::bigint[]) as c(m, after)
+              join meter_reading r
+                on r.meter_id = c.m
+               and r.ts >= case when c.after is null then '-infinity'::timestamptz
+                                else timestamptz 'epoch' + c.after * interval '1 microsecond' end
+             order by r.meter_id, r.ts
+            """;
+
+    private static final String UPSERT_SESSION = """
+            insert into shore_session (meter_id, start_ts, end_ts, metered_from, status, energy_wh, rejected_wh,
+                                       reading_count, peak_kw, longest_gap_s, vessel_mmsi, flags, berth_id, port_id,
+                                       call_id, match_outcome, match_candidates, updated_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?::uuid[], now())
+            on conflict (meter_id, start_ts) do update set
+                end_ts = excluded.end_ts, metered_from = excluded.metered_from, status = excluded.status,
+                energy_wh = excluded.energy_wh, rejected_wh = excluded.rejected_wh,
+                reading_count = excluded.reading_count, peak_kw = excluded.peak_kw,
+                longest_gap_s = excluded.longest_gap_s, vessel_mmsi = excluded.vessel_mmsi, flags = excluded.flags,
+                berth_id = excluded.berth_id, port_id = excluded.port_id, call_id = excluded.call_id,
+                match_outcome = excluded.match_outcome, match_candidates = excluded.match_candidates,
+                updated_at = now()
+            """;
+
+    private static final String UPDATE_STATE = """
+            update shore_meter_state set
+                resumable_after = ?, last_reading_at = greatest(last_reading_at, ?), last_received_at = ?,
+                reading_count = reading_count + ?, metered_wh = metered_wh + ?, session_wh = session_wh + ?,
+                unallocated_wh = unallocated_wh + ?, rejected_wh = rejected_wh + ?, version = version + 1,
+                online = coalesce(?, online), online_since = coalesce(?, online_since), updated_at = now()
+             where meter_id = ?
+            """;
+
+    private static final String CALLS_AT_BERTHS = """
+            select c.id, v.mmsi, c.arrival, c.departure, c.berth_id
+              from vessel_call c join vessel v on v.id = c.vessel_id
+             where c.active and c.berth_id = any(?) and c.arrival <= ? and (c.departure is null or c.departure >= ?)
+            """;
+
+    private final AgroalDataSource dataSource;
+    private final Clock clock;
+    private final AccountingRules rules;
+    private final SessionMatcher matcher;
+    private final Duration tolerance;
+    private final int cacheReadings;
+
+    /** Timelines kept between batches (access order; the eldest is dropped beyond the limit). */
+    private final Map<UUID, Cached> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Cached> eldest) {
+            return size() > 20_000;
+        }
+    };
+
+    private record Cached(MeterTimeline timeline, Instant floor, long version, int readings) {}
+
+    private record State(UUID meterId, Instant resumableAfter, long version, Boolean online) {}
+
+    public ShorePowerIngest(AgroalDataSource dataSource, Clock clock, ShoreloopConfig config) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.rules = AccountingRules.defaults();
+        this.tolerance = config.shorepower().matchTolerance();
+        this.matcher = new SessionMatcher(tolerance);
+        this.cacheReadings = config.shorepower().timelineCacheReadings();
+    }
+
+    /**
+     * Stores one batch in one transaction. Readings already stored (same meter and timestamp) are absorbed; sessions
+     * of the meters concerned are brought up to date and matched to the calls at their berths.
+     *
+     * @throws StoreUnavailable when the database refused the batch: nothing of it is stored, the caller retries
+     */
+    public synchronized IngestBatch.Outcome store(IngestBatch batch) {
+        Set<UUID> touched = new HashSet<>();
+        try (Connection c = dataSource.getConnection()) {
+            return storeWith(c, batch, touched);
+        } catch (SQLException e) {
+            touched.forEach(cache::remove);
+            throw new StoreUnavailable(e);
+        } catch (RuntimeException e) {
+            touched.forEach(cache::remove);
+            throw e;
+        }
+    }
+
+    private IngestBatch.Outcome storeWith(Connection c, IngestBatch batch, Set<UUID> touched) throws SQLException {
+        Instant now = clock.instant();
+        Map<UUID, RegisteredMeter> meters = new HashMap<>();
+        batch.readings().forEach(r -> meters.put(r.meter().id(), r.meter()));
+        batch.statuses().forEach(s -> meters.put(s.meter().id(), s.meter()));
+        touched.addAll(meters.keySet());
+
+        Map<UUID, State> states = lockStates(c, meters.keySet());
+
+        // one reading per (meter, ts): the first one delivered wins, as the store's key does
+        Map<UUID, Map<Instant, IngestBatch.Incoming>> byMeter = new HashMap<>();
+        for (IngestBatch.Incoming in : batch.readings()) {
+            byMeter.computeIfAbsent(in.meter().id(), k -> new TreeMap<>())
+                    .putIfAbsent(in.reading().ts(), in);
+        }
+        Map<UUID, List<Reading>> fresh = insertReadings(c, byMeter);
+        int offered = byMeter.values().stream().mapToInt(Map::size).sum();
+        int stored = fresh.values().stream().mapToInt(List::size).sum();
+
+        // timelines: cached ones in step with the store, else resumed from a cursor
+        Map<UUID, MeterTimeline> timelines = new HashMap<>();
+        Map<UUID, Instant> windows = new HashMap<>();
+        Map<UUID, Instant> earliest = new HashMap<>();
+        for (Map.Entry<UUID, List<Reading>> e : fresh.entrySet()) {
+            UUID id = e.getKey();
+            State st = states.get(id);
+            Instant first = e.getValue().get(0).ts();
+            earliest.put(id, first);
+            Cached cached = cache.get(id);
+            if (cached != null
+                    && cached.version() == st.version()
+                    && (cached.floor() == null || first.isAfter(cached.floor()))) {
+                timelines.put(id, cached.timeline());
+            } else {
+                Instant cursor = st.resumableAfter() != null && first.isAfter(st.resumableAfter())
+                        ? st.resumableAfter()
+                        : cursorBefore(c, id, first);
+                windows.put(id, cursor);
+            }
+        }
+        Map<UUID, Integer> windowSizes = loadWindows(c, windows, fresh, meters, timelines);
+
+        List<Session> upserts = new ArrayList<>();
+        List<Session.Key> removals = new ArrayList<>();
+        List<Object[]> stateUpdates = new ArrayList<>();
+        List<Object[]> cursorInserts = new ArrayList<>();
+        List<Object[]> cursorDeletes = new ArrayList<>();
+        List<Object[]> statusRows = new ArrayList<>();
+        Map<UUID, Instant> lastReceived = new HashMap<>();
+        Map<UUID, Integer> offeredBy = new HashMap<>();
+        for (IngestBatch.Incoming in : batch.readings()) {
+            lastReceived.merge(in.meter().id(), in.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
+            offeredBy.merge(in.meter().id(), 1, Integer::sum);
+        }
+        Map<UUID, Boolean> online = new HashMap<>();
+        states.forEach((id, st) -> online.put(id, st.online()));
+
+        for (UUID id : byMeter.keySet()) {
+            State st = states.get(id);
+            MeterTimeline tl = timelines.get(id);
+            List<Reading> newOnes = fresh.getOrDefault(id, List.of());
+            EnergyBalance before = tl == null ? null : tl.balance();
+            Instant cursor = st.resumableAfter();
+            Instant lastTs = null;
+            if (tl != null) {
+                SessionChanges changes = tl.accept(newOnes);
+                upserts.addAll(changes.created());
+                upserts.addAll(changes.changed());
+                removals.addAll(changes.removed());
+                Instant now2 = tl.resumableAfter().orElse(null);
+                Instant first = earliest.get(id);
+                if (cursor != null && !first.isAfter(cursor)) {
+                    cursorDeletes.add(new Object[] {id, ts(first)});
+                }
+                if (now2 != null && !now2.equals(cursor)) {
+                    cursorInserts.add(new Object[] {id, ts(now2)});
+                }
+                cursor = now2;
+                lastTs = newOnes.get(newOnes.size() - 1).ts();
+            }
+            EnergyBalance after = tl == null ? null : tl.balance();
+            boolean wentOnline = !Boolean.TRUE.equals(online.get(id));
+            Instant received = lastReceived.get(id);
+            if (wentOnline) {
+                statusRows.add(new Object[] {id, true, "READING", ts(received)});
+                online.put(id, true);
+            }
+            stateUpdates.add(new Object[] {
+                ts(cursor),
+                ts(lastTs),
+                ts(received),
+                (long) newOnes.size(),
+                delta(before, after, EnergyBalance::meteredWh),
+                delta(before, after, EnergyBalance::sessionWh),
+                delta(before, after, EnergyBalance::unallocatedWh),
+                delta(before, after, EnergyBalance::rejectedWh),
+                wentOnline ? Boolean.TRUE : null,
+                wentOnline ? ts(received) : null,
+                id
+            });
+            if (tl != null) {
+                Cached was = windows.containsKey(id) ? null : cache.get(id);
+                Instant floor = was == null ? windows.get(id) : was.floor();
+                int size = (was == null ? windowSizes.getOrDefault(id, 0) : was.readings()) + newOnes.size();
+                if (size > cacheReadings) {
+                    cache.remove(id);
+                } else {
+                    cache.put(id, new Cached(tl, floor, st.version() + 1, size));
+                }
+            } else {
+                Cached cached = cache.get(id);
+                if (cached != null && cached.version() == st.version()) {
+                    cache.put(id, new Cached(cached.timeline(), cached.floor(), st.version() + 1, cached.readings()));
+                } else {
+                    cache.remove(id);
+                }
+            }
+        }
+
+        // status reports, in arrival order, recorded only when they change the meter's state
+        List<Object[]> statusStates = new ArrayList<>();
+        for (IngestBatch.StatusReport s : batch.statuses()) {
+            UUID id = s.meter().id();
+            if (!Boolean.valueOf(s.online()).equals(online.get(id))) {
+                online.put(id, s.online());
+                statusRows.add(new Object[] {id, s.online(), "STATUS_TOPIC", ts(s.at())});
+                statusStates.add(new Object[] {s.online(), ts(s.at()), id});
+            }
+        }
+
+        writeSessions(c, upserts, removals, meters);
+        batchUpdate(c, UPDATE_STATE, stateUpdates);
+        batchUpdate(c, "delete from shore_meter_cursor where meter_id = ? and ts >= ?", cursorDeletes);
+        batchUpdate(
+                c, "insert into shore_meter_cursor (meter_id, ts) values (?, ?) on conflict do nothing", cursorInserts);
+        batchUpdate(c, "insert into meter_status (meter_id, online, source, at) values (?, ?, ?, ?)", statusRows);
+        batchUpdate(
+                c,
+                "update shore_meter_state set online = ?, online_since = ?, updated_at = now() where meter_id = ?",
+                statusStates);
+        int deadLetters = writeDeadLetters(c, batch.deadLetters());
+        return new IngestBatch.Outcome(stored, offered - stored, upserts.size(), removals.size(), deadLetters);
+    }
+
+    private static long delta(
+            EnergyBalance before, EnergyBalance after, java.util.function.ToLongFunction<EnergyBalance> f) {
+        return before == null ? 0 : f.applyAsLong(after) - f.applyAsLong(before);
+    }
+
+    private Map<UUID, State> lockStates(Connection c, Set<UUID> ids) throws SQLException {
+        Map<UUID, State> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        UUID[] sorted = ids.stream().sorted().toArray(UUID[]::new);
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into shore_meter_state (meter_id) select unnest(?::uuid[]) order by 1 on conflict do nothing")) {
+            ps.setArray(1, c.createArrayOf("uuid", sorted));
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("select meter_id, resumable_after, version, online from shore_meter_state"
+                        + " where meter_id = any(?) order by meter_id for update")) {
+            ps.setArray(1, c.createArrayOf("uuid", sorted));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    Object online = rs.getObject(4);
+                    out.put(id, new State(id, instant(rs, 2), rs.getLong(3), (Boolean) online));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<UUID, List<Reading>> insertReadings(Connection c, Map<UUID, Map<Instant, IngestBatch.Incoming>> byMeter)
+            throws SQLException {
+        int n = byMeter.values().stream().mapToInt(Map::size).sum();
+        Map<UUID, List<Reading>> fresh = new HashMap<>();
+        if (n == 0) {
+            return fresh;
+        }
+        UUID[] m = new UUID[n];
+        Long[] t = new Long[n];
+        Long[] s = new Long[n];
+        Long[] r = new Long[n];
+        Double[] p = new Double[n];
+        Double[] v = new Double[n];
+        Double[] cu = new Double[n];
+        Double[] f = new Double[n];
+        Boolean[] b = new Boolean[n];
+        String[] vs = new String[n];
+        Long[] ra = new Long[n];
+        Map<UUID, Map<Instant, Reading>> offered = new HashMap<>();
+        int i = 0;
+        for (Map.Entry<UUID, Map<Instant, IngestBatch.Incoming>> e : byMeter.entrySet()) {
+            Map<Instant, Reading> mine = new HashMap<>();
+            offered.put(e.getKey(), mine);
+            for (IngestBatch.Incoming in : e.getValue().values()) {
+                Reading rd = in.reading();
+                mine.put(rd.ts(), rd);
+                m[i] = e.getKey();
+                t[i] = micros(rd.ts());
+                s[i] = rd.seq();
+                r[i] = rd.registerWh();
+                p[i] = rd.powerKw();
+                v[i] = in.voltageV();
+                cu[i] = in.currentA();
+                f[i] = in.frequencyHz();
+                b[i] = rd.breakerClosed();
+                vs[i] = rd.vessel();
+                ra[i] = micros(in.receivedAt());
+                i++;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_READINGS)) {
+            ps.setArray(1, c.createArrayOf("uuid", m));
+            ps.setArray(2, c.createArrayOf("int8", t));
+            ps.setArray(3, c.createArrayOf("int8", s));
+            ps.setArray(4, c.createArrayOf("int8", r));
+            ps.setArray(5, c.createArrayOf("float8", p));
+            ps.setArray(6, c.createArrayOf("float8", v));
+            ps.setArray(7, c.createArrayOf("float8", cu));
+            ps.setArray(8, c.createArrayOf("float8", f));
+            ps.setArray(9, c.createArrayOf("bool", b));
+            ps.setArray(10, c.createArrayOf("text", vs));
+            ps.setArray(11, c.createArrayOf("int8", ra));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    Instant ts = instant(rs, 2);
+                    fresh.computeIfAbsent(id, k -> new ArrayList<>())
+                            .add(offered.get(id).get(ts));
+                }
+            }
+        }
+        fresh.values().forEach(list -> list.sort(Comparator.comparing(Reading::ts)));
+        return fresh;
+    }
+
+    private static Instant cursorBefore(Connection c, UUID meter, Instant before) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("select max(ts) from shore_meter_cursor where meter_id = ? and ts < ?")) {
+            ps.setObject(1, meter);
+            ps.setObject(2, odt(before));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? instant(rs, 1) : null;
+            }
+        }
+    }
+
+    /** Loads floor and window of each meter in {@code windows} (meter → cursor, null: whole history). */
+    private Map<UUID, Integer> loadWindows(
+            Connection c,
+            Map<UUID, Instant> windows,
+            Map<UUID, List<Reading>> fresh,
+            Map<UUID, RegisteredMeter> meters,
+            Map<UUID, MeterTimeline> timelines)
+            throws SQLException {
+        Map<UUID, Integer> sizes = new HashMap<>();
+        if (windows.isEmpty()) {
+            return sizes;
+        }
+        UUID[] ids = windows.keySet().toArray(UUID[]::new);
+        Long[] after = new Long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            Instant cursor = windows.get(ids[i]);
+            after[i] = cursor == null ? null : micros(cursor);
+        }
+        Map<UUID, Set<Instant>> exclude = new HashMap<>();
+        fresh.forEach((id, list) -> {
+            Set<Instant> set = new HashSet<>();
+            list.forEach(r -> set.add(r.ts()));
+            exclude.put(id, set);
+        });
+        Map<UUID, Reading> floors = new HashMap<>();
+        Map<UUID, List<Reading>> known = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(LOAD_WINDOWS)) {
+            ps.setArray(1, c.createArrayOf("uuid", ids));
+            ps.setArray(2, c.createArrayOf("int8", after));
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    Instant ts = instant(rs, 2);
+                    if (exclude.getOrDefault(id, Set.of()).contains(ts)) {
+                        continue;
+                    }
+                    Double power = (Double) rs.getObject(5);
+                    Boolean breaker = (Boolean) rs.getObject(6);
+                    Reading reading = new Reading(
+                            meters.get(id).code(), rs.getLong(3), ts, rs.getLong(4), power, breaker, rs.getString(7));
+                    if (ts.equals(windows.get(id))) {
+                        floors.put(id, reading);
+                    } else {
+                        known.computeIfAbsent(id, k -> new ArrayList<>()).add(reading);
+                    }
+                }
+            }
+        }
+        for (UUID id : ids) {
+            Instant cursor = windows.get(id);
+            Reading floor = cursor == null ? null : floors.get(id);
+            MeterProfile profile = meters.get(id).profile();
+            sizes.put(id, known.getOrDefault(id, List.of()).size());
+            timelines.put(
+                    id,
+                    floor == null && cursor == null
+                            ? MeterTimeline.recompute(profile, rules, known.getOrDefault(id, List.of()))
+                            : MeterTimeline.resume(profile, rules, floor, known.getOrDefault(id, List.of())));
+        }
+        return sizes;
+    }
+
+    private void writeSessions(
+            Connection c, List<Session> upserts, List<Session.Key> removals, Map<UUID, RegisteredMeter> meters)
+            throws SQLException {
+        Map<String, RegisteredMeter> byCode = new HashMap<>();
+        meters.values().forEach(m -> byCode.put(m.code(), m));
+        if (!removals.isEmpty()) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("delete from shore_session where meter_id = ? and start_ts = ?")) {
+                for (Session.Key k : removals) {
+                    ps.setObject(1, byCode.get(k.meter()).id());
+                    ps.setObject(2, odt(k.start()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (upserts.isEmpty()) {
+            return;
+        }
+        Map<UUID, List<CallStay>> calls = callsFor(c, upserts, byCode);
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSION)) {
+            for (Session s : upserts) {
+                RegisteredMeter meter = byCode.get(s.meter());
+                SessionMatch match = matcher.match(s, calls.getOrDefault(meter.berthId(), List.of()));
+                int i = 1;
+                ps.setObject(i++, meter.id());
+                ps.setObject(i++, odt(s.start()));
+                ps.setObject(i++, odt(s.end()));
+                ps.setObject(i++, odt(s.meteredFrom()));
+                ps.setString(i++, s.status().name());
+                ps.setLong(i++, s.energyWh());
+                ps.setLong(i++, s.rejectedWh());
+                ps.setInt(i++, s.readingCount());
+                if (s.peakKw() == null) {
+                    ps.setNull(i++, Types.DOUBLE);
+                } else {
+                    ps.setDouble(i++, s.peakKw());
+                }
+                ps.setLong(i++, s.longestGap() == null ? 0 : s.longestGap().toSeconds());
+                ps.setString(i++, s.vessel());
+                ps.setArray(
+                        i++,
+                        c.createArrayOf(
+                                "text",
+                                s.flags().stream().map(Enum::name).sorted().toArray()));
+                ps.setObject(i++, meter.berthId());
+                ps.setObject(i++, meter.portId());
+                ps.setObject(i++, match.callId());
+                ps.setString(i++, match.outcome().name());
+                ps.setArray(i++, c.createArrayOf("uuid", match.candidates().toArray()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private Map<UUID, List<CallStay>> callsFor(
+            Connection c, Collection<Session> sessions, Map<String, RegisteredMeter> byCode) throws SQLException {
+        Set<UUID> berths = new HashSet<>();
+        Instant from = Instant.MAX;
+        Instant to = Instant.MIN;
+        for (Session s : sessions) {
+            berths.add(byCode.get(s.meter()).berthId());
+            from = s.start().isBefore(from) ? s.start() : from;
+            to = s.end().isAfter(to) ? s.end() : to;
+        }
+        Map<UUID, List<CallStay>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(CALLS_AT_BERTHS)) {
+            ps.setArray(1, c.createArrayOf("uuid", berths.toArray()));
+            ps.setObject(2, odt(to.plus(tolerance)));
+            ps.setObject(3, odt(from.minus(tolerance)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getObject(5, UUID.class), k -> new ArrayList<>())
+                            .add(new CallStay(
+                                    rs.getObject(1, UUID.class), rs.getString(2), instant(rs, 3), instant(rs, 4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int writeDeadLetters(Connection c, List<IngestBatch.DeadLetter> letters) throws SQLException {
+        if (letters.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into dead_letter (topic, port_id, meter_code, payload, payload_truncated, reason, received_at)
+                values (?, (select id from port where code = ?), ?, ?, ?, ?, ?)
+                """)) {
+            for (IngestBatch.DeadLetter d : letters) {
+                String payload = truncate(d.payload());
+                ps.setString(1, d.topic());
+                ps.setString(2, d.portCode());
+                ps.setString(3, d.meterCode());
+                ps.setString(4, payload);
+                ps.setBoolean(5, payload.length() != d.payload().length());
+                ps.setString(6, d.reason());
+                ps.setObject(7, odt(d.receivedAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return letters.size();
+    }
+
+    /** At most 64 KiB of UTF-8, cut on a character boundary; NUL characters (refused by PostgreSQL) escaped. */
+    static String truncate(String payload) {
+        String clean = payload.indexOf('\0') >= 0 ? payload.replace("\0", "\\u0000") : payload;
+        byte[] bytes = clean.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_PAYLOAD_BYTES) {
+            return clean;
+        }
+        int end = MAX_PAYLOAD_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    private static void batchUpdate(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    if (row[i] == null) {
+                        ps.setNull(i + 1, Types.NULL);
+                    } else {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static OffsetDateTime odt(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static long micros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime odt = rs.getObject(column, OffsetDateTime.class);
+        return odt == null ? null : odt.toInstant();
+    }
+}

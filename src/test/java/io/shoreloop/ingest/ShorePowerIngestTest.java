@@ -1,0 +1,486 @@
+package io.shoreloop.ingest;
+
+import static io.shoreloop.ingest.MqttTestSupport.aMeterAt;
+import static io.shoreloop.ingest.MqttTestSupport.await;
+import static io.shoreloop.ingest.MqttTestSupport.publish;
+import static io.shoreloop.testing.DemoUsers.ADMIN;
+import static io.shoreloop.testing.DemoUsers.BERTH_GY_B01;
+import static io.shoreloop.testing.DemoUsers.CALL_YU_CONTAINER_OPEN;
+import static io.shoreloop.testing.DemoUsers.CREW_YU_CONTAINER;
+import static io.shoreloop.testing.DemoUsers.OPERATOR_CHAOTIANMEN;
+import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.PORT_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.VESSEL_YU_CONTAINER;
+import static io.shoreloop.testing.DemoUsers.as;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.shoreloop.ingest.MqttTestSupport.TestMeter;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real MQTT messages to the test broker, checked in the database and through the API. Each test registers its own
+ * meter at Guoyuan berth B01 (where the demo ship Yu Container 1 is berthed now), so tests do not share state.
+ */
+@QuarkusTest
+class ShorePowerIngestTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String YU_CONTAINER_MMSI = "413800001";
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @Inject
+    MqttIngest ingest;
+
+    Mqtt5BlockingClient mqtt;
+    Counter duplicates;
+
+    @BeforeEach
+    void connect() {
+        mqtt = MqttTestSupport.publisher();
+        duplicates = metrics.counter("shoreloop.ingest.readings.duplicate");
+    }
+
+    @AfterEach
+    void disconnect() {
+        mqtt.disconnect();
+    }
+
+    /**
+     * The README's worked example: 999.990 open, 1000.000 open, 1000.500 closed, 1001.250 closed, 0.100 closed
+     * (reset), 0.600 closed, 0.600 open → one session of 1.850 kWh; 0.010 kWh of standby is unallocated. One reading
+     * arrives twice and counts once; the session is matched to the call of the ship at that berth.
+     */
+    @Test
+    void theWorkedExampleGivesTheExactSessionEnergyAndMatchesTheCall() throws Exception {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String[] kwh = {"999.990", "1000.000", "1000.500", "1001.250", "0.100", "0.600", "0.600"};
+        boolean[] closed = {false, false, true, true, true, true, false};
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < kwh.length; i++) {
+            payloads.add(
+                    meter.reading(i, t0.plusSeconds(15L * i), kwh[i], closed[i], closed[i] ? YU_CONTAINER_MMSI : null));
+        }
+        for (int i = 0; i < payloads.size(); i++) {
+            publish(mqtt, meter.readingTopic(), payloads.get(i));
+            if (i == 3) {
+                publish(mqtt, meter.readingTopic(), payloads.get(i)); // QoS 1 redelivery
+            }
+        }
+
+        await(
+                "7 readings stored",
+                WAIT,
+                () -> count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()) == 7);
+        await(
+                "the session closed",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and status = 'CLOSED'",
+                                meter.id())
+                        == 1);
+
+        as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
+                .body("items[0].energyKwh", equalTo(1.850f))
+                .body("items[0].status", equalTo("CLOSED"))
+                .body("items[0].flags", hasItem("RESET"))
+                .body("items[0].readingCount", equalTo(4))
+                .body("items[0].vessel", equalTo(YU_CONTAINER_MMSI))
+                .body("items[0].matchOutcome", equalTo("MATCHED"))
+                .body("items[0].callId", equalTo(CALL_YU_CONTAINER_OPEN))
+                .body("items[0].start", equalTo(t0.plusSeconds(30).toString()));
+        assertEquals(
+                List.of(7L, 1_860L, 1_850L, 10L, 0L),
+                row(
+                        "select reading_count, metered_wh, session_wh, unallocated_wh, rejected_wh"
+                                + " from shore_meter_state where meter_id = ?::uuid",
+                        meter.id()));
+        // the same session through the other filters
+        as(ADMIN)
+                .get("/api/v1/shorepower/sessions?callId=" + CALL_YU_CONTAINER_OPEN + "&vesselId=" + VESSEL_YU_CONTAINER
+                        + "&portId=" + PORT_GUOYUAN + "&from=" + t0 + "&size=500")
+                .then()
+                .statusCode(200)
+                .body("items.meterCode", hasItem(meter.code()));
+        // scoped like meters: another port's operator and a crew see nothing of it
+        as(OPERATOR_CHAOTIANMEN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0));
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0));
+    }
+
+    @Test
+    void everyKindOfBadMessageIsDeadLetteredWhileGoodOnesContinue() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        TestMeter other = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String topic = meter.readingTopic();
+        int good = 0;
+        publish(mqtt, topic, meter.reading(good, t0.plusSeconds(15L * good++), "10.000", false, null));
+        publish(mqtt, topic, "{not json");
+        publish(mqtt, topic, "{\"meter\":\"" + meter.code() + "\",\"seq\":1,\"energyKwh\":1.0}"); // no ts
+        publish(mqtt, topic, meter.reading(good, t0.plusSeconds(15L * good++), "10.100", false, null));
+        // S5: a payload naming another meter, and a meter publishing on another meter's topic
+        publish(mqtt, topic, other.reading(9, t0.plusSeconds(5), "55.000", true, null));
+        publish(mqtt, other.readingTopic(), meter.reading(9, t0.plusSeconds(6), "55.000", true, null));
+        // a registered meter on a topic naming a berth it is not registered at
+        publish(
+                mqtt,
+                "shorepower/v1/CQ-GY/B02/" + meter.code() + "/reading",
+                meter.reading(9, t0.plusSeconds(7), "55.000", true, null));
+        // an unknown meter
+        publish(mqtt, "shorepower/v1/CQ-GY/B01/NO-SUCH-METER/reading", "{\"meter\":\"NO-SUCH-METER\"}");
+        publish(mqtt, topic, meter.reading(99, Instant.now().plus(10, ChronoUnit.MINUTES), "11.000", false, null));
+        publish(mqtt, topic, meter.reading(98, t0.plusSeconds(8), "-1.000", false, null));
+        publish(
+                mqtt,
+                topic,
+                meter.reading(97, t0.plusSeconds(9), "12.000", false, null)
+                        .replace("\"voltageV\":400.1", "\"voltageV\":\"high\""));
+        publish(mqtt, topic, meter.reading(96, t0.plusSeconds(10), "12.0001", false, null)); // finer than a Wh
+        // an array: the bad element goes to the dead letters, the good ones are ingested
+        publish(
+                mqtt,
+                topic,
+                "[" + meter.reading(good, t0.plusSeconds(15L * good++), "10.200", false, null) + ",{\"meter\":\""
+                        + meter.code() + "\",\"seq\":\"x\",\"ts\":\"" + t0 + "\",\"energyKwh\":1}]");
+        publish(mqtt, topic, meter.reading(good, t0.plusSeconds(15L * good++), "10.300", false, null));
+        int goodReadings = good;
+
+        await(
+                "good readings stored",
+                WAIT,
+                () -> count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()) == goodReadings);
+        await(
+                "11 dead letters",
+                WAIT,
+                () -> count(
+                                "select count(*) from dead_letter where meter_code in (?, ?, 'NO-SUCH-METER')"
+                                        + " and received_at > now() - interval '10 minutes'",
+                                meter.code(),
+                                other.code())
+                        >= 11);
+        assertEquals(0, count("select count(*) from meter_reading where meter_id = ?::uuid", other.id()));
+
+        List<String> kinds = as(ADMIN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code() + "&size=100")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.reason", String.class)
+                .stream()
+                .map(r -> r.substring(0, r.indexOf(':')))
+                .sorted()
+                .toList();
+        assertEquals(
+                List.of(
+                        "future-timestamp",
+                        "invalid-json",
+                        "invalid-value",
+                        "invalid-value",
+                        "invalid-value",
+                        "invalid-value",
+                        "meter-mismatch",
+                        "missing-field",
+                        "unregistered-meter"),
+                kinds);
+        as(ADMIN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + other.code())
+                .then()
+                .body("items.reason", containsInAnyOrder(org.hamcrest.Matchers.startsWith("meter-mismatch")))
+                .body("items[0].topic", equalTo(other.readingTopic()))
+                .body("items[0].portId", equalTo(PORT_GUOYUAN));
+        // the port's operator sees them, another port's operator does not
+        as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code())
+                .then()
+                .body("total", equalTo(9));
+        as(OPERATOR_CHAOTIANMEN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code())
+                .then()
+                .body("total", equalTo(0));
+    }
+
+    @Test
+    void aBackfillArrayOfTenThousandReadingsIsStoredOnceEvenWhenDeliveredTwice() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        int n = 10_000;
+        Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        StringBuilder array = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            boolean closed = i > 0 && i < n - 1;
+            long wh = 100_000 + 10L * i;
+            array.append(i == 0 ? "" : ",")
+                    .append(meter.reading(
+                            i,
+                            t0.plusSeconds(15L * i),
+                            java.math.BigDecimal.valueOf(wh, 3).toPlainString(),
+                            closed,
+                            null));
+        }
+        String payload = array.append(']').toString();
+        publish(mqtt, meter.readingTopic(), payload);
+
+        await(
+                "the backfill stored and its session closed",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and status = 'CLOSED'",
+                                meter.id())
+                        == 1);
+        double duplicatesBefore = duplicates.count();
+        publish(mqtt, meter.readingTopic(), payload); // the whole array again
+        await("the second delivery absorbed", WAIT, () -> duplicates.count() >= duplicatesBefore + n);
+        assertEquals(n, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+        as(ADMIN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .body("total", equalTo(1))
+                .body("items[0].energyKwh", equalTo(99.990f))
+                .body("items[0].readingCount", equalTo(n - 2));
+        assertEquals(
+                List.of((long) n, 99_990L, 99_990L, 0L),
+                row(
+                        "select reading_count, metered_wh, session_wh, unallocated_wh from shore_meter_state"
+                                + " where meter_id = ?::uuid",
+                        meter.id()));
+    }
+
+    @Test
+    void aLateReadingInsideAClosedSessionReDerivesIt() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(25, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String[] kwh = {"5.000", "5.200", "5.400", "5.600", "5.700", "5.800"};
+        boolean[] closed = {false, true, true, true, false, false};
+        for (int i = 0; i < kwh.length; i++) {
+            if (i != 2) {
+                publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), kwh[i], closed[i], null));
+            }
+        }
+        await(
+                "five readings",
+                WAIT,
+                () -> count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()) == 5);
+        publish(mqtt, meter.readingTopic(), meter.reading(2, t0.plusSeconds(30), kwh[2], closed[2], null));
+        await(
+                "the late reading counted in the session",
+                WAIT,
+                () -> count("select reading_count from shore_session where meter_id = ?::uuid", meter.id()) == 3);
+        as(ADMIN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .body("total", equalTo(1))
+                .body("items[0].energyKwh", equalTo(0.700f));
+    }
+
+    /** A call registered after its ship drew shore power still gets the session. */
+    @Test
+    void aSessionIsMatchedAgainWhenItsCallIsRegisteredLater() {
+        String code = "B" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String berthId = as(ADMIN)
+                .body(java.util.Map.of(
+                        "portId",
+                        PORT_GUOYUAN,
+                        "code",
+                        code,
+                        "name",
+                        "Rematch test berth",
+                        "terminalKind",
+                        "BULK",
+                        "shorePower",
+                        java.util.Map.of("available", true, "voltageV", 400, "frequencyHz", 50, "capacityKva", 500)))
+                .post("/api/v1/berths")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        TestMeter meter = aMeterAt(berthId, code, 15);
+        Instant t0 = Instant.now().minus(60, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String[] kwh = {"1.000", "2.000", "3.000", "3.500"};
+        boolean[] closed = {false, true, true, false};
+        for (int i = 0; i < kwh.length; i++) {
+            publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), kwh[i], closed[i], null));
+        }
+        await(
+                "an unmatched session",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and status = 'CLOSED'"
+                                        + " and match_outcome = 'UNMATCHED'",
+                                meter.id())
+                        == 1);
+        java.util.Map<String, Object> call = new java.util.HashMap<>();
+        call.put("vesselId", io.shoreloop.testing.DemoUsers.VESSEL_CHANGHUA);
+        call.put("berthId", berthId);
+        call.put("arrival", t0.minus(2, ChronoUnit.HOURS).toString());
+        call.put("departure", t0.plus(50, ChronoUnit.MINUTES).toString());
+        call.put("crewOnBoard", 6);
+        String callId = as(ADMIN)
+                .body(call)
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+
+        await(
+                "the session matched to the late call",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and call_id = ?::uuid"
+                                        + " and match_outcome = 'MATCHED'",
+                                meter.id(),
+                                callId)
+                        == 1);
+    }
+
+    /** R4 in small: Shoreloop's subscriber goes away mid-stream and comes back; nothing lost, nothing doubled. */
+    @Test
+    void readingsPublishedWhileTheSubscriberIsAwayArriveOnceAfterItReconnects() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        int n = 300;
+        Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        try {
+            for (int i = 0; i < n; i++) {
+                if (i == 100) {
+                    ingest.stop(); // the persistent session keeps what arrives meanwhile
+                }
+                if (i == 200) {
+                    ingest.start();
+                }
+                String kwh = java.math.BigDecimal.valueOf(50_000 + 100L * i, 3).toPlainString();
+                publish(
+                        mqtt,
+                        meter.readingTopic(),
+                        meter.reading(i, t0.plusSeconds(15L * i), kwh, i > 0 && i < n - 1, null));
+            }
+        } finally {
+            ingest.start();
+        }
+        await(
+                "all readings processed",
+                WAIT,
+                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+        await(
+                "the session closed",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and status = 'CLOSED'",
+                                meter.id())
+                        == 1);
+        assertEquals(n, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+        assertEquals(
+                List.of((long) n, 100L * (n - 1), 100L * (n - 1), 0L),
+                row(
+                        "select reading_count, metered_wh, session_wh, unallocated_wh from shore_meter_state"
+                                + " where meter_id = ?::uuid",
+                        meter.id()));
+    }
+
+    @Test
+    void theStatusTopicAndSilenceDecideWhetherAMeterIsOnline() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 1);
+        publish(mqtt, meter.statusTopic(), "{\"online\":true,\"ts\":\"" + Instant.now() + "\"}", true);
+        await("online from the status topic", WAIT, () -> Boolean.TRUE.equals(online(meter)));
+        publish(mqtt, meter.statusTopic(), "{\"online\":false}", true); // the last will
+        await("offline from the last will", WAIT, () -> Boolean.FALSE.equals(online(meter)));
+
+        publish(mqtt, meter.readingTopic(), meter.reading(0, Instant.now(), "1.000", false, null));
+        await("online again from a reading", WAIT, () -> Boolean.TRUE.equals(online(meter)));
+        // the meter reports every second: after more than 3 s of silence it is offline
+        await("offline after silence", WAIT, () -> Boolean.FALSE.equals(online(meter)));
+
+        List<String> sources = as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/meters/" + meter.id() + "/status")
+                .then()
+                .statusCode(200)
+                .body("online", equalTo(false))
+                .extract()
+                .jsonPath()
+                .getList("history.source", String.class);
+        assertEquals(List.of("SILENCE", "READING", "STATUS_TOPIC", "STATUS_TOPIC"), sources);
+        as(OPERATOR_CHAOTIANMEN)
+                .get("/api/v1/shorepower/meters/" + meter.id() + "/status")
+                .then()
+                .statusCode(404);
+        as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/meters/status?berthId=" + BERTH_GY_B01 + "&size=500")
+                .then()
+                .statusCode(200)
+                .body("items.meterCode", hasItem(meter.code()));
+    }
+
+    private Boolean online(TestMeter meter) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("select online from shore_meter_state where meter_id = ?")) {
+            ps.setObject(1, UUID.fromString(meter.id()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? (Boolean) rs.getObject(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long count(String sql, String... params) {
+        List<Long> row = row(sql, params);
+        return row.isEmpty() ? -1 : row.get(0);
+    }
+
+    private List<Long> row(String sql, String... params) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Long> out = new ArrayList<>();
+                if (rs.next()) {
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        out.add(rs.getLong(i));
+                    }
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
