@@ -121,7 +121,17 @@ public class ShorePowerIngest {
 
     private record State(UUID meterId, Instant resumableAfter, long version, Boolean online) {}
 
-    public ShorePowerIngest(AgroalDataSource dataSource, Clock clock, ShoreloopConfig config) {
+    private final jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched;
+
+    /** Calls matched by the batch being stored (guarded by the store's lock). */
+    private Set<UUID> matchedCalls = new HashSet<>();
+
+    public ShorePowerIngest(
+            AgroalDataSource dataSource,
+            Clock clock,
+            ShoreloopConfig config,
+            jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched) {
+        this.sessionsMatched = sessionsMatched;
         this.dataSource = dataSource;
         this.clock = clock;
         this.rules = AccountingRules.defaults();
@@ -136,8 +146,24 @@ public class ShorePowerIngest {
      *
      * @throws StoreUnavailable when the database refused the batch: nothing of it is stored, the caller retries
      */
-    public synchronized IngestBatch.Outcome store(IngestBatch batch) {
+    public IngestBatch.Outcome store(IngestBatch batch) {
+        Set<UUID> matchedCalls = new HashSet<>();
+        IngestBatch.Outcome outcome = storeCommitted(batch, matchedCalls);
+        if (!matchedCalls.isEmpty()) {
+            // after the commit: the calls' verdicts read the sessions just stored; a failure there never undoes them
+            try {
+                sessionsMatched.fire(new SessionsMatched(matchedCalls));
+            } catch (RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(ShorePowerIngest.class)
+                        .warn("Could not recompute the verdicts of calls with new sessions; the sweep will", e);
+            }
+        }
+        return outcome;
+    }
+
+    private synchronized IngestBatch.Outcome storeCommitted(IngestBatch batch, Set<UUID> matchedCalls) {
         Set<UUID> touched = new HashSet<>();
+        this.matchedCalls = matchedCalls;
         try (Connection c = dataSource.getConnection()) {
             return storeWith(c, batch, touched);
         } catch (SQLException e) {
@@ -487,6 +513,9 @@ public class ShorePowerIngest {
             for (Session s : upserts) {
                 RegisteredMeter meter = byCode.get(s.meter());
                 SessionMatch match = matcher.match(s, calls.getOrDefault(meter.berthId(), List.of()));
+                if (match.callId() != null) {
+                    matchedCalls.add(match.callId());
+                }
                 int i = 1;
                 ps.setObject(i++, meter.id());
                 ps.setObject(i++, odt(s.start()));
