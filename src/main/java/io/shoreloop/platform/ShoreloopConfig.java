@@ -50,6 +50,16 @@ public interface ShoreloopConfig {
     /** Ledger checkpoints. */
     Ledger ledger();
 
+    /** Bureau reports and their exports. */
+    Reports report();
+
+    /** Bureau reports. */
+    interface Reports {
+        /** Most rows a CSV or XLSX export of a list report (overdue, discrepant) carries; JSON lists are paged. */
+        @WithDefault("1000000")
+        int exportMaxRows();
+    }
+
     /** Ledger checkpoints. */
     interface Ledger {
         /** How often a signed checkpoint is taken (when entries were appended since the last one). */
