@@ -32,7 +32,12 @@ SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_
   SHORELOOP_MANIFEST_DEADLINE_CHECK=1h SHORELOOP_MANIFEST_DEADLINE_CHECK_DELAY=24h QUARKUS_LOG_LEVEL=WARN \
   java -Xmx1g -Dquarkus.profile=demo -jar "$appdir/quarkus-run.jar" > "$log" 2>&1 &
 app=$!
-cleanup() { kill $app 2>/dev/null; wait $app 2>/dev/null; if [ -z "$keep" ]; then rm -rf "$data"; else echo "data kept in $data" >&2; fi; }
+cleanup() {
+  kill $app 2>/dev/null; wait $app 2>/dev/null || true
+  if [ -n "$keep" ]; then echo "data kept in $data" >&2; return; fi
+  # the embedded PostgreSQL may still be writing its shutdown checkpoint for a moment
+  for _ in 1 2 3 4 5; do rm -rf "$data" 2>/dev/null && break; sleep 2; done
+}
 trap cleanup EXIT
 for _ in $(seq 1 180); do
   curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break

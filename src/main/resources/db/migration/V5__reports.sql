@@ -5,7 +5,10 @@
 -- Time) and its stages. report_manifest_fact keeps the last contribution of every manifest, so that report_apply(id),
 -- called in the signing transaction, subtracts the old contribution and adds the new one to the two aggregates:
 -- report_closure (port x facility x stream x unit x month) and report_closure_vessel (vessel x port x stream x unit x
--- month). report_rebuild() recomputes everything from the same view: incremental and rebuilt numbers are the same SQL.
+-- month). The signing transaction only appends its change to a delta table (no row lock shared with other signings,
+-- so a busy port's month never serialises its signings); report_compact(), run every few seconds, folds the deltas
+-- into the aggregates, and readers sum aggregate and delta rows in one statement, so the figures are always exact.
+-- report_rebuild() recomputes everything from the same view: incremental and rebuilt numbers are the same SQL.
 --
 -- Stages: declared = declared and not cancelled (declared_qty); received = received_at set (quantity accepted at the
 -- first handover); transferred = the second handover accepted a quantity (a transporter's pickup, or the receiver's own
@@ -144,12 +147,22 @@ create table report_closure_vessel (
 
 create index report_closure_month_idx on report_closure (month, port_id);
 
+create index report_closure_empty_idx on report_closure (declared_n) where declared_n = 0;
+
+create index report_closure_vessel_empty_idx on report_closure_vessel (declared_n) where declared_n = 0;
+
+-- Changes not yet folded into the aggregates (same columns; many rows per key).
+
+create table report_closure_delta (like report_closure including defaults);
+
+create table report_closure_vessel_delta (like report_closure_vessel including defaults);
+
 create index report_closure_vessel_month_idx on report_closure_vessel (month, port_id);
 
--- Adds (sign 1) or subtracts (sign -1) one manifest's contribution to both aggregates; rows left empty go.
+-- Adds (sign 1) or subtracts (sign -1) one manifest's contribution, as delta rows of both aggregates.
 create function report_add(f report_manifest_fact, sign integer) returns void language plpgsql as $$
 begin
-    insert into report_closure as t (port_id, receiver_id, stream, unit, month, declared_n, received_n, transferred_n, disposed_n, open_n, refused_n, overdue_n, discrepant_n, declared_qty, received_qty, transferred_qty, disposed_qty, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12)
+    insert into report_closure_delta (port_id, receiver_id, stream, unit, month, declared_n, received_n, transferred_n, disposed_n, open_n, refused_n, overdue_n, discrepant_n, declared_qty, received_qty, transferred_qty, disposed_qty, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12)
     values (f.port_id,
             f.receiver_id,
             f.stream,
@@ -179,37 +192,8 @@ begin
             case when f.ttc_bucket = 9 then sign else 0 end,
             case when f.ttc_bucket = 10 then sign else 0 end,
             case when f.ttc_bucket = 11 then sign else 0 end,
-            case when f.ttc_bucket = 12 then sign else 0 end)
-    on conflict (port_id, receiver_id, stream, unit, month) do update set
-            declared_n = t.declared_n + excluded.declared_n,
-            received_n = t.received_n + excluded.received_n,
-            transferred_n = t.transferred_n + excluded.transferred_n,
-            disposed_n = t.disposed_n + excluded.disposed_n,
-            open_n = t.open_n + excluded.open_n,
-            refused_n = t.refused_n + excluded.refused_n,
-            overdue_n = t.overdue_n + excluded.overdue_n,
-            discrepant_n = t.discrepant_n + excluded.discrepant_n,
-            declared_qty = t.declared_qty + excluded.declared_qty,
-            received_qty = t.received_qty + excluded.received_qty,
-            transferred_qty = t.transferred_qty + excluded.transferred_qty,
-            disposed_qty = t.disposed_qty + excluded.disposed_qty,
-            h00 = t.h00 + excluded.h00,
-            h01 = t.h01 + excluded.h01,
-            h02 = t.h02 + excluded.h02,
-            h03 = t.h03 + excluded.h03,
-            h04 = t.h04 + excluded.h04,
-            h05 = t.h05 + excluded.h05,
-            h06 = t.h06 + excluded.h06,
-            h07 = t.h07 + excluded.h07,
-            h08 = t.h08 + excluded.h08,
-            h09 = t.h09 + excluded.h09,
-            h10 = t.h10 + excluded.h10,
-            h11 = t.h11 + excluded.h11,
-            h12 = t.h12 + excluded.h12;
-    if sign < 0 then
-        delete from report_closure where port_id = f.port_id and receiver_id = f.receiver_id and stream = f.stream and unit = f.unit and month = f.month and declared_n = 0;
-    end if;
-    insert into report_closure_vessel as t (vessel_id, port_id, stream, unit, month, declared_n, received_n, transferred_n, disposed_n, open_n, refused_n, overdue_n, discrepant_n, declared_qty, received_qty, transferred_qty, disposed_qty, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12)
+            case when f.ttc_bucket = 12 then sign else 0 end);
+    insert into report_closure_vessel_delta (vessel_id, port_id, stream, unit, month, declared_n, received_n, transferred_n, disposed_n, open_n, refused_n, overdue_n, discrepant_n, declared_qty, received_qty, transferred_qty, disposed_qty, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12)
     values (f.vessel_id,
             f.port_id,
             f.stream,
@@ -239,7 +223,51 @@ begin
             case when f.ttc_bucket = 9 then sign else 0 end,
             case when f.ttc_bucket = 10 then sign else 0 end,
             case when f.ttc_bucket = 11 then sign else 0 end,
-            case when f.ttc_bucket = 12 then sign else 0 end)
+            case when f.ttc_bucket = 12 then sign else 0 end);
+end
+$$;
+
+-- Folds the committed deltas into the aggregates (rows left empty go); answers the number of aggregate rows touched.
+create function report_compact() returns bigint language plpgsql as $$
+declare
+    n bigint;
+    folded bigint := 0;
+begin
+    with d as (delete from report_closure_delta returning *)
+    insert into report_closure as t (port_id, receiver_id, stream, unit, month, declared_n, received_n, transferred_n, disposed_n, open_n, refused_n, overdue_n, discrepant_n, declared_qty, received_qty, transferred_qty, disposed_qty, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12)
+    select port_id, receiver_id, stream, unit, month, sum(declared_n), sum(received_n), sum(transferred_n), sum(disposed_n), sum(open_n), sum(refused_n), sum(overdue_n), sum(discrepant_n), sum(declared_qty), sum(received_qty), sum(transferred_qty), sum(disposed_qty), sum(h00), sum(h01), sum(h02), sum(h03), sum(h04), sum(h05), sum(h06), sum(h07), sum(h08), sum(h09), sum(h10), sum(h11), sum(h12) from d group by port_id, receiver_id, stream, unit, month
+    on conflict (port_id, receiver_id, stream, unit, month) do update set
+            declared_n = t.declared_n + excluded.declared_n,
+            received_n = t.received_n + excluded.received_n,
+            transferred_n = t.transferred_n + excluded.transferred_n,
+            disposed_n = t.disposed_n + excluded.disposed_n,
+            open_n = t.open_n + excluded.open_n,
+            refused_n = t.refused_n + excluded.refused_n,
+            overdue_n = t.overdue_n + excluded.overdue_n,
+            discrepant_n = t.discrepant_n + excluded.discrepant_n,
+            declared_qty = t.declared_qty + excluded.declared_qty,
+            received_qty = t.received_qty + excluded.received_qty,
+            transferred_qty = t.transferred_qty + excluded.transferred_qty,
+            disposed_qty = t.disposed_qty + excluded.disposed_qty,
+            h00 = t.h00 + excluded.h00,
+            h01 = t.h01 + excluded.h01,
+            h02 = t.h02 + excluded.h02,
+            h03 = t.h03 + excluded.h03,
+            h04 = t.h04 + excluded.h04,
+            h05 = t.h05 + excluded.h05,
+            h06 = t.h06 + excluded.h06,
+            h07 = t.h07 + excluded.h07,
+            h08 = t.h08 + excluded.h08,
+            h09 = t.h09 + excluded.h09,
+            h10 = t.h10 + excluded.h10,
+            h11 = t.h11 + excluded.h11,
+            h12 = t.h12 + excluded.h12;
+    get diagnostics n = row_count;
+    folded := folded + n;
+    delete from report_closure where declared_n = 0;
+    with d as (delete from report_closure_vessel_delta returning *)
+    insert into report_closure_vessel as t (vessel_id, port_id, stream, unit, month, declared_n, received_n, transferred_n, disposed_n, open_n, refused_n, overdue_n, discrepant_n, declared_qty, received_qty, transferred_qty, disposed_qty, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12)
+    select vessel_id, port_id, stream, unit, month, sum(declared_n), sum(received_n), sum(transferred_n), sum(disposed_n), sum(open_n), sum(refused_n), sum(overdue_n), sum(discrepant_n), sum(declared_qty), sum(received_qty), sum(transferred_qty), sum(disposed_qty), sum(h00), sum(h01), sum(h02), sum(h03), sum(h04), sum(h05), sum(h06), sum(h07), sum(h08), sum(h09), sum(h10), sum(h11), sum(h12) from d group by vessel_id, port_id, stream, unit, month
     on conflict (vessel_id, port_id, stream, unit, month) do update set
             declared_n = t.declared_n + excluded.declared_n,
             received_n = t.received_n + excluded.received_n,
@@ -266,9 +294,10 @@ begin
             h10 = t.h10 + excluded.h10,
             h11 = t.h11 + excluded.h11,
             h12 = t.h12 + excluded.h12;
-    if sign < 0 then
-        delete from report_closure_vessel where vessel_id = f.vessel_id and port_id = f.port_id and stream = f.stream and unit = f.unit and month = f.month and declared_n = 0;
-    end if;
+    get diagnostics n = row_count;
+    folded := folded + n;
+    delete from report_closure_vessel where declared_n = 0;
+    return folded;
 end
 $$;
 
@@ -301,8 +330,10 @@ $$;
 -- Recomputes the whole read model from the manifest tables (after a bulk load or to check the incremental one).
 create function report_rebuild() returns bigint language plpgsql as $$
 begin
-    lock table report_manifest_fact, report_closure, report_closure_vessel in exclusive mode;
-    truncate report_manifest_fact, report_closure, report_closure_vessel;
+    lock table report_manifest_fact, report_closure, report_closure_vessel, report_closure_delta,
+        report_closure_vessel_delta in exclusive mode;
+    truncate report_manifest_fact, report_closure, report_closure_vessel, report_closure_delta,
+        report_closure_vessel_delta;
     insert into report_manifest_fact select * from report_manifest_fact_v;
     insert into report_closure (port_id, receiver_id, stream, unit, month, declared_n, received_n, transferred_n, disposed_n, open_n, refused_n, overdue_n, discrepant_n, declared_qty, received_qty, transferred_qty, disposed_qty, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12)
     select port_id, receiver_id, stream, unit, month, sum(declared_n), sum(received_n), sum(transferred_n), sum(disposed_n), sum(open_n), sum(refused_n), sum(overdue_n), sum(discrepant_n), sum(declared_qty), sum(received_qty), sum(transferred_qty), sum(disposed_qty), count(*) filter (where ttc_bucket = 0), count(*) filter (where ttc_bucket = 1), count(*) filter (where ttc_bucket = 2), count(*) filter (where ttc_bucket = 3), count(*) filter (where ttc_bucket = 4), count(*) filter (where ttc_bucket = 5), count(*) filter (where ttc_bucket = 6), count(*) filter (where ttc_bucket = 7), count(*) filter (where ttc_bucket = 8), count(*) filter (where ttc_bucket = 9), count(*) filter (where ttc_bucket = 10), count(*) filter (where ttc_bucket = 11), count(*) filter (where ttc_bucket = 12)

@@ -58,6 +58,13 @@ public interface ShoreloopConfig {
         /** Most rows a CSV or XLSX export of a list report (overdue, discrepant) carries; JSON lists are paged. */
         @WithDefault("1000000")
         int exportMaxRows();
+
+        /**
+         * How often the changes signings append to the closure read model are folded into its aggregates (reports are
+         * exact either way; a longer interval means more delta rows for a report to add up).
+         */
+        @WithDefault("5s")
+        Duration compactEvery();
     }
 
     /** Ledger checkpoints. */

@@ -143,9 +143,11 @@ public class ReportService {
                 .append(key)
                 .append(" as k, unit, ")
                 .append(MEASURES)
-                .append(" from ")
+                .append(" from (select * from ")
                 .append(byVessel ? "report_closure_vessel" : "report_closure")
-                .append(" where month between :from and :to");
+                .append(" union all select * from ")
+                .append(byVessel ? "report_closure_vessel_delta" : "report_closure_delta")
+                .append(") r where month between :from and :to");
         params.put("from", f.from().atDay(1));
         params.put("to", f.to().atDay(1));
         if (f.portId() != null) {
