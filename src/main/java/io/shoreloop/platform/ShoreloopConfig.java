@@ -55,8 +55,11 @@ public interface ShoreloopConfig {
 
     /** Bureau reports. */
     interface Reports {
-        /** Most rows a CSV or XLSX export of a list report (overdue, discrepant) carries; JSON lists are paged. */
-        @WithDefault("1000000")
+        /**
+         * Most rows a CSV or XLSX export of a list report (overdue, discrepant) carries; JSON lists are paged. The rows
+         * of one export are read into memory before the file is written (about 0.5 KB each).
+         */
+        @WithDefault("100000")
         int exportMaxRows();
 
         /**
