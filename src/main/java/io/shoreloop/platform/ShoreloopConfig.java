@@ -90,6 +90,26 @@ public interface ShoreloopConfig {
         Duration sweepEvery();
     }
 
+    /** Bureau reports and their exports. */
+    Reports report();
+
+    /** Bureau reports. */
+    interface Reports {
+        /**
+         * Most rows a CSV or XLSX export of a list report (overdue, discrepant) carries; JSON lists are paged. The rows
+         * of one export are read into memory before the file is written (about 0.5 KB each).
+         */
+        @WithDefault("100000")
+        int exportMaxRows();
+
+        /**
+         * How often the changes signings append to the closure read model are folded into its aggregates (reports are
+         * exact either way; a longer interval means more delta rows for a report to add up).
+         */
+        @WithDefault("5s")
+        Duration compactEvery();
+    }
+
     /** Ledger checkpoints. */
     interface Ledger {
         /** How often a signed checkpoint is taken (when entries were appended since the last one). */

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# P3 benchmark, closure part (../shared/docs/quality.md): starts the packaged Shoreloop on its embedded defaults (fresh
+# data directory, demo data for the admin token), bulk-loads N generated manifests and their signed steps into its
+# PostgreSQL with COPY (reproducible by seed; see ReportBench.java for the shape), rebuilds the closure read model,
+# times the one-year x all-ports closure report over HTTP (p50/p95 over repeated calls) and cross-checks its figures
+# against a plain SQL recount of the manifest tables in the same run. Prints a table; --json for machines.
+#
+# Usage: bench/reports/run.sh [--manifests N (10000000)] [--seed S (6)] [--runs R (50)] [--json] [--keep]
+#   --keep leaves the data directory behind (its path is printed) instead of deleting it.
+# SHORELOOP_APP_DIR runs a copy of the packaged application elsewhere (so that a build may go on meanwhile).
+# The deadline watch is held off for the run (its first check is delayed a day): the generated year is long past
+# every deadline and its open manifests are already marked overdue, so the watch would find nothing to do anyway.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+manifests=10000000; seed=6; runs=50; json=""; keep=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --manifests) manifests="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --json) json="--json"; shift ;;
+    --keep) keep=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+appdir="${SHORELOOP_APP_DIR:-target/quarkus-app}"
+[ -f "$appdir/quarkus-run.jar" ] || ./mvnw -B -q package -DskipTests
+data=$(mktemp -d /tmp/shoreloop-reports-XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+log="$data/shoreloop.log"
+SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_HTTP_PORT="$port" \
+  SHORELOOP_MANIFEST_DEADLINE_CHECK=1h SHORELOOP_MANIFEST_DEADLINE_CHECK_DELAY=24h QUARKUS_LOG_LEVEL=WARN \
+  java -Xmx1g -Dquarkus.profile=demo -jar "$appdir/quarkus-run.jar" > "$log" 2>&1 &
+app=$!
+cleanup() {
+  kill $app 2>/dev/null; wait $app 2>/dev/null || true
+  if [ -n "$keep" ]; then echo "data kept in $data" >&2; return; fi
+  # the embedded PostgreSQL may still be writing its shutdown checkpoint for a moment
+  for _ in 1 2 3 4 5; do rm -rf "$data" 2>/dev/null && break; sleep 2; done
+}
+trap cleanup EXIT
+for _ in $(seq 1 180); do
+  curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
+  kill -0 $app 2>/dev/null || { tail -50 "$log"; exit 1; }
+  sleep 1
+done
+jdbc=$(grep -o 'jdbc:postgresql://127.0.0.1:[0-9]*/shoreloop' "$log" | head -1)
+driver=$(ls "$appdir"/lib/main/org.postgresql.postgresql-*.jar | head -1)
+[ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $manifests manifests, seed $seed, $runs timed calls, $(nproc) cores"
+java -Xmx2g -cp "$driver" bench/reports/ReportBench.java "http://127.0.0.1:$port" "$jdbc" "$manifests" "$seed" "$runs" $json
