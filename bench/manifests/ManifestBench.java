@@ -28,10 +28,12 @@ import java.util.regex.Pattern;
  */
 public class ManifestBench {
 
-    static final String CALL = "00000000-0000-0000-0008-000000000006";
     static final String RECEIVER = "00000000-0000-0000-0006-000000000001";
     static final String TRANSPORTER = "00000000-0000-0000-0006-000000000004";
     static final String PLANT = "00000000-0000-0000-0006-000000000005";
+
+    /** Calls the lifecycles spread over (a real call carries a handful of manifests, not thousands). */
+    static final List<String> CALLS = new ArrayList<>();
 
     record Result(String what, long steps, double seconds, double perSecond, double p50, double p99, long errors) {}
 
@@ -43,6 +45,7 @@ public class ManifestBench {
         boolean json = args.length > 4 && args[4].equals("--json");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Map<String, String> tokens = tokens(http, base);
+        createCalls(http, base, tokens.get("demo-admin"), 200);
 
         // warm-up
         run(http, base, tokens, clients, 10, 0);
@@ -78,6 +81,30 @@ public class ManifestBench {
         System.out.printf(java.util.Locale.ROOT, "goal P2: >= 1500 signed steps/s; p99 < 50 ms at half load (%.0f/s)%n",
                 halfRate);
     }
+
+    /** Registers {@code n} past one-hour calls of the demo container ship at berth GY-B03, one day apart. */
+    static void createCalls(HttpClient http, String base, String admin, int n) throws Exception {
+        Instant day = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(Duration.ofDays(400));
+        for (int i = 0; i < n; i++) {
+            Instant arrival = day.plus(Duration.ofDays(i)).plus(Duration.ofHours(3));
+            String body = "{\"vesselId\":\"00000000-0000-0000-0005-000000000001\",\"berthId\":"
+                    + "\"00000000-0000-0000-0004-000000000003\",\"arrival\":\"" + arrival + "\",\"departure\":\""
+                    + arrival.plus(Duration.ofHours(1)) + "\",\"crewOnBoard\":12}";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/calls"))
+                            .header("Authorization", "Bearer " + admin)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(r.body());
+            if (r.statusCode() != 201 || !m.find()) {
+                throw new IllegalStateException("cannot register bench call: " + r.statusCode() + " " + r.body());
+            }
+            CALLS.add(m.group(1));
+        }
+    }
+
+    static final AtomicLong LIFECYCLES = new AtomicLong();
 
     static Map<String, String> tokens(HttpClient http, String base) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/demo/tokens")).build(),
@@ -159,7 +186,8 @@ public class ManifestBench {
     static String[] request(int step, String id) {
         return switch (step) {
             case 0 -> new String[] {"demo-crew-yu-container-1", "/api/v1/manifests",
-                "{\"callId\":\"" + CALL + "\",\"stream\":\"SEWAGE\",\"quantity\":\"5\"}"};
+                "{\"callId\":\"" + CALLS.get((int) (LIFECYCLES.getAndIncrement() % CALLS.size()))
+                        + "\",\"stream\":\"SEWAGE\",\"quantity\":\"5\"}"};
             case 1 -> new String[] {"demo-crew-yu-container-1", "/api/v1/manifests/{id}/declare",
                 "{\"receiverId\":\"" + RECEIVER + "\"}"};
             case 2 -> new String[] {"demo-receiver-guoyuan", "/api/v1/manifests/{id}/receive",

@@ -14,7 +14,12 @@ SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_
   SHORELOOP_MANIFEST_DEADLINE_CHECK=1h QUARKUS_LOG_LEVEL=WARN \
   java -Xmx1g -Dquarkus.profile=demo -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
 app=$!
-trap 'kill $app 2>/dev/null; wait $app 2>/dev/null; rm -rf "$data"' EXIT
+cleanup() {
+  kill $app 2>/dev/null; wait $app 2>/dev/null || true
+  # the embedded PostgreSQL may still be writing its shutdown checkpoint for a moment
+  for _ in 1 2 3 4 5; do rm -rf "$data" 2>/dev/null && break; sleep 2; done
+}
+trap cleanup EXIT
 for _ in $(seq 1 180); do
   curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
   kill -0 $app 2>/dev/null || { tail -50 "$log"; exit 1; }

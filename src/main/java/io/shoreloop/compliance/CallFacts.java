@@ -51,7 +51,13 @@ class CallFacts {
         Vessel vessel = Vessel.findById(call.vesselId);
         Berth berth = Berth.findById(call.berthId);
         Port port = Port.findById(call.portId);
-        List<Manifest> manifests = Manifest.list("callId = ?1 order by createdAt, id", call.id);
+        // one query for the manifests and their steps (not one more per manifest)
+        List<Manifest> manifests = Manifest.<Manifest>find(
+                        "select distinct m from Manifest m left join fetch m.steps where m.callId = ?1", call.id)
+                .list()
+                .stream()
+                .sorted(java.util.Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id))
+                .toList();
         return new Cases(
                 shorePower(call, vessel, berth, port),
                 zeroDischarge(call, vessel, manifests),

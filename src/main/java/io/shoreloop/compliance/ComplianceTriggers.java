@@ -10,6 +10,7 @@ import io.shoreloop.registry.FaultRecorded;
 import io.shoreloop.shorepower.SessionsMatched;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -51,13 +52,24 @@ class ComplianceTriggers {
         compliance.recompute(event.callId());
     }
 
-    void onStepSigned(@Observes StepSigned event) {
+    /**
+     * After the signing transaction committed (a manifest step never waits for, nor fails because of, a verdict):
+     * recomputes the call's verdicts in a transaction of their own. A failure is logged; the verdict's inputs hash
+     * then differs from the call's inputs and the next change or sweep repairs it.
+     */
+    void onStepSigned(@Observes(during = TransactionPhase.AFTER_SUCCESS) StepSigned event) {
         if (!RELEVANT_STEPS.contains(event.action())) {
             return;
         }
-        Manifest m = Manifest.findById(event.manifestId());
-        if (m != null) {
-            compliance.recompute(m.callId());
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                Manifest m = Manifest.findById(event.manifestId());
+                if (m != null) {
+                    compliance.recompute(m.callId());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not recompute the verdicts after a manifest step", e);
         }
     }
 
