@@ -265,20 +265,37 @@ class CopyOfRecordTest {
     }
 
     /** Renders page 1 at 150 dpi and decodes its QR code. */
+    /**
+     * Decodes the QR code in the top-right corner of page 1. Rendering and binarising a vector QR is sensitive to the
+     * pixel grid, so a few resolutions and both ZXing binarisers are tried on the cropped corner; any success counts.
+     */
     private static String decodeQr(PDDocument doc) throws Exception {
-        BufferedImage image = new PDFRenderer(doc).renderImageWithDPI(0, 150, ImageType.RGB);
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] pixels = image.getRGB(0, 0, w, h, null, 0, w);
-        Result result = new MultiFormatReader()
-                .decode(
-                        new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(w, h, pixels))),
-                        Map.of(
-                                DecodeHintType.TRY_HARDER,
-                                Boolean.TRUE,
-                                DecodeHintType.POSSIBLE_FORMATS,
-                                List.of(BarcodeFormat.QR_CODE)));
-        assertNotEquals(null, result.getText());
-        return result.getText();
+        for (int dpi : new int[] {150, 200, 300}) {
+            BufferedImage page = new PDFRenderer(doc).renderImageWithDPI(0, dpi, ImageType.RGB);
+            int w = page.getWidth() / 2;
+            int h = page.getHeight() / 4;
+            BufferedImage corner = page.getSubimage(page.getWidth() - w, 0, w, h);
+            int[] pixels = corner.getRGB(0, 0, w, h, null, 0, w);
+            RGBLuminanceSource source = new RGBLuminanceSource(w, h, pixels);
+            for (BinaryBitmap bitmap : List.of(
+                    new BinaryBitmap(new HybridBinarizer(source)),
+                    new BinaryBitmap(new com.google.zxing.common.GlobalHistogramBinarizer(source)))) {
+                try {
+                    Result result = new MultiFormatReader()
+                            .decode(
+                                    bitmap,
+                                    Map.of(
+                                            DecodeHintType.TRY_HARDER,
+                                            Boolean.TRUE,
+                                            DecodeHintType.POSSIBLE_FORMATS,
+                                            List.of(BarcodeFormat.QR_CODE)));
+                    assertNotEquals(null, result.getText());
+                    return result.getText();
+                } catch (com.google.zxing.NotFoundException e) {
+                    // try the next resolution or binariser
+                }
+            }
+        }
+        throw new AssertionError("no QR code found in the top-right corner of page 1");
     }
 }
