@@ -170,10 +170,10 @@ public class CallService {
                 where.always("portId in :ports", "ports", scope.portIds());
             }
         }
-        var query = VesselCall.<VesselCall>find(where.hql() + " order by arrival desc, id", where.params());
-        long total = query.count();
-        var items = query.page(page.page(), page.size()).list();
-        return new Paging.Page<>(items.stream().map(CallView::of).toList(), page.page(), page.size(), total);
+        return Paging.of(
+                VesselCall.<VesselCall>find(where.hql() + " order by arrival desc, id", where.params()),
+                page,
+                CallView::of);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

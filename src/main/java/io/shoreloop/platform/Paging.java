@@ -40,9 +40,14 @@ public final class Paging {
     }
 
     /** One page of results. */
-    public record Page<T>(List<T> items, int page, int size, long total) {
-        public <R> Page<R> map(Function<T, R> mapper) {
-            return new Page<>(items.stream().map(mapper).toList(), page, size, total);
-        }
+    public record Page<T>(List<T> items, int page, int size, long total) {}
+
+    /** Runs a Panache query for one page: the total count and the page's rows, each turned into its view. */
+    public static <E, R> Page<R> of(
+            io.quarkus.hibernate.orm.panache.PanacheQuery<E> query, Request page, Function<E, R> view) {
+        long total = query.count();
+        List<R> items =
+                query.page(page.page(), page.size()).list().stream().map(view).toList();
+        return new Page<>(items, page.page(), page.size(), total);
     }
 }

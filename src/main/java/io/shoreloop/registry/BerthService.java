@@ -78,10 +78,8 @@ public class BerthService {
         if (!Boolean.TRUE.equals(filter.includeInactive())) {
             where.and("active = true");
         }
-        var query = Berth.<Berth>find(where.hql() + " order by portId, code", where.params());
-        long total = query.count();
-        var items = query.page(page.page(), page.size()).list();
-        return new Paging.Page<>(items.stream().map(BerthView::of).toList(), page.page(), page.size(), total);
+        return Paging.of(
+                Berth.<Berth>find(where.hql() + " order by portId, code", where.params()), page, BerthView::of);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

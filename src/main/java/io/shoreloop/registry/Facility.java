@@ -62,11 +62,6 @@ public class Facility extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    /** Whether the facility may do {@code activity} with {@code stream}. */
-    public boolean licensedFor(Activity activity, Stream stream) {
-        return licences.stream().anyMatch(l -> l.activity == activity && l.stream == stream);
-    }
-
     /** One licensed (activity, stream) pair. */
     @Embeddable
     public static class Licence {

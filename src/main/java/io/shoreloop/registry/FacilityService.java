@@ -121,10 +121,10 @@ public class FacilityService {
         if (!Boolean.TRUE.equals(filter.includeInactive())) {
             where.and("active = true");
         }
-        var query = Facility.<Facility>find("from Facility f where " + where.hql() + " order by code", where.params());
-        long total = query.count();
-        var items = query.page(page.page(), page.size()).list();
-        return new Paging.Page<>(items.stream().map(FacilityView::of).toList(), page.page(), page.size(), total);
+        return Paging.of(
+                Facility.<Facility>find("from Facility f where " + where.hql() + " order by code", where.params()),
+                page,
+                FacilityView::of);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

@@ -78,10 +78,7 @@ public class MeterService {
         if (!scope.all()) {
             where.always("berthId in (select b.id from Berth b where b.portId in :ports)", "ports", scope.portIds());
         }
-        var query = Meter.<Meter>find(where.hql() + " order by code", where.params());
-        long total = query.count();
-        var items = query.page(page.page(), page.size()).list();
-        return new Paging.Page<>(items.stream().map(this::view).toList(), page.page(), page.size(), total);
+        return Paging.of(Meter.<Meter>find(where.hql() + " order by code", where.params()), page, this::view);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

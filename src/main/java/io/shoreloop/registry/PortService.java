@@ -74,10 +74,7 @@ public class PortService {
         if (!Boolean.TRUE.equals(filter.includeInactive())) {
             where.and("active = true");
         }
-        var query = Port.<Port>find(where.hql() + " order by code", where.params());
-        long total = query.count();
-        var items = query.page(page.page(), page.size()).list();
-        return new Paging.Page<>(items.stream().map(PortView::of).toList(), page.page(), page.size(), total);
+        return Paging.of(Port.<Port>find(where.hql() + " order by code", where.params()), page, PortView::of);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

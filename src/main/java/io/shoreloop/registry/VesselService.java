@@ -136,10 +136,8 @@ public class VesselService {
                         scope.portIds());
             }
         }
-        var query = Vessel.<Vessel>find(where.hql() + " order by name, mmsi", where.params());
-        long total = query.count();
-        var items = query.page(page.page(), page.size()).list();
-        return new Paging.Page<>(items.stream().map(VesselView::of).toList(), page.page(), page.size(), total);
+        return Paging.of(
+                Vessel.<Vessel>find(where.hql() + " order by name, mmsi", where.params()), page, VesselView::of);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
