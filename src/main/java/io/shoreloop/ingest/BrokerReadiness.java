@@ -1,19 +1,17 @@
 package io.shoreloop.ingest;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import io.shoreloop.platform.ShoreloopConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of the MQTT broker: an MQTT CONNECT (clean, short-lived) succeeds within the configured time. The answer
+ * Readiness of the MQTT broker: an MQTT CONNECT (clean, short-lived, in the configured protocol version or, for
+ * {@code auto}, 5 then 3.1.1) succeeds within the configured time. The answer
  * is cached for a few seconds so that frequent probes do not load the broker.
  */
 @Readiness
@@ -43,41 +41,23 @@ public class BrokerReadiness implements HealthCheck {
     }
 
     private HealthCheckResponse probe() {
-        ShoreloopConfig.Mqtt mqtt = config.mqtt();
-        String endpoint = mqtt.host() + ":" + mqtt.port();
-        Mqtt5ClientBuilder builder = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier("shoreloop-health-" + UUID.randomUUID())
-                .serverHost(mqtt.host())
-                .serverPort(mqtt.port());
-        if (mqtt.tls()) {
-            builder = builder.sslWithDefaultConfig();
+        BrokerClients clients = new BrokerClients(config.mqtt());
+        Duration timeout = config.mqtt().readinessTimeout();
+        BrokerClients.Protocol protocol = clients.configured() == BrokerClients.Protocol.AUTO
+                ? BrokerClients.Protocol.MQTT_5
+                : clients.configured();
+        BrokerClients.Answer answer = clients.probe(protocol, timeout);
+        if (answer == BrokerClients.Answer.VERSION_REFUSED && clients.configured() == BrokerClients.Protocol.AUTO) {
+            protocol = BrokerClients.Protocol.MQTT_3_1_1;
+            answer = clients.probe(protocol, timeout);
         }
-        if (mqtt.username().isPresent()) {
-            builder = builder.simpleAuth()
-                    .username(mqtt.username().get())
-                    .password(mqtt.password().orElse("").getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("MQTT broker")
+                .status(answer == BrokerClients.Answer.CONNECTED)
+                .withData("endpoint", clients.endpoint())
+                .withData("protocol", protocol == BrokerClients.Protocol.MQTT_5 ? "5" : "3.1.1");
+        if (answer != BrokerClients.Answer.CONNECTED) {
+            response = response.withData("error", answer.name());
         }
-        Mqtt5BlockingClient client = builder.buildBlocking();
-        try {
-            client.toAsync()
-                    .connectWith()
-                    .cleanStart(true)
-                    .send()
-                    .get(mqtt.readinessTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            client.toAsync().disconnect();
-            return HealthCheckResponse.named("MQTT broker")
-                    .up()
-                    .withData("endpoint", endpoint)
-                    .build();
-        } catch (Exception e) {
-            client.toAsync().disconnect();
-            return HealthCheckResponse.named("MQTT broker")
-                    .down()
-                    .withData("endpoint", endpoint)
-                    .withData("error", e.getClass().getSimpleName())
-                    .build();
-        }
+        return response.build();
     }
 }

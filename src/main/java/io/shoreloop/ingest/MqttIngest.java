@@ -1,11 +1,9 @@
 package io.shoreloop.ingest;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,7 +35,8 @@ import org.jboss.logging.Logger;
  * The MQTT adapter: subscribes to the meters' topics and hands batches to {@link ShorePowerIngest}.
  *
  * <ul>
- *   <li>MQTT 5, persistent session (clean start off, session expiry from config, stable client id), QoS 1.
+ *   <li>MQTT 5, falling back to 3.1.1 when the broker refuses 5 (see {@link BrokerClients}); persistent session
+ *       (clean start off, session expiry from config, stable client id), QoS 1.
  *   <li>Readings through the shared subscription {@code $share/{group}/shorepower/v1/+/+/+/reading}, so that several
  *       instances split the load. Status through a plain subscription: the broker sends retained messages only to
  *       non-shared subscriptions, and status updates are idempotent (recorded only when they change the state).
@@ -53,6 +52,8 @@ import org.jboss.logging.Logger;
 public class MqttIngest {
 
     private static final Logger LOG = Logger.getLogger(MqttIngest.class);
+    private static final String READINGS = "$share/%s/shorepower/v1/+/+/+/reading";
+    private static final String STATUS = "shorepower/v1/+/+/+/status";
 
     private final ShoreloopConfig.Mqtt config;
     private final ShorePowerIngest store;
@@ -65,9 +66,15 @@ public class MqttIngest {
     private final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
 
     private final AtomicLong acknowledged = new AtomicLong();
+    private final BrokerClients clients;
     private volatile boolean running;
+    private volatile BrokerClients.Protocol protocol;
     private Thread worker;
-    private Mqtt5AsyncClient client;
+    private Thread connector;
+    private Mqtt5AsyncClient client5;
+    private Mqtt3AsyncClient client3;
+    /** Disconnects the open client, keeping the session on the broker. */
+    private Runnable connection;
 
     private final Counter storedReadings;
     private final Counter duplicateReadings;
@@ -86,6 +93,7 @@ public class MqttIngest {
         this.metrics = metrics;
         this.clock = clock;
         this.parser = new PayloadParser(this.config.futureTolerance());
+        this.clients = new BrokerClients(this.config);
         this.storedReadings = metrics.counter("shoreloop.ingest.readings.stored");
         this.duplicateReadings = metrics.counter("shoreloop.ingest.readings.duplicate");
         this.messages = metrics.counter("shoreloop.ingest.messages");
@@ -112,33 +120,63 @@ public class MqttIngest {
             return;
         }
         running = true;
-        Mqtt5ClientBuilder builder = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(config.clientId())
-                .serverHost(config.host())
-                .serverPort(config.port())
+        queue.clear(); // messages of an earlier connection were not acknowledged: the broker sends them again
+        worker = new Thread(this::work, "shoreloop-ingest");
+        worker.setDaemon(true);
+        worker.start();
+        connector = new Thread(this::connect, "shoreloop-mqtt-connect");
+        connector.setDaemon(true);
+        connector.start();
+    }
+
+    /** The protocol version in use, once the broker was reached ({@code null} before). */
+    public BrokerClients.Protocol protocol() {
+        return protocol;
+    }
+
+    /**
+     * Finds out which protocol version the broker speaks (retrying with backoff while it cannot be reached), then
+     * opens the persistent session in that version; the client reconnects by itself from then on.
+     */
+    private void connect() {
+        long delay = config.retryDelay().toMillis();
+        BrokerClients.Protocol negotiated = null;
+        while (running && negotiated == null) {
+            negotiated = clients.negotiate(config.readinessTimeout());
+            if (negotiated == null) {
+                LOG.warnf("MQTT broker %s not reachable yet; retrying in %d ms", clients.endpoint(), delay);
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
+            }
+        }
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            protocol = negotiated;
+            connection = negotiated == BrokerClients.Protocol.MQTT_3_1_1 ? connect3() : connect5();
+        }
+    }
+
+    private Runnable connect5() {
+        Mqtt5AsyncClient client = clients.mqtt5(config.clientId())
                 .automaticReconnect()
                 .initialDelay(config.retryDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .maxDelay(config.retryMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .applyAutomaticReconnect()
-                .addConnectedListener(ctx -> subscribe())
-                .addDisconnectedListener(ctx -> LOG.debugf("MQTT disconnected (%s); reconnecting", ctx.getCause()));
-        if (config.tls()) {
-            builder = builder.sslWithDefaultConfig();
-        }
-        if (config.username().isPresent()) {
-            builder = builder.simpleAuth()
-                    .username(config.username().get())
-                    .password(config.password().orElse("").getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        client = builder.buildAsync();
-        queue.clear(); // messages of an earlier connection were not acknowledged: the broker sends them again
+                .addConnectedListener(ctx -> subscribe5())
+                .addDisconnectedListener(ctx -> LOG.debugf("MQTT disconnected (%s); reconnecting", ctx.getCause()))
+                .buildAsync();
+        client5 = client;
         // parsing runs on the client's thread, in parallel with the worker writing the previous batch
-        client.publishes(MqttGlobalPublishFilter.ALL, p -> queue.add(new Received(p, parse(p, clock.instant()))), true);
-        worker = new Thread(this::work, "shoreloop-ingest");
-        worker.setDaemon(true);
-        worker.start();
+        client.publishes(
+                MqttGlobalPublishFilter.ALL,
+                p -> receive(p.getTopic().toString(), p.getPayloadAsBytes(), p::acknowledge),
+                true);
         client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(config.sessionExpiry().toSeconds())
@@ -146,52 +184,113 @@ public class MqttIngest {
                 .receiveMaximum(Math.min(65_535, config.receiveMaximum()))
                 .applyRestrictions()
                 .send()
-                .whenComplete((ack, error) -> {
-                    if (error != null) {
-                        LOG.warnf(
-                                "MQTT broker %s:%d not reachable yet (%s); retrying in the background",
-                                config.host(), config.port(), error.getMessage());
-                    } else {
-                        LOG.infof(
-                                "Ingesting shore-power readings from %s:%d as '%s' (session present: %s)",
-                                config.host(), config.port(), config.clientId(), ack.isSessionPresent());
-                    }
-                });
+                .whenComplete((ack, error) -> connected("5", error, error == null && ack.isSessionPresent()));
+        return () -> client.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null);
     }
 
-    private void subscribe() {
-        client.subscribeWith()
+    /**
+     * MQTT 3.1.1: a persistent session is a connect without clean session (the broker keeps it until its own expiry
+     * policy drops it); there is no receive maximum, the broker's in-flight limit applies.
+     */
+    private Runnable connect3() {
+        Mqtt3AsyncClient client = clients.mqtt3(config.clientId())
+                .automaticReconnect()
+                .initialDelay(config.retryDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .maxDelay(config.retryMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .addConnectedListener(ctx -> subscribe3())
+                .addDisconnectedListener(ctx -> LOG.debugf("MQTT disconnected (%s); reconnecting", ctx.getCause()))
+                .buildAsync();
+        client3 = client;
+        client.publishes(
+                MqttGlobalPublishFilter.ALL,
+                p -> receive(p.getTopic().toString(), p.getPayloadAsBytes(), p::acknowledge),
+                true);
+        client.connectWith()
+                .cleanSession(false)
+                .send()
+                .whenComplete((ack, error) -> connected("3.1.1", error, error == null && ack.isSessionPresent()));
+        return () -> client.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null);
+    }
+
+    private void connected(String version, Throwable error, boolean sessionPresent) {
+        if (error != null) {
+            LOG.warnf(
+                    "MQTT %s connect to %s failed (%s); retrying in the background",
+                    version, clients.endpoint(), error.getMessage());
+        } else {
+            LOG.infof(
+                    "Ingesting shore-power readings from %s over MQTT %s as '%s' (session present: %s)",
+                    clients.endpoint(), version, config.clientId(), sessionPresent);
+        }
+    }
+
+    private void receive(String topic, byte[] payload, Runnable acknowledge) {
+        queue.add(new Received(acknowledge, parse(topic, payload, clock.instant())));
+    }
+
+    private void subscribe5() {
+        client5.subscribeWith()
                 .addSubscription()
-                .topicFilter("$share/" + config.sharedGroup() + "/shorepower/v1/+/+/+/reading")
+                .topicFilter(READINGS.formatted(config.sharedGroup()))
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .applySubscription()
                 .addSubscription()
-                .topicFilter("shorepower/v1/+/+/+/status")
+                .topicFilter(STATUS)
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .applySubscription()
                 .send()
-                .whenComplete((ack, error) -> {
-                    if (error != null) {
-                        LOG.warnf("MQTT subscription failed: %s", error.getMessage());
-                    }
-                });
+                .whenComplete((ack, error) -> subscribed(error));
     }
 
-    synchronized void stop() {
-        if (!running) {
-            return;
+    private void subscribe3() {
+        client3.subscribeWith()
+                .addSubscription()
+                .topicFilter(READINGS.formatted(config.sharedGroup()))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applySubscription()
+                .addSubscription()
+                .topicFilter(STATUS)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applySubscription()
+                .send()
+                .whenComplete((ack, error) -> subscribed(error));
+    }
+
+    private static void subscribed(Throwable error) {
+        if (error != null) {
+            LOG.warnf("MQTT subscription failed: %s", error.getMessage());
         }
-        running = false;
+    }
+
+    void stop() {
+        Thread connecting;
+        Thread working;
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            connecting = connector;
+            working = worker;
+        }
         try {
-            if (worker != null) {
-                worker.join(TimeUnit.SECONDS.toMillis(10));
+            if (connecting != null) {
+                connecting.interrupt();
+                connecting.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            if (working != null) {
+                working.join(TimeUnit.SECONDS.toMillis(10));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (client != null) {
-            // the session stays on the broker: unacknowledged messages are redelivered at the next connect
-            client.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null);
+        synchronized (this) {
+            if (connection != null) {
+                // the session stays on the broker: unacknowledged messages are redelivered at the next connect
+                connection.run();
+                connection = null;
+            }
         }
     }
 
@@ -231,23 +330,23 @@ public class MqttIngest {
 
     /** The messages of one batch, parsed as they were drained. */
     private final class Batch {
-        final List<Mqtt5Publish> publishes = new ArrayList<>();
+        final List<Runnable> acknowledgements = new ArrayList<>();
         final List<Parsed> parsed = new ArrayList<>();
         int readingCount;
 
         void add(Received received) {
-            publishes.add(received.publish());
+            acknowledgements.add(received.acknowledge());
             Parsed p = received.parsed();
             parsed.add(p);
             readingCount += p.elements == null ? 1 : p.elements.size();
         }
 
         int size() {
-            return publishes.size();
+            return acknowledgements.size();
         }
     }
 
-    private record Received(Mqtt5Publish publish, Parsed parsed) {}
+    private record Received(Runnable acknowledge, Parsed parsed) {}
 
     private record Parsed(
             String topicRaw,
@@ -258,9 +357,8 @@ public class MqttIngest {
             PayloadParser.Status status,
             PayloadParser.Rejection rejection) {}
 
-    private Parsed parse(Mqtt5Publish publish, Instant receivedAt) {
-        String raw = publish.getTopic().toString();
-        String payload = new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8);
+    private Parsed parse(String raw, byte[] bytes, Instant receivedAt) {
+        String payload = new String(bytes, StandardCharsets.UTF_8);
         PayloadParser.Topic topic = PayloadParser.topic(raw);
         if (topic == null) {
             return new Parsed(
@@ -304,8 +402,8 @@ public class MqttIngest {
             parts.add(toPart(p, meters));
         }
         storeAll(parts);
-        for (Mqtt5Publish publish : batch.publishes) {
-            publish.acknowledge();
+        for (Runnable acknowledge : batch.acknowledgements) {
+            acknowledge.run();
         }
         acknowledged.addAndGet(batch.size());
         messages.increment(batch.size());

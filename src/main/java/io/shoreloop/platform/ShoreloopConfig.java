@@ -173,6 +173,13 @@ public interface ShoreloopConfig {
         @WithDefault("false")
         boolean tls();
 
+        /**
+         * MQTT protocol version ({@code SHORELOOP_MQTT_PROTOCOL}): {@code auto} (MQTT 5, falling back to 3.1.1 when
+         * the broker refuses 5), {@code 5} or {@code 3.1.1}.
+         */
+        @WithDefault("auto")
+        String protocol();
+
         /** Readiness fails when the broker cannot be reached within this time. */
         @WithDefault("3s")
         Duration readinessTimeout();
