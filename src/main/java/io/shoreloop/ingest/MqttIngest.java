@@ -52,7 +52,7 @@ import org.jboss.logging.Logger;
 public class MqttIngest {
 
     private static final Logger LOG = Logger.getLogger(MqttIngest.class);
-    private static final String READINGS = "$share/%s/shorepower/v1/+/+/+/reading";
+    private static final String READINGS = "shorepower/v1/+/+/+/reading";
     private static final String STATUS = "shorepower/v1/+/+/+/status";
 
     private final ShoreloopConfig.Mqtt config;
@@ -232,7 +232,7 @@ public class MqttIngest {
     private void subscribe5() {
         client5.subscribeWith()
                 .addSubscription()
-                .topicFilter(READINGS.formatted(config.sharedGroup()))
+                .topicFilter(readings())
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .applySubscription()
                 .addSubscription()
@@ -246,7 +246,7 @@ public class MqttIngest {
     private void subscribe3() {
         client3.subscribeWith()
                 .addSubscription()
-                .topicFilter(READINGS.formatted(config.sharedGroup()))
+                .topicFilter(readings())
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .applySubscription()
                 .addSubscription()
@@ -255,6 +255,10 @@ public class MqttIngest {
                 .applySubscription()
                 .send()
                 .whenComplete((ack, error) -> subscribed(error));
+    }
+
+    private String readings() {
+        return config.shared() ? "$share/" + config.sharedGroup() + "/" + READINGS : READINGS;
     }
 
     private static void subscribed(Throwable error) {

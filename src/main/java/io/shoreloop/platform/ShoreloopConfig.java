@@ -192,6 +192,14 @@ public interface ShoreloopConfig {
         @WithDefault("shoreloop-ingest-1")
         String clientId();
 
+        /**
+         * Subscribe to readings through a shared subscription ({@code SHORELOOP_MQTT_SHARED}), so that several
+         * instances split the load. Off: a plain subscription, for a single instance on a broker that loses shared
+         * subscriptions of offline sessions when it restarts (Mosquitto 2.0.11 does).
+         */
+        @WithDefault("true")
+        boolean shared();
+
         /** Shared-subscription group that Shoreloop instances split the reading topics in. */
         @WithDefault("shoreloop")
         String sharedGroup();
