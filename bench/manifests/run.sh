@@ -3,6 +3,7 @@
 # embedded defaults (fresh data directory, demo data), then plain unsigned JDBC inserts of the same rows into the same
 # PostgreSQL as the reference, in the same run. Prints a table; --json for machines.
 # Usage: bench/manifests/run.sh [CLIENTS=16] [SECONDS=30] [--json]
+# SHORELOOP_BENCH_JAVA_OPTS adds JVM options to the application (e.g. a JFR recording to profile it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients="${1:-16}"; seconds="${2:-30}"; json="${3:-}"
@@ -12,7 +13,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 log="$data/shoreloop.log"
 SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_HTTP_PORT="$port" \
   SHORELOOP_MANIFEST_DEADLINE_CHECK=1h QUARKUS_LOG_LEVEL=WARN \
-  java -Xmx1g -Dquarkus.profile=demo -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
+  java -Xmx1g ${SHORELOOP_BENCH_JAVA_OPTS:-} -Dquarkus.profile=demo -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
 app=$!
 cleanup() {
   kill $app 2>/dev/null; wait $app 2>/dev/null || true

@@ -3,14 +3,12 @@ package io.shoreloop.compliance;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.shoreloop.calls.CallChanged;
-import io.shoreloop.manifest.Manifest;
 import io.shoreloop.manifest.ManifestAction;
 import io.shoreloop.manifest.StepSigned;
 import io.shoreloop.registry.FaultRecorded;
 import io.shoreloop.shorepower.SessionsMatched;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -21,9 +19,10 @@ import org.jboss.logging.Logger;
 
 /**
  * When a call's verdicts are recomputed: synchronously, inside the transaction that changed an input (so the
- * verdicts commit with the change or not at all) — a call registered or changed, a manifest step that changes what
- * the vessel handed over, a berth fault recorded, sessions matched — and by a sweep for calls whose verdicts are
- * missing or predate their recorded departure (demo data loaded by SQL, calls from before this feature).
+ * verdicts commit with the change or not at all) — a call registered or changed, a berth fault recorded, sessions
+ * matched; shortly after a manifest step that changes what the vessel handed over (marked in the step's transaction,
+ * recomputed once per call by {@link ComplianceQueue}); and by a sweep for calls whose verdicts are missing or predate
+ * their recorded departure (demo data loaded by SQL, calls from before this feature).
  */
 @ApplicationScoped
 class ComplianceTriggers {
@@ -41,10 +40,12 @@ class ComplianceTriggers {
             ManifestAction.CORRECT);
 
     private final ComplianceService compliance;
+    private final ComplianceQueue queue;
     private final EntityManager em;
 
-    ComplianceTriggers(ComplianceService compliance, EntityManager em) {
+    ComplianceTriggers(ComplianceService compliance, ComplianceQueue queue, EntityManager em) {
         this.compliance = compliance;
+        this.queue = queue;
         this.em = em;
     }
 
@@ -53,23 +54,13 @@ class ComplianceTriggers {
     }
 
     /**
-     * After the signing transaction committed (a manifest step never waits for, nor fails because of, a verdict):
-     * recomputes the call's verdicts in a transaction of their own. A failure is logged; the verdict's inputs hash
-     * then differs from the call's inputs and the next change or sweep repairs it.
+     * In the signing transaction: marks the manifest's call for recomputation (see {@link ComplianceQueue}); a
+     * manifest step never waits for, nor fails because of, a verdict, and steps on the same call within the debounce
+     * delay cost one recomputation.
      */
-    void onStepSigned(@Observes(during = TransactionPhase.AFTER_SUCCESS) StepSigned event) {
-        if (!RELEVANT_STEPS.contains(event.action())) {
-            return;
-        }
-        try {
-            QuarkusTransaction.requiringNew().run(() -> {
-                Manifest m = Manifest.findById(event.manifestId());
-                if (m != null) {
-                    compliance.recompute(m.callId());
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("Could not recompute the verdicts after a manifest step", e);
+    void onStepSigned(@Observes StepSigned event) {
+        if (RELEVANT_STEPS.contains(event.action())) {
+            queue.mark(event.manifestId());
         }
     }
 

@@ -88,6 +88,17 @@ public interface ShoreloopConfig {
         /** How often calls whose verdicts are missing or predate their recorded departure are recomputed. */
         @WithDefault("5m")
         Duration sweepEvery();
+
+        /**
+         * A call marked by a manifest step is recomputed this long after its first mark; further steps meanwhile do
+         * not postpone it (one recomputation per call per delay under load).
+         */
+        @WithDefault("2s")
+        Duration debounce();
+
+        /** How often the marks left by manifest steps are looked for. */
+        @WithDefault("1s")
+        Duration pendingPoll();
     }
 
     /** Bureau reports and their exports. */

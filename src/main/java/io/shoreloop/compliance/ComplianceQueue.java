@@ -1,0 +1,172 @@
+package io.shoreloop.compliance;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.shoreloop.platform.ShoreloopConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Recomputes the verdicts of calls marked in {@code compliance_pending} by manifest steps: after the step committed,
+ * off the request thread, once per call however many steps marked it within the debounce delay
+ * ({@code shoreloop.compliance.debounce}, 2 s; marks are polled every {@code shoreloop.compliance.pending-poll}, 1 s). A mark is written in the signing
+ * transaction ({@link #mark}), so a step that committed always gets its verdict recomputed, also after a crash or by
+ * another instance. The worker takes each mark with {@code for update skip locked} in the transaction that recomputes
+ * the call and deletes the mark, so that a step still in flight on the same call (it holds the mark's row lock until
+ * it commits) is recomputed in a later round, and two instances never recompute the same mark at once. A recompute
+ * that fails keeps its mark and is retried with backoff.
+ */
+@ApplicationScoped
+class ComplianceQueue {
+
+    private static final Logger LOG = Logger.getLogger(ComplianceQueue.class);
+    private static final int BATCH = 100;
+
+    private final ComplianceService compliance;
+    private final EntityManager em;
+    private final AgroalDataSource dataSource;
+    private final long idleMillis;
+    private final long debounceMillis;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile boolean running;
+    private Thread worker;
+
+    ComplianceQueue(
+            ComplianceService compliance, EntityManager em, AgroalDataSource dataSource, ShoreloopConfig config) {
+        this.debounceMillis = config.compliance().debounce().toMillis();
+        this.compliance = compliance;
+        this.em = em;
+        this.dataSource = dataSource;
+        this.idleMillis = config.compliance().pendingPoll().toMillis();
+    }
+
+    /**
+     * Marks the manifest's call, in the caller's (signing) transaction, due after the debounce delay. A call already
+     * marked keeps its due time (further steps never postpone it), so a verdict lags its inputs by at most the delay
+     * plus one recomputation, and a busy call costs one recomputation per delay.
+     */
+    void mark(UUID manifestId) {
+        em.createNativeQuery(
+                        "insert into compliance_pending (call_id, not_before) select call_id, now() + ?2 * interval"
+                                + " '1 millisecond' from manifest where id = ?1"
+                                + " on conflict (call_id) do update set marked_at = now()")
+                .setParameter(1, manifestId)
+                .setParameter(2, debounceMillis)
+                .executeUpdate();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        running = true;
+        worker = new Thread(this::work, "shoreloop-compliance");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        wake.release();
+        try {
+            if (worker != null) {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                wake.tryAcquire(idleMillis, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                while (running && drainOnce() > 0) {
+                    // more may have been marked while recomputing
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Compliance queue: draining failed; retrying", e);
+            }
+        }
+    }
+
+    /** Recomputes the due marks once; answers how many were recomputed. */
+    int drainOnce() {
+        int done = 0;
+        for (UUID call : due()) {
+            try {
+                Boolean recomputed = QuarkusTransaction.requiringNew().call(() -> take(call));
+                if (Boolean.TRUE.equals(recomputed)) {
+                    done++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not recompute the verdicts of call %s; retrying later", call);
+                QuarkusTransaction.requiringNew()
+                        .run(() -> em.createNativeQuery("update compliance_pending set"
+                                        + " attempts = attempts + 1, not_before = now() + make_interval(secs =>"
+                                        + " least(300, power(2, least(attempts, 9))))"
+                                        + " where call_id = ?1")
+                                .setParameter(1, call)
+                                .executeUpdate());
+            }
+        }
+        return done;
+    }
+
+    private boolean take(UUID call) {
+        List<?> locked = em.createNativeQuery(
+                        "select call_id from compliance_pending where call_id = ?1 for update skip locked")
+                .setParameter(1, call)
+                .getResultList();
+        if (locked.isEmpty()) {
+            return false; // taken by another instance, or a step on this call has not committed yet
+        }
+        compliance.recompute(call);
+        em.createNativeQuery("delete from compliance_pending where call_id = ?1")
+                .setParameter(1, call)
+                .executeUpdate();
+        return true;
+    }
+
+    private List<UUID> due() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select call_id from compliance_pending"
+                        + " where not_before <= now() order by marked_at limit " + BATCH);
+                ResultSet rs = ps.executeQuery()) {
+            List<UUID> calls = new ArrayList<>();
+            while (rs.next()) {
+                calls.add(rs.getObject(1, UUID.class));
+            }
+            return calls;
+        } catch (SQLException e) {
+            LOG.debugf("Compliance queue: cannot read the marks (%s)", e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** For tests: marks not yet recomputed. */
+    long pending() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select count(*) from compliance_pending");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
