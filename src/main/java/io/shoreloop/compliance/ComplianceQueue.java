@@ -5,6 +5,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.shoreloop.platform.ShoreloopConfig;
+import io.shoreloop.registry.MasterDataChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -40,6 +41,7 @@ class ComplianceQueue {
     private final AgroalDataSource dataSource;
     private final long idleMillis;
     private final long debounceMillis;
+    private final long masterDataWindowSeconds;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread worker;
@@ -47,6 +49,7 @@ class ComplianceQueue {
     ComplianceQueue(
             ComplianceService compliance, EntityManager em, AgroalDataSource dataSource, ShoreloopConfig config) {
         this.debounceMillis = config.compliance().debounce().toMillis();
+        this.masterDataWindowSeconds = config.compliance().masterDataWindow().toSeconds();
         this.compliance = compliance;
         this.em = em;
         this.dataSource = dataSource;
@@ -65,6 +68,21 @@ class ComplianceQueue {
                                 + " on conflict (call_id) do update set marked_at = now()")
                 .setParameter(1, manifestId)
                 .setParameter(2, debounceMillis)
+                .executeUpdate();
+    }
+
+    /**
+     * Marks, in the caller's transaction, the active calls of a vessel or berth that are still at berth or departed
+     * within the master-data window; they are due at once. Answers how many were marked.
+     */
+    int markCallsOf(MasterDataChanged change) {
+        String column = change.kind() == MasterDataChanged.Kind.VESSEL ? "vessel_id" : "berth_id";
+        return em.createNativeQuery("insert into compliance_pending (call_id) select id from vessel_call where "
+                        + column + " = ?1 and active and (departure is null or departure > now() - ?2 * interval"
+                        + " '1 second') on conflict (call_id) do update set marked_at = now(),"
+                        + " not_before = least(compliance_pending.not_before, now())")
+                .setParameter(1, change.id())
+                .setParameter(2, masterDataWindowSeconds)
                 .executeUpdate();
     }
 

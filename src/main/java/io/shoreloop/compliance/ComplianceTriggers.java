@@ -6,6 +6,7 @@ import io.shoreloop.calls.CallChanged;
 import io.shoreloop.manifest.ManifestAction;
 import io.shoreloop.manifest.StepSigned;
 import io.shoreloop.registry.FaultRecorded;
+import io.shoreloop.registry.MasterDataChanged;
 import io.shoreloop.shorepower.SessionsMatched;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -62,6 +63,15 @@ class ComplianceTriggers {
         if (RELEVANT_STEPS.contains(event.action())) {
             queue.mark(event.manifestId());
         }
+    }
+
+    /**
+     * A vessel's or berth's master data changed: its recent calls are marked and judged again shortly after the change
+     * committed (many calls may be concerned; the change itself does not wait for them).
+     */
+    void onMasterDataChanged(@Observes MasterDataChanged event) {
+        int marked = queue.markCallsOf(event);
+        LOG.debugf("%s %s changed: %d call(s) to judge again", event.kind(), event.id(), marked);
     }
 
     @SuppressWarnings("unchecked")

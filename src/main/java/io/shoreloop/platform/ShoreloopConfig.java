@@ -99,6 +99,13 @@ public interface ShoreloopConfig {
         /** How often the marks left by manifest steps are looked for. */
         @WithDefault("1s")
         Duration pendingPoll();
+
+        /**
+         * When a vessel's or berth's master data changes, its calls still at berth or departed within this window are
+         * judged again with the new data; older verdicts stand as judged (a bureau can still review them).
+         */
+        @WithDefault("P30D")
+        Duration masterDataWindow();
     }
 
     /** Bureau reports and their exports. */

@@ -9,6 +9,7 @@ import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.Versions;
 import io.shoreloop.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -62,9 +63,11 @@ public class BerthService {
     public record BerthFilter(UUID portId, Boolean shorePower, TerminalKind terminalKind, Boolean includeInactive) {}
 
     private final Guard guard;
+    private final Event<MasterDataChanged> changed;
     private final Clock clock;
 
-    public BerthService(Guard guard, Clock clock) {
+    public BerthService(Guard guard, Clock clock, Event<MasterDataChanged> changed) {
+        this.changed = changed;
         this.guard = guard;
         this.clock = clock;
     }
@@ -118,6 +121,7 @@ public class BerthService {
         }
         apply(berth, input);
         berth.persistAndFlush();
+        changed.fire(new MasterDataChanged(MasterDataChanged.Kind.BERTH, berth.id));
         return BerthView.of(berth);
     }
 
@@ -127,6 +131,7 @@ public class BerthService {
         berth.active = false;
         berth.updatedAt = clock.instant();
         berth.persistAndFlush();
+        changed.fire(new MasterDataChanged(MasterDataChanged.Kind.BERTH, berth.id));
         return BerthView.of(berth);
     }
 

@@ -10,6 +10,7 @@ import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.Versions;
 import io.shoreloop.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -100,10 +101,12 @@ public class VesselService {
     public record VesselFilter(String mmsi, VesselType type, String name, Boolean includeInactive) {}
 
     private final Guard guard;
+    private final Event<MasterDataChanged> changed;
     private final EntityManager em;
     private final Clock clock;
 
-    public VesselService(Guard guard, EntityManager em, Clock clock) {
+    public VesselService(Guard guard, EntityManager em, Clock clock, Event<MasterDataChanged> changed) {
+        this.changed = changed;
         this.guard = guard;
         this.em = em;
         this.clock = clock;
@@ -189,6 +192,7 @@ public class VesselService {
         validate(input, vessel);
         apply(vessel, input);
         vessel.persistAndFlush();
+        changed.fire(new MasterDataChanged(MasterDataChanged.Kind.VESSEL, vessel.id));
         return VesselView.of(vessel);
     }
 
@@ -198,6 +202,7 @@ public class VesselService {
         vessel.active = false;
         vessel.updatedAt = clock.instant();
         vessel.persistAndFlush();
+        changed.fire(new MasterDataChanged(MasterDataChanged.Kind.VESSEL, vessel.id));
         return VesselView.of(vessel);
     }
 

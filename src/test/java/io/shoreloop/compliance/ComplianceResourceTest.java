@@ -283,6 +283,68 @@ class ComplianceResourceTest {
     }
 
     @Test
+    void changedVesselMasterDataJudgesItsRecentCallsAgainButNotOldOnes() throws InterruptedException {
+        String mmsi = "4139" + String.format("%05d", (int) (Math.random() * 100_000));
+        Map<String, Object> vessel = new HashMap<>();
+        vessel.put("name", "Master data " + mmsi);
+        vessel.put("mmsi", mmsi);
+        vessel.put("type", "CONTAINER");
+        vessel.put("grossTonnage", 1200);
+        vessel.put("crewCapacity", 8);
+        vessel.put("shorePower", Map.of("available", false));
+        Response created = as(ADMIN)
+                .body(vessel)
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .response();
+        String vesselId = created.path("id");
+        Instant recent = daysAgo(13);
+        Instant old = daysAgo(480);
+        String recentCall = register(
+                        OPERATOR_GUOYUAN, call(vesselId, BERTH_GY_B01_ID, recent, recent.plus(3, ChronoUnit.HOURS), 8))
+                .path("id");
+        String oldCall = register(
+                        OPERATOR_GUOYUAN, call(vesselId, BERTH_GY_B01_ID, old, old.plus(3, ChronoUnit.HOURS), 8))
+                .path("id");
+        assertEquals("NOT_APPLICABLE", outcome(verdicts(BUREAU_MSA, recentCall), "SHORE_POWER"));
+        assertEquals("NOT_APPLICABLE", outcome(verdicts(BUREAU_MSA, oldCall), "SHORE_POWER"));
+
+        // the ship turns out to have a shore-power receiving installation that fits berth B01
+        vessel.put(
+                "shorePower",
+                Map.of(
+                        "available",
+                        true,
+                        "voltageV",
+                        400,
+                        "frequencyHz",
+                        50,
+                        "capacityKva",
+                        200,
+                        "socket",
+                        "IEC 60309 LV 350A"));
+        as(ADMIN)
+                .header("If-Match", created.header("ETag"))
+                .body(vessel)
+                .put("/api/v1/vessels/" + vesselId)
+                .then()
+                .statusCode(200);
+
+        Response again = verdictsOnce(BUREAU_MSA, recentCall, r -> !"NOT_APPLICABLE".equals(outcome(r, "SHORE_POWER")));
+        assertEquals(
+                "VIOLATION",
+                outcome(again, "SHORE_POWER"),
+                () -> "the recent call is judged with the new data: " + again.asString());
+        Thread.sleep(500); // the queue polls every 100 ms in tests: the old call would have been judged by now
+        assertEquals(
+                "NOT_APPLICABLE",
+                outcome(verdicts(BUREAU_MSA, oldCall), "SHORE_POWER"),
+                "a call departed before the master-data window stands as judged");
+    }
+
+    @Test
     void theChangshouBureauNeverSeesGuoyuanCalls() {
         Instant arrival = daysAgo(460);
         String guoyuan = register(
