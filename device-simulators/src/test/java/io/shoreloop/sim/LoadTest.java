@@ -43,7 +43,7 @@ class LoadTest {
         };
         Load.Report r = Load.run(
                 new Load.Config(meters(meters), readings, null, 0, batch, 1,
-                        Instant.parse("2026-11-01T00:00:00Z"), 5, 2, 100),
+                        Instant.parse("2026-11-01T00:00:00Z"), 5, 2, 100, Load.Config.CONTRACT_ROOT),
                 p);
         assertEquals(readings, r.readings());
         assertEquals(sent.size(), r.messages());
@@ -97,6 +97,25 @@ class LoadTest {
     }
 
     @Test
+    void theTopicRootCanBeChangedForABrokerOnlyReference() throws Exception {
+        var cl = SimulatorCli.commandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        Path rec = tmp.resolve("root.jsonl");
+        int code = cl.execute("load", "--dry-run", "--port-code", "CQ-GY", "--berth", "B01", "--meter-prefix", "PT-",
+                "--meter-count", "2", "--readings", "4", "--topic-root", "bench/x", "--record", rec.toString());
+        assertEquals(0, code, out.toString());
+        List<String> topics = new ArrayList<>();
+        for (String line : Files.readAllLines(rec)) {
+            topics.add(Json.MAPPER.readTree(line).path("topic").asText());
+        }
+        assertEquals(
+                List.of("bench/x/CQ-GY/B01/PT-00001/reading", "bench/x/CQ-GY/B01/PT-00002/reading",
+                        "bench/x/CQ-GY/B01/PT-00001/reading", "bench/x/CQ-GY/B01/PT-00002/reading"),
+                topics);
+    }
+
+    @Test
     void theCommandReportsTheRateAsJson() throws Exception {
         var cl = SimulatorCli.commandLine();
         StringWriter out = new StringWriter();
@@ -112,7 +131,21 @@ class LoadTest {
         assertTrue(report.has("readingsPerSecond"));
         assertEquals(5, report.path("perMeter").size());
         assertEquals(19, report.path("perMeter").get(0).path("lastSeq").asLong());
+        assertTrue(!Instant.parse(report.path("finishedAt").asText())
+                .isBefore(Instant.parse(report.path("startedAt").asText())));
         assertEquals(10, Files.readAllLines(rec).size());
+        // per meter, the reported register increase is the last reading's register minus the first's
+        Map<String, java.math.BigDecimal[]> firstAndLast = new HashMap<>();
+        for (String line : Files.readAllLines(rec)) {
+            for (JsonNode n : Json.MAPPER.readTree(Json.MAPPER.readTree(line).path("payload").asText())) {
+                java.math.BigDecimal e = n.path("energyKwh").decimalValue();
+                firstAndLast.computeIfAbsent(n.path("meter").asText(), x -> new java.math.BigDecimal[] {e, e})[1] = e;
+            }
+        }
+        for (JsonNode m : report.path("perMeter")) {
+            java.math.BigDecimal[] fl = firstAndLast.get(m.path("meter").asText());
+            assertEquals(0, fl[1].subtract(fl[0]).compareTo(m.path("registerIncreaseKwh").decimalValue()), m.toString());
+        }
         // no reading has a timestamp in the future
         for (String line : Files.readAllLines(rec)) {
             for (JsonNode n : Json.MAPPER.readTree(Json.MAPPER.readTree(line).path("payload").asText())) {
