@@ -96,15 +96,20 @@ class LoadTest {
         assertEquals(25, readings);
     }
 
-    @Test
-    void theTopicRootCanBeChangedForABrokerOnlyReference() throws Exception {
+    /** Runs the command line; it must exit 0. Its output. */
+    private static String execute(String... args) {
         var cl = SimulatorCli.commandLine();
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute(args), out.toString());
+        return out.toString();
+    }
+
+    @Test
+    void theTopicRootCanBeChangedForABrokerOnlyReference() throws Exception {
         Path rec = tmp.resolve("root.jsonl");
-        int code = cl.execute("load", "--dry-run", "--port-code", "CQ-GY", "--berth", "B01", "--meter-prefix", "PT-",
+        execute("load", "--dry-run", "--port-code", "CQ-GY", "--berth", "B01", "--meter-prefix", "PT-",
                 "--meter-count", "2", "--readings", "4", "--topic-root", "bench/x", "--record", rec.toString());
-        assertEquals(0, code, out.toString());
         List<String> topics = new ArrayList<>();
         for (String line : Files.readAllLines(rec)) {
             topics.add(Json.MAPPER.readTree(line).path("topic").asText());
@@ -117,14 +122,10 @@ class LoadTest {
 
     @Test
     void theCommandReportsTheRateAsJson() throws Exception {
-        var cl = SimulatorCli.commandLine();
-        StringWriter out = new StringWriter();
-        cl.setOut(new PrintWriter(out));
         Path rec = tmp.resolve("load.jsonl");
-        int code = cl.execute("load", "--dry-run", "--meter-count", "5", "--readings", "100", "--batch", "10",
+        String out = execute("load", "--dry-run", "--meter-count", "5", "--readings", "100", "--batch", "10",
                 "--json", "--record", rec.toString());
-        assertEquals(0, code, out.toString());
-        JsonNode report = Json.MAPPER.readTree(out.toString());
+        JsonNode report = Json.MAPPER.readTree(out);
         assertEquals(100, report.path("readings").asLong());
         assertEquals(10, report.path("messages").asLong());
         assertEquals(1, report.path("qos").asInt());
