@@ -2,38 +2,45 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.StringReader;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 
 /**
  * Shoreloop ingest benchmark (quality.md P1, P1r, P1n), run by bench/ingest/run.sh against a running Shoreloop, a
- * real broker and PostgreSQL. Single-file Java program: java -cp <hivemq client + pgjdbc> IngestBench.java ...
+ * real broker and PostgreSQL. Single-file Java program: java -cp <hivemq client + pgjdbc + jackson> IngestBench.java
+ * --simulator device-simulators/target/shoreloop-device-simulators.jar ...
  *
- * <p>Shapes, each checked for 0 lost / 0 duplicated:
+ * <p>The load comes from the device simulator's load mode (a process of its own: numbered readings, QoS 1, and a JSON
+ * report with its start, each meter's last seq and register increase). Shapes, each checked for 0 lost / 0
+ * duplicated:
  * <ol>
- *   <li>broker QoS 1 pass-through: a plain subscriber that only counts, N messages of the reading shape;
- *   <li>live: N readings from M meters, one per QoS 1 message, end to end (publish → committed row);
+ *   <li>broker QoS 1 pass-through: the same live load under another topic root, to a plain subscriber that only
+ *       counts (Shoreloop does not see it);
+ *   <li>live: N readings from M meters, one per QoS 1 message, end to end (first publish → last committed row);
  *   <li>backfill: arrays of 500 readings per message;
  *   <li>COPY of the same backfill rows (time order) straight into meter_reading;
  *   <li>naive: one autocommitted INSERT per reading.
@@ -42,13 +49,15 @@ import org.postgresql.PGConnection;
 public class IngestBench {
 
     static final String BERTH = "00000000-0000-0000-0004-000000000001"; // demo berth CQ-GY/B01
-    static final String TOPIC_PREFIX = "shorepower/v1/CQ-GY/B01/";
+    static final String PORT_CODE = "CQ-GY";
+    static final String BERTH_CODE = "B01";
 
     String mqttHost = "127.0.0.1";
     int mqttPort = 1883;
     String jdbc;
     String user = "postgres";
     String password = "";
+    String simulator = "device-simulators/target/shoreloop-device-simulators.jar";
     int meters = 100;
     int live = 100_000;
     int backfill = 200_000;
@@ -68,6 +77,7 @@ public class IngestBench {
                 case "--jdbc" -> b.jdbc = args[++i];
                 case "--user" -> b.user = args[++i];
                 case "--password" -> b.password = args[++i];
+                case "--simulator" -> b.simulator = args[++i];
                 case "--meters" -> b.meters = Integer.parseInt(args[++i]);
                 case "--live" -> b.live = Integer.parseInt(args[++i]);
                 case "--backfill" -> b.backfill = Integer.parseInt(args[++i]);
@@ -87,7 +97,7 @@ public class IngestBench {
             List<Meter> naiveMeters = register(db, "BN", this.backfillMeters);
             Thread.sleep(500);
 
-            double broker = passThrough();
+            double broker = passThrough(liveMeters.size());
             Result liveResult = liveShape(db, liveMeters);
             Result backfillResult = backfillShape(db, backfillMeters);
             double copy = copyShape(db, copyMeters);
@@ -115,13 +125,17 @@ public class IngestBench {
 
     record Result(double rate, long lost, long duplicated, boolean energyExact) {}
 
+    /** The simulator's load report: first publish (wall clock), readings per meter and their true energy. */
+    record LoadReport(Instant startedAt, long messages, long readings, long expectedReadings, long expectedWh) {}
+
     List<Meter> register(Connection db, String prefix, int n) throws Exception {
         List<Meter> out = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(
                 "insert into meter (id, code, berth_id, register_modulus_kwh, reporting_interval_s, updated_at)"
                         + " values (?, ?, ?::uuid, 100000000, 15, now())")) {
             for (int i = 0; i < n; i++) {
-                Meter m = new Meter(UUID.randomUUID(), String.format("%s-%s-%04d", prefix, run, i));
+                // the simulator's generated meters: <prefix>-<run>-00001, ...
+                Meter m = new Meter(UUID.randomUUID(), String.format("%s%05d", meterPrefix(prefix), i + 1));
                 ps.setObject(1, m.id());
                 ps.setString(2, m.code());
                 ps.setString(3, BERTH);
@@ -133,148 +147,111 @@ public class IngestBench {
         return out;
     }
 
-    /** Readings per meter: the first with the breaker open, the rest closed; the register rises 10 Wh a step. */
-    static String reading(Meter m, int seq, Instant base) {
-        Instant ts = base.plusSeconds(15L * seq);
-        return "{\"meter\":\"" + m.code() + "\",\"seq\":" + seq + ",\"ts\":\"" + ts + "\",\"energyKwh\":"
-                + BigDecimal.valueOf(1_000_000L + 10L * seq, 3).toPlainString()
-                + ",\"powerKw\":40.0,\"voltageV\":400.1,\"currentA\":57.7,\"frequencyHz\":50.0,\"breakerClosed\":"
-                + (seq > 0) + "}";
+    String meterPrefix(String prefix) {
+        return prefix + "-" + run + "-";
     }
 
-    Mqtt5AsyncClient connect(String id) {
-        Mqtt5AsyncClient c = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(id)
-                .serverHost(mqttHost)
-                .serverPort(mqttPort)
-                .buildAsync();
-        c.connectWith().cleanStart(true).send().join();
-        return c;
+    /**
+     * Starts the simulator's load mode for {@code meters} meters {@code prefix}-run-00001... at CQ-GY/B01 (15 s
+     * apart, as the demo meters report), with the given extra options; the report is read by {@link #report}.
+     */
+    Process startLoad(String prefix, int meters, long readings, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", simulator, "load",
+                "--host", mqttHost, "--port", String.valueOf(mqttPort),
+                "--client-prefix", "bench-" + run + "-" + prefix + "-",
+                "--port-code", PORT_CODE, "--berth", BERTH_CODE,
+                "--meter-prefix", meterPrefix(prefix), "--meter-count", String.valueOf(meters),
+                "--readings", String.valueOf(readings), "--interval", "15", "--json"));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    /** Publishes all (topic, payload) pairs with QoS 1 and a bounded number in flight; waits for every PUBACK. */
-    static void publishAll(Mqtt5AsyncClient c, List<String[]> messages) throws InterruptedException {
-        Semaphore window = new Semaphore(2_000);
-        CountDownLatch done = new CountDownLatch(messages.size());
-        AtomicLong failed = new AtomicLong();
-        for (String[] m : messages) {
-            window.acquire();
-            c.publishWith()
-                    .topic(m[0])
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(m[1].getBytes(StandardCharsets.UTF_8))
-                    .send()
-                    .whenComplete((r, e) -> {
-                        if (e != null) {
-                            failed.incrementAndGet();
-                        }
-                        window.release();
-                        done.countDown();
-                    });
+    static LoadReport report(Process p) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the simulator's load run failed (" + p.exitValue() + "): " + out);
         }
-        done.await();
-        if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " publishes failed");
+        JsonNode r = new ObjectMapper().readTree(out);
+        long expectedReadings = 0;
+        long expectedWh = 0;
+        for (JsonNode m : r.path("perMeter")) {
+            expectedReadings += m.path("lastSeq").asLong() + 1;
+            expectedWh += m.path("registerIncreaseKwh").decimalValue().movePointRight(3).longValueExact();
         }
+        return new LoadReport(Instant.parse(r.path("startedAt").asText()), r.path("messages").asLong(),
+                r.path("readings").asLong(), expectedReadings, expectedWh);
     }
 
-    double passThrough() throws Exception {
-        List<Meter> ms = new ArrayList<>();
-        for (int i = 0; i < meters; i++) {
-            ms.add(new Meter(null, "PT-" + i));
-        }
-        Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(15L * (live / meters + 10) + 3600);
-        List<String[]> messages = interleaved(ms, live / meters, base, "bench/" + run + "/pt/");
+    static double secondsSince(Instant start, Instant end) {
+        return Duration.between(start, end).toNanos() / 1e9;
+    }
+
+    /** The live load under another topic root, counted by a plain subscriber: the broker alone. */
+    double passThrough(int meterCount) throws Exception {
+        String root = "bench/" + run;
         Mqtt5AsyncClient sub = MqttClient.builder()
                 .useMqttVersion5()
                 .identifier("bench-sub-" + run)
                 .serverHost(mqttHost)
                 .serverPort(mqttPort)
                 .buildAsync();
-        CountDownLatch received = new CountDownLatch(messages.size());
         AtomicLong count = new AtomicLong();
+        AtomicLong lastReceivedMs = new AtomicLong();
         sub.publishes(MqttGlobalPublishFilter.ALL, p -> {
             count.incrementAndGet();
-            received.countDown();
+            lastReceivedMs.set(System.currentTimeMillis());
         });
         sub.connectWith().cleanStart(true).send().join();
         sub.subscribeWith()
-                .topicFilter("bench/" + run + "/pt/#")
+                .topicFilter(root + "/#")
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .send()
                 .join();
-        Mqtt5AsyncClient pub = connect("bench-pt-pub-" + run);
-        long t0 = System.nanoTime();
-        publishAll(pub, messages);
-        boolean all = received.await(10, TimeUnit.MINUTES);
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        LoadReport load = report(startLoad("PT", meterCount, live, "--topic-root", root));
+        long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(10);
+        while (count.get() < load.messages() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
         Thread.sleep(200);
+        double seconds = secondsSince(load.startedAt(), Instant.ofEpochMilli(lastReceivedMs.get()));
         results.put("broker_received", count.get());
-        results.put("broker_lost", messages.size() - Math.min(count.get(), messages.size()));
-        results.put("broker_duplicated", Math.max(0, count.get() - messages.size()));
-        pub.disconnect().join();
+        results.put("broker_lost", load.messages() - Math.min(count.get(), load.messages()));
+        results.put("broker_duplicated", Math.max(0, count.get() - load.messages()));
         sub.disconnect().join();
-        if (!all) {
-            log("broker pass-through: only " + count.get() + " of " + messages.size() + " received");
+        if (count.get() < load.messages()) {
+            log("broker pass-through: only " + count.get() + " of " + load.messages() + " received");
         }
-        log(String.format("broker QoS 1 pass-through: %d msgs in %.2f s", messages.size(), seconds));
-        return messages.size() / seconds;
-    }
-
-    /** Per meter in time order, meters interleaved (as a fleet reporting in real time). */
-    static List<String[]> interleaved(List<Meter> ms, int perMeter, Instant base, String prefix) {
-        List<String[]> out = new ArrayList<>(ms.size() * perMeter);
-        for (int seq = 0; seq < perMeter; seq++) {
-            for (Meter m : ms) {
-                out.add(new String[] {prefix + m.code() + "/reading", reading(m, seq, base)});
-            }
-        }
-        return out;
+        log(String.format("broker QoS 1 pass-through: %d msgs in %.2f s", load.messages(), seconds));
+        return load.messages() / seconds;
     }
 
     Result liveShape(Connection db, List<Meter> ms) throws Exception {
-        int perMeter = live / ms.size();
-        Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(15L * (perMeter + 10));
-        List<String[]> messages = interleaved(ms, perMeter, base, TOPIC_PREFIX);
-        Mqtt5AsyncClient pub = connect("bench-live-pub-" + run);
-        long t0 = System.nanoTime();
-        publishAll(pub, messages);
-        double published = (System.nanoTime() - t0) / 1e9;
-        double seconds = waitForRows(db, ms, messages.size(), t0);
-        pub.disconnect().join();
+        Process sim = startLoad("BL", ms.size(), live);
+        Instant done = waitForRows(db, ms, live);
+        LoadReport load = report(sim);
+        double seconds = secondsSince(load.startedAt(), done);
         log(String.format(
-                "live: %d readings from %d meters, published in %.2f s, committed in %.2f s",
-                messages.size(), ms.size(), published, seconds));
-        return check(db, ms, perMeter, messages.size(), seconds);
+                "live: %d readings from %d meters (simulator load mode), committed %.2f s after the first publish",
+                load.readings(), ms.size(), seconds));
+        return check(db, ms, load, seconds);
     }
 
     Result backfillShape(Connection db, List<Meter> ms) throws Exception {
-        int perMeter = backfill / ms.size();
-        Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(15L * (perMeter + 10));
-        List<String[]> messages = new ArrayList<>();
-        for (Meter m : ms) {
-            for (int from = 0; from < perMeter; from += arraySize) {
-                StringBuilder array = new StringBuilder("[");
-                for (int seq = from; seq < Math.min(perMeter, from + arraySize); seq++) {
-                    array.append(seq == from ? "" : ",").append(reading(m, seq, base));
-                }
-                messages.add(new String[] {TOPIC_PREFIX + m.code() + "/reading", array.append(']').toString()});
-            }
-        }
-        Mqtt5AsyncClient pub = connect("bench-backfill-pub-" + run);
-        long t0 = System.nanoTime();
-        publishAll(pub, messages);
-        double seconds = waitForRows(db, ms, perMeter * ms.size(), t0);
-        pub.disconnect().join();
+        Process sim = startLoad("BB", ms.size(), backfill, "--batch", String.valueOf(arraySize));
+        Instant done = waitForRows(db, ms, backfill);
+        LoadReport load = report(sim);
+        double seconds = secondsSince(load.startedAt(), done);
         log(String.format(
-                "backfill: %d readings in %d messages of %d, committed in %.2f s",
-                perMeter * ms.size(), messages.size(), arraySize, seconds));
-        return check(db, ms, perMeter, perMeter * ms.size(), seconds);
+                "backfill: %d readings in %d messages of %d (simulator load mode), committed %.2f s after the first"
+                        + " publish",
+                load.readings(), load.messages(), arraySize, seconds));
+        return check(db, ms, load, seconds);
     }
 
-    /** Polls the number of committed rows until all are there (or nothing changes for 60 s); seconds since t0. */
-    double waitForRows(Connection db, List<Meter> ms, long expected, long t0) throws Exception {
+    /** Polls the number of committed rows until all are there (or nothing changes for 60 s); when that was. */
+    Instant waitForRows(Connection db, List<Meter> ms, long expected) throws Exception {
         UUID[] ids = ms.stream().map(Meter::id).toArray(UUID[]::new);
         long last = -1;
         long lastChange = System.nanoTime();
@@ -288,14 +265,14 @@ public class IngestBench {
                 }
                 long now = System.nanoTime();
                 if (n >= expected) {
-                    return (now - t0) / 1e9;
+                    return Instant.now();
                 }
                 if (n != last) {
                     last = n;
                     lastChange = now;
                 } else if (now - lastChange > TimeUnit.SECONDS.toNanos(60)) {
                     log("stalled at " + n + " of " + expected + " rows");
-                    return (now - t0) / 1e9;
+                    return Instant.now();
                 }
                 Thread.sleep(20);
             }
@@ -303,9 +280,10 @@ public class IngestBench {
     }
 
     /** Lost / duplicated readings and exact session energy, after the sessions caught up. */
-    Result check(Connection db, List<Meter> ms, int perMeter, long expected, double seconds) throws Exception {
+    Result check(Connection db, List<Meter> ms, LoadReport load, double seconds) throws Exception {
         UUID[] ids = ms.stream().map(Meter::id).toArray(UUID[]::new);
-        long expectedWh = (long) (perMeter - 1) * 10 * ms.size();
+        long expected = load.expectedReadings();
+        long expectedWh = load.expectedWh();
         long rows = 0;
         long distinctSeq = 0;
         long stateReadings = 0;
@@ -337,20 +315,49 @@ public class IngestBench {
         return new Result(expected / seconds, lost, duplicated, sessionWh == expectedWh);
     }
 
+    /** One reading row as the table holds it. */
+    record Row(UUID meter, Instant ts, long seq, long registerWh, BigDecimal powerKw, BigDecimal voltageV,
+            BigDecimal currentA, BigDecimal frequencyHz, boolean breakerClosed) {}
+
+    /**
+     * The rows the simulator's load mode generates for these meters (a dry run recorded to a file, as arrays of
+     * {@link #arraySize}), in time order: the backfill shape's readings, for COPY and the naive inserts.
+     */
+    List<Row> simulatedRows(String prefix, List<Meter> ms, long readings) throws Exception {
+        Path file = Files.createTempFile("bench-" + prefix, ".jsonl");
+        try {
+            report(startLoad(prefix, ms.size(), readings, "--batch", String.valueOf(arraySize), "--dry-run",
+                    "--record", file.toString()));
+            Map<String, UUID> ids = new HashMap<>();
+            ms.forEach(m -> ids.put(m.code(), m.id()));
+            ObjectMapper json = new ObjectMapper();
+            List<Row> rows = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                for (JsonNode r : json.readTree(json.readTree(line).path("payload").asText())) {
+                    rows.add(new Row(ids.get(r.path("meter").asText()), Instant.parse(r.path("ts").asText()),
+                            r.path("seq").asLong(), r.path("energyKwh").decimalValue().movePointRight(3)
+                                    .longValueExact(),
+                            r.path("powerKw").decimalValue(), r.path("voltageV").decimalValue(),
+                            r.path("currentA").decimalValue(), r.path("frequencyHz").decimalValue(),
+                            r.path("breakerClosed").asBoolean()));
+                }
+            }
+            rows.sort(Comparator.comparing(Row::ts).thenComparing(Row::meter));
+            return rows;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     double copyShape(Connection db, List<Meter> ms) throws Exception {
-        int perMeter = backfill / ms.size();
-        Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(15L * (perMeter + 10));
+        List<Row> rows = simulatedRows("BC", ms, backfill);
         StringBuilder csv = new StringBuilder();
         String received = Instant.now().toString();
-        for (int seq = 0; seq < perMeter; seq++) { // time order
-            for (Meter m : ms) {
-                csv.append(m.id()).append(',')
-                        .append(base.plusSeconds(15L * seq)).append(',')
-                        .append(seq).append(',')
-                        .append(1_000_000L + 10L * seq).append(",40.0,400.1,57.7,50.0,")
-                        .append(seq > 0).append(",,")
-                        .append(received).append('\n');
-            }
+        for (Row r : rows) {
+            csv.append(r.meter()).append(',').append(r.ts()).append(',').append(r.seq()).append(',')
+                    .append(r.registerWh()).append(',').append(r.powerKw()).append(',').append(r.voltageV())
+                    .append(',').append(r.currentA()).append(',').append(r.frequencyHz()).append(',')
+                    .append(r.breakerClosed()).append(",,").append(received).append('\n');
         }
         long t0 = System.nanoTime();
         db.setAutoCommit(false);
@@ -363,33 +370,34 @@ public class IngestBench {
         db.commit();
         db.setAutoCommit(true);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        log(String.format("COPY: %d rows in %.2f s", perMeter * ms.size(), seconds));
-        return perMeter * ms.size() / seconds;
+        log(String.format("COPY: %d rows (the simulator's backfill readings) in %.2f s", rows.size(), seconds));
+        return rows.size() / seconds;
     }
 
     double naiveShape(Connection db, List<Meter> ms) throws Exception {
-        int perMeter = naive / ms.size();
-        Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(15L * (perMeter + 10));
+        List<Row> rows = simulatedRows("BN", ms, naive);
         db.setAutoCommit(true);
         long t0 = System.nanoTime();
         try (PreparedStatement ps = db.prepareStatement(
                 "insert into meter_reading (meter_id, ts, seq, register_wh, power_kw, voltage_v, current_a,"
                         + " frequency_hz, breaker_closed, vessel_mmsi, received_at)"
-                        + " values (?, ?, ?, ?, 40.0, 400.1, 57.7, 50.0, ?, null, now()) on conflict do nothing")) {
-            for (int seq = 0; seq < perMeter; seq++) {
-                for (Meter m : ms) {
-                    ps.setObject(1, m.id());
-                    ps.setTimestamp(2, Timestamp.from(base.plusSeconds(15L * seq)));
-                    ps.setInt(3, seq);
-                    ps.setLong(4, 1_000_000L + 10L * seq);
-                    ps.setBoolean(5, seq > 0);
-                    ps.executeUpdate();
-                }
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, now()) on conflict do nothing")) {
+            for (Row r : rows) {
+                ps.setObject(1, r.meter());
+                ps.setTimestamp(2, Timestamp.from(r.ts()));
+                ps.setLong(3, r.seq());
+                ps.setLong(4, r.registerWh());
+                ps.setBigDecimal(5, r.powerKw());
+                ps.setBigDecimal(6, r.voltageV());
+                ps.setBigDecimal(7, r.currentA());
+                ps.setBigDecimal(8, r.frequencyHz());
+                ps.setBoolean(9, r.breakerClosed());
+                ps.executeUpdate();
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        log(String.format("naive: %d single-row autocommitted inserts in %.2f s", perMeter * ms.size(), seconds));
-        return perMeter * ms.size() / seconds;
+        log(String.format("naive: %d single-row autocommitted inserts in %.2f s", rows.size(), seconds));
+        return rows.size() / seconds;
     }
 
     void report(Result liveR, Result backfillR, double broker, double copy, double naiveRate) {

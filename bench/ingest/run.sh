@@ -3,9 +3,12 @@
 #   - PostgreSQL (the machine's binaries, default settings: fsync and synchronous_commit on),
 #   - Mosquitto (max_queued_messages 0 so that the broker never drops QoS 1 messages, persistence off),
 #   - the packaged Shoreloop (target/quarkus-app, built if missing) pointed at both, with the demo data,
-# then runs bench/ingest/IngestBench.java: broker QoS 1 pass-through, live shape (1 reading per message from M
-# meters), backfill shape (arrays of 500), COPY of the same rows, naive one-insert-per-reading; checks 0 lost and
-# 0 duplicated and exact session energy; prints a table with ratios (--json: one JSON object).
+# then runs bench/ingest/IngestBench.java, which drives the device simulator's load mode
+# (device-simulators/target/shoreloop-device-simulators.jar, built if missing) for the broker QoS 1 pass-through
+# (same load, another topic root, a plain counting subscriber), the live shape (1 reading per message from M meters)
+# and the backfill shape (arrays of 500), and itself times COPY of as many rows and naive one-insert-per-reading;
+# checks 0 lost and 0 duplicated and exact session energy (the simulator reports each meter's true register
+# increase); prints a table with ratios (--json: one JSON object).
 #
 # Usage: bench/ingest/run.sh [--json] [--meters M] [--live N] [--backfill N] [--naive N]
 # Needs: JDK 17, Maven wrapper; installs mosquitto / postgresql with apt-get only if missing (benchmark only).
@@ -64,8 +67,9 @@ log "Mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}') on po
 
 # --- Shoreloop ----------------------------------------------------------------------------------------------
 JAR=target/quarkus-app/quarkus-run.jar
-if [ ! -f "$JAR" ]; then
-  log "packaging Shoreloop"; ./mvnw -B -q package -DskipTests
+SIM=device-simulators/target/shoreloop-device-simulators.jar
+if [ ! -f "$JAR" ] || [ ! -f "$SIM" ]; then
+  log "packaging Shoreloop and the device simulators"; ./mvnw -B -q package -DskipTests
 fi
 CP_FILE=target/bench-classpath.txt
 if [ ! -f "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
@@ -85,6 +89,6 @@ done
 curl -fs "http://127.0.0.1:$HTTP/q/health/ready" >/dev/null || { tail -50 "$WORK/shoreloop.log"; exit 1; }
 log "Shoreloop ready on port $HTTP"
 
-java -cp "$(cat "$CP_FILE")" bench/ingest/IngestBench.java \
+java -cp "$(cat "$CP_FILE")" bench/ingest/IngestBench.java --simulator "$SIM" \
   --mqtt-host 127.0.0.1 --mqtt-port "$MQPORT" \
   --jdbc "jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --user postgres --password postgres "$@"

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import io.shoreloop.platform.PackagedApp;
+import io.shoreloop.testing.PackagedApp;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -69,7 +69,7 @@ class IngestRecoveryIT {
 
     @BeforeAll
     static void startDatabase() throws IOException {
-        PackagedApp.directory();
+        PackagedApp.appDir();
         temp = Files.createTempDirectory("shoreloop-r4-it-").toRealPath();
         postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(temp.resolve("pg"))
@@ -138,12 +138,12 @@ class IngestRecoveryIT {
         env.put("SHORELOOP_MQTT_SHARED", String.valueOf(shared));
 
         broker.start();
-        PackagedApp app = launch(dir, "app-1.log", env).awaitReady(READY);
-        String admin = app.demoToken("demo-admin");
+        App app = launch(dir, "app-1.log", env);
+        String admin = PackagedApp.demoToken(app.port(), "demo-admin");
         List<String> meters = new ArrayList<>();
         for (int m = 0; m < METERS; m++) {
             String code = "R4-" + name.toUpperCase() + "-" + m;
-            app.postJson(
+            app.post(
                     "/api/v1/meters",
                     admin,
                     Map.of("code", code, "berthId", BERTH_GY_B01, "reportingIntervalS", 15),
@@ -170,7 +170,7 @@ class IngestRecoveryIT {
                 "[r4 %s] %d readings published (%d publish retries)%n",
                 name, publisher.published.get(), publisher.retries.get());
 
-        app = launch(dir, "app-2.log", env).awaitReady(READY);
+        app = launch(dir, "app-2.log", env);
         try {
             awaitAllStored(jdbc, meters, app);
             for (String meter : meters) {
@@ -194,13 +194,50 @@ class IngestRecoveryIT {
         }
     }
 
-    private static PackagedApp launch(Path dir, String log, Map<String, String> env) throws IOException {
-        PackagedApp app = PackagedApp.launch(dir, dir.resolve(log), env);
-        started.add(app.process());
+    private static App launch(Path dir, String log, Map<String, String> env) throws Exception {
+        int port = PackagedApp.freePort();
+        Path logFile = dir.resolve(log);
+        Process process = PackagedApp.launch(PackagedApp.appDir(), dir, logFile, port, env);
+        started.add(process);
+        App app = new App(process, port, logFile);
+        try {
+            PackagedApp.awaitReady(process, port, READY);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; log tail:\n" + PackagedApp.tail(logFile, 40), e);
+        }
         return app;
     }
 
-    private static void awaitAllStored(String jdbc, List<String> meters, PackagedApp app) throws Exception {
+    /** A running packaged application. */
+    private record App(Process process, int port, Path log) {
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+
+        String tail(int lines) {
+            return PackagedApp.tail(log, lines);
+        }
+
+        void post(String path, String token, Object body, int expected) throws Exception {
+            java.net.http.HttpResponse<String> r =
+                    PackagedApp.send(java.net.http.HttpRequest.newBuilder(PackagedApp.uri(port, path))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    PackagedApp.JSON.writeValueAsString(body))));
+            assertEquals(expected, r.statusCode(), "POST " + path + ": " + r.body());
+        }
+    }
+
+    private static void awaitAllStored(String jdbc, List<String> meters, App app) throws Exception {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         long expected = (long) meters.size() * PER_METER;
         long stored = -1;
@@ -414,7 +451,7 @@ class IngestRecoveryIT {
                             java,
                             "-Xmx384m",
                             "-cp",
-                            PackagedApp.directory().resolve("broker-lib") + "/*",
+                            PackagedApp.appDir().resolve("broker-lib") + "/*",
                             "io.shoreloop.broker.EmbeddedBrokerMain",
                             home.toString(),
                             "127.0.0.1",

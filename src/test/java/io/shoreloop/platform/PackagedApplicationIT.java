@@ -3,16 +3,12 @@ package io.shoreloop.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shoreloop.testing.PackagedApp;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,9 +53,7 @@ class PackagedApplicationIT {
     private static final String ADMIN = "demo-admin";
     private static final String MMSI = "413977001";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = PackagedApp.JSON;
 
     private static Path appDir;
     private static Path tempDir;
@@ -82,24 +73,11 @@ class PackagedApplicationIT {
 
     @BeforeAll
     static void locateApplication() throws IOException {
-        String configured = System.getProperty("shoreloop.app.dir");
-        if (configured == null || configured.isBlank()) {
-            fail("System property shoreloop.app.dir is not set: run this test with failsafe (./mvnw verify), which"
-                    + " points it at target/quarkus-app");
-        }
-        appDir = Path.of(configured).toAbsolutePath();
-        Path jar = appDir.resolve("quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            fail("The packaged application " + jar + " is missing: build it with ./mvnw package (failsafe runs this"
-                    + " test after package)");
-        }
-        if (!Files.isDirectory(appDir.resolve("broker-lib"))) {
-            fail("The embedded broker's class path " + appDir.resolve("broker-lib") + " is missing beside the"
-                    + " packaged application");
-        }
+        appDir = PackagedApp.appDir();
         tempDir = Files.createTempDirectory("shoreloop-packaged-it-").toRealPath();
         dataDir = Files.createDirectories(tempDir.resolve("data"));
-        System.out.println("[packaged-it] application: " + jar + "; data directory: " + dataDir);
+        System.out.println(
+                "[packaged-it] application: " + appDir.resolve("quarkus-run.jar") + "; data directory: " + dataDir);
     }
 
     @BeforeEach
@@ -218,28 +196,7 @@ class PackagedApplicationIT {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        for (Process p : launched) {
-            if (p.isAlive()) {
-                System.out.println("[packaged-it] clean-up: killing application process " + p.pid());
-                p.destroyForcibly();
-                p.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        if (tempDir == null) {
-            return;
-        }
-        List<ProcessHandle> leftovers = ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != ProcessHandle.current().pid())
-                .filter(p -> commandLine(p).contains(tempDir.toString()))
-                .toList();
-        for (ProcessHandle p : leftovers) {
-            System.out.println("[packaged-it] clean-up: killing leftover " + p.pid() + " " + commandLine(p));
-            p.destroyForcibly();
-        }
-        for (ProcessHandle p : leftovers) {
-            p.onExit().get(30, TimeUnit.SECONDS);
-        }
-        deleteTree(tempDir);
+        PackagedApp.cleanUp(launched, tempDir, "[packaged-it]");
     }
 
     // --- the application process ------------------------------------------------------------------------------
@@ -253,27 +210,7 @@ class PackagedApplicationIT {
     }
 
     private static Process launch(Path logFile, int httpPort) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(
-                        java,
-                        "-Dquarkus.profile=demo",
-                        "-jar",
-                        appDir.resolve("quarkus-run.jar").toString())
-                .directory(tempDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile());
-        Map<String, String> env = builder.environment();
-        // Nothing inherited may point the application at external infrastructure or another data directory.
-        env.keySet()
-                .removeIf(k -> k.startsWith("SHORELOOP_")
-                        || k.startsWith("QUARKUS_")
-                        || k.startsWith("MP_JWT_")
-                        || k.startsWith("SMALLRYE_JWT_"));
-        env.put("SHORELOOP_DATA_DIR", dataDir.toString());
-        env.put("SHORELOOP_DEMO", "true");
-        env.put("SHORELOOP_INFRA", "embedded");
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
-        Process process = builder.start();
+        Process process = PackagedApp.launch(appDir, tempDir, dataDir, logFile, httpPort);
         launched.add(process);
         return process;
     }
@@ -296,28 +233,7 @@ class PackagedApplicationIT {
     }
 
     private static void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String last = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            if (!app.isAlive()) {
-                fail("The application exited with " + app.exitValue() + " before it was ready (last readiness: " + last
-                        + ")");
-            }
-            try {
-                HttpResponse<String> r = get("/q/health/ready", null);
-                last = r.statusCode() + " " + r.body();
-                if (r.statusCode() == 200
-                        && "UP".equals(JSON.readTree(r.body()).path("status").asText())) {
-                    return;
-                }
-            } catch (ConnectException e) {
-                last = "connection refused";
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(500);
-        }
-        fail("The application was not ready within " + READY_TIMEOUT.toSeconds() + " s (last readiness: " + last + ")");
+        PackagedApp.awaitReady(app, port, READY_TIMEOUT);
     }
 
     private static void assertReadyNow() throws Exception {
@@ -334,25 +250,19 @@ class PackagedApplicationIT {
     // --- HTTP -------------------------------------------------------------------------------------------------
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return PackagedApp.uri(port, path);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return PackagedApp.send(request);
     }
 
     private static HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return send(request);
+        return PackagedApp.get(port, path, token);
     }
 
     private static JsonNode getJson(String path, String token, int expectedStatus) throws Exception {
-        HttpResponse<String> r = get(path, token);
-        assertEquals(expectedStatus, r.statusCode(), "GET " + path + ": " + r.body());
-        return JSON.readTree(r.body());
+        return PackagedApp.getJson(port, path, token, expectedStatus);
     }
 
     private static long total(String path, String token) throws Exception {
@@ -362,21 +272,11 @@ class PackagedApplicationIT {
     }
 
     private static String adminToken() throws Exception {
-        JsonNode users = getJson("/api/v1/demo/tokens", null, 200);
-        for (JsonNode u : users) {
-            if (ADMIN.equals(u.path("subject").asText())) {
-                String token = u.path("token").asText();
-                assertFalse(token.isBlank(), "the administrator has a token");
-                return token;
-            }
-        }
-        return fail("no demo user " + ADMIN + " in " + users);
+        return PackagedApp.demoToken(port, ADMIN);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return PackagedApp.freePort();
     }
 
     // --- processes left behind ----------------------------------------------------------------------------------
@@ -393,20 +293,11 @@ class PackagedApplicationIT {
     }
 
     private static List<ProcessHandle> processes(java.util.function.Predicate<String> commandLine) {
-        long self = ProcessHandle.current().pid();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != self && p.isAlive())
-                .filter(p -> commandLine.test(commandLine(p)))
-                .toList();
+        return PackagedApp.processes(commandLine);
     }
 
     private static String commandLine(ProcessHandle p) {
-        ProcessHandle.Info info = p.info();
-        return info.commandLine()
-                .or(() -> info.command()
-                        .map(c -> c + " " + String.join(" ", info.arguments().orElse(new String[0]))))
-                .or(() -> info.arguments().map(a -> String.join(" ", a)))
-                .orElse("");
+        return PackagedApp.commandLine(p);
     }
 
     private static List<ProcessHandle> awaitGone(
@@ -424,27 +315,6 @@ class PackagedApplicationIT {
         return processes.stream().map(p -> p.pid() + " " + commandLine(p)).collect(Collectors.joining("; ", "[", "]"));
     }
 
-    private static void deleteTree(Path root) {
-        for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
-            try (Stream<Path> paths = Files.walk(root)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // a process may still have been writing; try again
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        if (Files.exists(root)) {
-            System.out.println("[packaged-it] could not delete " + root);
-        }
-    }
-
     /** Prints the tail of the step's application logs when it fails, and stops the later steps. */
     static final class PrintLogOnFailure implements TestExecutionExceptionHandler {
         private static final int TAIL_LINES = 120;
@@ -455,22 +325,9 @@ class PackagedApplicationIT {
                 failedStep = context.getDisplayName();
             }
             for (Path logFile : stepLogs) {
-                System.out.println(tail(logFile));
+                System.out.println(PackagedApp.tail(logFile, TAIL_LINES));
             }
             throw throwable;
-        }
-
-        private static String tail(Path logFile) {
-            try {
-                List<String> lines = new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8)
-                        .lines()
-                        .toList();
-                List<String> tail = lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
-                return "----- last " + tail.size() + " lines of " + logFile + " -----\n" + String.join("\n", tail)
-                        + "\n----- end of " + logFile.getFileName() + " -----";
-            } catch (IOException e) {
-                return "(cannot read " + logFile + ": " + e + ")";
-            }
         }
     }
 }

@@ -39,7 +39,17 @@ public final class Load {
             Instant start,
             long seed,
             int connections,
-            int inflight) {}
+            int inflight,
+            String topicRoot) {
+
+        /** The default topic root, the contract's: {@code shorepower/v1}. */
+        public static final String CONTRACT_ROOT = "shorepower/v1";
+
+        /** The meter's reading topic under {@link #topicRoot()}. */
+        String readingTopic(Topology.MeterSpec m) {
+            return topicRoot + "/" + m.port() + "/" + m.berth() + "/" + m.code() + "/reading";
+        }
+    }
 
     /** What happened. */
     public record Report(
@@ -53,6 +63,9 @@ public final class Load {
             double seconds,
             double targetRate,
             long[] lastSeq,
+            long[] registerIncreaseWh,
+            Instant startedAt,
+            Instant finishedAt,
             String firstError) {
 
         public double messagesPerSecond() {
@@ -77,6 +90,8 @@ public final class Load {
             n.put("messagesPerSecond", Math.round(messagesPerSecond() * 10) / 10.0);
             n.put("readingsPerSecond", Math.round(readingsPerSecond() * 10) / 10.0);
             n.put("targetReadingsPerSecond", targetRate == 0 ? null : targetRate);
+            n.put("startedAt", Json.ts(startedAt));
+            n.put("finishedAt", Json.ts(finishedAt));
             if (firstError != null) {
                 n.put("firstError", firstError);
             }
@@ -86,6 +101,7 @@ public final class Load {
                 m.put("meter", specs.get(i).code());
                 m.put("firstSeq", 0);
                 m.put("lastSeq", lastSeq[i]);
+                m.put("registerIncreaseKwh", Json.kwh(registerIncreaseWh[i]));
             }
             return n;
         }
@@ -134,6 +150,7 @@ public final class Load {
         AtomicLong lastAck = new AtomicLong();
         long readings = 0;
         long messages = 0;
+        Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         long deadline = c.readings() > 0 || c.duration() == null ? Long.MAX_VALUE : t0 + c.duration().toNanos();
         double nanosPerReading = c.ratePerS() > 0 ? 1e9 / c.ratePerS() : 0;
@@ -165,7 +182,7 @@ public final class Load {
                 payload = b.append(']').toString();
             }
             window.acquire();
-            publisher.publish(meter % Math.max(1, c.connections()), spec.readingTopic(),
+            publisher.publish(meter % Math.max(1, c.connections()), c.readingTopic(spec),
                             payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .whenComplete((r, e) -> {
                         if (e != null) {
@@ -186,10 +203,13 @@ public final class Load {
         }
         long end = Math.max(lastAck.get(), t0);
         long[] last = new long[m];
+        long[] increase = new long[m];
         for (int i = 0; i < m; i++) {
             last[i] = nextSeq[i] - 1;
+            increase[i] = last[i] < 0 ? 0 : registerWh(last[i], c.seed(), i) - registerWh(0, c.seed(), i);
         }
         return new Report(m, c.connections(), batch, messages, readings, acked.get(), errors.get(),
-                (end - t0) / 1e9, c.ratePerS(), last, firstError.get());
+                (end - t0) / 1e9, c.ratePerS(), last, increase, startedAt,
+                startedAt.plusNanos(end - t0), firstError.get());
     }
 }

@@ -103,7 +103,19 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Most unacknowledged publishes at a time (default: ${DEFAULT-VALUE}).")
     int inflight;
 
-    @Option(names = "--json", description = "Print the report as JSON.")
+    @Option(
+            names = "--topic-root",
+            defaultValue = Load.Config.CONTRACT_ROOT,
+            description = "Topic root of the reading topics {root}/{port}/{berth}/{meter}/reading (default:"
+                    + " ${DEFAULT-VALUE}, the contract's). Another root reaches no Shoreloop: a plain subscriber"
+                    + " can measure the broker alone with the same load.")
+    String topicRoot;
+
+    @Option(
+            names = "--json",
+            description = "Print the report as JSON: counts, rate, start and end (wall clock), and per meter the"
+                    + " last seq and the register increase from reading 0 to the last (the energy of the one"
+                    + " session a consumer should see: every reading has the breaker closed).")
     boolean json;
 
     @Option(
@@ -142,7 +154,17 @@ public final class LoadCommand implements Callable<Integer> {
             first = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(perMeter * interval + 60);
         }
         Load.Config config = new Load.Config(
-                meters, readings, readings > 0 ? null : duration, rate, batch, interval, first, seed, conns, inflight);
+                meters,
+                readings,
+                readings > 0 ? null : duration,
+                rate,
+                batch,
+                interval,
+                first,
+                seed,
+                conns,
+                inflight,
+                topicRoot);
         Load.Publisher publisher = dryRun ? (c, t, p) -> CompletableFuture.completedFuture(null) : null;
         BufferedWriter recorder = record == null ? null : Files.newBufferedWriter(record, StandardCharsets.UTF_8);
         if (publisher == null) {

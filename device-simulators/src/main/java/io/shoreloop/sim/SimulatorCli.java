@@ -20,6 +20,10 @@ import picocli.CommandLine.Option;
             "  shorepower/v1/{port}/{berth}/{meter}/reading  (QoS 1; one reading or a JSON array of readings)",
             "  shorepower/v1/{port}/{berth}/{meter}/status   (QoS 1, retained; last will {\"online\":false})"
         },
+        footer = {
+            "",
+            "Each command documents all its options: port-day --help, load --help."
+        },
         subcommands = {PortDayCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
 public final class SimulatorCli implements Runnable {
 
@@ -92,7 +96,8 @@ public final class SimulatorCli implements Runnable {
         @Option(
                 names = "--port-code",
                 description = "Port code for --meters given as CODE:BERTH; with --api-url or the built-in demo"
-                        + " meters, simulate only this port's meters.")
+                        + " meters, simulate only this port's meters; in load mode without --meters or --api-url,"
+                        + " the port of the generated meters (default there: LOAD).")
         String portCode;
 
         @Option(

@@ -31,6 +31,19 @@ class CliTest {
     }
 
     @org.junit.jupiter.api.Test
+    void topLevelHelpNamesEveryCommandAndPointsToTheirHelp() {
+        CommandLine cl = SimulatorCli.commandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("--help"));
+        String help = out.toString();
+        for (String command : cl.getSubcommands().keySet()) {
+            assertTrue(help.contains(command), command + " in --help");
+        }
+        assertTrue(help.contains("port-day --help") && help.contains("load --help"), help);
+    }
+
+    @org.junit.jupiter.api.Test
     void durations() {
         assertEquals(java.time.Duration.ofHours(24), SimulatorCli.duration("24h"));
         assertEquals(java.time.Duration.ofMinutes(90), SimulatorCli.duration("90m"));

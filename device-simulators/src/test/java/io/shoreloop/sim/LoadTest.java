@@ -43,7 +43,7 @@ class LoadTest {
         };
         Load.Report r = Load.run(
                 new Load.Config(meters(meters), readings, null, 0, batch, 1,
-                        Instant.parse("2026-11-01T00:00:00Z"), 5, 2, 100),
+                        Instant.parse("2026-11-01T00:00:00Z"), 5, 2, 100, Load.Config.CONTRACT_ROOT),
                 p);
         assertEquals(readings, r.readings());
         assertEquals(sent.size(), r.messages());
@@ -96,23 +96,57 @@ class LoadTest {
         assertEquals(25, readings);
     }
 
-    @Test
-    void theCommandReportsTheRateAsJson() throws Exception {
+    /** Runs the command line; it must exit 0. Its output. */
+    private static String execute(String... args) {
         var cl = SimulatorCli.commandLine();
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute(args), out.toString());
+        return out.toString();
+    }
+
+    @Test
+    void theTopicRootCanBeChangedForABrokerOnlyReference() throws Exception {
+        Path rec = tmp.resolve("root.jsonl");
+        execute("load", "--dry-run", "--port-code", "CQ-GY", "--berth", "B01", "--meter-prefix", "PT-",
+                "--meter-count", "2", "--readings", "4", "--topic-root", "bench/x", "--record", rec.toString());
+        List<String> topics = new ArrayList<>();
+        for (String line : Files.readAllLines(rec)) {
+            topics.add(Json.MAPPER.readTree(line).path("topic").asText());
+        }
+        assertEquals(
+                List.of("bench/x/CQ-GY/B01/PT-00001/reading", "bench/x/CQ-GY/B01/PT-00002/reading",
+                        "bench/x/CQ-GY/B01/PT-00001/reading", "bench/x/CQ-GY/B01/PT-00002/reading"),
+                topics);
+    }
+
+    @Test
+    void theCommandReportsTheRateAsJson() throws Exception {
         Path rec = tmp.resolve("load.jsonl");
-        int code = cl.execute("load", "--dry-run", "--meter-count", "5", "--readings", "100", "--batch", "10",
+        String out = execute("load", "--dry-run", "--meter-count", "5", "--readings", "100", "--batch", "10",
                 "--json", "--record", rec.toString());
-        assertEquals(0, code, out.toString());
-        JsonNode report = Json.MAPPER.readTree(out.toString());
+        JsonNode report = Json.MAPPER.readTree(out);
         assertEquals(100, report.path("readings").asLong());
         assertEquals(10, report.path("messages").asLong());
         assertEquals(1, report.path("qos").asInt());
         assertTrue(report.has("readingsPerSecond"));
         assertEquals(5, report.path("perMeter").size());
         assertEquals(19, report.path("perMeter").get(0).path("lastSeq").asLong());
+        assertTrue(!Instant.parse(report.path("finishedAt").asText())
+                .isBefore(Instant.parse(report.path("startedAt").asText())));
         assertEquals(10, Files.readAllLines(rec).size());
+        // per meter, the reported register increase is the last reading's register minus the first's
+        Map<String, java.math.BigDecimal[]> firstAndLast = new HashMap<>();
+        for (String line : Files.readAllLines(rec)) {
+            for (JsonNode n : Json.MAPPER.readTree(Json.MAPPER.readTree(line).path("payload").asText())) {
+                java.math.BigDecimal e = n.path("energyKwh").decimalValue();
+                firstAndLast.computeIfAbsent(n.path("meter").asText(), x -> new java.math.BigDecimal[] {e, e})[1] = e;
+            }
+        }
+        for (JsonNode m : report.path("perMeter")) {
+            java.math.BigDecimal[] fl = firstAndLast.get(m.path("meter").asText());
+            assertEquals(0, fl[1].subtract(fl[0]).compareTo(m.path("registerIncreaseKwh").decimalValue()), m.toString());
+        }
         // no reading has a timestamp in the future
         for (String line : Files.readAllLines(rec)) {
             for (JsonNode n : Json.MAPPER.readTree(Json.MAPPER.readTree(line).path("payload").asText())) {
