@@ -311,7 +311,11 @@ public class MqttIngest {
                 while (batch.size() < config.batchMessages() && batch.readingCount < config.batchReadings()) {
                     Received next = queue.poll();
                     if (next == null) {
-                        long wait = deadline - System.nanoTime();
+                        // Nothing more pending: wait a moment for the next message, but no longer than the flush
+                        // interval. A broker that sends only as many messages as it may have unacknowledged (its
+                        // in-flight window) sends no more until this batch is written, so waiting longer gains nothing.
+                        long wait = Math.min(
+                                deadline - System.nanoTime(), config.flushIdle().toNanos());
                         if (wait <= 0) {
                             break;
                         }

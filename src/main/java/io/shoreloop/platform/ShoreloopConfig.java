@@ -242,9 +242,13 @@ public interface ShoreloopConfig {
         @WithDefault("20000")
         int batchReadings();
 
-        /** ...or this long after its first message arrived. */
+        /** ...or this long after its first message arrived... */
         @WithDefault("50ms")
         Duration flushInterval();
+
+        /** ...or when no further message arrived for this long. */
+        @WithDefault("2ms")
+        Duration flushIdle();
 
         /** A reading timestamped further than this ahead of the server clock is a dead letter (contract: 5 min). */
         @WithDefault("5m")
