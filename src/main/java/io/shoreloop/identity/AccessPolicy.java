@@ -53,6 +53,8 @@ public final class AccessPolicy {
         VESSELS,
         CALLS,
         METERS,
+        /** Shore-power sessions: port parties by port, a crew those matched to its vessel's calls. */
+        SESSIONS,
         MANIFESTS
     }
 

@@ -99,7 +99,7 @@ public class ShorePowerService {
     }
 
     public Paging.Page<SessionView> sessions(Actor actor, SessionFilter f, Paging.Request page) {
-        AccessPolicy.ListScope scope = AccessPolicy.scope(actor, AccessPolicy.Listing.METERS);
+        AccessPolicy.ListScope scope = AccessPolicy.scope(actor, AccessPolicy.Listing.SESSIONS);
         if (scope.isNone()) {
             return new Paging.Page<>(List.of(), page.page(), page.size(), 0);
         }
@@ -124,7 +124,10 @@ public class ShorePowerService {
                     f.vesselId(),
                     f.vesselId());
         }
-        if (!scope.all()) {
+        if (scope.vesselId() != null) {
+            // a crew: the sessions matched to its vessel's calls (what a meter's vessel field claims is not enough)
+            sql.and("s.call_id in (select id from vessel_call where vessel_id = ?)", scope.vesselId());
+        } else if (!scope.all()) {
             sql.and("s.port_id = any(?)", scope.portIds().toArray(UUID[]::new));
         }
         String from = " from shore_session s join meter m on m.id = s.meter_id where " + sql.where();

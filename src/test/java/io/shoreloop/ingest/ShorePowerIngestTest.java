@@ -6,6 +6,7 @@ import static io.shoreloop.ingest.MqttTestSupport.publish;
 import static io.shoreloop.testing.DemoUsers.ADMIN;
 import static io.shoreloop.testing.DemoUsers.BERTH_GY_B01;
 import static io.shoreloop.testing.DemoUsers.CALL_YU_CONTAINER_OPEN;
+import static io.shoreloop.testing.DemoUsers.CREW_CHANGJIANG;
 import static io.shoreloop.testing.DemoUsers.CREW_YU_CONTAINER;
 import static io.shoreloop.testing.DemoUsers.OPERATOR_CHAOTIANMEN;
 import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
@@ -132,14 +133,27 @@ class ShorePowerIngestTest {
                 .then()
                 .statusCode(200)
                 .body("items.meterCode", hasItem(meter.code()));
-        // scoped like meters: another port's operator and a crew see nothing of it
+        // another port's operator and another ship's crew see nothing of it; the ship's own crew sees it
         as(OPERATOR_CHAOTIANMEN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0));
+        as(CREW_CHANGJIANG)
                 .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
                 .then()
                 .statusCode(200)
                 .body("total", equalTo(0));
         as(CREW_YU_CONTAINER)
                 .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
+                .body("items[0].energyKwh", equalTo(1.850f))
+                .body("items[0].callId", equalTo(CALL_YU_CONTAINER_OPEN));
+        // but not the meter's other details
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/shorepower/meters/status?berthId=" + BERTH_GY_B01)
                 .then()
                 .statusCode(200)
                 .body("total", equalTo(0));
