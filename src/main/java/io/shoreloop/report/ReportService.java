@@ -197,7 +197,7 @@ public class ReportService {
         return m;
     }
 
-    private static long n(Object o) {
+    static long n(Object o) {
         return o == null ? 0 : ((Number) o).longValue();
     }
 
@@ -371,7 +371,7 @@ public class ReportService {
         return new ReportViews.ManifestList(echo, items, page, size, total);
     }
 
-    private static Instant instant(Object o) {
+    static Instant instant(Object o) {
         if (o == null) {
             return null;
         }
