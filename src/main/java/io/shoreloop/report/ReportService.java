@@ -397,6 +397,11 @@ public class ReportService {
     }
 
     private Query query(String sql, Map<String, Object> params) {
+        return query(em, sql, params);
+    }
+
+    /** A native query with its named parameters set. */
+    static Query query(EntityManager em, String sql, Map<String, Object> params) {
         Query q = em.createNativeQuery(sql);
         params.forEach(q::setParameter);
         return q;

@@ -459,9 +459,7 @@ public class ShorePowerReportService {
     }
 
     private Query query(String sql, Map<String, Object> params) {
-        Query q = em.createNativeQuery(sql);
-        params.forEach(q::setParameter);
-        return q;
+        return ReportService.query(em, sql, params);
     }
 
     @SuppressWarnings("unchecked")
