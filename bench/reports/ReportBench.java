@@ -378,7 +378,7 @@ public class ReportBench {
 
     static final String[] REASONS = {"SHIP_FAULT", "SHORE_FAULT", "WEATHER", "ACCIDENT", "EMERGENCY", "ALTERNATIVE_MEASURE"};
 
-    /** The month the shore-power KPI report is timed for. */
+    /** The month the shore-power KPI report is timed for (China Standard Time). */
     static final String SP_MONTH = "2025-06";
 
     /**
@@ -518,18 +518,17 @@ public class ReportBench {
     }
 
     /**
-     * Per port, from the tables alone and without the verdicts' connection figures: calls arriving in the month,
-     * eligible (COMPLIANT, EXEMPT, VIOLATION), eligible with a matched session, violations, exemptions, sessions
-     * (those of the month's calls and the unmatched ones that started in the month), matched sessions, Wh.
+     * Per port, from the verdict and session tables alone (not the report's read model, nor the verdicts' connection
+     * figures): calls arriving in the month, eligible (COMPLIANT, EXEMPT, VIOLATION), eligible with a matched session,
+     * violations, exemptions; sessions that started in the month, those matched to a call, Wh.
      */
     static Map<String, long[]> recountShorePower(Connection c) throws Exception {
         String from = "timestamptz '" + SP_MONTH + "-01 00:00:00+08'";
         String to = "(timestamptz '" + SP_MONTH + "-01 00:00:00+08' + interval '1 month')";
         String sql = "with calls as (select v.* from call_verdict v where v.kind = 'SHORE_POWER' and v.arrival >= "
                 + from + " and v.arrival < " + to + "),"
-                + " sess as (select s.port_id, s.call_id, s.energy_wh from shore_session s join calls k on k.call_id ="
-                + " s.call_id union all select s.port_id, null, s.energy_wh from shore_session s where s.call_id is null"
-                + " and s.start_ts >= " + from + " and s.start_ts < " + to + "),"
+                + " sess as (select s.port_id, s.call_id, s.energy_wh from shore_session s where s.start_ts >= " + from
+                + " and s.start_ts < " + to + "),"
                 + " a as (select port_id, count(*) n, count(*) filter (where effective_outcome in ('COMPLIANT', 'EXEMPT',"
                 + " 'VIOLATION')) e, count(*) filter (where effective_outcome in ('COMPLIANT', 'EXEMPT', 'VIOLATION') and"
                 + " exists (select 1 from shore_session s where s.call_id = calls.call_id)) cn,"

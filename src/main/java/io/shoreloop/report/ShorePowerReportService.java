@@ -28,12 +28,14 @@ import java.util.stream.Collectors;
 
 /**
  * Shore-power KPIs (usage rate, time coverage, energy, matching, violations, exemptions, avoided emissions and cost)
- * and the Art. 18 record, read from the stored shore-power verdicts ({@code call_verdict}) and the sessions
- * ({@code shore_session}), restricted like the closure report: a bureau its jurisdiction, a berth operator its ports,
- * an admin everything, a crew its own vessel's calls; facility users are refused.
+ * and the Art. 18 record, read from the stored shore-power verdicts (through their narrow read model
+ * {@code report_shore_power_call}, kept by a trigger on {@code call_verdict}; see {@code V6__shorepower_kpi.sql}) and
+ * the sessions ({@code shore_session}), restricted like the closure report: a bureau its jurisdiction, a berth operator
+ * its ports, an admin everything, a crew its own vessel's calls; facility users are refused.
  *
- * <p>A call belongs to the month of its arrival (China Standard Time) and brings its matched sessions along; a
- * session matched to no call belongs to the month it started in.
+ * <p>Call figures count the calls that arrived in the months asked (China Standard Time); session figures (sessions,
+ * energy, avoided emissions) the sessions that started in them. The Art. 18 record lists the calls of the months with
+ * all their sessions, and the unmatched sessions that started in them.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
@@ -45,9 +47,7 @@ public class ShorePowerReportService {
     /** Exemption reason codes, in column order: the claims, then exemptions by a bureau's review. */
     static final List<String> REASONS = reasons();
 
-    private static final String ELIGIBLE = "x.effective_outcome in ('COMPLIANT', 'EXEMPT', 'VIOLATION')";
-    private static final String REASON = "case when x.outcome = 'EXEMPT' then coalesce(x.figures ->> 'claimReason', '"
-            + BY_REVIEW + "') else '" + BY_REVIEW + "' end";
+    private static final String ELIGIBLE = "x.outcome in ('COMPLIANT', 'EXEMPT', 'VIOLATION')";
 
     private final EntityManager em;
     private final Clock clock;
@@ -68,7 +68,7 @@ public class ShorePowerReportService {
         return List.copyOf(r);
     }
 
-    /** Filters: months of arrival (inclusive; default the current month), port, grouping (default port). */
+    /** Filters: months (inclusive; default the current month), port, grouping (default port). */
     public record Filter(YearMonth from, YearMonth to, UUID portId, ReportViews.ShorePowerGroupBy groupBy) {
 
         Filter resolved(Clock clock) {
@@ -112,42 +112,37 @@ public class ShorePowerReportService {
     }
 
     /**
-     * Appends the period, the port filter and the scope restriction for rows of {@code alias} (which has
-     * {@code port_id} and {@code vessel_id}); {@code vesselKnown} false for unmatched sessions, which no crew sees.
+     * Appends the period ({@code timeColumn} in [from, to)), the port filter and the scope restriction on
+     * {@code portColumn} / {@code vesselColumn}; {@code vesselColumn} null where rows may have no vessel (sessions
+     * matched to no call), which no crew sees.
      */
     private static void where(
             StringBuilder sql,
             Map<String, Object> params,
             Filter f,
             AccessPolicy.ListScope s,
-            String alias,
             String timeColumn,
-            boolean vesselKnown) {
+            String portColumn,
+            String vesselColumn) {
         sql.append(" and ")
-                .append(alias)
                 .append(timeColumn)
                 .append(" >= :from and ")
-                .append(alias)
                 .append(timeColumn)
                 .append(" < :to");
         params.put("from", f.start());
         params.put("to", f.end());
         if (f.portId() != null) {
-            sql.append(" and ").append(alias).append("port_id = :port");
+            sql.append(" and ").append(portColumn).append(" = :port");
             params.put("port", f.portId());
         }
         if (s.all()) {
             return;
         }
         if (s.vesselId() != null) {
-            if (vesselKnown) {
-                sql.append(" and ").append(alias).append("vessel_id = :scopeVessel");
-                params.put("scopeVessel", s.vesselId());
-            } else {
-                sql.append(" and false");
-            }
+            sql.append(" and ").append(vesselColumn).append(" = :scopeVessel");
+            params.put("scopeVessel", s.vesselId());
         } else {
-            sql.append(" and ").append(alias).append("port_id in (:scopePorts)");
+            sql.append(" and ").append(portColumn).append(" in (:scopePorts)");
             params.put("scopePorts", s.portIds());
         }
     }
@@ -160,12 +155,6 @@ public class ShorePowerReportService {
             case BERTH -> "x.berth_id::text";
             case MONTH -> "to_char(x.at at time zone 'Asia/Shanghai', 'YYYY-MM')";
         };
-    }
-
-    /** The calls of the period with their shore-power verdict (alias x; its time column is {@code at}). */
-    private static String verdicts(StringBuilder where) {
-        return "select v.*, v.arrival as at from call_verdict v join vessel_call c on c.id = v.call_id"
-                + " where v.kind = 'SHORE_POWER' and c.active" + where;
     }
 
     /** Accumulates one group's figures; energy per province, for the factors. */
@@ -263,32 +252,29 @@ public class ShorePowerReportService {
         String key = key(f.groupBy());
         Map<String, Kpis> groups = new TreeMap<>(java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()));
 
+        // calls: the read model of the verdicts (report_shore_power_call, V6), one narrow row per active call
         Map<String, Object> params = new HashMap<>();
-        StringBuilder w = new StringBuilder();
-        where(w, params, f, s, "v.", "arrival", true);
         StringBuilder calls = new StringBuilder("select ")
                 .append(key)
                 .append(" as k, count(*), count(*) filter (where ")
                 .append(ELIGIBLE)
                 .append("), count(*) filter (where ")
                 .append(ELIGIBLE)
-                .append(" and (x.figures ->> 'connectedHours')::numeric > 0),")
-                .append(" coalesce(sum((x.figures ->> 'stayHours')::numeric) filter (where ")
+                .append(" and x.connected_hours > 0), coalesce(sum(x.stay_hours) filter (where ")
                 .append(ELIGIBLE)
-                .append("), 0), coalesce(sum((x.figures ->> 'connectedHours')::numeric) filter (where ")
+                .append("), 0), coalesce(sum(x.connected_hours) filter (where ")
                 .append(ELIGIBLE)
-                .append("), 0), count(*) filter (where x.figures ->> 'shipHasFacility' = 'true'),")
-                .append(" count(*) filter (where x.figures ->> 'compatible' = 'true'),")
-                .append(" count(*) filter (where x.effective_outcome = 'VIOLATION'),")
-                .append(" count(*) filter (where x.effective_outcome = 'PENDING')");
+                .append("), 0), count(*) filter (where x.ship_facility), count(*) filter (where x.compatible),")
+                .append(" count(*) filter (where x.outcome = 'VIOLATION'),")
+                .append(" count(*) filter (where x.outcome = 'PENDING')");
         for (String r : REASONS) {
-            calls.append(", count(*) filter (where x.effective_outcome = 'EXEMPT' and ")
-                    .append(REASON)
-                    .append(" = '")
+            calls.append(", count(*) filter (where x.exemption_reason = '")
                     .append(r)
                     .append("')");
         }
-        calls.append(" from (").append(verdicts(w)).append(") x join port p on p.id = x.port_id group by 1");
+        calls.append(" from (select r.*, r.arrival as at from report_shore_power_call r where true");
+        where(calls, params, f, s, "r.arrival", "r.port_id", "r.vessel_id");
+        calls.append(") x join port p on p.id = x.port_id group by 1");
         for (Object[] r : rows(calls.toString(), params)) {
             Kpis k = groups.computeIfAbsent((String) r[0], x -> new Kpis());
             k.calls = ReportService.n(r[1]);
@@ -305,21 +291,23 @@ public class ShorePowerReportService {
             }
         }
 
+        // sessions of the period, by start; the matched call's vessel only where the grouping or the scope needs it
         params = new HashMap<>();
-        StringBuilder matchedWhere = new StringBuilder();
-        where(matchedWhere, params, f, s, "v.", "arrival", true);
-        StringBuilder unmatchedWhere = new StringBuilder();
-        where(unmatchedWhere, params, f, s, "s.", "start_ts", false);
-        String sessions =
-                "select " + key + " as k, p.province, count(*), count(*) filter (where x.call_id is not null),"
-                        + " coalesce(sum(x.energy_wh), 0), coalesce(sum(x.energy_wh) filter (where x.call_id is not null), 0),"
-                        + " count(distinct x.call_id)"
-                        + " from (select v.port_id, v.berth_id, v.vessel_id, v.at, s.energy_wh, s.call_id from ("
-                        + verdicts(matchedWhere) + ") v join shore_session s on s.call_id = v.call_id"
-                        + " union all select s.port_id, s.berth_id, null::uuid, s.start_ts, s.energy_wh, null::uuid"
-                        + " from shore_session s where s.call_id is null" + unmatchedWhere
-                        + ") x join port p on p.id = x.port_id group by 1, 2";
-        for (Object[] r : rows(sessions, params)) {
+        boolean vessel = f.groupBy() == ReportViews.ShorePowerGroupBy.VESSEL || s.vesselId() != null;
+        StringBuilder sessions = new StringBuilder("select ")
+                .append(key)
+                .append(" as k, p.province, count(*), count(*) filter (where x.call_id is not null),")
+                .append(
+                        " coalesce(sum(x.energy_wh), 0), coalesce(sum(x.energy_wh) filter (where x.call_id is not null),")
+                .append(" 0), count(distinct x.call_id) from (select s.port_id, s.berth_id, s.call_id, s.energy_wh,")
+                .append(" s.start_ts as at, ")
+                .append(vessel ? "c.vessel_id" : "null::uuid as vessel_id")
+                .append(" from shore_session s")
+                .append(vessel ? " left join vessel_call c on c.id = s.call_id" : "")
+                .append(" where true");
+        where(sessions, params, f, s, "s.start_ts", "s.port_id", "c.vessel_id");
+        sessions.append(") x join port p on p.id = x.port_id group by 1, 2");
+        for (Object[] r : rows(sessions.toString(), params)) {
             Kpis k = groups.computeIfAbsent((String) r[0], x -> new Kpis());
             k.sessions += ReportService.n(r[2]);
             k.matched += ReportService.n(r[3]);
@@ -395,21 +383,18 @@ public class ShorePowerReportService {
         }
         Map<String, Object> params = new HashMap<>();
         StringBuilder callWhere = new StringBuilder();
-        where(callWhere, params, f, s, "v.", "arrival", true);
+        where(callWhere, params, f, s, "r.arrival", "r.port_id", "r.vessel_id");
         StringBuilder sessionWhere = new StringBuilder();
-        where(sessionWhere, params, f, s, "s.", "start_ts", false);
-        String union = "select v.call_id::text as call_id, p.name as port, b.code as berth_code, b.name as berth,"
-                + " ve.name as vessel, ve.mmsi, ve.imo, ve.cn_ship_id, v.arrival, v.departure, m.code as meter,"
-                + " s.start_ts, s.end_ts, s.energy_wh, s.status, v.effective_outcome,"
-                + " case when v.effective_outcome = 'EXEMPT' then case when v.outcome = 'EXEMPT' then"
-                + " coalesce(v.figures ->> 'claimReason', '" + BY_REVIEW + "') else '" + BY_REVIEW + "' end end"
-                + " as reason, v.berth_id, v.arrival as t0, coalesce(v.departure, s.end_ts) as t1,"
-                + " coalesce(s.start_ts, v.arrival) as sort_at"
-                + " from call_verdict v join vessel_call c on c.id = v.call_id join port p on p.id = v.port_id"
-                + " join berth b on b.id = v.berth_id join vessel ve on ve.id = v.vessel_id"
-                + " left join shore_session s on s.call_id = v.call_id left join meter m on m.id = s.meter_id"
-                + " where v.kind = 'SHORE_POWER' and c.active and (v.effective_outcome <> 'NOT_APPLICABLE'"
-                + " or s.call_id is not null)" + callWhere
+        where(sessionWhere, params, f, s, "s.start_ts", "s.port_id", "null");
+        String union = "select r.call_id::text as call_id, p.name as port, b.code as berth_code, b.name as berth,"
+                + " ve.name as vessel, ve.mmsi, ve.imo, ve.cn_ship_id, r.arrival, c.departure, m.code as meter,"
+                + " s.start_ts, s.end_ts, s.energy_wh, s.status, r.outcome as effective_outcome,"
+                + " r.exemption_reason as reason, r.berth_id, r.arrival as t0, coalesce(c.departure, s.end_ts) as t1,"
+                + " coalesce(s.start_ts, r.arrival) as sort_at"
+                + " from report_shore_power_call r join vessel_call c on c.id = r.call_id"
+                + " join port p on p.id = r.port_id join berth b on b.id = r.berth_id join vessel ve on ve.id = r.vessel_id"
+                + " left join shore_session s on s.call_id = r.call_id left join meter m on m.id = s.meter_id"
+                + " where (r.outcome <> 'NOT_APPLICABLE' or s.call_id is not null)" + callWhere
                 + " union all select null, p.name, b.code, b.name, ve.name, coalesce(ve.mmsi, s.vessel_mmsi),"
                 + " ve.imo, ve.cn_ship_id, null, null, m.code, s.start_ts, s.end_ts, s.energy_wh, s.status, null,"
                 + " null, s.berth_id, s.start_ts, s.end_ts, s.start_ts"

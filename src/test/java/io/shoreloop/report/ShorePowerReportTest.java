@@ -442,6 +442,43 @@ class ShorePowerReportTest {
     }
 
     @Test
+    void aBureauReviewAndADeactivationReachTheReport() {
+        String c4 = fixture.calls().get("C4");
+        as(BUREAU_MSA)
+                .body(Map.of(
+                        "kind", "SHORE_POWER", "decision", "OVERTURN", "outcome", "EXEMPT", "reason", "现场核实 checked"))
+                .post("/api/v1/compliance/calls/" + c4 + "/reviews")
+                .then()
+                .statusCode(200);
+        JsonPath reviewed = report(BUREAU_MSA, MONTH + "&portId=" + fixture.portId());
+        assertRow(reviewed.getMap("total"), "eligibleCalls=3", "violations=0", "exemptions=2");
+        assertFigure("1", reviewed.getMap("total.exemptionsByReason").get("BUREAU_REVIEW"), "by review");
+        assertFigure("1", reviewed.getMap("total.exemptionsByReason").get("WEATHER"), "weather");
+        as(BUREAU_MSA)
+                .body(Map.of("kind", "SHORE_POWER", "decision", "CONFIRM"))
+                .post("/api/v1/compliance/calls/" + c4 + "/reviews")
+                .then()
+                .statusCode(200);
+        assertRow(report(BUREAU_MSA, MONTH + "&portId=" + fixture.portId()).getMap("total"), PORT_FIGURES);
+
+        // a call in May 2022 counts until it is deactivated
+        String may = "from=2022-05&to=2022-05&portId=" + fixture.portId();
+        String id = call(
+                VESSEL_YU_RORO,
+                fixture.b1(),
+                Instant.parse("2022-05-05T00:00:00Z"),
+                Instant.parse("2022-05-05T04:00:00Z"));
+        assertRow(report(BUREAU_MSA, may).getMap("total"), "calls=1", "eligibleCalls=1", "violations=1");
+        String etag = as(ADMIN).get("/api/v1/calls/" + id).then().extract().header("ETag");
+        as(ADMIN)
+                .header("If-Match", etag)
+                .post("/api/v1/calls/" + id + "/deactivate")
+                .then()
+                .statusCode(200);
+        assertRow(report(BUREAU_MSA, may).getMap("total"), "calls=0", "eligibleCalls=0", "violations=0");
+    }
+
+    @Test
     void theArt18RecordHasOneLinePerRelevantCallAndSession() {
         JsonPath r = as(BUREAU_MSA)
                 .get("/api/v1/reports/shore-power/art18?" + MONTH + "&portId=" + fixture.portId())
