@@ -21,6 +21,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,8 +37,8 @@ import org.junit.jupiter.api.Test;
  * The shore-power KPI report and the Art. 18 record over a port built for this test through the real paths: a port
  * in province {@code testland} (its own factors in the test profile), two berths, a meter publishing over MQTT, five
  * calls registered over the API, an exemption claim and a fault; sessions are built and matched by the ingest, and
- * the verdicts computed by the compliance triggers. Everything lies in March 2022 (China Standard Time), a month no
- * other test uses.
+ * the verdicts computed by the compliance triggers. Everything lies in one month about 700 days back ({@link #M}), which
+ * no other test uses; the port has an operator of its own, so the demo operators' scope does not change.
  *
  * <p>The calls: C1 Yu Container 1 at B1 for 6 h with a 4 h session of 40 kWh (COMPLIANT); C2 Yu Roro 8 at B1 for 3 h,
  * no session, a WEATHER claim (EXEMPT); C3 Changjiang No.1 at B1 (high-voltage ship at a low-voltage berth:
@@ -46,14 +49,20 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ShorePowerReportTest {
 
-    static final String MONTH = "from=2022-03&to=2022-03";
-    static final String OPERATOR_GUOYUAN_PARTY = "00000000-0000-0000-0001-000000000001";
+    /**
+     * The month of the test's calls: about 700 days back, clear of the windows other tests use (100–160 and 400–470
+     * days back) and of calls older than 1000 days (which CallResourceTest expects to be none).
+     */
+    static final YearMonth M = YearMonth.from(LocalDate.now(ZoneOffset.UTC).minusDays(700));
+
+    static final String MONTH = "from=" + M + "&to=" + M;
     static final String MSA_PARTY = "00000000-0000-0000-0002-000000000001";
     static final String VESSEL_YU_RORO = "00000000-0000-0000-0005-000000000002";
     static final Duration WAIT = Duration.ofSeconds(60);
 
     /** The fixture, built once for the class. */
-    record Fixture(String portId, String b1, String b2, String meterCode, Map<String, String> calls) {}
+    record Fixture(
+            String portId, String operatorId, String b1, String b2, String meterCode, Map<String, String> calls) {}
 
     static Fixture fixture;
 
@@ -67,19 +76,28 @@ class ShorePowerReportTest {
         }
     }
 
+    /** A time in the test's month, {@code "10T00:40"} UTC. */
     static Instant at(String utc) {
-        return Instant.parse("2022-03-" + utc + ":00Z");
+        return Instant.parse(M + "-" + utc + ":00Z");
     }
 
     private Fixture build() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
         String portCode = "KPI-" + suffix;
+        // port operators and jurisdictions have no API yet (README, Status): the test's port gets an operator of its
+        // own, and the maritime bureau covers it
+        String operatorId = UUID.randomUUID().toString();
+        sql(
+                "insert into port_operator (id, code, name) values (?::uuid, ?, ?)",
+                operatorId,
+                portCode,
+                "KPI 岸电公司 " + suffix);
         Map<String, Object> port = new HashMap<>();
         port.put("code", portCode);
         port.put("name", "KPI test port " + suffix);
         port.put("regionKind", "INLAND");
         port.put("timeZone", "Asia/Shanghai");
-        port.put("operatorId", OPERATOR_GUOYUAN_PARTY);
+        port.put("operatorId", operatorId);
         port.put("province", "testland");
         String portId = as(ADMIN)
                 .body(port)
@@ -185,7 +203,7 @@ class ShorePowerReportTest {
                                 "select count(*) from shore_session where meter_id = ?::uuid and call_id is null and status = 'CLOSED'",
                                 meter.id())
                         == 1);
-        return new Fixture(portId, b1, b2, meter.code(), calls);
+        return new Fixture(portId, operatorId, b1, b2, meter.code(), calls);
     }
 
     private static String berth(String portId, String code, String name, String kind, Map<String, Object> shorePower) {
@@ -226,6 +244,16 @@ class ShorePowerReportTest {
                 .statusCode(200)
                 .extract()
                 .path("verdicts.find { it.kind == 'SHORE_POWER' }.effectiveOutcome");
+    }
+
+    private void sql(String sql, String... args) throws Exception {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setString(i + 1, args[i]);
+            }
+            s.executeUpdate();
+        }
     }
 
     private long count(String sql, String... args) {
@@ -301,7 +329,7 @@ class ShorePowerReportTest {
     @Test
     void theKpisOfThePortAreExact() {
         JsonPath r = report(BUREAU_MSA, MONTH + "&portId=" + fixture.portId());
-        assertEquals("2022-03", r.getString("filters.from"));
+        assertEquals(M.toString(), r.getString("filters.from"));
         assertEquals("port", r.getString("filters.groupBy"));
         List<Map<String, Object>> rows = r.getList("rows");
         assertEquals(1, rows.size());
@@ -378,14 +406,15 @@ class ShorePowerReportTest {
         assertRow(byVessel.getMap("total"), PORT_FIGURES);
 
         JsonPath byMonth = report(ADMIN, MONTH + "&portId=" + fixture.portId() + "&groupBy=month");
-        assertEquals("2022-03", byMonth.getString("rows[0].key"));
+        assertEquals(M.toString(), byMonth.getString("rows[0].key"));
         assertRow(byMonth.getMap("rows[0]"), PORT_FIGURES);
-        JsonPath byCompany = report(OPERATOR_GUOYUAN, MONTH + "&portId=" + fixture.portId() + "&groupBy=company");
-        assertEquals(OPERATOR_GUOYUAN_PARTY, byCompany.getString("rows[0].key"));
+        JsonPath byCompany = report(ADMIN, MONTH + "&portId=" + fixture.portId() + "&groupBy=company");
+        assertEquals(fixture.operatorId(), byCompany.getString("rows[0].key"));
         assertRow(byCompany.getMap("rows[0]"), PORT_FIGURES);
 
         // another month has none of it
-        JsonPath april = report(ADMIN, "from=2022-04&to=2022-04&portId=" + fixture.portId());
+        JsonPath april =
+                report(ADMIN, "from=" + M.plusMonths(1) + "&to=" + M.plusMonths(1) + "&portId=" + fixture.portId());
         assertEquals(0, april.getList("rows").size());
         assertRow(april.getMap("total"), "calls=0", "sessions=0", "kwh=0.000", "usageRate=");
     }
@@ -435,7 +464,7 @@ class ShorePowerReportTest {
                 .contentType(containsString("application/problem+json"))
                 .body("errors[0].field", equalTo("groupBy"));
         as(BUREAU_MSA)
-                .get("/api/v1/reports/shore-power?from=2022-04&to=2022-03")
+                .get("/api/v1/reports/shore-power?from=" + M.plusMonths(1) + "&to=" + M)
                 .then()
                 .statusCode(400)
                 .contentType(containsString("application/problem+json"));
@@ -461,13 +490,14 @@ class ShorePowerReportTest {
                 .statusCode(200);
         assertRow(report(BUREAU_MSA, MONTH + "&portId=" + fixture.portId()).getMap("total"), PORT_FIGURES);
 
-        // a call in May 2022 counts until it is deactivated
-        String may = "from=2022-05&to=2022-05&portId=" + fixture.portId();
+        // a call two months later counts until it is deactivated
+        YearMonth later = M.plusMonths(2);
+        String may = "from=" + later + "&to=" + later + "&portId=" + fixture.portId();
         String id = call(
                 VESSEL_YU_RORO,
                 fixture.b1(),
-                Instant.parse("2022-05-05T00:00:00Z"),
-                Instant.parse("2022-05-05T04:00:00Z"));
+                Instant.parse(later + "-05T00:00:00Z"),
+                Instant.parse(later + "-05T04:00:00Z"));
         assertRow(report(BUREAU_MSA, may).getMap("total"), "calls=1", "eligibleCalls=1", "violations=1");
         String etag = as(ADMIN).get("/api/v1/calls/" + id).then().extract().header("ETag");
         as(ADMIN)
@@ -520,7 +550,7 @@ class ShorePowerReportTest {
         assertEquals(fixture.calls().get("C4"), c4.get("callId"));
         assertEquals("VIOLATION", c4.get("verdict"));
         assertEquals(
-                "2022-03-11T01:00:00Z/2022-03-11T02:00:00Z repaired 2022-03-11T02:30:00Z 测试故障 breaker trip",
+                M + "-11T01:00:00Z/" + M + "-11T02:00:00Z repaired " + M + "-11T02:30:00Z 测试故障 breaker trip",
                 c4.get("faults"));
 
         // paging
@@ -603,7 +633,7 @@ class ShorePowerReportTest {
         csv.then().statusCode(200).contentType(containsString("text/csv"));
         String text = new String(csv.asByteArray(), StandardCharsets.UTF_8);
         assertTrue(text.contains("# 岸电使用情况统计"), text);
-        assertTrue(text.contains("# from=2022-03\n"), text);
+        assertTrue(text.contains("# from=" + M + "\n"), text);
         assertTrue(text.contains("# portId=" + fixture.portId() + "\n"), text);
         assertTrue(text.contains("# factors.testland.gridCo2KgPerKwh=0.3\n"), text);
         List<List<String>> parsed = ReportTest.parseCsv(text);
