@@ -31,7 +31,8 @@ import org.postgresql.copy.CopyIn;
  * report over HTTP, and cross-checks its figures against a plain SQL recount of the manifest tables in the same run.
  *
  * <p>The generator is reproducible: the same seed gives the same rows. Shape: 200 ports with one berth and three
- * reception facilities each, 50 transport companies, 50 disposal plants, 20,000 vessels, 200,000 calls in 2025; each
+ * reception facilities each, 50 transport companies, 50 disposal plants, 20,000 vessels, 200,000 calls (or
+ * {@code --calls}) in 2025 with stays of 0.5 to 30.5 h; each
  * manifest belongs to a random call, declared at a uniform moment of 2025 (China Standard Time) with a stream drawn
  * 40 % sewage, 25 % oily water, 5 % tank washing, 30 % garbage. Lifecycles: 2 % draft, 1 % cancelled, 1 % refused at
  * receipt, 2 % declared, 1 % received, 1 % in transfer (all open ones overdue: 2025 is past every deadline), 12 %
@@ -39,13 +40,24 @@ import org.postgresql.copy.CopyIn;
  * and 2 % at each later handover; a receipt more than 5 % below the declaration is discrepant; 1 % of closed
  * manifests were overdue on the way.
  *
- * <p>Usage: java -cp postgresql.jar ReportBench.java BASE_URL JDBC_URL MANIFESTS SEED RUNS [--json]
+ * <p>Then the shore-power part (see {@link #shorePower}): a shore-power verdict per call and sessions, the one-month x
+ * all-ports shore-power KPI report timed the same way and cross-checked against a plain SQL recount.
+ *
+ * <p>Usage: java -cp postgresql.jar ReportBench.java BASE_URL JDBC_URL MANIFESTS SEED RUNS [--json] [--calls N]
  */
 public class ReportBench {
 
     static final ZoneId CST = ZoneId.of("Asia/Shanghai");
     static final int PORTS = 200, RECEIVERS_PER_PORT = 3, TRANSPORTERS = 50, PLANTS = 50, VESSELS = 20_000,
-            CALLS = 200_000, BATCH = 100_000;
+            BATCH = 100_000;
+
+    /** Calls in the generated year (200,000 by default; {@code --calls}). */
+    static int CALLS = 200_000;
+
+    /** The generated calls, kept for the shore-power part. */
+    static UUID[] callIds, vesselIds, portIds, berthIds;
+    static int[] callPortOf, callVesselOf;
+    static long[] arrivals, departures;
     static final String[] STREAMS = {"SEWAGE", "OILY_WATER", "TANK_WASHING", "GARBAGE"};
 
     public static void main(String[] args) throws Exception {
@@ -53,12 +65,20 @@ public class ReportBench {
         long manifests = Long.parseLong(args[2]);
         long seed = Long.parseLong(args[3]);
         int runs = Integer.parseInt(args[4]);
-        boolean json = args.length > 5 && args[5].equals("--json");
+        boolean json = false;
+        for (int i = 5; i < args.length; i++) {
+            if (args[i].equals("--json")) {
+                json = true;
+            } else if (args[i].equals("--calls")) {
+                CALLS = Integer.parseInt(args[++i]);
+            }
+        }
         HttpClient http = HttpClient.newHttpClient();
         String token = adminToken(http, base);
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("manifests", manifests);
         out.put("seed", seed);
+        out.put("calls", CALLS);
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
             long t0 = System.nanoTime();
             long steps = load(c, manifests, seed, json);
@@ -87,22 +107,8 @@ public class ReportBench {
             }
 
             String url = base + "/api/v1/reports/closure?from=2025-01&to=2025-12&groupBy=port";
-            for (int i = 0; i < 5; i++) {
-                get(http, url, token, "application/json");
-            }
-            List<Double> ms = new ArrayList<>();
-            int bytes = 0;
-            for (int i = 0; i < runs; i++) {
-                long s0 = System.nanoTime();
-                bytes = get(http, url, token, "application/json").length();
-                ms.add((System.nanoTime() - s0) / 1e6);
-            }
-            Collections.sort(ms);
             out.put("reportRuns", runs);
-            out.put("reportBytes", bytes);
-            out.put("reportP50Ms", round(pct(ms, 0.50)));
-            out.put("reportP95Ms", round(pct(ms, 0.95)));
-            out.put("reportMaxMs", round(ms.get(ms.size() - 1)));
+            double p95 = time(http, url, token, runs, out, "report");
 
             // cross-check: the same report as CSV against a plain SQL recount over the manifest tables
             Map<String, long[]> reported = parseCsv(get(http, url, token, "text/csv"));
@@ -110,24 +116,16 @@ public class ReportBench {
             Map<String, long[]> recount = recount(c);
             double recountMs = (System.nanoTime() - t0) / 1e6;
             out.put("recountMs", round(recountMs));
-            out.put("recountOverReportP95", round(recountMs / pct(ms, 0.95)));
-            int mismatches = 0;
-            for (String k : recount.keySet()) {
-                if (!java.util.Arrays.equals(recount.get(k), reported.get(k))) {
-                    mismatches++;
-                    if (mismatches <= 3 && !json) {
-                        System.out.println("MISMATCH " + k + " recount " + java.util.Arrays.toString(recount.get(k))
-                                + " report " + java.util.Arrays.toString(reported.get(k)));
-                    }
-                }
-            }
-            mismatches += (int) reported.keySet().stream().filter(k -> !recount.containsKey(k)).count();
+            out.put("recountOverReportP95", round(recountMs / p95));
+            int mismatches = mismatches(recount, reported, json);
             long declared = recount.values().stream().mapToLong(v -> v[0]).sum();
             long disposed = recount.values().stream().mapToLong(v -> v[3]).sum();
             out.put("groups", recount.size());
             out.put("declaredInYear", declared);
             out.put("disposedInYear", disposed);
             out.put("crossCheck", mismatches == 0 ? "MATCH" : mismatches + " groups differ");
+
+            shorePower(c, http, base, token, seed, runs, out, json);
         }
         if (json) {
             StringBuilder sb = new StringBuilder("{");
@@ -140,6 +138,9 @@ public class ReportBench {
             out.forEach((k, v) -> System.out.printf("%-28s %s%n", k, v));
             System.out.printf("goal: report p95 < 300 ms (quality.md P3); measured p95 %s ms; recount/report ratio %s%n",
                     out.get("reportP95Ms"), out.get("recountOverReportP95"));
+            System.out.printf("goal: shore-power KPI report (one month) p95 < 300 ms; measured p95 %s ms;"
+                            + " recount/report ratio %s; cross-check %s%n",
+                    out.get("spReportP95Ms"), out.get("spRecountOverReportP95"), out.get("spCrossCheck"));
         }
     }
 
@@ -187,14 +188,28 @@ public class ReportBench {
         long yearEnd = LocalDate.of(2026, 1, 1).atStartOfDay(CST).toEpochSecond();
         UUID[] calls = new UUID[CALLS];
         int[] callPort = new int[CALLS], callVessel = new int[CALLS];
+        arrivals = new long[CALLS];
+        departures = new long[CALLS];
+        // stays come from their own generator, so that the manifests stay those of the same seed without them
+        Random stays = new Random(seed * 31 + 7);
         for (int i = 0; i < CALLS; i++) {
             calls[i] = uuid(r);
             callPort[i] = r.nextInt(PORTS);
             callVessel[i] = r.nextInt(VESSELS);
             long arrival = yearStart + (long) (r.nextDouble() * (yearEnd - yearStart));
-            ref.row(calls[i], vessels[callVessel[i]], berths[callPort[i]], ports[callPort[i]], ts(arrival));
+            arrivals[i] = arrival;
+            double u = stays.nextDouble();
+            departures[i] = arrival + 1800 + (long) (u * u * 30 * 3600);
+            ref.row(calls[i], vessels[callVessel[i]], berths[callPort[i]], ports[callPort[i]], ts(arrival),
+                    ts(departures[i]));
         }
-        ref.copy("vessel_call (id, vessel_id, berth_id, port_id, arrival)");
+        ref.copy("vessel_call (id, vessel_id, berth_id, port_id, arrival, departure)");
+        callIds = calls;
+        vesselIds = vessels;
+        portIds = ports;
+        berthIds = berths;
+        callPortOf = callPort;
+        callVesselOf = callVessel;
 
         UUID user = new UUID(0, 42);
         CopyRows m = new CopyRows(c), s = new CopyRows(c);
@@ -345,7 +360,225 @@ public class ReportBench {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ shore power
+
+    static final String[] REASONS = {"SHIP_FAULT", "SHORE_FAULT", "WEATHER", "ACCIDENT", "EMERGENCY", "ALTERNATIVE_MEASURE"};
+
+    /** The month the shore-power KPI report is timed for (China Standard Time). */
+    static final String SP_MONTH = "2025-06";
+
+    /**
+     * Shore-power part: generates a shore-power verdict for every call and sessions (one meter per berth), bulk-loads
+     * them with COPY, times the one-month x all-ports KPI report and cross-checks it against a plain SQL recount.
+     *
+     * <p>Shape: 60 % of the vessels have a receiving facility, one in seven of those does not fit the berths
+     * (incompatible); stays are 0.5 to 30.5 h (quadratic: most are short). A ship with a compatible facility staying
+     * more than 2 h is eligible; 70 % of the eligible calls connect (one session from 0–60 min after arrival for
+     * 50–95 % of the stay, 50–500 kW), 30 % of the rest claim one of the six exemption reasons, the others are
+     * violations. 10 % of the non-eligible calls of ships with a facility connect anyway; one session in twenty is
+     * matched to no call. The verdicts are what the rules would store (outcome, figures); they are generated, not
+     * computed, as the manifests are, and loaded in the order of arrival (in production a verdict becomes final when
+     * the ship leaves, so the read model's rows arrive roughly in time order).
+     */
+    static void shorePower(Connection c, HttpClient http, String base, String token, long seed, int runs,
+            Map<String, Object> out, boolean json) throws Exception {
+        Random r = new Random(seed * 131 + 3);
+        long t0 = System.nanoTime();
+        CopyRows meters = new CopyRows(c), verdicts = new CopyRows(c), sessions = new CopyRows(c);
+        UUID[] meterIds = new UUID[PORTS];
+        for (int p = 0; p < PORTS; p++) {
+            meterIds[p] = uuid(r);
+            meters.row(meterIds[p], "BENCH-M%03d".formatted(p), berthIds[p]);
+        }
+        meters.copy("meter (id, code, berth_id)");
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        long sessionRows = 0;
+        String now = Instant.now().toString();
+        // verdicts and sessions are written in the order of arrival, as in production (a verdict is final at departure,
+        // a session is stored as it happens), not in the random order the calls were generated in
+        Integer[] order = new Integer[CALLS];
+        for (int i = 0; i < CALLS; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> arrivals[i]));
+        for (int n = 0; n < CALLS; n++) {
+            int i = order[n];
+            int p = callPortOf[i], v = callVesselOf[i];
+            boolean facility = v % 10 < 6, compatible = facility && v % 7 != 0;
+            long stayS = departures[i] - arrivals[i];
+            StringBuilder f = new StringBuilder("{\"region\":\"INLAND\",\"thresholdHours\":\"2.000\",\"shipHasFacility\":")
+                    .append(facility).append(",\"berthSupplies\":true,\"compatible\":")
+                    .append(facility ? String.valueOf(compatible) : "null");
+            String outcome;
+            String reason = null;
+            long connectedS = 0, wh = 0;
+            boolean eligible = compatible && stayS > 7200;
+            boolean connects = compatible && (eligible ? r.nextDouble() < 0.7 : r.nextDouble() < 0.1);
+            long start = 0;
+            if (connects) {
+                start = arrivals[i] * 1000 + (long) (r.nextDouble() * Math.min(3600, stayS / 4) * 1000);
+                connectedS = (long) (stayS * (0.5 + r.nextDouble() * 0.45));
+                wh = (long) (connectedS / 3600.0 * (50 + r.nextDouble() * 450) * 1000);
+            }
+            if (!facility || !compatible) {
+                outcome = "NOT_APPLICABLE";
+            } else {
+                f.append(",\"stayHours\":\"").append(hours(stayS)).append("\",\"connectedHours\":\"")
+                        .append(hours(connectedS)).append("\",\"energyKwh\":\"")
+                        .append(BigDecimal.valueOf(wh, 3).toPlainString()).append("\",\"sessions\":")
+                        .append(connects ? 1 : 0);
+                if (!eligible) {
+                    outcome = "NOT_APPLICABLE";
+                } else if (connects) {
+                    outcome = "COMPLIANT";
+                } else if (r.nextDouble() < 0.3) {
+                    outcome = "EXEMPT";
+                    reason = REASONS[r.nextInt(REASONS.length)];
+                    f.append(",\"claimReason\":\"").append(reason).append('"');
+                } else {
+                    outcome = "VIOLATION";
+                }
+            }
+            f.append('}');
+            verdicts.row(uuid(r), callIds[i], "SHORE_POWER", outcome, outcome, "bench", f, "bench", vesselIds[v],
+                    portIds[p], berthIds[p], ts(arrivals[i]), ts(departures[i]), now);
+            if (connects) {
+                sessionRows += session(sessions, keys, meterIds[p], berthIds[p], portIds[p], callIds[i], start,
+                        connectedS, wh);
+            }
+            if (r.nextDouble() < 0.05 * 0.6 * 0.7) {
+                int q = r.nextInt(PORTS);
+                long at = (arrivals[i] + (long) (r.nextDouble() * 86400)) * 1000;
+                sessionRows += session(sessions, keys, meterIds[q], berthIds[q], portIds[q], null, at,
+                        600 + r.nextInt(4 * 3600), (long) (r.nextDouble() * 200_000));
+            }
+            if ((n + 1) % BATCH == 0 || n + 1 == CALLS) {
+                verdicts.copy("call_verdict (id, call_id, kind, outcome, effective_outcome, reasoning, figures,"
+                        + " inputs_hash, vessel_id, port_id, berth_id, arrival, departure, computed_at)");
+                sessions.copy("shore_session (meter_id, start_ts, end_ts, metered_from, status, energy_wh,"
+                        + " rejected_wh, reading_count, berth_id, port_id, call_id, match_outcome)");
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("analyze call_verdict; analyze shore_session; analyze vessel_call");
+        }
+        out.put("spLoadSeconds", round((System.nanoTime() - t0) / 1e9));
+        out.put("spVerdicts", CALLS);
+        out.put("spSessions", sessionRows);
+
+        String url = base + "/api/v1/reports/shore-power?from=" + SP_MONTH + "&to=" + SP_MONTH + "&groupBy=port";
+        double p95 = time(http, url, token, runs, out, "spReport");
+
+        Map<String, long[]> reported = parseShorePowerCsv(get(http, url, token, "text/csv"));
+        t0 = System.nanoTime();
+        Map<String, long[]> recount = recountShorePower(c);
+        double recountMs = (System.nanoTime() - t0) / 1e6;
+        out.put("spRecountMs", round(recountMs));
+        out.put("spRecountOverReportP95", round(recountMs / p95));
+        int mismatches = mismatches(recount, reported, json);
+        java.util.Set<String> all = new java.util.TreeSet<>(recount.keySet());
+        all.addAll(reported.keySet());
+        out.put("spCallsInMonth", recount.values().stream().mapToLong(x -> x[0]).sum());
+        out.put("spSessionsInMonth", recount.values().stream().mapToLong(x -> x[5]).sum());
+        out.put("spCrossCheck", mismatches == 0 ? "MATCH (" + all.size() + " ports)" : mismatches + " ports differ");
+    }
+
+    /** One session row (a millisecond later when the meter already has one starting then); answers 1. */
+    static int session(CopyRows rows, java.util.Set<String> keys, UUID meter, UUID berth, UUID port, UUID call,
+            long startMs, long seconds, long wh) {
+        while (!keys.add(meter + "@" + startMs)) {
+            startMs++;
+        }
+        String start = Instant.ofEpochMilli(startMs).toString();
+        rows.row(meter, start, Instant.ofEpochMilli(startMs + seconds * 1000).toString(), start, "CLOSED", wh, 0,
+                (int) (seconds / 15), berth, port, call, call == null ? "UNMATCHED" : "MATCHED");
+        return 1;
+    }
+
+    static String hours(long seconds) {
+        return BigDecimal.valueOf(seconds).divide(BigDecimal.valueOf(3600), 3, java.math.RoundingMode.HALF_EVEN)
+                .toPlainString();
+    }
+
+    /**
+     * Per port, from the verdict and session tables alone (not the report's read model, nor the verdicts' connection
+     * figures): calls arriving in the month, eligible (COMPLIANT, EXEMPT, VIOLATION), eligible with a matched session,
+     * violations, exemptions; sessions that started in the month, those matched to a call, Wh.
+     */
+    static Map<String, long[]> recountShorePower(Connection c) throws Exception {
+        String from = "timestamptz '" + SP_MONTH + "-01 00:00:00+08'";
+        String to = "(timestamptz '" + SP_MONTH + "-01 00:00:00+08' + interval '1 month')";
+        String sql = "with calls as (select v.* from call_verdict v where v.kind = 'SHORE_POWER' and v.arrival >= "
+                + from + " and v.arrival < " + to + "),"
+                + " sess as (select s.port_id, s.call_id, s.energy_wh from shore_session s where s.start_ts >= " + from
+                + " and s.start_ts < " + to + "),"
+                + " a as (select port_id, count(*) n, count(*) filter (where effective_outcome in ('COMPLIANT', 'EXEMPT',"
+                + " 'VIOLATION')) e, count(*) filter (where effective_outcome in ('COMPLIANT', 'EXEMPT', 'VIOLATION') and"
+                + " exists (select 1 from shore_session s where s.call_id = calls.call_id)) cn,"
+                + " count(*) filter (where effective_outcome = 'VIOLATION') vi,"
+                + " count(*) filter (where effective_outcome = 'EXEMPT') ex from calls group by 1),"
+                + " b as (select port_id, count(*) s, count(call_id) m, sum(energy_wh) wh from sess group by 1)"
+                + " select coalesce(a.port_id, b.port_id)::text, a.n, a.e, a.cn, a.vi, a.ex, b.s, b.m, b.wh"
+                + " from a full join b on b.port_id = a.port_id";
+        Map<String, long[]> out = new TreeMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                long[] v = new long[8];
+                for (int i = 0; i < 8; i++) {
+                    v[i] = rs.getLong(2 + i);
+                }
+                out.put(rs.getString(1), v);
+            }
+        }
+        return out;
+    }
+
+    /** The KPI report's CSV rows by port: the same eight figures as the recount (kWh back to Wh). */
+    static Map<String, long[]> parseShorePowerCsv(String csv) {
+        Map<String, long[]> out = new TreeMap<>();
+        List<String> header = null;
+        for (String line : csv.replace("\uFEFF", "").split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",", -1);
+            if (header == null) {
+                header = List.of(f);
+                continue;
+            }
+            if (f[0].equals("total")) {
+                continue;
+            }
+            String[] cols = {"Calls", "Eligible calls", "Connected eligible calls", "Violations", "Exemptions",
+                "Sessions", "Sessions matched to a call"};
+            long[] v = new long[8];
+            for (int i = 0; i < cols.length; i++) {
+                v[i] = Long.parseLong(f[header.indexOf(cols[i])]);
+            }
+            v[7] = new BigDecimal(f[header.indexOf("kWh")]).movePointRight(3).longValueExact();
+            out.put(f[0], v);
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------------------ cross-check
+
+    /** Groups whose figures differ between the recount and the report, or that only one of them has. */
+    static int mismatches(Map<String, long[]> recount, Map<String, long[]> reported, boolean quiet) {
+        java.util.Set<String> all = new java.util.TreeSet<>(recount.keySet());
+        all.addAll(reported.keySet());
+        int mismatches = 0;
+        for (String k : all) {
+            if (!java.util.Arrays.equals(recount.get(k), reported.get(k))) {
+                mismatches++;
+                if (mismatches <= 3 && !quiet) {
+                    System.out.println("MISMATCH " + k + " recount " + java.util.Arrays.toString(recount.get(k))
+                            + " report " + java.util.Arrays.toString(reported.get(k)));
+                }
+            }
+        }
+        return mismatches;
+    }
 
     /** Per port and unit: declared, received, transferred, disposed (counts), then quantities in thousandths. */
     static Map<String, long[]> recount(Connection c) throws Exception {
@@ -420,6 +653,27 @@ public class ReportBench {
     }
 
     // ------------------------------------------------------------------------------------------------ HTTP
+
+    /** Times R calls of the JSON report after 5 warm-ups; puts {prefix}Bytes, P50Ms, P95Ms, MaxMs; answers p95. */
+    static double time(HttpClient http, String url, String token, int runs, Map<String, Object> out, String prefix)
+            throws Exception {
+        for (int i = 0; i < 5; i++) {
+            get(http, url, token, "application/json");
+        }
+        List<Double> ms = new ArrayList<>();
+        int bytes = 0;
+        for (int i = 0; i < runs; i++) {
+            long s0 = System.nanoTime();
+            bytes = get(http, url, token, "application/json").length();
+            ms.add((System.nanoTime() - s0) / 1e6);
+        }
+        Collections.sort(ms);
+        out.put(prefix + "Bytes", bytes);
+        out.put(prefix + "P50Ms", round(pct(ms, 0.50)));
+        out.put(prefix + "P95Ms", round(pct(ms, 0.95)));
+        out.put(prefix + "MaxMs", round(ms.get(ms.size() - 1)));
+        return pct(ms, 0.95);
+    }
 
     static String adminToken(HttpClient http, String base) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/demo/tokens")).build(),

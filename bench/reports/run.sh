@@ -3,19 +3,23 @@
 # data directory, demo data for the admin token), bulk-loads N generated manifests and their signed steps into its
 # PostgreSQL with COPY (reproducible by seed; see ReportBench.java for the shape), rebuilds the closure read model,
 # times the one-year x all-ports closure report over HTTP (p50/p95 over repeated calls) and cross-checks its figures
-# against a plain SQL recount of the manifest tables in the same run. Prints a table; --json for machines.
+# against a plain SQL recount of the manifest tables in the same run; then generates a shore-power verdict for every
+# call and sessions, times the one-month x all-ports shore-power KPI report and cross-checks it against a plain SQL
+# recount of the verdict and session tables. Prints a table; --json for machines.
 #
-# Usage: bench/reports/run.sh [--manifests N (10000000)] [--seed S (6)] [--runs R (50)] [--json] [--keep]
+# Usage: bench/reports/run.sh [--manifests N (10000000)] [--calls C (200000)] [--seed S (6)] [--runs R (50)] [--json]
+#                             [--keep]
 #   --keep leaves the data directory behind (its path is printed) instead of deleting it.
 # SHORELOOP_APP_DIR runs a copy of the packaged application elsewhere (so that a build may go on meanwhile).
 # The deadline watch is held off for the run (its first check is delayed a day): the generated year is long past
 # every deadline and its open manifests are already marked overdue, so the watch would find nothing to do anyway.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-manifests=10000000; seed=6; runs=50; json=""; keep=""
+manifests=10000000; calls=200000; seed=6; runs=50; json=""; keep=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --manifests) manifests="$2"; shift 2 ;;
+    --calls) calls="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --json) json="--json"; shift ;;
@@ -46,5 +50,5 @@ for _ in $(seq 1 180); do
 done
 jdbc=$(grep -o 'jdbc:postgresql://127.0.0.1:[0-9]*/shoreloop' "$log" | head -1)
 driver=$(ls "$appdir"/lib/main/org.postgresql.postgresql-*.jar | head -1)
-[ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $manifests manifests, seed $seed, $runs timed calls, $(nproc) cores"
-java -Xmx2g -cp "$driver" bench/reports/ReportBench.java "http://127.0.0.1:$port" "$jdbc" "$manifests" "$seed" "$runs" $json
+[ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $manifests manifests, $calls calls, seed $seed, $runs timed calls, $(nproc) cores"
+java -Xmx2g -cp "$driver" bench/reports/ReportBench.java "http://127.0.0.1:$port" "$jdbc" "$manifests" "$seed" "$runs" $json --calls "$calls"

@@ -8,10 +8,10 @@ insert into port_operator (id, code, name) values
  ('00000000-0000-0000-0001-000000000002', 'OP-CHAOTIANMEN', '朝天门客运码头公司（虚构） Chaotianmen Passenger Terminal (demo)'),
  ('00000000-0000-0000-0001-000000000003', 'OP-CHANGSHOU', '长寿化工码头公司（虚构） Changshou Chemical Terminal (demo)');
 
-insert into port (id, code, name, region_kind, time_zone, operator_id) values
- ('00000000-0000-0000-0003-000000000001', 'CQ-GY', '果园港 Guoyuan', 'INLAND', 'Asia/Shanghai', '00000000-0000-0000-0001-000000000001'),
- ('00000000-0000-0000-0003-000000000002', 'CQ-CTM', '朝天门 Chaotianmen', 'INLAND', 'Asia/Shanghai', '00000000-0000-0000-0001-000000000002'),
- ('00000000-0000-0000-0003-000000000003', 'CQ-CS', '长寿 Changshou', 'INLAND', 'Asia/Shanghai', '00000000-0000-0000-0001-000000000003');
+insert into port (id, code, name, region_kind, time_zone, operator_id, province) values
+ ('00000000-0000-0000-0003-000000000001', 'CQ-GY', '果园港 Guoyuan', 'INLAND', 'Asia/Shanghai', '00000000-0000-0000-0001-000000000001', 'chongqing'),
+ ('00000000-0000-0000-0003-000000000002', 'CQ-CTM', '朝天门 Chaotianmen', 'INLAND', 'Asia/Shanghai', '00000000-0000-0000-0001-000000000002', 'chongqing'),
+ ('00000000-0000-0000-0003-000000000003', 'CQ-CS', '长寿 Changshou', 'INLAND', 'Asia/Shanghai', '00000000-0000-0000-0001-000000000003', 'chongqing');
 
 insert into bureau (id, code, name, kind) values
  ('00000000-0000-0000-0002-000000000001', 'CQ-MSA', '重庆海事局 Chongqing Maritime Safety Administration', 'MARITIME'),

@@ -2,7 +2,9 @@ package io.shoreloop.platform;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Shoreloop's own configuration ({@code shoreloop.*}; each key also as an environment variable). */
@@ -126,6 +128,97 @@ public interface ShoreloopConfig {
          */
         @WithDefault("5s")
         Duration compactEvery();
+    }
+
+    /**
+     * Factors for the avoided emissions and cost of shore power against the ship's auxiliary diesel generator
+     * (quality.md, "Emission and cost factors"). Every key is a national default that {@code provinces.<key>.*}
+     * overrides for ports whose {@code province} is that key.
+     */
+    Emissions emissions();
+
+    /** Emission and cost factors; the same keys under {@code provinces.<key>} override them for one province. */
+    interface Emissions {
+        /** Auxiliary generator's specific fuel oil consumption, kg of fuel per kWh. */
+        @WithDefault("0.215")
+        BigDecimal auxSfocKgPerKwh();
+
+        /** CO₂ emitted per kg of marine diesel burnt, kg. */
+        @WithDefault("3.206")
+        BigDecimal fuelCo2KgPerKg();
+
+        /**
+         * Sulphur content of the fuel, percent by mass (SO₂ = fuel × sulphur × 64/32). Default 0.001 % (10 mg/kg): the
+         * ultra-low-sulphur diesel inland ships in China must burn; 0.5 for the global cap, 0.1 for an ECA.
+         */
+        @WithDefault("0.001")
+        BigDecimal fuelSulphurPercent();
+
+        /** The auxiliary engines' IMO NOx tier: TIER_I, TIER_II or TIER_III (MARPOL Annex VI Reg. 13 limits). */
+        @WithDefault("TIER_II")
+        String engineTier();
+
+        /** Rated speed of the auxiliary engines, rpm (the tier's NOx limit depends on it). */
+        @WithDefault("1500")
+        int engineRpm();
+
+        /** Grid emission factor, kg CO₂ per kWh (China's national average, 2022). */
+        @WithDefault("0.5703")
+        BigDecimal gridCo2KgPerKwh();
+
+        /** Grid SO₂ per kWh, kg; quality.md gives no figure, so 0 (avoided SO₂ is the generator's). */
+        @WithDefault("0")
+        BigDecimal gridSo2KgPerKwh();
+
+        /** Grid NOx per kWh, kg; quality.md gives no figure, so 0 (avoided NOx is the generator's). */
+        @WithDefault("0")
+        BigDecimal gridNoxKgPerKwh();
+
+        /** Price of the generator's fuel, CNY per kg. */
+        @WithDefault("8.0")
+        BigDecimal fuelPriceCnyPerKg();
+
+        /** Shore-power energy price, CNY per kWh. */
+        @WithDefault("0.65")
+        BigDecimal tariffEnergyCnyPerKwh();
+
+        /** Shore-power service fee, CNY per kWh. */
+        @WithDefault("0.30")
+        BigDecimal tariffServiceCnyPerKwh();
+
+        /** Waivers (subsidies, fee reductions) off the shore-power tariff, CNY per kWh. */
+        @WithDefault("0")
+        BigDecimal tariffWaiverCnyPerKwh();
+
+        /** Overrides per province key (lower-case letters, digits, '-'), e.g. {@code provinces.chongqing.grid-co2-kg-per-kwh}. */
+        Map<String, Province> provinces();
+
+        /** One province's overrides; an absent key keeps the national default. */
+        interface Province {
+            Optional<BigDecimal> auxSfocKgPerKwh();
+
+            Optional<BigDecimal> fuelCo2KgPerKg();
+
+            Optional<BigDecimal> fuelSulphurPercent();
+
+            Optional<String> engineTier();
+
+            Optional<Integer> engineRpm();
+
+            Optional<BigDecimal> gridCo2KgPerKwh();
+
+            Optional<BigDecimal> gridSo2KgPerKwh();
+
+            Optional<BigDecimal> gridNoxKgPerKwh();
+
+            Optional<BigDecimal> fuelPriceCnyPerKg();
+
+            Optional<BigDecimal> tariffEnergyCnyPerKwh();
+
+            Optional<BigDecimal> tariffServiceCnyPerKwh();
+
+            Optional<BigDecimal> tariffWaiverCnyPerKwh();
+        }
     }
 
     /** Ledger checkpoints. */

@@ -36,6 +36,9 @@ public class Port extends PanacheEntityBase {
     @Column(name = "operator_id")
     public UUID operatorId;
 
+    /** Province (or municipality) whose emission and cost factors apply; {@code null}: the national defaults. */
+    public String province;
+
     @Column(nullable = false)
     public boolean active = true;
 

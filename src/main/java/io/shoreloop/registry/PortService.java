@@ -28,6 +28,11 @@ public class PortService {
     /** Codes used in MQTT topics: letters, digits, '-', '_'; at most 64 characters. */
     public static final String CODE = "^[A-Za-z0-9_-]{1,64}$";
 
+    /**
+     * Province keys, as in {@code shoreloop.emissions.provinces.<key>.*} (so also usable in environment variable names).
+     */
+    public static final String PROVINCE = "^[a-z0-9-]{1,64}$";
+
     /** What a client sends to create or update a port. */
     public record PortInput(
             @NotBlank @Pattern(regexp = CODE, message = "letters, digits, '-' and '_' only; at most 64")
@@ -36,7 +41,10 @@ public class PortService {
             @NotBlank @Size(max = 200) String name,
             @NotNull RegionKind regionKind,
             @NotBlank String timeZone,
-            UUID operatorId) {}
+            UUID operatorId,
+
+            @Pattern(regexp = PROVINCE, message = "lower-case letters, digits and '-' only; at most 64")
+            String province) {}
 
     /** A port as answered. */
     public record PortView(
@@ -46,10 +54,12 @@ public class PortService {
             RegionKind regionKind,
             String timeZone,
             UUID operatorId,
+            String province,
             boolean active,
             long version) {
         static PortView of(Port p) {
-            return new PortView(p.id, p.code, p.name, p.regionKind, p.timeZone, p.operatorId, p.active, p.version);
+            return new PortView(
+                    p.id, p.code, p.name, p.regionKind, p.timeZone, p.operatorId, p.province, p.active, p.version);
         }
     }
 
@@ -152,6 +162,7 @@ public class PortService {
         port.regionKind = input.regionKind();
         port.timeZone = input.timeZone();
         port.operatorId = input.operatorId();
+        port.province = input.province();
         port.updatedAt = clock.instant();
     }
 }

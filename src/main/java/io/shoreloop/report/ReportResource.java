@@ -36,12 +36,19 @@ public class ReportResource {
     static final String CSV = "text/csv";
 
     private final ReportService reports;
+    private final ShorePowerReportService shorePower;
     private final CurrentActor actor;
     private final ShoreloopConfig config;
     private final HttpHeaders headers;
 
-    public ReportResource(ReportService reports, CurrentActor actor, ShoreloopConfig config, HttpHeaders headers) {
+    public ReportResource(
+            ReportService reports,
+            ShorePowerReportService shorePower,
+            CurrentActor actor,
+            ShoreloopConfig config,
+            HttpHeaders headers) {
         this.reports = reports;
+        this.shorePower = shorePower;
         this.actor = actor;
         this.config = config;
         this.headers = headers;
@@ -70,6 +77,37 @@ public class ReportResource {
         ReportService.Filter filter() {
             return new ReportService.Filter(
                     month("from", from), month("to", to), portId, stream, ReportResource.groupBy(groupBy));
+        }
+    }
+
+    /** The filters of the shore-power reports; months of arrival as {@code 2026-01} (default: the current month). */
+    public static class ShorePowerParams {
+        @QueryParam("from")
+        public String from;
+
+        @QueryParam("to")
+        public String to;
+
+        @QueryParam("portId")
+        public UUID portId;
+
+        @QueryParam("groupBy")
+        public String groupBy;
+
+        @QueryParam("lang")
+        public String lang;
+
+        ShorePowerReportService.Filter filter() {
+            ReportViews.ShorePowerGroupBy g = null;
+            if (groupBy != null && !groupBy.isBlank()) {
+                try {
+                    g = ReportViews.ShorePowerGroupBy.valueOf(groupBy.trim().toUpperCase());
+                } catch (IllegalArgumentException e) {
+                    throw new io.shoreloop.platform.Problems.InvalidField(
+                            "invalid-grouping", "groupBy", "groupBy must be port, company, vessel, berth or month");
+                }
+            }
+            return new ShorePowerReportService.Filter(month("from", from), month("to", to), portId, g);
         }
     }
 
@@ -151,6 +189,39 @@ public class ReportResource {
         return list(ReportService.ListKind.DISCREPANT, params, false, paging);
     }
 
+    /**
+     * Shore-power KPIs per port, company (port operator), vessel, berth or month: usage rate, time coverage, energy,
+     * session matching, ship/berth compatibility, violations, exemptions by reason, avoided emissions and cost (with
+     * the factors used), and the totals.
+     */
+    @GET
+    @Path("shore-power")
+    @Produces({MediaType.APPLICATION_JSON, CSV, XLSX})
+    public Response shorePower(@BeanParam ShorePowerParams params) {
+        ReportViews.ShorePowerReport report = shorePower.kpis(actor.get(), params.filter());
+        return answer(report, "shore-power", params.lang, () -> ShorePowerTables.kpis(report));
+    }
+
+    /**
+     * The Art. 18 record (港口和船舶岸电管理办法): berth, ship, berthing and unberthing, shore-power start and stop, kWh,
+     * overlapping faults and the verdict, one line per shore-power relevant call and session.
+     */
+    @GET
+    @Path("shore-power/art18")
+    @Produces({MediaType.APPLICATION_JSON, CSV, XLSX})
+    public Response art18(@BeanParam ShorePowerParams params, @BeanParam Paging.Params paging) {
+        Paging.Request page = page(paging);
+        ReportViews.Art18List list = shorePower.art18(actor.get(), params.filter(), page.page(), page.size());
+        return answer(list, "shore-power-art18", params.lang, () -> ShorePowerTables.art18(list));
+    }
+
+    /** JSON lists are paged; an export carries up to {@code shoreloop.report.export-max-rows} rows. */
+    private Paging.Request page(Paging.Params paging) {
+        return format().equals(MediaType.APPLICATION_JSON)
+                ? paging.resolve(config.paging())
+                : new Paging.Request(0, config.report().exportMaxRows());
+    }
+
     /** Recomputes the read model from the manifest tables (admin; after a bulk load). */
     @POST
     @Path("rebuild")
@@ -161,10 +232,7 @@ public class ReportResource {
 
     private Response list(
             ReportService.ListKind kind, FilterParams params, boolean includeClosed, Paging.Params paging) {
-        String format = format();
-        boolean export = !format.equals(MediaType.APPLICATION_JSON);
-        Paging.Request page =
-                export ? new Paging.Request(0, config.report().exportMaxRows()) : paging.resolve(config.paging());
+        Paging.Request page = page(paging);
         ReportViews.ManifestList list =
                 reports.list(actor.get(), kind, params.filter(), includeClosed, page.page(), page.size());
         boolean overdue = kind == ReportService.ListKind.OVERDUE;

@@ -197,7 +197,7 @@ public class ReportService {
         return m;
     }
 
-    private static long n(Object o) {
+    static long n(Object o) {
         return o == null ? 0 : ((Number) o).longValue();
     }
 
@@ -371,7 +371,7 @@ public class ReportService {
         return new ReportViews.ManifestList(echo, items, page, size, total);
     }
 
-    private static Instant instant(Object o) {
+    static Instant instant(Object o) {
         if (o == null) {
             return null;
         }
@@ -397,6 +397,11 @@ public class ReportService {
     }
 
     private Query query(String sql, Map<String, Object> params) {
+        return query(em, sql, params);
+    }
+
+    /** A native query with its named parameters set. */
+    static Query query(EntityManager em, String sql, Map<String, Object> params) {
         Query q = em.createNativeQuery(sql);
         params.forEach(q::setParameter);
         return q;

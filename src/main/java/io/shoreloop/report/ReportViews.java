@@ -188,6 +188,86 @@ public final class ReportViews {
     /** A page of an overdue or discrepant list. */
     public record ManifestList(Map<String, String> filters, List<ManifestLine> items, int page, int size, long total) {}
 
+    /** How shore-power KPI rows are grouped; {@code company} is the port operator (岸电供电单位). */
+    public enum ShorePowerGroupBy {
+        PORT,
+        COMPANY,
+        VESSEL,
+        BERTH,
+        MONTH
+    }
+
+    /**
+     * One row of the shore-power KPI report (definitions in the README, "Bureau reports"). Counts of calls come from
+     * the stored shore-power verdicts of calls that arrived in the period; sessions, energy and avoided emissions
+     * from the sessions matched to those calls and the unmatched sessions that started in the period.
+     */
+    public record ShorePowerRow(
+            String key,
+            String label,
+            long calls,
+            long eligibleCalls,
+            long connectedCalls,
+            BigDecimal usageRate,
+            BigDecimal berthedHours,
+            BigDecimal connectedHours,
+            BigDecimal timeCoverage,
+            long shipFacilityCalls,
+            long compatibleCalls,
+            BigDecimal compatibilityRate,
+            long violations,
+            long exemptions,
+            Map<String, Long> exemptionsByReason,
+            long pending,
+            long sessions,
+            long matchedSessions,
+            BigDecimal sessionMatchRate,
+            BigDecimal kwh,
+            BigDecimal matchedKwh,
+            long callsWithSessions,
+            BigDecimal kwhPerConnectedCall,
+            BigDecimal avoidedCo2Kg,
+            BigDecimal avoidedSo2Kg,
+            BigDecimal avoidedNoxKg,
+            BigDecimal avoidedCostCny) {}
+
+    /**
+     * The shore-power KPI report: the filters applied, one row per group, the totals, and the factors each province
+     * in the figures was computed with ({@code province} null: the national defaults).
+     */
+    public record ShorePowerReport(
+            Map<String, String> filters,
+            List<ShorePowerRow> rows,
+            ShorePowerRow total,
+            List<EmissionFactors> factors) {}
+
+    /**
+     * One line of the Art. 18 record (港口和船舶岸电管理办法): a shore-power relevant call with one of its sessions (or
+     * none), or a session matched to no call; faults of the berth overlapping the stay (or the session).
+     */
+    public record Art18Line(
+            String callId,
+            String port,
+            String berthCode,
+            String berth,
+            String vessel,
+            String mmsi,
+            String imo,
+            String cnShipId,
+            Instant berthedAt,
+            Instant unberthedAt,
+            String meter,
+            Instant shorePowerStart,
+            Instant shorePowerStop,
+            BigDecimal kwh,
+            String sessionStatus,
+            String faults,
+            String verdict,
+            String exemptionReason) {}
+
+    /** A page of the Art. 18 record. */
+    public record Art18List(Map<String, String> filters, List<Art18Line> items, int page, int size, long total) {}
+
     /** What a rebuild of the read model did. */
     public record Rebuilt(long manifests) {}
 }

@@ -16,12 +16,12 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** A plain MQTT 5 publisher against the test broker, meters registered for one test, and bounded waiting. */
-final class MqttTestSupport {
+public final class MqttTestSupport {
 
     private MqttTestSupport() {}
 
     /** A connected publisher (clean session, QoS 1). */
-    static Mqtt5BlockingClient publisher() {
+    public static Mqtt5BlockingClient publisher() {
         var config = ConfigProvider.getConfig();
         Mqtt5BlockingClient client = MqttClient.builder()
                 .useMqttVersion5()
@@ -33,11 +33,11 @@ final class MqttTestSupport {
         return client;
     }
 
-    static void publish(Mqtt5BlockingClient client, String topic, String payload) {
+    public static void publish(Mqtt5BlockingClient client, String topic, String payload) {
         publish(client, topic, payload, false);
     }
 
-    static void publish(Mqtt5BlockingClient client, String topic, String payload, boolean retain) {
+    public static void publish(Mqtt5BlockingClient client, String topic, String payload, boolean retain) {
         client.publishWith()
                 .topic(topic)
                 .qos(MqttQos.AT_LEAST_ONCE)
@@ -46,17 +46,17 @@ final class MqttTestSupport {
                 .send();
     }
 
-    /** A meter registered for one test at a berth of port CQ-GY, with its id and topics. */
-    record TestMeter(String id, String code, String berthCode) {
-        String readingTopic() {
-            return "shorepower/v1/CQ-GY/" + berthCode + "/" + code + "/reading";
+    /** A meter registered for one test at a berth (of port CQ-GY unless named), with its id and topics. */
+    public record TestMeter(String id, String code, String portCode, String berthCode) {
+        public String readingTopic() {
+            return "shorepower/v1/" + portCode + "/" + berthCode + "/" + code + "/reading";
         }
 
         String statusTopic() {
-            return "shorepower/v1/CQ-GY/" + berthCode + "/" + code + "/status";
+            return "shorepower/v1/" + portCode + "/" + berthCode + "/" + code + "/status";
         }
 
-        String reading(long seq, Instant ts, String kwh, Boolean breaker, String vessel) {
+        public String reading(long seq, Instant ts, String kwh, Boolean breaker, String vessel) {
             StringBuilder json = new StringBuilder("{\"meter\":\"")
                     .append(code)
                     .append("\",\"seq\":")
@@ -76,6 +76,10 @@ final class MqttTestSupport {
     }
 
     static TestMeter aMeterAt(String berthId, String berthCode, int reportingIntervalS) {
+        return aMeterAt("CQ-GY", berthId, berthCode, reportingIntervalS);
+    }
+
+    public static TestMeter aMeterAt(String portCode, String berthId, String berthCode, int reportingIntervalS) {
         String code = "T-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         String id = as(ADMIN)
                 .body(Map.of("code", code, "berthId", berthId, "reportingIntervalS", reportingIntervalS))
@@ -84,11 +88,11 @@ final class MqttTestSupport {
                 .statusCode(201)
                 .extract()
                 .path("id");
-        return new TestMeter(id, code, berthCode);
+        return new TestMeter(id, code, portCode, berthCode);
     }
 
     /** Waits until the condition holds, at most {@code max}; fails the test with {@code what} otherwise. */
-    static void await(String what, Duration max, BooleanSupplier condition) {
+    public static void await(String what, Duration max, BooleanSupplier condition) {
         long end = System.nanoTime() + max.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {

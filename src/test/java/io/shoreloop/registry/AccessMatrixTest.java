@@ -38,7 +38,7 @@ class AccessMatrixTest {
 
     static final Set<String> ALL = Set.copyOf(USERS);
 
-    static final Set<String> PORT_FIELDS = Set.of("code", "name", "regionKind", "timeZone", "operatorId");
+    static final Set<String> PORT_FIELDS = Set.of("code", "name", "regionKind", "timeZone", "operatorId", "province");
     static final Set<String> BERTH_FIELDS = Set.of("portId", "code", "name", "terminalKind", "shorePower");
     static final Set<String> VESSEL_FIELDS = Set.of(
             "name",

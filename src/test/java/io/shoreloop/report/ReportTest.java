@@ -493,7 +493,7 @@ class ReportTest {
     }
 
     /** Compares exported rows with the JSON rows, column by column (numbers by value, absent as empty). */
-    private static void compare(List<String> keys, List<Map<String, Object>> expected, List<List<String>> actual) {
+    static void compare(List<String> keys, List<Map<String, Object>> expected, List<List<String>> actual) {
         assertEquals(expected.size(), actual.size(), "rows");
         for (int i = 0; i < expected.size(); i++) {
             for (int k = 0; k < keys.size(); k++) {
@@ -587,7 +587,7 @@ class ReportTest {
         return out;
     }
 
-    private static int indexOfRowStarting(List<List<String>> sheet, String first) {
+    static int indexOfRowStarting(List<List<String>> sheet, String first) {
         for (int i = 0; i < sheet.size(); i++) {
             if (!sheet.get(i).isEmpty() && sheet.get(i).get(0).equals(first)) {
                 return i;
