@@ -56,6 +56,7 @@ final class PayloadParser {
     }
 
     /** One element of a payload: a reading, or the element's JSON with why it was refused. */
+    /** One reading of a payload, or why it was refused; {@code json} is its text when refused (else possibly null). */
     record Element(ParsedReading reading, String json, Rejection rejection) {}
 
     /** A parsed status message. */
@@ -146,10 +147,12 @@ final class PayloadParser {
     }
 
     private Element element(Topic topic, JsonNode node, String raw, Instant now, String where) {
-        String json = raw != null ? raw : node.toString();
         try {
-            return new Element(reading(topic, node, now), json, null);
+            // the element's JSON text is kept for a dead letter only: writing every good element of a backfill array
+            // back to text cost a fifth of the parsing time
+            return new Element(reading(topic, node, now), raw, null);
         } catch (Refused r) {
+            String json = raw != null ? raw : node.toString();
             return new Element(null, json, new Rejection(r.kind, where + r.getMessage()));
         }
     }
