@@ -1,6 +1,7 @@
 package io.shoreloop.ingest;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.exceptions.ConnectionFailedException;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
@@ -75,40 +76,47 @@ public final class BrokerClients {
         return config.host() + ":" + config.port();
     }
 
-    public Mqtt5ClientBuilder mqtt5(String clientId) {
-        Mqtt5ClientBuilder builder = MqttClient.builder()
-                .useMqttVersion5()
+    /** Identifier, host, port and TLS: what both protocol versions share. */
+    public MqttClientBuilder base(String clientId) {
+        MqttClientBuilder builder = MqttClient.builder()
                 .identifier(clientId)
                 .serverHost(config.host())
                 .serverPort(config.port());
-        if (config.tls()) {
-            builder = builder.sslWithDefaultConfig();
-        }
-        if (config.username().isPresent()) {
-            builder = builder.simpleAuth()
-                    .username(config.username().get())
-                    .password(config.password().orElse("").getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        return builder;
+        return config.tls() ? builder.sslWithDefaultConfig() : builder;
+    }
+
+    public Mqtt5ClientBuilder mqtt5(String clientId) {
+        return mqtt5(base(clientId));
+    }
+
+    /** The shared settings in MQTT 5, with the credentials when configured. */
+    public Mqtt5ClientBuilder mqtt5(MqttClientBuilder base) {
+        Mqtt5ClientBuilder builder = base.useMqttVersion5();
+        return config.username().isEmpty()
+                ? builder
+                : builder.simpleAuth()
+                        .username(config.username().get())
+                        .password(password())
+                        .applySimpleAuth();
     }
 
     public Mqtt3ClientBuilder mqtt3(String clientId) {
-        Mqtt3ClientBuilder builder = MqttClient.builder()
-                .useMqttVersion3()
-                .identifier(clientId)
-                .serverHost(config.host())
-                .serverPort(config.port());
-        if (config.tls()) {
-            builder = builder.sslWithDefaultConfig();
-        }
-        if (config.username().isPresent()) {
-            builder = builder.simpleAuth()
-                    .username(config.username().get())
-                    .password(config.password().orElse("").getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        return builder;
+        return mqtt3(base(clientId));
+    }
+
+    /** The shared settings in MQTT 3.1.1, with the credentials when configured. */
+    public Mqtt3ClientBuilder mqtt3(MqttClientBuilder base) {
+        Mqtt3ClientBuilder builder = base.useMqttVersion3();
+        return config.username().isEmpty()
+                ? builder
+                : builder.simpleAuth()
+                        .username(config.username().get())
+                        .password(password())
+                        .applySimpleAuth();
+    }
+
+    private byte[] password() {
+        return config.password().orElse("").getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.shoreloop.ingest;
 
+import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
@@ -162,15 +163,19 @@ public class MqttIngest {
         }
     }
 
-    private Runnable connect5() {
-        Mqtt5AsyncClient client = clients.mqtt5(config.clientId())
+    /** This instance's client: reconnects by itself with backoff and subscribes on every connect. */
+    private MqttClientBuilder reconnecting(Runnable subscribe) {
+        return clients.base(config.clientId())
                 .automaticReconnect()
                 .initialDelay(config.retryDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .maxDelay(config.retryMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .applyAutomaticReconnect()
-                .addConnectedListener(ctx -> subscribe5())
-                .addDisconnectedListener(ctx -> LOG.debugf("MQTT disconnected (%s); reconnecting", ctx.getCause()))
-                .buildAsync();
+                .addConnectedListener(ctx -> subscribe.run())
+                .addDisconnectedListener(ctx -> LOG.debugf("MQTT disconnected (%s); reconnecting", ctx.getCause()));
+    }
+
+    private Runnable connect5() {
+        Mqtt5AsyncClient client = clients.mqtt5(reconnecting(this::subscribe5)).buildAsync();
         client5 = client;
         // parsing runs on the client's thread, in parallel with the worker writing the previous batch
         client.publishes(
@@ -193,14 +198,7 @@ public class MqttIngest {
      * policy drops it); there is no receive maximum, the broker's in-flight limit applies.
      */
     private Runnable connect3() {
-        Mqtt3AsyncClient client = clients.mqtt3(config.clientId())
-                .automaticReconnect()
-                .initialDelay(config.retryDelay().toMillis(), TimeUnit.MILLISECONDS)
-                .maxDelay(config.retryMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
-                .applyAutomaticReconnect()
-                .addConnectedListener(ctx -> subscribe3())
-                .addDisconnectedListener(ctx -> LOG.debugf("MQTT disconnected (%s); reconnecting", ctx.getCause()))
-                .buildAsync();
+        Mqtt3AsyncClient client = clients.mqtt3(reconnecting(this::subscribe3)).buildAsync();
         client3 = client;
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
