@@ -175,16 +175,4 @@ class ComplianceQueue {
             return List.of();
         }
     }
-
-    /** For tests: marks not yet recomputed. */
-    long pending() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select count(*) from compliance_pending");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
