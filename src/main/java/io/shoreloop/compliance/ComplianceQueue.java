@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -42,7 +41,6 @@ class ComplianceQueue {
     private final long idleMillis;
     private final long debounceMillis;
     private final long masterDataWindowSeconds;
-    private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread worker;
 
@@ -95,8 +93,8 @@ class ComplianceQueue {
 
     void onStop(@Observes ShutdownEvent event) {
         running = false;
-        wake.release();
         try {
+            // it sleeps at most one poll interval and never starts another recomputation once stopped
             if (worker != null) {
                 worker.join(TimeUnit.SECONDS.toMillis(10));
             }
@@ -108,8 +106,7 @@ class ComplianceQueue {
     private void work() {
         while (running) {
             try {
-                wake.tryAcquire(idleMillis, TimeUnit.MILLISECONDS);
-                wake.drainPermits();
+                Thread.sleep(idleMillis);
                 while (running && drainOnce() > 0) {
                     // more may have been marked while recomputing
                 }

@@ -21,11 +21,13 @@ public class BrokerReadiness implements HealthCheck {
     private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ShoreloopConfig config;
+    private final BrokerClients clients;
     private volatile HealthCheckResponse last;
     private volatile long lastAt;
 
     public BrokerReadiness(ShoreloopConfig config) {
         this.config = config;
+        this.clients = new BrokerClients(config.mqtt());
     }
 
     @Override
@@ -41,7 +43,6 @@ public class BrokerReadiness implements HealthCheck {
     }
 
     private HealthCheckResponse probe() {
-        BrokerClients clients = new BrokerClients(config.mqtt());
         Duration timeout = config.mqtt().readinessTimeout();
         BrokerClients.Protocol protocol = clients.configured() == BrokerClients.Protocol.AUTO
                 ? BrokerClients.Protocol.MQTT_5

@@ -70,6 +70,7 @@ public class MqttIngest {
     private final BrokerClients clients;
     private volatile boolean running;
     private volatile BrokerClients.Protocol protocol;
+    private volatile boolean subscribed;
     private Thread worker;
     private Thread connector;
     private Mqtt5AsyncClient client5;
@@ -122,12 +123,18 @@ public class MqttIngest {
         }
         running = true;
         queue.clear(); // messages of an earlier connection were not acknowledged: the broker sends them again
+        subscribed = false;
         worker = new Thread(this::work, "shoreloop-ingest");
         worker.setDaemon(true);
         worker.start();
         connector = new Thread(this::connect, "shoreloop-mqtt-connect");
         connector.setDaemon(true);
         connector.start();
+    }
+
+    /** Whether the broker acknowledged the subscriptions of the current connection (for tests). */
+    boolean subscribed() {
+        return subscribed;
     }
 
     /** The protocol version in use, once the broker was reached ({@code null} before). */
@@ -259,10 +266,11 @@ public class MqttIngest {
         return config.shared() ? "$share/" + config.sharedGroup() + "/" + READINGS : READINGS;
     }
 
-    private static void subscribed(Throwable error) {
+    private void subscribed(Throwable error) {
         if (error != null) {
             LOG.warnf("MQTT subscription failed: %s", error.getMessage());
         }
+        subscribed = error == null;
     }
 
     void stop() {

@@ -101,8 +101,7 @@ class MqttProtocolFallbackTest {
             fallback.start();
             try {
                 await("connected over 3.1.1", WAIT, () -> fallback.protocol() == BrokerClients.Protocol.MQTT_3_1_1);
-                await("subscribed", WAIT, () -> front.passed311.get() >= 1);
-                Thread.sleep(500); // the SUBSCRIBE follows the CONNACK
+                await("subscribed", WAIT, fallback::subscribed);
                 for (int i = 0; i < n; i++) {
                     if (i == 80) {
                         fallback.stop(); // the broker keeps the 3.1.1 session and queues what arrives meanwhile
