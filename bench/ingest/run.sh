@@ -11,6 +11,8 @@
 # increase); prints a table with ratios (--json: one JSON object).
 #
 # Usage: bench/ingest/run.sh [--json] [--meters M] [--live N] [--backfill N] [--naive N]
+# BENCH_MQ_INFLIGHT sets Mosquitto's max_inflight_messages (default 1000): the QoS 1 messages it may have unacknowledged
+# at Shoreloop, i.e. how many the batch being written may hold.
 # Needs: JDK 17, Maven wrapper; installs mosquitto / postgresql with apt-get only if missing (benchmark only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -59,7 +61,7 @@ allow_anonymous true
 persistence false
 max_queued_messages 0
 max_queued_bytes 0
-max_inflight_messages 1000
+max_inflight_messages ${BENCH_MQ_INFLIGHT:-1000}
 EOF
 "$MOSQUITTO" -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
 PIDS+=($!)
