@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shoreloop.shorepower.Reading;
 import java.math.BigDecimal;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -257,11 +254,7 @@ final class PayloadParser {
         if (!node.isTextual()) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(node.textValue()).toInstant().truncatedTo(ChronoUnit.MICROS);
-        } catch (DateTimeException e) {
-            return null;
-        }
+        return IsoTimestamps.parse(node.textValue());
     }
 
     /** Internal signal: this element is refused. */

@@ -28,10 +28,12 @@ final class EnergyRules {
 
     private final MeterProfile profile;
     private final AccountingRules rules;
+    private final Duration gapAfter;
 
     EnergyRules(MeterProfile profile, AccountingRules rules) {
         this.profile = profile;
         this.rules = rules;
+        this.gapAfter = profile.reportingInterval().multipliedBy(rules.gapFactor());
     }
 
     EnergyStep step(Reading prev, Reading next) {
@@ -43,7 +45,7 @@ final class EnergyRules {
             throw new IllegalArgumentException("readings out of order: " + prev.ts() + " → " + next.ts());
         }
         EnumSet<QualityFlag> flags = EnumSet.noneOf(QualityFlag.class);
-        if (elapsed.compareTo(profile.reportingInterval().multipliedBy(rules.gapFactor())) > 0) {
+        if (elapsed.compareTo(gapAfter) > 0) {
             flags.add(QualityFlag.GAP);
         }
         long limit = plausibleMaxWh(elapsed);
@@ -82,6 +84,14 @@ final class EnergyRules {
 
     /** The most energy the berth can supply in {@code elapsed}: capacity × time × margin, rounded down, in Wh. */
     long plausibleMaxWh(Duration elapsed) {
+        long ms = elapsed.toMillis();
+        if (profile.capacityVa() <= Integer.MAX_VALUE && ms >= 0) {
+            long perMs = profile.capacityVa() * rules.plausibilityMarginPercent(); // both below 2^31: fits
+            long product = perMs * ms;
+            if (Math.multiplyHigh(perMs, ms) == 0 && product >= 0) { // the usual case, without BigInteger
+                return product / (3_600_000L * 100L);
+            }
+        }
         BigInteger wh = BigInteger.valueOf(profile.capacityVa())
                 .multiply(BigInteger.valueOf(rules.plausibilityMarginPercent()))
                 .multiply(BigInteger.valueOf(elapsed.toMillis()))

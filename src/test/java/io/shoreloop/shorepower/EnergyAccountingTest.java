@@ -40,6 +40,26 @@ class EnergyAccountingTest {
     }
 
     @Test
+    void theLimitIsExactForHugeBerthsAndLongSilencesToo() {
+        long[] capacities = {1L, 500_000L, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, 40_000_000_000L, Long.MAX_VALUE};
+        Duration[] gaps = {
+            Duration.ofMillis(1), Duration.ofMinutes(1), Duration.ofDays(400), Duration.ofDays(365L * 3000)
+        };
+        for (long capacity : capacities) {
+            EnergyRules energy =
+                    new EnergyRules(new MeterProfile("M-1", capacity, null, Duration.ofMinutes(1)), rules());
+            for (Duration gap : gaps) {
+                java.math.BigInteger exact = java.math.BigInteger.valueOf(capacity)
+                        .multiply(java.math.BigInteger.valueOf(rules().plausibilityMarginPercent()))
+                        .multiply(java.math.BigInteger.valueOf(gap.toMillis()))
+                        .divide(java.math.BigInteger.valueOf(360_000_000L));
+                long expected = exact.bitLength() < 63 ? exact.longValue() : Long.MAX_VALUE;
+                assertEquals(expected, energy.plausibleMaxWh(gap), capacity + " VA over " + gap);
+            }
+        }
+    }
+
+    @Test
     void anIncreaseCountsExactly() {
         MeterTimeline t = timelineOf(aMeter().open("1000.000").open("1000.500").open("1001.250"));
         List<EnergyStep> steps = t.steps();
