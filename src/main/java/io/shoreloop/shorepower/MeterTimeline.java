@@ -36,7 +36,8 @@ import java.util.TreeSet;
  * <p>A timeline need not hold a meter's whole history. {@link #resumableAfter()} names the latest reading after
  * which the session state machine was idle (no session, no candidate); {@link #resume} rebuilds a timeline from that
  * reading and the ones after it, and it then behaves exactly like the full one for every later reading. A batch that
- * reaches back before the window needs a window that starts earlier.
+ * reaches back before the window needs a window that starts earlier, and so does a departure changed before it (an
+ * idle point depends on the departures before it, not on those after it).
  *
  * <p>Not thread-safe: one meter's readings are processed by one thread at a time.
  */
@@ -64,7 +65,10 @@ public final class MeterTimeline {
 
     /** The reading before the window (known, not part of it), or {@code null} when the window is the whole history. */
     private final Reading floor;
-    /** Readings after which the state machine was idle (each depends only on the readings up to it). */
+    /**
+     * Readings after which the state machine was idle (each depends only on the readings up to it and the departures
+     * before it).
+     */
     private final TreeSet<Instant> idleAfter = new TreeSet<>();
 
     private MeterTimeline(MeterProfile profile, AccountingRules rules, Reading floor, Collection<Instant> departures) {
@@ -183,7 +187,9 @@ public final class MeterTimeline {
     /**
      * Takes the departures of the calls at the meter's berth as they now stand (all of them: those known before are
      * dropped when absent) and re-derives from the start of the latest session that began at or before the earliest
-     * departure added, moved or removed. A departure no step has crossed yet only waits for the readings after it.
+     * departure added, moved or removed. A departure no step has crossed yet only waits for the readings after it. A
+     * resumed timeline cannot see before its window: a change before its floor needs a window that starts
+     * earlier (the caller resumes from an idle point at or before the change).
      */
     public SessionChanges replaceDepartures(Collection<Instant> replacement) {
         TreeSet<Instant> next = new TreeSet<>(replacement);
