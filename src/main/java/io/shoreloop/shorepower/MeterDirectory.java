@@ -9,9 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,12 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class MeterDirectory {
 
-    private static final String BY_CODES = """
+    private static final String SELECT = """
             select m.id, m.code, m.berth_id, b.code, b.port_id, p.code, m.active and b.active and p.active,
                    coalesce(b.sp_capacity_kva, 1000), m.register_modulus_kwh, m.reporting_interval_s
               from meter m join berth b on b.id = m.berth_id join port p on p.id = b.port_id
-             where m.code = any(?)
             """;
+
+    private static final String BY_CODES = SELECT + " where m.code = any(?)";
 
     private final AgroalDataSource dataSource;
     private static final long TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
@@ -96,27 +99,46 @@ public class MeterDirectory {
             Map<String, RegisteredMeter> out = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String code = rs.getString(2);
-                    BigDecimal capacity = rs.getBigDecimal(8);
-                    MeterProfile profile =
-                            MeterProfile.of(code, capacity, rs.getBigDecimal(9), Duration.ofSeconds(rs.getInt(10)));
-                    out.put(
-                            code,
-                            new RegisteredMeter(
-                                    rs.getObject(1, UUID.class),
-                                    code,
-                                    rs.getObject(3, UUID.class),
-                                    rs.getString(4),
-                                    rs.getObject(5, UUID.class),
-                                    rs.getString(6),
-                                    rs.getBoolean(7),
-                                    profile));
+                    RegisteredMeter m = meter(rs);
+                    out.put(m.code(), m);
                 }
             }
             return out.values();
         } catch (SQLException e) {
             throw new StoreUnavailable(e);
         }
+    }
+
+    /** Every meter registered at these berths, active or not, read through the caller's connection (not cached). */
+    static List<RegisteredMeter> atBerths(Connection c, Collection<UUID> berthIds) throws SQLException {
+        List<RegisteredMeter> out = new ArrayList<>();
+        if (berthIds.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " where m.berth_id = any(?) order by m.id")) {
+            ps.setArray(1, c.createArrayOf("uuid", berthIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(meter(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static RegisteredMeter meter(ResultSet rs) throws SQLException {
+        String code = rs.getString(2);
+        BigDecimal capacity = rs.getBigDecimal(8);
+        MeterProfile profile = MeterProfile.of(code, capacity, rs.getBigDecimal(9), Duration.ofSeconds(rs.getInt(10)));
+        return new RegisteredMeter(
+                rs.getObject(1, UUID.class),
+                code,
+                rs.getObject(3, UUID.class),
+                rs.getString(4),
+                rs.getObject(5, UUID.class),
+                rs.getString(6),
+                rs.getBoolean(7),
+                profile);
     }
 
     private Optional<UUID> queryPort(String code) {

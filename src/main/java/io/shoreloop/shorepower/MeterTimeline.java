@@ -3,12 +3,14 @@ package io.shoreloop.shorepower;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -19,7 +21,12 @@ import java.util.TreeSet;
  * <p>Readings may come in any order and more than once. Identity is {@code (meter, ts)}: a repeat is dropped; a
  * different reading with a known timestamp is ignored and reported (the first one kept wins, as the store's unique
  * key does). Whatever the arrival order and the batch split, the timeline ends in the same state as
- * {@link #recompute} over the same set of readings.
+ * {@link #recompute} over the same set of readings and departures.
+ *
+ * <p>Departures of the calls at the meter's berth end sessions (see {@link SessionBuilder}). They may be known before
+ * the readings around them arrive, or be recorded and corrected later: {@link #replaceDepartures} re-derives from
+ * the start of the latest session that began at or before the earliest departure it adds, moves or removes, and
+ * reports the sessions that differ, exactly as a late batch of readings does.
  *
  * <p>Work per batch: readings later than everything known continue the session state machine where it stopped
  * (constant work per reading); a batch reaching back in time re-derives from the start of the latest session that
@@ -29,7 +36,8 @@ import java.util.TreeSet;
  * <p>A timeline need not hold a meter's whole history. {@link #resumableAfter()} names the latest reading after
  * which the session state machine was idle (no session, no candidate); {@link #resume} rebuilds a timeline from that
  * reading and the ones after it, and it then behaves exactly like the full one for every later reading. A batch that
- * reaches back before the window needs a window that starts earlier.
+ * reaches back before the window needs a window that starts earlier, and so does a departure changed before it (an
+ * idle point depends on the departures before it, not on those after it).
  *
  * <p>Not thread-safe: one meter's readings are processed by one thread at a time.
  */
@@ -45,6 +53,8 @@ public final class MeterTimeline {
     private final Map<Instant, Instant> owner = new HashMap<>();
 
     private final TreeMap<Instant, Session> sessions = new TreeMap<>();
+    /** Departures of the calls at the meter's berth; the session state machine reads them. */
+    private final TreeSet<Instant> departures = new TreeSet<>();
 
     private long meteredWh;
     private long rejectedWh;
@@ -55,25 +65,35 @@ public final class MeterTimeline {
 
     /** The reading before the window (known, not part of it), or {@code null} when the window is the whole history. */
     private final Reading floor;
-    /** Readings after which the state machine was idle (each depends only on the readings up to it). */
+    /**
+     * Readings after which the state machine was idle (each depends only on the readings up to it and the departures
+     * before it).
+     */
     private final TreeSet<Instant> idleAfter = new TreeSet<>();
 
-    private MeterTimeline(MeterProfile profile, AccountingRules rules, Reading floor) {
+    private MeterTimeline(MeterProfile profile, AccountingRules rules, Reading floor, Collection<Instant> departures) {
         this.profile = profile;
         this.rules = rules;
         this.floor = floor;
         this.energy = new EnergyRules(profile, rules);
+        this.departures.addAll(departures);
         this.tail = newBuilder();
     }
 
-    /** An empty timeline for a meter. */
+    /** An empty timeline for a meter (no departures known yet: see {@link #replaceDepartures}). */
     public static MeterTimeline start(MeterProfile profile, AccountingRules rules) {
-        return new MeterTimeline(profile, rules, null);
+        return new MeterTimeline(profile, rules, null, List.of());
     }
 
-    /** The full recomputation: a new timeline fed all readings at once. */
+    /** The full recomputation: a new timeline fed all readings at once, with no departures. */
     public static MeterTimeline recompute(MeterProfile profile, AccountingRules rules, Collection<Reading> all) {
-        MeterTimeline timeline = new MeterTimeline(profile, rules, null);
+        return recompute(profile, rules, all, List.of());
+    }
+
+    /** The full recomputation: a new timeline that knows these departures, fed all readings at once. */
+    public static MeterTimeline recompute(
+            MeterProfile profile, AccountingRules rules, Collection<Reading> all, Collection<Instant> departures) {
+        MeterTimeline timeline = new MeterTimeline(profile, rules, null, departures);
         timeline.accept(all);
         return timeline;
     }
@@ -88,7 +108,20 @@ public final class MeterTimeline {
      */
     public static MeterTimeline resume(
             MeterProfile profile, AccountingRules rules, Reading floor, Collection<Reading> window) {
-        MeterTimeline timeline = new MeterTimeline(profile, rules, floor);
+        return resume(profile, rules, floor, window, List.of());
+    }
+
+    /**
+     * As {@link #resume(MeterProfile, AccountingRules, Reading, Collection)}, knowing these departures (those before
+     * {@code floor} do not matter to the window).
+     */
+    public static MeterTimeline resume(
+            MeterProfile profile,
+            AccountingRules rules,
+            Reading floor,
+            Collection<Reading> window,
+            Collection<Instant> departures) {
+        MeterTimeline timeline = new MeterTimeline(profile, rules, floor, departures);
         timeline.accept(window);
         return timeline;
     }
@@ -135,7 +168,6 @@ public final class MeterTimeline {
         readings.putAll(fresh);
 
         Map<Session.Key, Session> old = new HashMap<>();
-        ended = new ArrayList<>();
         Iterator<Reading> replay;
         if (append) {
             Session open = tail.openSession();
@@ -146,15 +178,71 @@ public final class MeterTimeline {
         } else {
             Map.Entry<Instant, Session> anchorSession = sessions.lowerEntry(earliest);
             Instant anchor = anchorSession == null ? readings.firstKey() : anchorSession.getKey();
-            NavigableMap<Instant, Session> stale = sessions.tailMap(anchor, true);
-            stale.values().forEach(s -> old.put(s.key(), s));
-            stale.clear();
-            tail = newBuilder();
-            Map.Entry<Instant, Reading> previous = readings.lowerEntry(anchor);
-            before = previous == null ? floor : previous.getValue();
-            idleAfter.tailSet(anchor, true).clear();
+            before = restartAt(anchor, old);
             replay = readings.tailMap(anchor, true).values().iterator();
         }
+        return replay(before, replay, old, fresh.size(), duplicates, conflicting);
+    }
+
+    /**
+     * Takes the departures of the calls at the meter's berth as they now stand (all of them: those known before are
+     * dropped when absent) and re-derives from the start of the latest session that began at or before the earliest
+     * departure added, moved or removed. A departure no step has crossed yet only waits for the readings after it. A
+     * resumed timeline cannot see before its window: a change before its floor needs a window that starts
+     * earlier (the caller resumes from an idle point at or before the change).
+     */
+    public SessionChanges replaceDepartures(Collection<Instant> replacement) {
+        TreeSet<Instant> next = new TreeSet<>(replacement);
+        TreeSet<Instant> changed = new TreeSet<>(departures);
+        changed.addAll(next);
+        changed.removeIf(d -> departures.contains(d) && next.contains(d));
+        departures.clear();
+        departures.addAll(next);
+        if (readings.isEmpty()) {
+            return SessionChanges.none();
+        }
+        // a step crosses a departure d when from <= d < to: nothing before the window's first step can be crossed,
+        // and a departure at or after the latest reading has not been crossed yet
+        Instant first = floor == null ? readings.firstKey() : floor.ts();
+        Instant earliest = changed.ceiling(first);
+        if (earliest == null || !earliest.isBefore(readings.lastKey())) {
+            return SessionChanges.none();
+        }
+        Map.Entry<Instant, Session> anchorSession = sessions.floorEntry(earliest);
+        Instant anchor = anchorSession == null ? readings.firstKey() : anchorSession.getKey();
+        Map<Session.Key, Session> old = new HashMap<>();
+        Reading before = restartAt(anchor, old);
+        return replay(before, readings.tailMap(anchor, true).values().iterator(), old, 0, 0, List.of());
+    }
+
+    /** The departures this timeline knows, in time order. */
+    public NavigableSet<Instant> departures() {
+        return Collections.unmodifiableNavigableSet(departures);
+    }
+
+    /**
+     * Forgets the sessions from {@code anchor} on (into {@code old}) and restarts the state machine there: the
+     * start of a session, or the first reading, where the state before is "off, no candidate". Returns the reading
+     * before the anchor (or the floor).
+     */
+    private Reading restartAt(Instant anchor, Map<Session.Key, Session> old) {
+        NavigableMap<Instant, Session> stale = sessions.tailMap(anchor, true);
+        stale.values().forEach(s -> old.put(s.key(), s));
+        stale.clear();
+        tail = newBuilder();
+        idleAfter.tailSet(anchor, true).clear();
+        Map.Entry<Instant, Reading> previous = readings.lowerEntry(anchor);
+        return previous == null ? floor : previous.getValue();
+    }
+
+    private SessionChanges replay(
+            Reading before,
+            Iterator<Reading> replay,
+            Map<Session.Key, Session> old,
+            int accepted,
+            int duplicates,
+            List<Reading> conflicting) {
+        ended = new ArrayList<>();
         Reading prev = before;
         while (replay.hasNext()) {
             Reading r = replay.next();
@@ -185,11 +273,11 @@ public final class MeterTimeline {
         }
         List<Session.Key> removed = new ArrayList<>(old.keySet());
         removed.sort(Comparator.naturalOrder());
-        return new SessionChanges(created, changed, removed, fresh.size(), duplicates, conflicting);
+        return new SessionChanges(created, changed, removed, accepted, duplicates, conflicting);
     }
 
     private SessionBuilder newBuilder() {
-        return new SessionBuilder(profile.meter(), rules, new SessionBuilder.Sink() {
+        return new SessionBuilder(profile.meter(), rules, departures, new SessionBuilder.Sink() {
             @Override
             public void own(Instant stepTo, Instant start) {
                 setOwner(stepTo, start);

@@ -20,6 +20,11 @@ public enum QualityFlag {
     GAP,
     /** The session ended because the meter fell silent for longer than the silence timeout. */
     INTERRUPTED,
+    /**
+     * The session was still supplying when the call at the meter's berth departed: it ends at the last reading at or
+     * before the departure (status {@link SessionStatus#CLOSED}), and the step across the departure is unallocated.
+     */
+    CLOSED_AT_DEPARTURE,
     /** Readings inside the session named different ships. */
     VESSEL_CONFLICT
 }

@@ -19,18 +19,21 @@ import java.util.Set;
  * @param meter meter code
  * @param start timestamp of the first reading that showed supply (breaker closed, or power above the threshold)
  * @param end the reading that showed supply had stopped ({@link SessionStatus#CLOSED}), or the last reading that
- *     showed supply ({@link SessionStatus#OPEN}, {@link SessionStatus#INTERRUPTED})
+ *     showed supply ({@link SessionStatus#OPEN}, {@link SessionStatus#INTERRUPTED}, and {@code CLOSED} with
+ *     {@link QualityFlag#CLOSED_AT_DEPARTURE}: the last reading at or before the departure)
  * @param meteredFrom where the session's energy starts: the reading before {@code start}, because the breaker closed
  *     somewhere between the two and the register cannot tell where; equals {@code start} when there was none, or
  *     when it lies beyond the silence timeout
  * @param status open, closed or interrupted
  * @param energyWh energy counted in the session, Wh (exact)
  * @param rejectedWh implausible jumps inside the session, Wh: in the balance, but not in {@code energyWh}
- * @param readingCount readings from {@code start} up to the end (the closing reading belongs to no session)
+ * @param readingCount readings from {@code start} up to the end (the closing reading belongs to no session; a
+ *     session closed at a departure or interrupted ends at a reading of its own)
  * @param peakKw highest power of those readings (reported power, else the step's average), or {@code null}
  * @param longestGap longest step inside the session
  * @param vessel the MMSI the readings named, if they named exactly one
- * @param flags the flags of the steps the session owns, plus {@code INTERRUPTED} and {@code VESSEL_CONFLICT}
+ * @param flags the flags of the steps the session owns, plus {@code INTERRUPTED}, {@code CLOSED_AT_DEPARTURE} and
+ *     {@code VESSEL_CONFLICT}
  */
 public record Session(
         String meter,

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.NavigableSet;
 
 /**
  * The session state machine of one meter, fed with readings (and the step that ends at each) in time order.
@@ -22,6 +23,13 @@ import java.util.List;
  *   <li>A step longer than the silence timeout (or a meter's first reading) ends an open session as
  *       {@link SessionStatus#INTERRUPTED} at the last reading before the silence, drops any candidate, and its energy
  *       is unallocated.
+ *   <li>A step across a departure of a call at the meter's berth (a departure {@code d} with {@code from <= d < to})
+ *       ends an open session as {@link SessionStatus#CLOSED}, flagged {@link QualityFlag#CLOSED_AT_DEPARTURE}, at the
+ *       last reading at or before the departure (a close candidate's low readings included, as at a silence), drops
+ *       any candidate, and its energy is unallocated: a ship that has let go draws no power, and nobody knows where
+ *       inside the step the supply stopped. The reading after it is judged like a meter's first reading: a breaker
+ *       still closed (the next ship, or one left closed) opens a new session there, which matching then judges. A
+ *       departure inside a silence changes nothing: the silence already ended the session.
  * </ul>
  *
  * <p>Ownership of steps: a step belongs to the session of the reading that ends it; the step that ends at the
@@ -31,7 +39,10 @@ import java.util.List;
  *
  * <p>The state before the first reading of any session is "off, no candidate", whatever came before: replaying from
  * a session's start with a fresh builder gives the same result as replaying from the beginning. {@link MeterTimeline}
- * relies on this to re-derive only from the session a late reading touches.
+ * relies on this to re-derive only from the session a late reading (or a departure recorded late) touches.
+ *
+ * <p>The departures are read when a step is fed; the set belongs to the caller, which re-derives from before a
+ * departure it changes.
  */
 final class SessionBuilder {
 
@@ -52,15 +63,17 @@ final class SessionBuilder {
 
     private final String meter;
     private final AccountingRules rules;
+    private final NavigableSet<Instant> departures;
     private final Sink sink;
 
     private Acc session;
     private Acc pendingHigh;
     private Acc pendingLow;
 
-    SessionBuilder(String meter, AccountingRules rules, Sink sink) {
+    SessionBuilder(String meter, AccountingRules rules, NavigableSet<Instant> departures, Sink sink) {
         this.meter = meter;
         this.rules = rules;
+        this.departures = departures;
         this.sink = sink;
     }
 
@@ -83,15 +96,17 @@ final class SessionBuilder {
 
     void accept(Reading r, EnergyStep step) {
         boolean silence = step.from() == null || step.elapsed().compareTo(rules.silenceTimeout()) > 0;
-        EnergyStep owned = silence ? null : step;
-        if (silence) {
+        boolean departed = !silence && crossesDeparture(step);
+        EnergyStep owned = silence || departed ? null : step;
+        if (silence || departed) {
             if (session != null) {
                 if (pendingLow != null) {
                     session.absorb(pendingLow);
                     pendingLow = null;
                 }
-                session.flags.add(QualityFlag.INTERRUPTED);
-                sink.ended(session.toSession(meter, SessionStatus.INTERRUPTED, session.lastTs));
+                session.flags.add(silence ? QualityFlag.INTERRUPTED : QualityFlag.CLOSED_AT_DEPARTURE);
+                sink.ended(session.toSession(
+                        meter, silence ? SessionStatus.INTERRUPTED : SessionStatus.CLOSED, session.lastTs));
                 session = null;
             }
             pendingHigh = null; // its steps are unallocated already
@@ -219,6 +234,12 @@ final class SessionBuilder {
         if (owned != null) {
             sink.own(owned.to(), null);
         }
+    }
+
+    /** A departure at or after the step's first reading and before its last one: the ship let go inside the step. */
+    private boolean crossesDeparture(EnergyStep step) {
+        Instant departure = departures.ceiling(step.from());
+        return departure != null && departure.isBefore(step.to());
     }
 
     private Signal signal(Reading r, EnergyStep owned) {

@@ -29,6 +29,11 @@ public record SessionChanges(
         conflicting = List.copyOf(conflicting);
     }
 
+    /** Nothing changed and no reading came. */
+    public static SessionChanges none() {
+        return new SessionChanges(List.of(), List.of(), List.of(), 0, 0, List.of());
+    }
+
     /** No session was created, changed or removed. */
     public boolean touchesNoSession() {
         return created.isEmpty() && changed.isEmpty() && removed.isEmpty();

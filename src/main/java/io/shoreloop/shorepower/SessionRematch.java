@@ -1,6 +1,7 @@
 package io.shoreloop.shorepower;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.shoreloop.platform.ShoreloopConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,23 +16,29 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Matches sessions again when the calls of their berth changed after the session was last matched: a call created
- * late, a stay corrected, a call deactivated. Picks only sessions with such a call (by {@code updated_at}), so an
- * idle run costs one indexed query.
+ * Brings sessions in line with the calls of their berth when those changed after the session was stored: a call
+ * created late, a stay corrected, a call deactivated. Each run first takes the departures that changed
+ * ({@link ShorePowerIngest#syncDepartures}: a session still supplying at a departure ends there, so the meters of
+ * those berths are re-derived from the session containing the departure), then matches again the sessions whose
+ * berth has a call updated after them (by {@code updated_at}, so an idle run costs two queries). The calls whose
+ * sessions changed, or were matched to another call or to none, get their verdicts recomputed
+ * ({@link SessionsMatched}).
  */
 @ApplicationScoped
-@Transactional
 public class SessionRematch {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SessionRematch.class);
 
     private static final String STALE = """
             select s.meter_id, m.code, s.start_ts, s.end_ts, s.metered_from, s.status, s.energy_wh, s.vessel_mmsi,
-                   s.flags, s.berth_id
+                   s.flags, s.berth_id, s.call_id
               from shore_session s join meter m on m.id = s.meter_id
              where exists (select 1 from vessel_call c
                             where c.berth_id = s.berth_id and c.updated_at > s.updated_at
@@ -44,20 +51,50 @@ public class SessionRematch {
     private final AgroalDataSource dataSource;
     private final SessionMatcher matcher;
     private final Duration tolerance;
+    private final ShorePowerIngest ingest;
+    private final jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched;
 
-    public SessionRematch(AgroalDataSource dataSource, ShoreloopConfig config) {
+    public SessionRematch(
+            AgroalDataSource dataSource,
+            ShoreloopConfig config,
+            ShorePowerIngest ingest,
+            jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched) {
         this.dataSource = dataSource;
         this.tolerance = config.shorepower().matchTolerance();
         this.matcher = new SessionMatcher(tolerance);
+        this.ingest = ingest;
+        this.sessionsMatched = sessionsMatched;
     }
 
-    @Scheduled(every = "${shoreloop.shorepower.rematch-every:1m}", delayed = "10s")
+    @Scheduled(
+            every = "${shoreloop.shorepower.rematch-every:1m}",
+            delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        rematch();
+        try {
+            ingest.syncDepartures(); // a transaction of its own
+        } catch (RuntimeException e) {
+            LOG.warn("Could not bring sessions in line with changed departures; the next run will", e);
+        }
+        QuarkusTransaction.requiringNew().run(this::rematch);
     }
 
     /** Matches the sessions whose berth's calls changed since; answers how many were matched again. */
+    @Transactional
     public int rematch() {
+        Set<UUID> calls = new HashSet<>();
+        int matched = rematch(calls);
+        if (!calls.isEmpty()) {
+            try {
+                sessionsMatched.fire(new SessionsMatched(calls));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not recompute the verdicts of calls whose sessions were matched again", e);
+            }
+        }
+        return matched;
+    }
+
+    private int rematch(Set<UUID> affectedCalls) {
         try (Connection c = dataSource.getConnection()) {
             List<Session> sessions = new ArrayList<>();
             Map<Session.Key, UUID> meterIds = new HashMap<>();
@@ -87,6 +124,10 @@ public class SessionRematch {
                                 flags);
                         sessions.add(s);
                         meterIds.put(s.key(), rs.getObject(1, UUID.class));
+                        UUID was = rs.getObject(11, UUID.class);
+                        if (was != null) {
+                            affectedCalls.add(was);
+                        }
                         byBerth.computeIfAbsent(rs.getObject(10, UUID.class), k -> new ArrayList<>())
                                 .add(s);
                     }
@@ -115,6 +156,9 @@ public class SessionRematch {
                     }
                     for (Session s : e.getValue()) {
                         SessionMatch match = matcher.match(s, stays);
+                        if (match.callId() != null) {
+                            affectedCalls.add(match.callId());
+                        }
                         update.setObject(1, match.callId());
                         update.setString(2, match.outcome().name());
                         update.setArray(

@@ -43,6 +43,11 @@ import java.util.UUID;
  * the latest earlier cursor (kept in {@code shore_meter_cursor}), or from the meter's first reading if there is
  * none. Timelines are cached between batches and reused while the state row's {@code version} says that nobody
  * else changed the meter since.
+ *
+ * <p>Timelines know the departures of the calls at their meter's berth as {@code shore_call_departure} records them
+ * (a session still supplying at a departure ends there). {@link #syncDepartures} takes the departures recorded,
+ * corrected or withdrawn since, re-derives the meters concerned and records the departures, under the same locks,
+ * so that the stored sessions always match the recorded departures and the readings.
  */
 @ApplicationScoped
 @Transactional
@@ -95,6 +100,26 @@ public class ShorePowerIngest {
                 online = coalesce(?, online), online_since = coalesce(?, online_since), updated_at = now()
              where meter_id = ?
             """;
+
+    /** Calls whose departure (active, recorded) differs from the one the sessions know, berth by berth. */
+    private static final String DEPARTURES_CHANGED = """
+            select coalesce(c.id, k.call_id), c.berth_id, c.departure, k.berth_id, k.departure
+              from (select id, berth_id, departure from vessel_call where active and departure is not null) c
+              full join shore_call_departure k on k.call_id = c.id
+             where c.id is null or k.call_id is null or c.berth_id <> k.berth_id or c.departure <> k.departure
+             order by coalesce(c.berth_id, k.berth_id), 1
+             limit ?
+            """;
+
+    private static final String UPDATE_STATE_DEPARTED = """
+            update shore_meter_state set
+                resumable_after = ?, session_wh = session_wh + ?, unallocated_wh = unallocated_wh + ?,
+                version = version + 1, updated_at = now()
+             where meter_id = ?
+            """;
+
+    /** Calls whose departures one sync takes at most (the next run takes the rest). */
+    static final int DEPARTURE_SYNC_BATCH = 5_000;
 
     private static final String CALLS_AT_BERTHS = """
             select c.id, v.mmsi, c.arrival, c.departure, c.berth_id
@@ -172,6 +197,255 @@ public class ShorePowerIngest {
         } catch (RuntimeException e) {
             touched.forEach(cache::remove);
             throw e;
+        }
+    }
+
+    /**
+     * Brings the sessions in line with the departures recorded, corrected or withdrawn (call deactivated or moved)
+     * since they were derived: for each berth concerned, re-derives its meters from the session containing the
+     * earliest departure that changed, stores the sessions that differ (matched again), and records the departures
+     * as known ({@code shore_call_departure}), all in one transaction. The calls concerned, and those the changed
+     * sessions were or are now matched to, get their verdicts recomputed ({@link SessionsMatched}). One instance
+     * syncs at a time; another one skips its turn.
+     *
+     * @return the number of calls whose departure was taken
+     */
+    public int syncDepartures() {
+        Set<UUID> calls = new HashSet<>();
+        int taken = syncDeparturesCommitted(calls);
+        if (!calls.isEmpty()) {
+            try {
+                sessionsMatched.fire(new SessionsMatched(calls));
+            } catch (RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(ShorePowerIngest.class)
+                        .warn("Could not recompute the verdicts of calls whose departure changed", e);
+            }
+        }
+        return taken;
+    }
+
+    private synchronized int syncDeparturesCommitted(Set<UUID> calls) {
+        Set<UUID> touched = new HashSet<>();
+        this.matchedCalls = calls;
+        try (Connection c = dataSource.getConnection()) {
+            return syncDeparturesWith(c, calls, touched);
+        } catch (SQLException e) {
+            touched.forEach(cache::remove);
+            throw new StoreUnavailable(e);
+        } catch (RuntimeException e) {
+            touched.forEach(cache::remove);
+            throw e;
+        }
+    }
+
+    private record DepartureChange(
+            UUID call, UUID berthNow, Instant departureNow, UUID berthWas, Instant departureWas) {}
+
+    private int syncDeparturesWith(Connection c, Set<UUID> calls, Set<UUID> touched) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock(1397769296, 1)");
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || !rs.getBoolean(1)) {
+                return 0; // another instance is at it
+            }
+        }
+        List<DepartureChange> changes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(DEPARTURES_CHANGED)) {
+            ps.setInt(1, DEPARTURE_SYNC_BATCH);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changes.add(new DepartureChange(
+                            rs.getObject(1, UUID.class),
+                            rs.getObject(2, UUID.class),
+                            instant(rs, 3),
+                            rs.getObject(4, UUID.class),
+                            instant(rs, 5)));
+                }
+            }
+        }
+        if (changes.isEmpty()) {
+            return 0;
+        }
+        // per berth: the earliest departure added, moved or removed
+        Map<UUID, Instant> earliest = new HashMap<>();
+        for (DepartureChange ch : changes) {
+            if (ch.berthWas() != null) {
+                earliest.merge(ch.berthWas(), ch.departureWas(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+            if (ch.berthNow() != null) {
+                earliest.merge(ch.berthNow(), ch.departureNow(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+            calls.add(ch.call());
+        }
+        List<RegisteredMeter> atBerths = MeterDirectory.atBerths(c, earliest.keySet());
+        if (!atBerths.isEmpty()) {
+            rederive(c, atBerths, earliest, changes, calls, touched);
+        }
+        // the departures as the sessions now know them
+        try (PreparedStatement delete = c.prepareStatement("delete from shore_call_departure where call_id = ?");
+                PreparedStatement insert = c.prepareStatement(
+                        "insert into shore_call_departure (call_id, berth_id, departure) values (?, ?, ?)")) {
+            for (DepartureChange ch : changes) {
+                if (ch.berthWas() != null) {
+                    delete.setObject(1, ch.call());
+                    delete.addBatch();
+                }
+                if (ch.berthNow() != null) {
+                    insert.setObject(1, ch.call());
+                    insert.setObject(2, ch.berthNow());
+                    insert.setObject(3, odt(ch.departureNow()));
+                    insert.addBatch();
+                }
+            }
+            delete.executeBatch();
+            insert.executeBatch();
+        }
+        return changes.size();
+    }
+
+    /** Re-derives the meters at the berths concerned with the departures as they now stand, and stores the changes. */
+    private void rederive(
+            Connection c,
+            List<RegisteredMeter> atBerths,
+            Map<UUID, Instant> earliest,
+            List<DepartureChange> changes,
+            Set<UUID> calls,
+            Set<UUID> touched)
+            throws SQLException {
+        Map<UUID, RegisteredMeter> meters = new HashMap<>();
+        atBerths.forEach(m -> meters.put(m.id(), m));
+        touched.addAll(meters.keySet());
+        Map<UUID, State> states = lockStates(c, meters.keySet());
+
+        // the departures as known so far, with the changes applied (counted per call: two calls may share one)
+        Map<UUID, Map<Instant, Integer>> departures = new HashMap<>();
+        earliest.keySet().forEach(b -> departures.put(b, new HashMap<>()));
+        try (PreparedStatement ps =
+                c.prepareStatement("select berth_id, departure from shore_call_departure where berth_id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", earliest.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    departures.get(rs.getObject(1, UUID.class)).merge(instant(rs, 2), 1, Integer::sum);
+                }
+            }
+        }
+        for (DepartureChange ch : changes) {
+            if (ch.berthWas() != null) {
+                departures.get(ch.berthWas()).computeIfPresent(ch.departureWas(), (d, n) -> n == 1 ? null : n - 1);
+            }
+            if (ch.berthNow() != null) {
+                departures.get(ch.berthNow()).merge(ch.departureNow(), 1, Integer::sum);
+            }
+        }
+
+        // timelines as the store reflects them (the old departures), reaching back to the earliest change
+        Map<UUID, MeterTimeline> timelines = new HashMap<>();
+        Map<UUID, Instant> windows = new HashMap<>();
+        for (RegisteredMeter m : atBerths) {
+            State st = states.get(m.id());
+            Instant from = earliest.get(m.berthId());
+            Cached cached = cache.get(m.id());
+            if (cached != null
+                    && cached.version() == st.version()
+                    && (cached.floor() == null || !cached.floor().isAfter(from))) {
+                timelines.put(m.id(), cached.timeline());
+            } else {
+                windows.put(
+                        m.id(),
+                        st.resumableAfter() != null && !st.resumableAfter().isAfter(from)
+                                ? st.resumableAfter()
+                                : cursorAtOrBefore(c, m.id(), from));
+            }
+        }
+        Map<UUID, Integer> windowSizes = loadWindows(c, windows, Map.of(), meters, timelines);
+
+        List<Session> upserts = new ArrayList<>();
+        List<Session.Key> removals = new ArrayList<>();
+        List<Session.Key> previous = new ArrayList<>();
+        List<Object[]> stateUpdates = new ArrayList<>();
+        List<Object[]> cursorDeletes = new ArrayList<>();
+        List<Object[]> cursorInserts = new ArrayList<>();
+        for (RegisteredMeter m : atBerths) {
+            UUID id = m.id();
+            State st = states.get(id);
+            MeterTimeline tl = timelines.get(id);
+            EnergyBalance before = tl.balance();
+            SessionChanges changed =
+                    tl.replaceDepartures(departures.get(m.berthId()).keySet());
+            EnergyBalance after = tl.balance();
+            upserts.addAll(changed.created());
+            upserts.addAll(changed.changed());
+            removals.addAll(changed.removed());
+            previous.addAll(changed.removed());
+            changed.changed().forEach(x -> previous.add(x.key()));
+            Instant cursor = tl.resumableAfter().orElse(null);
+            stateUpdates.add(new Object[] {
+                ts(cursor),
+                delta(before, after, EnergyBalance::sessionWh),
+                delta(before, after, EnergyBalance::unallocatedWh),
+                id
+            });
+            // a cursor depends on the departures before it only: those after the earliest change may be stale
+            cursorDeletes.add(new Object[] {id, ts(earliest.get(m.berthId()))});
+            if (cursor != null) {
+                cursorInserts.add(new Object[] {id, ts(cursor)});
+            }
+            Cached was = windows.containsKey(id) ? null : cache.get(id);
+            Instant floor = was == null ? windows.get(id) : was.floor();
+            int size = was == null ? windowSizes.getOrDefault(id, 0) : was.readings();
+            if (size > cacheReadings) {
+                cache.remove(id);
+            } else {
+                cache.put(id, new Cached(tl, floor, st.version() + 1, size));
+            }
+        }
+        calls.addAll(callsOf(c, previous, meters)); // the calls they were matched to until now
+        writeSessions(c, upserts, removals, meters);
+        batchUpdate(c, UPDATE_STATE_DEPARTED, stateUpdates);
+        batchUpdate(c, "delete from shore_meter_cursor where meter_id = ? and ts > ?", cursorDeletes);
+        batchUpdate(
+                c, "insert into shore_meter_cursor (meter_id, ts) values (?, ?) on conflict do nothing", cursorInserts);
+    }
+
+    /** The calls these stored sessions are matched to. */
+    private static Set<UUID> callsOf(Connection c, List<Session.Key> keys, Map<UUID, RegisteredMeter> meters)
+            throws SQLException {
+        Set<UUID> out = new HashSet<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        Map<String, UUID> idOf = new HashMap<>();
+        meters.values().forEach(m -> idOf.put(m.code(), m.id()));
+        UUID[] ids = new UUID[keys.size()];
+        Long[] starts = new Long[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            ids[i] = idOf.get(keys.get(i).meter());
+            starts[i] = micros(keys.get(i).start());
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                select distinct s.call_id from unnest(?::uuid[], ?::bigint[]) as k(m, t)
+                  join shore_session s on s.meter_id = k.m
+                   and s.start_ts = timestamptz 'epoch' + k.t * interval '1 microsecond'
+                 where s.call_id is not null
+                """)) {
+            ps.setArray(1, c.createArrayOf("uuid", ids));
+            ps.setArray(2, c.createArrayOf("int8", starts));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Instant cursorAtOrBefore(Connection c, UUID meter, Instant at) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("select max(ts) from shore_meter_cursor where meter_id = ? and ts <= ?")) {
+            ps.setObject(1, meter);
+            ps.setObject(2, odt(at));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? instant(rs, 1) : null;
+            }
         }
     }
 
@@ -475,18 +749,49 @@ public class ShorePowerIngest {
                 }
             }
         }
+        Map<UUID, List<Instant>> departures = departuresAt(c, ids, windows, meters);
         for (UUID id : ids) {
             Instant cursor = windows.get(id);
             Reading floor = cursor == null ? null : floors.get(id);
             MeterProfile profile = meters.get(id).profile();
+            List<Instant> atBerth = departures.getOrDefault(meters.get(id).berthId(), List.of());
             sizes.put(id, known.getOrDefault(id, List.of()).size());
             timelines.put(
                     id,
                     floor == null && cursor == null
-                            ? MeterTimeline.recompute(profile, rules, known.getOrDefault(id, List.of()))
-                            : MeterTimeline.resume(profile, rules, floor, known.getOrDefault(id, List.of())));
+                            ? MeterTimeline.recompute(profile, rules, known.getOrDefault(id, List.of()), atBerth)
+                            : MeterTimeline.resume(profile, rules, floor, known.getOrDefault(id, List.of()), atBerth));
         }
         return sizes;
+    }
+
+    /**
+     * The departures the stored sessions of these meters' berths were derived with ({@code shore_call_departure}), from
+     * the earliest window on (a departure before a window cannot touch it), by berth.
+     */
+    private static Map<UUID, List<Instant>> departuresAt(
+            Connection c, UUID[] ids, Map<UUID, Instant> windows, Map<UUID, RegisteredMeter> meters)
+            throws SQLException {
+        Set<UUID> berths = new HashSet<>();
+        Instant from = Instant.MAX;
+        for (UUID id : ids) {
+            berths.add(meters.get(id).berthId());
+            Instant cursor = windows.get(id);
+            from = cursor == null ? Instant.MIN : cursor.isBefore(from) ? cursor : from;
+        }
+        Map<UUID, List<Instant>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select berth_id, departure from shore_call_departure where berth_id = any(?) and departure >= ?::timestamptz")) {
+            ps.setArray(1, c.createArrayOf("uuid", berths.toArray()));
+            ps.setString(2, from.equals(Instant.MIN) ? "-infinity" : from.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                            .add(instant(rs, 2));
+                }
+            }
+        }
+        return out;
     }
 
     private void writeSessions(

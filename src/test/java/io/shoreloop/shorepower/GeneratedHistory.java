@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Random;
+import java.util.TreeSet;
 
 /**
  * A random meter history whose true energy is known, and a random way for it to arrive.
@@ -20,6 +22,13 @@ import java.util.Random;
  * far from the modulus, with the register above 2 kWh, and leaves at most 1 kWh on the new register; a jump is larger
  * than the berth could supply; and the readings on either side of a reset or jump always arrive (a reset hidden
  * inside an outage is indistinguishable from a rollover or a drop, by any rule).
+ *
+ * <p>Calls at the meter's berth depart at random instants, some exactly at a reading, some inside a supply period or
+ * an outage; each departure is recorded at a random point of the delivery (before the readings around it, or long
+ * after), some first at a wrong time and corrected later, and a departure that never happened is sometimes recorded
+ * and withdrawn. {@link #departures} is what is finally recorded; {@link #deliverTo} replays readings and departures
+ * in their order of arrival. The departures come from a random stream of their own, so a seed's readings and
+ * batches are those it had before departures were generated.
  */
 final class GeneratedHistory {
 
@@ -42,6 +51,13 @@ final class GeneratedHistory {
     final List<Reading> delivered = new ArrayList<>();
     /** How they arrive: duplicates, late and out of order, in batches. */
     final List<List<Reading>> batches = new ArrayList<>();
+    /** The departures of calls at the meter's berth, as finally recorded. */
+    final NavigableSet<Instant> departures = new TreeSet<>();
+    /**
+     * For {@code i} in {@code 0 .. batches.size()}: the departures as recorded just before batch {@code i} (after the
+     * last one for {@code i == batches.size()}), or {@code null} where the record did not change.
+     */
+    final List<NavigableSet<Instant>> departuresBefore = new ArrayList<>();
 
     long meteredWh;
     long rejectedWh;
@@ -59,6 +75,7 @@ final class GeneratedHistory {
                 .withSilenceTimeout(Duration.ofMinutes(30));
         simulate(rnd, modulus);
         arrive(rnd);
+        depart(new Random(~seed * 31 + 17));
     }
 
     static GeneratedHistory of(long seed) {
@@ -205,9 +222,74 @@ final class GeneratedHistory {
         }
     }
 
+    private record Recording(int at, Instant add, Instant remove) {}
+
+    private void depart(Random rnd) {
+        for (int i = 0; i <= batches.size(); i++) {
+            departuresBefore.add(null);
+        }
+        if (delivered.isEmpty()) {
+            return;
+        }
+        Instant from = delivered.get(0).ts().minus(Duration.ofMinutes(2));
+        long spanMs =
+                Duration.between(from, delivered.get(delivered.size() - 1).ts()).toMillis() + 240_000;
+        int count = rnd.nextInt(5);
+        for (int i = 0; i < count; i++) {
+            departures.add(
+                    rnd.nextInt(4) == 0
+                            ? delivered.get(rnd.nextInt(delivered.size())).ts()
+                            : from.plusMillis((long) (rnd.nextDouble() * spanMs)));
+        }
+        List<Recording> recordings = new ArrayList<>();
+        for (Instant d : departures) {
+            int at = rnd.nextInt(batches.size() + 1);
+            Instant wrong = d.plusSeconds(rnd.nextInt(3_601) - 1_800);
+            if (rnd.nextInt(4) == 0 && !departures.contains(wrong)) { // first recorded wrongly, corrected later
+                recordings.add(new Recording(rnd.nextInt(at + 1), wrong, null));
+                recordings.add(new Recording(at, d, wrong));
+            } else {
+                recordings.add(new Recording(at, d, null));
+            }
+        }
+        Instant never = from.plusMillis((long) (rnd.nextDouble() * spanMs));
+        if (rnd.nextInt(4) == 0 && !departures.contains(never)) { // recorded, then the call was withdrawn
+            int at = rnd.nextInt(batches.size() + 1);
+            recordings.add(new Recording(at, never, null));
+            recordings.add(new Recording(at + rnd.nextInt(batches.size() + 1 - at), null, never));
+        }
+        recordings.sort(java.util.Comparator.comparingInt(Recording::at)); // stable: a correction after its error
+        NavigableSet<Instant> recorded = new TreeSet<>();
+        for (Recording r : recordings) {
+            if (r.remove() != null) {
+                recorded.remove(r.remove());
+            }
+            if (r.add() != null) {
+                recorded.add(r.add());
+            }
+            departuresBefore.set(r.at(), new TreeSet<>(recorded));
+        }
+        if (!recorded.equals(departures)) {
+            throw new IllegalStateException("the recordings end elsewhere: " + recorded + " ≠ " + departures);
+        }
+    }
+
+    /** Feeds readings and departures to the timeline in their order of arrival; reports each answer. */
+    void deliverTo(MeterTimeline timeline, java.util.function.Consumer<SessionChanges> changes) {
+        for (int i = 0; i <= batches.size(); i++) {
+            if (departuresBefore.get(i) != null) {
+                changes.accept(timeline.replaceDepartures(departuresBefore.get(i)));
+            }
+            if (i < batches.size()) {
+                changes.accept(timeline.accept(batches.get(i)));
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "GeneratedHistory[seed=" + seed + ", kind=" + kind + ", readings=" + delivered.size() + ", batches="
-                + batches.size() + ", resets=" + resets + ", jumps=" + jumps + ", metered=" + meteredWh + "]";
+                + batches.size() + ", resets=" + resets + ", jumps=" + jumps + ", metered=" + meteredWh
+                + ", departures=" + departures + "]";
     }
 }

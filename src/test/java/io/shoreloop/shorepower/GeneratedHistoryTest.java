@@ -16,11 +16,20 @@ class GeneratedHistoryTest {
         int sessions = 0;
         int lateBatches = 0;
         int duplicates = 0;
+        int lateDepartures = 0;
         for (long seed = 0; seed < 300; seed++) {
             GeneratedHistory h = GeneratedHistory.of(seed);
             kinds.add(h.kind);
             MeterTimeline t = MeterTimeline.start(h.profile, h.rules);
-            for (var batch : h.batches) {
+            for (int i = 0; i <= h.batches.size(); i++) {
+                if (h.departuresBefore.get(i) != null
+                        && !t.replaceDepartures(h.departuresBefore.get(i)).touchesNoSession()) {
+                    lateDepartures++; // recorded (or corrected) after readings across it had come
+                }
+                if (i == h.batches.size()) {
+                    break;
+                }
+                var batch = h.batches.get(i);
                 var before = t.lastReadingAt();
                 if (before.isPresent() && batch.stream().anyMatch(r -> r.ts().isBefore(before.get()))) {
                     lateBatches++;
@@ -38,11 +47,13 @@ class GeneratedHistoryTest {
                         QualityFlag.IMPLAUSIBLE_JUMP,
                         QualityFlag.GAP,
                         QualityFlag.INTERRUPTED,
+                        QualityFlag.CLOSED_AT_DEPARTURE,
                         QualityFlag.VESSEL_CONFLICT)),
                 () -> "seen " + seen);
         assertTrue(kinds.size() == GeneratedHistory.Kind.values().length);
         assertTrue(sessions > 1_000, "sessions " + sessions);
         assertTrue(lateBatches > 100, "late batches " + lateBatches);
         assertTrue(duplicates > 100, "duplicates " + duplicates);
+        assertTrue(lateDepartures > 50, "departures that re-derived sessions " + lateDepartures);
     }
 }

@@ -45,6 +45,27 @@ final class MeterFixtures {
         return MeterTimeline.recompute(aBerthMeter(), rules(), history.readings());
     }
 
+    /** The timeline of a meter at a berth whose calls departed at these instants. */
+    static MeterTimeline timelineOf(History history, Instant... departures) {
+        return MeterTimeline.recompute(aBerthMeter(), rules(), history.readings(), List.of(departures));
+    }
+
+    /**
+     * A ship draws power, lets go between the fourth and fifth reading while the breaker stays closed (left closed,
+     * or the next ship), and the breaker opens two readings later: 10.000 open, 10.500 / 11.500 / 12.500 / 13.500 /
+     * 14.000 closed, 14.100 / 14.110 open.
+     */
+    static History aBreakerLeftClosedAfterTheShipLeft() {
+        return aMeter().open("10.000")
+                .closed("10.500")
+                .closed("11.500")
+                .closed("12.500")
+                .closed("13.500")
+                .closed("14.000")
+                .open("14.100")
+                .open("14.110");
+    }
+
     /** Standby, then a session in which the meter resets: 1000.000 → 1000.500 → 1001.250 → 0.100 → 0.600. */
     static History aMeterThatResetsMidSession() {
         return aMeter().open("999.990") // standby

@@ -3,6 +3,7 @@ package io.shoreloop.shorepower;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,8 +18,9 @@ import net.jqwik.api.ShrinkingMode;
 
 /**
  * Properties over generated meter histories ({@link GeneratedHistory}): resets, rollovers, implausible jumps,
- * duplicates, gaps, outages, late and out-of-order delivery in random batches. The seed in a failure report
- * reproduces the history: {@code GeneratedHistory.of(seed)}.
+ * duplicates, gaps, outages, late and out-of-order delivery in random batches, and departures of the berth's calls
+ * recorded before, between or after the readings around them (some corrected, some withdrawn). The seed in a failure
+ * report reproduces the history: {@code GeneratedHistory.of(seed)}.
  */
 class MeterHistoryProperties {
 
@@ -67,23 +69,54 @@ class MeterHistoryProperties {
         assertEquals(h.delivered, readings, h::toString);
     }
 
+    /**
+     * No session runs across a departure: none of its steps crosses one, and a session flagged
+     * {@code CLOSED_AT_DEPARTURE} ends at the last reading before a departure.
+     */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void noSessionSpansADeparture(@ForAll long seed) {
+        GeneratedHistory h = GeneratedHistory.of(seed);
+        MeterTimeline t = incrementally(h);
+        for (Session s : t.sessions()) {
+            for (Instant d : h.departures) {
+                assertTrue(d.isBefore(s.meteredFrom()) || !d.isBefore(s.end()), () -> h + " " + s + " across " + d);
+            }
+            if (s.has(QualityFlag.CLOSED_AT_DEPARTURE)) {
+                assertEquals(SessionStatus.CLOSED, s.status(), h::toString);
+                Instant departure = h.departures.ceiling(s.end());
+                Optional<Instant> next = t.readings().stream()
+                        .map(Reading::ts)
+                        .filter(ts -> ts.isAfter(s.end()))
+                        .findFirst();
+                assertTrue(departure != null && next.isPresent() && departure.isBefore(next.get()), h::toString);
+            }
+        }
+        for (EnergyStep step : t.steps()) {
+            if (step.from() == null || t.sessionOwningStepTo(step.to()).isEmpty()) {
+                continue;
+            }
+            Instant d = h.departures.ceiling(step.from());
+            assertTrue(d == null || !d.isBefore(step.to()), () -> h + " step " + step + " across " + d);
+        }
+    }
+
     /** Any arrival order and batch split ends where the full recomputation does; the reported changes add up. */
     @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
     void incrementalProcessingEqualsFullRecomputation(@ForAll long seed) {
         GeneratedHistory h = GeneratedHistory.of(seed);
         MeterTimeline t = MeterTimeline.start(h.profile, h.rules);
         Map<Session.Key, Session> persisted = new TreeMap<>();
-        for (List<Reading> batch : h.batches) {
-            SessionChanges changes = t.accept(batch);
+        h.deliverTo(t, changes -> {
             changes.removed().forEach(persisted::remove);
             changes.created().forEach(s -> assertTrue(persisted.put(s.key(), s) == null, h::toString));
             changes.changed().forEach(s -> assertTrue(persisted.put(s.key(), s) != null, h::toString));
-        }
-        MeterTimeline full = MeterTimeline.recompute(h.profile, h.rules, h.delivered);
+        });
+        MeterTimeline full = MeterTimeline.recompute(h.profile, h.rules, h.delivered, h.departures);
 
         assertEquals(full.sessions(), t.sessions(), h::toString);
         assertEquals(full.steps(), t.steps(), h::toString);
         assertEquals(full.balance(), t.balance(), h::toString);
+        assertEquals(full.resumableAfter(), t.resumableAfter(), h::toString);
         assertEquals(List.copyOf(persisted.values()), t.sessions(), h::toString);
     }
 
@@ -92,15 +125,14 @@ class MeterHistoryProperties {
     void energyIsNeverNegative(@ForAll long seed) {
         GeneratedHistory h = GeneratedHistory.of(seed);
         MeterTimeline t = MeterTimeline.start(h.profile, h.rules);
-        for (List<Reading> batch : h.batches) {
-            t.accept(batch);
+        h.deliverTo(t, changes -> {
             EnergyBalance b = t.balance();
             assertTrue(b.meteredWh() >= 0 && b.unallocatedWh() >= 0 && b.rejectedWh() >= 0, h::toString);
             assertTrue(b.isBalanced(), h::toString);
             for (Session s : t.sessions()) {
                 assertTrue(s.energyWh() >= 0 && s.rejectedWh() >= 0, h::toString);
             }
-        }
+        });
         for (EnergyStep step : t.steps()) {
             assertTrue(step.countedWh() >= 0 && step.rejectedWh() >= 0, h::toString);
         }
@@ -108,7 +140,8 @@ class MeterHistoryProperties {
 
     /**
      * A timeline resumed from {@link MeterTimeline#resumableAfter()} with only the readings after it continues
-     * exactly like the one that holds the whole history, late readings inside the window included.
+     * exactly like the one that holds the whole history, late readings inside the window and a departure recorded
+     * late inside it included.
      */
     @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
     void aTimelineResumedFromItsCursorContinuesLikeTheWholeOne(@ForAll long seed) {
@@ -123,6 +156,7 @@ class MeterHistoryProperties {
             (rnd.nextBoolean() ? known : rest).add(r);
         }
         MeterTimeline whole = MeterTimeline.start(h.profile, h.rules);
+        whole.replaceDepartures(h.departures);
         inRandomBatches(known, rnd, whole);
         // what arrives later must lie after the cursor (else a service resumes from an earlier point)
         while (true) {
@@ -138,8 +172,26 @@ class MeterHistoryProperties {
         }
         Optional<Instant> cursor = whole.resumableAfter();
         Reading floor = cursor.map(ts -> find(all, ts)).orElse(null);
-        MeterTimeline resumed = MeterTimeline.resume(h.profile, h.rules, floor, after(whole.readings(), cursor));
+        MeterTimeline resumed =
+                MeterTimeline.resume(h.profile, h.rules, floor, after(whole.readings(), cursor), h.departures);
+        assertEquals(
+                whole.sessions().stream()
+                        .filter(s -> cursor.isEmpty() || s.start().isAfter(cursor.get()))
+                        .toList(),
+                resumed.sessions(),
+                h::toString);
 
+        // a departure recorded late, inside the window, and the rest of the readings
+        if (!all.isEmpty()) {
+            Instant last = all.get(all.size() - 1).ts();
+            Instant start = cursor.orElse(all.get(0).ts());
+            Instant late = start.plusMillis(
+                    (long) (rnd.nextDouble() * (Duration.between(start, last).toMillis() + 1)));
+            java.util.Set<Instant> departures = new java.util.TreeSet<>(h.departures);
+            departures.add(late);
+            whole.replaceDepartures(departures);
+            resumed.replaceDepartures(departures);
+        }
         inRandomBatches(rest, rnd, whole, resumed);
 
         List<Session> inWindow = whole.sessions().stream()
@@ -176,15 +228,20 @@ class MeterHistoryProperties {
 
     private static MeterTimeline incrementally(GeneratedHistory h) {
         MeterTimeline t = MeterTimeline.start(h.profile, h.rules);
-        h.batches.forEach(t::accept);
+        h.deliverTo(t, changes -> {});
         return t;
     }
 
-    /** A reading is a session's member from its start up to (not including) the closing reading. */
+    /**
+     * A reading is a session's member from its start up to (not including) the closing reading; a session closed at a
+     * departure (or interrupted, or open) ends at a reading of its own.
+     */
     private static boolean isMember(Session s, Reading r) {
         if (r.ts().isBefore(s.start())) {
             return false;
         }
-        return s.status() == SessionStatus.CLOSED ? r.ts().isBefore(s.end()) : !r.ts().isAfter(s.end());
+        return s.status() == SessionStatus.CLOSED && !s.has(QualityFlag.CLOSED_AT_DEPARTURE)
+                ? r.ts().isBefore(s.end())
+                : !r.ts().isAfter(s.end());
     }
 }

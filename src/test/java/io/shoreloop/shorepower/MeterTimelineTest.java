@@ -1,17 +1,20 @@
 package io.shoreloop.shorepower;
 
 import static io.shoreloop.shorepower.MeterFixtures.aBerthMeter;
+import static io.shoreloop.shorepower.MeterFixtures.aBreakerLeftClosedAfterTheShipLeft;
 import static io.shoreloop.shorepower.MeterFixtures.aDuplicateDelivery;
 import static io.shoreloop.shorepower.MeterFixtures.aLateBackfillAfterAnOutage;
 import static io.shoreloop.shorepower.MeterFixtures.aMeter;
 import static io.shoreloop.shorepower.MeterFixtures.outageOf;
 import static io.shoreloop.shorepower.MeterFixtures.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoreloop.shorepower.MeterFixtures.History;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -199,5 +202,144 @@ class MeterTimelineTest {
                 whole.accept(List.of(later)).created(),
                 resumed.accept(List.of(later)).created());
         assertThrows(IllegalArgumentException.class, () -> resumed.accept(List.of(r.get(5))));
+    }
+
+    @Test
+    void aDepartureKnownBeforeTheReadingsClosesTheSessionAsTheyArrive() {
+        History h = aBreakerLeftClosedAfterTheShipLeft();
+        Instant departure = h.at(3).plusSeconds(30);
+        MeterTimeline t = MeterTimeline.start(aBerthMeter(), rules());
+        assertTrue(t.replaceDepartures(List.of(departure)).touchesNoSession());
+
+        List<Reading> r = h.readings();
+        t.accept(r.subList(0, 4));
+        assertEquals(SessionStatus.OPEN, t.sessions().get(0).status()); // not departed yet as far as it knows
+        SessionChanges next = t.accept(r.subList(4, 5));
+
+        Session closed = next.changed().get(0);
+        assertEquals(SessionStatus.CLOSED, closed.status());
+        assertTrue(closed.has(QualityFlag.CLOSED_AT_DEPARTURE));
+        assertEquals(h.at(3), closed.end());
+        assertEquals(h.at(4), next.created().get(0).start());
+        t.accept(r.subList(5, r.size()));
+        assertSameAsRecomputed(t, r, departure);
+    }
+
+    @Test
+    void aDepartureRecordedLaterReDerivesFromTheSessionContainingIt() {
+        // an earlier session, closed normally, that the departure does not touch
+        History h = aMeter().open("1.000")
+                .closed("1.500")
+                .open("1.600")
+                .open("1.610")
+                .closed("2.000")
+                .closed("3.000")
+                .closed("4.000")
+                .closed("5.000")
+                .open("5.100");
+        List<Reading> r = h.readings();
+        MeterTimeline t = MeterTimeline.start(aBerthMeter(), rules());
+        t.accept(r);
+        assertEquals(2, t.sessions().size());
+        Session earlier = t.sessions().get(0);
+        Session spanning = t.sessions().get(1);
+
+        Instant departure = h.at(5).plusSeconds(20);
+        SessionChanges changes = t.replaceDepartures(List.of(departure));
+
+        assertEquals(0, changes.accepted());
+        assertEquals(List.of(), changes.removed());
+        Session cut = changes.changed().get(0);
+        assertEquals(List.of(cut), changes.changed()); // the earlier session is not reported
+        assertEquals(spanning.key(), cut.key());
+        assertEquals(h.at(5), cut.end());
+        assertEquals(390 + 1_000, cut.energyWh());
+        assertTrue(cut.has(QualityFlag.CLOSED_AT_DEPARTURE));
+        Session after = changes.created().get(0);
+        assertEquals(h.at(6), after.start());
+        assertEquals(1_000 + 100, after.energyWh());
+        assertEquals(earlier, t.sessions().get(0));
+        // 1.000 kWh of the step across the departure left the sessions
+        assertEquals(spanning.energyWh() - 1_000, cut.energyWh() + after.energyWh());
+        assertSameAsRecomputed(t, r, departure);
+    }
+
+    @Test
+    void aCorrectedDepartureReDerivesAgainAndARemovedOneUndoesItsEffect() {
+        History h = aBreakerLeftClosedAfterTheShipLeft();
+        List<Reading> r = h.readings();
+        MeterTimeline t = MeterTimeline.start(aBerthMeter(), rules());
+        t.accept(r);
+        List<Session> without = t.sessions();
+        t.replaceDepartures(List.of(h.at(4).plusSeconds(30)));
+        assertEquals(h.at(4), t.sessions().get(0).end());
+        Session.Key laterPart = t.sessions().get(1).key();
+
+        // corrected earlier: the session ends a reading sooner, the part after it starts a reading sooner
+        SessionChanges earlier = t.replaceDepartures(List.of(h.at(2).plusSeconds(30)));
+        assertEquals(h.at(2), earlier.changed().get(0).end());
+        assertEquals(h.at(3), earlier.created().get(0).start());
+        assertEquals(List.of(laterPart), earlier.removed());
+        assertSameAsRecomputed(t, r, h.at(2).plusSeconds(30));
+
+        // corrected later: back past the reading it skipped
+        SessionChanges later = t.replaceDepartures(List.of(h.at(3).plusSeconds(30)));
+        assertEquals(h.at(3), later.changed().get(0).end());
+        assertEquals(h.at(4), later.created().get(0).start());
+        assertSameAsRecomputed(t, r, h.at(3).plusSeconds(30));
+
+        // removed (the call was deactivated): one session again, as before any departure
+        SessionChanges removed = t.replaceDepartures(List.of());
+        assertEquals(List.of(without.get(0)), removed.changed());
+        assertEquals(1, removed.removed().size());
+        assertEquals(without, t.sessions());
+        assertSameAsRecomputed(t, r);
+    }
+
+    @Test
+    void aDepartureAfterTheLatestReadingWaitsForTheReadingsAfterIt() {
+        History h = aBreakerLeftClosedAfterTheShipLeft();
+        List<Reading> r = h.readings();
+        MeterTimeline t = MeterTimeline.start(aBerthMeter(), rules());
+        t.accept(r.subList(0, 4));
+
+        assertTrue(t.replaceDepartures(List.of(h.at(3))).touchesNoSession()); // at the latest reading: not crossed
+        assertEquals(SessionStatus.OPEN, t.sessions().get(0).status());
+        t.accept(r.subList(4, r.size()));
+        assertEquals(h.at(3), t.sessions().get(0).end());
+        assertSameAsRecomputed(t, r, h.at(3));
+    }
+
+    @Test
+    void aResumedTimelineTakesADepartureInsideItsWindow() {
+        History h = aMeter().closed("1.000")
+                .open("1.100") // idle after this reading: the cursor
+                .closed("1.500")
+                .closed("2.500")
+                .closed("3.500")
+                .open("3.600");
+        List<Reading> r = h.readings();
+        MeterTimeline whole = MeterTimeline.recompute(aBerthMeter(), rules(), r);
+        assertEquals(Optional.of(h.at(5)), whole.resumableAfter());
+        MeterTimeline resumed = MeterTimeline.resume(aBerthMeter(), rules(), r.get(1), r.subList(2, r.size()));
+
+        Instant departure = h.at(3).plusSeconds(1);
+        // the one inside the window cuts its session; the one before the window cannot touch it
+        assertFalse(resumed.replaceDepartures(List.of(h.at(0), departure)).touchesNoSession());
+        List<Session> expected =
+                MeterTimeline.recompute(aBerthMeter(), rules(), r, List.of(h.at(0), departure)).sessions().stream()
+                        .filter(s -> s.start().isAfter(h.at(1)))
+                        .toList();
+        assertEquals(expected, resumed.sessions());
+        assertTrue(resumed.balance().isBalanced());
+    }
+
+    private static void assertSameAsRecomputed(MeterTimeline t, List<Reading> readings, Instant... departures) {
+        MeterTimeline full = MeterTimeline.recompute(aBerthMeter(), rules(), readings, List.of(departures));
+        assertEquals(full.sessions(), t.sessions());
+        assertEquals(full.steps(), t.steps());
+        assertEquals(full.balance(), t.balance());
+        assertEquals(full.resumableAfter(), t.resumableAfter());
+        assertTrue(t.balance().isBalanced());
     }
 }

@@ -3,6 +3,7 @@ package io.shoreloop.shorepower;
 import static io.shoreloop.shorepower.MeterFixtures.ANOTHER_SHIP;
 import static io.shoreloop.shorepower.MeterFixtures.ONE_SHIP;
 import static io.shoreloop.shorepower.MeterFixtures.aBerthMeter;
+import static io.shoreloop.shorepower.MeterFixtures.aBreakerLeftClosedAfterTheShipLeft;
 import static io.shoreloop.shorepower.MeterFixtures.aMeter;
 import static io.shoreloop.shorepower.MeterFixtures.aMeterThatResetsMidSession;
 import static io.shoreloop.shorepower.MeterFixtures.rules;
@@ -16,6 +17,8 @@ import io.shoreloop.shorepower.MeterFixtures.History;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** How readings become sessions, and which energy each session owns. */
@@ -202,6 +205,143 @@ class SessionBuildingTest {
         // the 38 kWh drawn somewhere inside the silence: real, unallocated, flagged as a gap of 45 minutes
         assertEquals(new EnergyBalance(40_000, 2_000, 38_000, 0), t.balance());
         assertEquals(Duration.ofMinutes(45), t.gaps().get(0).elapsed());
+    }
+
+    @Test
+    void aSessionStillSupplyingAtTheDepartureClosesAtTheLastReadingBeforeIt() {
+        History h = aBreakerLeftClosedAfterTheShipLeft();
+        MeterTimeline t = timelineOf(h, h.at(3).plusSeconds(30));
+        List<Session> sessions = t.sessions();
+        assertEquals(2, sessions.size());
+
+        Session left = sessions.get(0);
+        assertEquals(h.at(1), left.start());
+        assertEquals(h.at(3), left.end()); // the last reading at or before the departure
+        assertEquals(h.at(0), left.meteredFrom());
+        assertEquals(SessionStatus.CLOSED, left.status());
+        assertEquals(Set.of(QualityFlag.CLOSED_AT_DEPARTURE), left.flags());
+        assertEquals(500 + 1_000 + 1_000, left.energyWh());
+        assertEquals(3, left.readingCount()); // its last reading is its own, as at a silence
+
+        // the breaker still closed after the departure: a new session from the first reading after it
+        Session next = sessions.get(1);
+        assertEquals(h.at(4), next.start());
+        assertEquals(h.at(4), next.meteredFrom()); // nothing from the step across the departure
+        assertEquals(h.at(6), next.end());
+        assertEquals(SessionStatus.CLOSED, next.status());
+        assertTrue(next.flags().isEmpty());
+        assertEquals(500 + 100, next.energyWh());
+
+        // the 1.000 kWh of the step across the departure and the 0.010 of standby are unallocated
+        assertEquals(new EnergyBalance(4_110, 3_100, 1_010, 0), t.balance());
+        assertEquals(Optional.empty(), t.sessionOwningStepTo(h.at(4)));
+    }
+
+    @Test
+    void aDepartureAtAReadingEndsTheSessionAtThatReading() {
+        History h = aBreakerLeftClosedAfterTheShipLeft();
+        assertEquals(
+                timelineOf(h, h.at(3).plusSeconds(30)).sessions(),
+                timelineOf(h, h.at(3)).sessions());
+        assertEquals(h.at(3), timelineOf(h, h.at(3)).sessions().get(0).end());
+        // one instant later, the reading at h.at(4) is still before the departure and the session includes it
+        Session longer = timelineOf(h, h.at(4)).sessions().get(0);
+        assertEquals(h.at(4), longer.end());
+        assertEquals(3_500, longer.energyWh());
+    }
+
+    @Test
+    void aBreakerOpeningAtTheDepartureIsANormalClose() {
+        History h = aMeter().open("1.000")
+                .closed("1.500")
+                .closed("2.500")
+                .open("2.600")
+                .open("2.610");
+        Session s = single(timelineOf(h, h.at(3)));
+        assertEquals(h.at(3), s.end());
+        assertEquals(SessionStatus.CLOSED, s.status());
+        assertTrue(s.flags().isEmpty());
+        assertEquals(timelineOf(h).sessions(), timelineOf(h, h.at(3)).sessions());
+    }
+
+    @Test
+    void aDepartureInsideASilenceChangesNothing() {
+        History h = aMeter().closed("1.000")
+                .closed("2.000")
+                .after(Duration.ofMinutes(45))
+                .closed("40.000")
+                .closed("41.000")
+                .open("41.000");
+        MeterTimeline t = timelineOf(h, h.at(1).plus(Duration.ofMinutes(20)));
+
+        assertEquals(timelineOf(h).sessions(), t.sessions());
+        assertEquals(timelineOf(h).balance(), t.balance());
+        Session before = t.sessions().get(0);
+        assertEquals(SessionStatus.INTERRUPTED, before.status());
+        assertEquals(Set.of(QualityFlag.INTERRUPTED), before.flags());
+    }
+
+    @Test
+    void aDepartureWithNoSessionOpenChangesNothing() {
+        History h = aMeter().open("1.000")
+                .open("1.010")
+                .open("1.020")
+                .open("1.030")
+                .closed("1.500")
+                .closed("2.500")
+                .open("2.600");
+        MeterTimeline t = timelineOf(h, h.at(1).plusSeconds(10), h.at(2));
+        assertEquals(timelineOf(h).sessions(), t.sessions());
+        assertEquals(timelineOf(h).balance(), t.balance());
+        assertTrue(t.sessions().get(0).flags().isEmpty());
+    }
+
+    @Test
+    void aCandidateDoesNotOutliveADeparture() {
+        History h = aMeter().atKw(1.0)
+                .reads("10.000")
+                .reads("10.020")
+                .atKw(100.0)
+                .reads("11.000") // candidate
+                .reads("12.700") // the ship lets go after this reading; the next one draws as much
+                .reads("14.400")
+                .reads("16.100")
+                .reads("17.800")
+                .atKw(0.0)
+                .reads("17.800")
+                .reads("17.800")
+                .reads("17.800");
+        assertEquals(h.at(2), single(timelineOf(h)).start());
+
+        Session s = single(timelineOf(h, h.at(3).plusSeconds(1)));
+        // the candidate from h.at(2) is dropped; a new one starts after the departure and lasts 2 min
+        assertEquals(h.at(4), s.start());
+        assertEquals(h.at(4), s.meteredFrom());
+        assertEquals(1_700 + 1_700 + 0, s.energyWh());
+        assertTrue(s.flags().isEmpty());
+    }
+
+    @Test
+    void lowPowerNotYetSustainedAtTheDepartureEndsWithTheSession() {
+        History h = aMeter().atKw(100.0)
+                .reads("10.000")
+                .reads("11.700")
+                .reads("13.400")
+                .reads("15.100") // a session since h.at(0)
+                .atKw(0.5)
+                .reads("15.110") // close candidate
+                .reads("15.120") // the ship lets go after this reading
+                .reads("15.130")
+                .reads("15.140");
+        Session normal = single(timelineOf(h));
+        assertEquals(h.at(4), normal.end()); // low for 2 min: closed at the candidate
+
+        Session s = single(timelineOf(h, h.at(5).plusSeconds(1)));
+        assertEquals(SessionStatus.CLOSED, s.status());
+        assertTrue(s.has(QualityFlag.CLOSED_AT_DEPARTURE));
+        assertEquals(h.at(5), s.end()); // as at a silence: the low readings stay in the session
+        assertEquals(1_700 * 3 + 10 + 10, s.energyWh());
+        assertEquals(6, s.readingCount());
     }
 
     @Test

@@ -28,7 +28,9 @@ import java.util.TreeMap;
  * runs from the first reading with the breaker closed to the first reading with it open. So every register
  * increase lies inside exactly one session, whatever rule a consumer uses for the boundary steps. A reboot happens
  * at the start of an interval: the register restarts from zero and the reading after it shows that interval's
- * energy, so "after a reset, the new value is the energy since the reset" is exact.
+ * energy, so "after a reset, the new value is the energy since the reset" is exact. A session ends 10 to 30 minutes
+ * before its call's departure (the ship disconnects before it lets go; more than any clock skew injected), so a
+ * consumer that also ends sessions at the recorded departure, as Shoreloop does, finds the same sessions.
  */
 public final class PortDay {
 

@@ -1,0 +1,266 @@
+package io.shoreloop.ingest;
+
+import static io.shoreloop.ingest.MqttTestSupport.aMeterAt;
+import static io.shoreloop.ingest.MqttTestSupport.await;
+import static io.shoreloop.ingest.MqttTestSupport.publish;
+import static io.shoreloop.testing.DemoUsers.ADMIN;
+import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.PORT_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.shoreloop.ingest.MqttTestSupport.TestMeter;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session still supplying when the call at its berth departs ends at the departure, whether the departure was
+ * recorded through the calls API before the readings arrived or after (and corrected later). Real MQTT messages to
+ * the test broker; each test has a berth and a meter of its own, and a call of Yu Roro 8 at a time no other test
+ * uses.
+ *
+ * <p>The meter reports every 15 s from {@code t0}: 1.000 kWh with the breaker open, then 2.000 … 6.000 closed (one
+ * kWh per step), then 6.500 and 6.500 open. The breaker stays closed across the departure (left closed).
+ */
+@QuarkusTest
+class SessionsAtDepartureTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String VESSEL_YU_RORO = "00000000-0000-0000-0005-000000000002";
+    static final String[] KWH = {"1.000", "2.000", "3.000", "4.000", "5.000", "6.000", "6.500", "6.500"};
+    static final boolean[] CLOSED = {false, true, true, true, true, true, false, false};
+
+    @Inject
+    AgroalDataSource db;
+
+    Mqtt5BlockingClient mqtt;
+
+    @BeforeEach
+    void connect() {
+        mqtt = MqttTestSupport.publisher();
+    }
+
+    @AfterEach
+    void disconnect() {
+        mqtt.disconnect();
+    }
+
+    @Test
+    void aDepartureRecordedBeforeTheReadingsEndsTheSessionWhenTheyArrive() {
+        Berth berth = aBerth();
+        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
+        Instant t0 = Instant.now().minus(60, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        // the ship lets go between the readings at t0+45 s and t0+60 s
+        String callId = register(berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(52))
+                .path("id");
+        await("the departure known to shore power", WAIT, () -> known(callId).equals(List.of(t0.plusSeconds(52))));
+
+        publishReadings(meter, t0);
+
+        await("two closed sessions", WAIT, () -> closedSessions(meter) == 2);
+        JsonPath sessions = sessionsOf(meter);
+        // the ship's session ends at the last reading before the departure, flagged
+        assertEquals(t0.plusSeconds(15).toString(), sessions.getString("items[1].start"));
+        assertEquals(t0.plusSeconds(45).toString(), sessions.getString("items[1].end"));
+        assertEquals("CLOSED", sessions.getString("items[1].status"));
+        assertEquals(List.of("CLOSED_AT_DEPARTURE"), sessions.getList("items[1].flags"));
+        assertEquals(3.000f, sessions.getFloat("items[1].energyKwh"));
+        assertEquals("MATCHED", sessions.getString("items[1].matchOutcome"));
+        assertEquals(callId, sessions.getString("items[1].callId"));
+        // the breaker left closed: a session of its own from the first reading after the departure
+        assertEquals(t0.plusSeconds(60).toString(), sessions.getString("items[0].start"));
+        assertEquals(t0.plusSeconds(90).toString(), sessions.getString("items[0].end"));
+        assertEquals(List.of(), sessions.getList("items[0].flags"));
+        assertEquals(1.500f, sessions.getFloat("items[0].energyKwh"));
+        // the step across the departure is unallocated: nothing created, nothing lost
+        await("the balance", WAIT, () -> balance(meter).equals(List.of(8L, 5_500L, 4_500L, 1_000L)));
+    }
+
+    @Test
+    void aDepartureRecordedAfterTheReadingsReDerivesTheSessionAndACorrectionAgain() {
+        Berth berth = aBerth();
+        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
+        Instant t0 = Instant.now().minus(5, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        publishReadings(meter, t0);
+        await("one closed session, no call yet", WAIT, () -> closedSessions(meter) == 1);
+        assertEquals(5.500f, sessionsOf(meter).getFloat("items[0].energyKwh"));
+        assertEquals("UNMATCHED", sessionsOf(meter).getString("items[0].matchOutcome"));
+
+        // the port system records the call, with its departure, after the readings were processed
+        Response created = register(berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(52));
+        String callId = created.path("id");
+        await("the session cut at the departure", WAIT, () -> closedSessions(meter) == 2);
+        JsonPath cut = sessionsOf(meter);
+        assertEquals(t0.plusSeconds(45).toString(), cut.getString("items[1].end"));
+        assertEquals(List.of("CLOSED_AT_DEPARTURE"), cut.getList("items[1].flags"));
+        assertEquals(3.000f, cut.getFloat("items[1].energyKwh"));
+        assertEquals(callId, cut.getString("items[1].callId"));
+        assertEquals(t0.plusSeconds(60).toString(), cut.getString("items[0].start"));
+        assertEquals(1.500f, cut.getFloat("items[0].energyKwh"));
+        assertEquals(List.of(8L, 5_500L, 4_500L, 1_000L), balance(meter));
+        // the call's verdict was recomputed with the sessions matched to it (the one after the departure lies
+        // within the matching tolerance)
+        await("the verdict sees both sessions", WAIT, () -> "4.500".equals(verdictEnergy(callId)));
+
+        // corrected later: the ship left between the readings at t0+75 s and t0+90 s
+        as(OPERATOR_GUOYUAN)
+                .header("If-Match", created.header("ETag"))
+                .body(call(berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(82)))
+                .put("/api/v1/calls/" + callId)
+                .then()
+                .statusCode(200);
+        await(
+                "one session again, ending at the corrected departure",
+                WAIT,
+                () -> closedSessions(meter) == 1
+                        && t0.plusSeconds(75)
+                                .toString()
+                                .equals(sessionsOf(meter).getString("items[0].end")));
+        JsonPath moved = sessionsOf(meter);
+        assertEquals(t0.plusSeconds(15).toString(), moved.getString("items[0].start"));
+        assertEquals(List.of("CLOSED_AT_DEPARTURE"), moved.getList("items[0].flags"));
+        assertEquals(5.000f, moved.getFloat("items[0].energyKwh"));
+        assertEquals(callId, moved.getString("items[0].callId"));
+        assertEquals(List.of(8L, 5_500L, 5_000L, 500L), balance(meter));
+        await("the verdict sees the re-derived session", WAIT, () -> "5.000".equals(verdictEnergy(callId)));
+    }
+
+    private record Berth(String id, String code) {}
+
+    private static Berth aBerth() {
+        String code = "D" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String id = as(ADMIN)
+                .body(Map.of(
+                        "portId",
+                        PORT_GUOYUAN,
+                        "code",
+                        code,
+                        "name",
+                        "Departure test berth",
+                        "terminalKind",
+                        "BULK",
+                        "shorePower",
+                        Map.of("available", true, "voltageV", 400, "frequencyHz", 50, "capacityKva", 500)))
+                .post("/api/v1/berths")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        return new Berth(id, code);
+    }
+
+    private static Map<String, Object> call(String berthId, Instant arrival, Instant departure) {
+        Map<String, Object> call = new HashMap<>();
+        call.put("vesselId", VESSEL_YU_RORO);
+        call.put("berthId", berthId);
+        call.put("arrival", arrival.toString());
+        call.put("departure", departure.toString());
+        call.put("crewOnBoard", 15);
+        return call;
+    }
+
+    private static Response register(String berthId, Instant arrival, Instant departure) {
+        return as(OPERATOR_GUOYUAN)
+                .body(call(berthId, arrival, departure))
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract()
+                .response();
+    }
+
+    private void publishReadings(TestMeter meter, Instant t0) {
+        for (int i = 0; i < KWH.length; i++) {
+            publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), KWH[i], CLOSED[i], null));
+        }
+    }
+
+    private static JsonPath sessionsOf(TestMeter meter) {
+        return as(ADMIN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    private static String verdictEnergy(String callId) {
+        return as(ADMIN)
+                .get("/api/v1/compliance/calls/" + callId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("verdicts.find { it.kind == 'SHORE_POWER' }.figures.energyKwh");
+    }
+
+    private long closedSessions(TestMeter meter) {
+        return (Long)
+                rows("select count(*) from shore_session where meter_id = ?::uuid and status = 'CLOSED'", meter.id())
+                        .get(0)
+                        .get(0);
+    }
+
+    /** Readings, metered, in sessions, unallocated, as the meter's state row keeps them. */
+    private List<Long> balance(TestMeter meter) {
+        return rows(
+                        "select reading_count, metered_wh, session_wh, unallocated_wh from shore_meter_state"
+                                + " where meter_id = ?::uuid",
+                        meter.id())
+                .stream()
+                .flatMap(List::stream)
+                .map(o -> (Long) o)
+                .toList();
+    }
+
+    /** The departure of this call as shore power knows it (none: not taken yet). */
+    private List<Instant> known(String callId) {
+        return rows(
+                        "select (extract(epoch from departure) * 1000)::bigint from shore_call_departure"
+                                + " where call_id = ?::uuid",
+                        callId)
+                .stream()
+                .map(r -> Instant.ofEpochMilli((Long) r.get(0)))
+                .toList();
+    }
+
+    private List<List<Object>> rows(String sql, String... params) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<List<Object>> out = new ArrayList<>();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    out.add(row);
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
