@@ -7,8 +7,10 @@
 # call and sessions, times the one-month x all-ports shore-power KPI report and cross-checks it against a plain SQL
 # recount of the verdict and session tables. Prints a table; --json for machines.
 #
-# Usage: bench/reports/run.sh [--manifests N (10000000)] [--calls C (200000)] [--seed S (6)] [--runs R (50)] [--json]
-#                             [--keep]
+# Usage: bench/reports/run.sh [--manifests N (10000000)] [--calls C (200000)] [--readings M (100000000)] [--seed S (6)]
+#                             [--runs R (50)] [--json] [--keep]
+#   --readings loads M meter readings for the year (after the shore-power part's sessions, which they follow) before the
+#   KPI report is timed; 0 skips them.
 #   --keep leaves the data directory behind (its path is printed) instead of deleting it.
 # SHORELOOP_APP_DIR runs a copy of the packaged application elsewhere (so that a build may go on meanwhile).
 # The deadline watch is held off for the run (its first check is delayed a day): the generated year is long past
@@ -17,11 +19,12 @@
 # shore-power part loads them) while a long load runs, and the verdict COPY would then meet its own rows.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-manifests=10000000; calls=200000; seed=6; runs=50; json=""; keep=""
+manifests=10000000; calls=200000; readings=100000000; seed=6; runs=50; json=""; keep=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --manifests) manifests="$2"; shift 2 ;;
     --calls) calls="$2"; shift 2 ;;
+    --readings) readings="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --json) json="--json"; shift ;;
@@ -54,4 +57,4 @@ done
 jdbc=$(grep -o 'jdbc:postgresql://127.0.0.1:[0-9]*/shoreloop' "$log" | head -1)
 driver=$(ls "$appdir"/lib/main/org.postgresql.postgresql-*.jar | head -1)
 [ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $manifests manifests, $calls calls, seed $seed, $runs timed calls, $(nproc) cores"
-java -Xmx2g -cp "$driver" bench/reports/ReportBench.java "http://127.0.0.1:$port" "$jdbc" "$manifests" "$seed" "$runs" $json --calls "$calls"
+java -Xmx2g -cp "$driver" bench/reports/ReportBench.java "http://127.0.0.1:$port" "$jdbc" "$manifests" "$seed" "$runs" $json --calls "$calls" --readings "$readings"
