@@ -12,8 +12,9 @@ import java.util.UUID;
  * so a call created or corrected later is handled by matching again.
  *
  * <ul>
- *   <li>A stay <em>covers</em> a session when {@code arrival − tolerance <= start} and {@code end <= departure +
- *       tolerance} (no departure: still at the berth, covers any later end).
+ *   <li>A stay <em>covers</em> a session when {@code arrival − tolerance <= start < departure} and {@code end <=
+ *       departure + tolerance} (no departure: still at the berth, covers any later end). A session starting at or
+ *       after the departure is never the departed ship's.
  *   <li>One covering stay: {@link MatchOutcome#MATCHED}, unless the readings named a ship other than the call's, or
  *       named several ({@link MatchOutcome#VESSEL_MISMATCH}).
  *   <li>Several covering stays: the one whose ship the readings named, if exactly one is; else
@@ -79,8 +80,11 @@ public final class SessionMatcher {
 
     private boolean covers(CallStay stay, Session s) {
         boolean afterArrival = !s.start().isBefore(stay.arrival().minus(tolerance));
-        boolean beforeDeparture =
-                stay.departure() == null || !s.end().isAfter(stay.departure().plus(tolerance));
+        // a session that starts once the ship has let go is not its own, however close: sessions close at the
+        // departure (CLOSED_AT_DEPARTURE), so what starts after it is the next ship's or nobody's
+        boolean beforeDeparture = stay.departure() == null
+                || (s.start().isBefore(stay.departure())
+                        && !s.end().isAfter(stay.departure().plus(tolerance)));
         return afterArrival && beforeDeparture;
     }
 

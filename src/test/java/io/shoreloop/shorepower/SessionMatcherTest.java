@@ -44,6 +44,29 @@ class SessionMatcherTest {
     }
 
     @Test
+    void aSessionStartingOnceTheShipLeftIsNeverItsOwn() {
+        // within the tolerance after the departure at hour 6, but the ship has let go
+        Session afterwards =
+                aSession(hours(6).plus(Duration.ofMinutes(5)), hours(6).plus(Duration.ofMinutes(10)), null);
+        assertEquals(
+                MatchOutcome.UNMATCHED,
+                matcher.match(afterwards, List.of(stay(CALL_A, ONE_SHIP, 1, 6))).outcome());
+        Session atTheDeparture = aSession(hours(6), hours(6).plus(Duration.ofMinutes(10)), null);
+        assertEquals(
+                MatchOutcome.UNMATCHED,
+                matcher.match(atTheDeparture, List.of(stay(CALL_A, ONE_SHIP, 1, 6)))
+                        .outcome());
+        // the next ship, arriving a little later than the session began, gets it alone (no ambiguity)
+        SessionMatch next = matcher.match(
+                afterwards,
+                List.of(
+                        stay(CALL_A, ONE_SHIP, 1, 6),
+                        new CallStay(CALL_B, ANOTHER_SHIP, hours(6).plus(Duration.ofMinutes(12)), null)));
+        assertEquals(MatchOutcome.MATCHED, next.outcome());
+        assertEquals(CALL_B, next.callId());
+    }
+
+    @Test
     void aShipStillAtTheBerthCoversAnOpenSession() {
         CallStay stillThere = new CallStay(CALL_A, ONE_SHIP, T0, null);
         SessionMatch m = matcher.match(aSession(hours(2), hours(30), null), List.of(stillThere));
