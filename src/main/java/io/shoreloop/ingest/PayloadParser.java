@@ -2,10 +2,12 @@ package io.shoreloop.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shoreloop.shorepower.Reading;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +89,158 @@ final class PayloadParser {
      * object nor a non-empty array, is one rejected element carrying the whole payload.
      */
     List<Element> readings(Topic topic, String payload, Instant now) {
+        List<Element> fast = allValid(topic, payload, now);
+        return fast != null ? fast : checked(topic, payload, now);
+    }
+
+    /**
+     * The common case in one streaming pass, without building a tree: a payload whose readings are all valid. Answers
+     * {@code null} as soon as anything is unusual (a refused reading, a nested value, a number out of the usual
+     * types, invalid JSON), and then {@link #checked} reads the payload again and says exactly what is wrong. So the
+     * answer never depends on which path took the payload (a property test compares both).
+     */
+    List<Element> allValid(Topic topic, String payload, Instant now) {
+        try (JsonParser p = mapper.getFactory().createParser(payload)) {
+            JsonToken root = p.nextToken();
+            List<Element> out;
+            if (root == JsonToken.START_OBJECT) {
+                ParsedReading r = streamed(topic, p, now);
+                if (r == null) {
+                    return null;
+                }
+                out = List.of(new Element(r, payload, null));
+            } else if (root == JsonToken.START_ARRAY) {
+                out = new ArrayList<>();
+                JsonToken t;
+                while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
+                    ParsedReading r = streamed(topic, p, now);
+                    if (r == null) {
+                        return null;
+                    }
+                    out.add(new Element(r, null, null));
+                }
+                if (t != JsonToken.END_ARRAY || out.isEmpty()) {
+                    return null;
+                }
+            } else {
+                return null;
+            }
+            return p.nextToken() == null ? out : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** One reading object, the parser just past its START_OBJECT; {@code null} if it is not plainly valid. */
+    private ParsedReading streamed(Topic topic, JsonParser p, Instant now) throws IOException {
+        String meter = null;
+        String ts = null;
+        String vessel = null;
+        long seq = -1;
+        BigDecimal energy = null;
+        Double power = null;
+        Double voltage = null;
+        Double current = null;
+        Double frequency = null;
+        Boolean breaker = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.VALUE_NULL) {
+                continue; // null is absent, as in the tree path
+            }
+            switch (field) {
+                case "meter" -> meter = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "ts" -> ts = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "vessel" -> vessel = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "seq" ->
+                    seq = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                            ? p.getLongValue()
+                            : -1;
+                case "energyKwh" -> energy = isNumber(v) ? p.getDecimalValue() : null;
+                case "powerKw" -> power = streamedDouble(p, v);
+                case "voltageV" -> voltage = streamedDouble(p, v);
+                case "currentA" -> current = streamedDouble(p, v);
+                case "frequencyHz" -> frequency = streamedDouble(p, v);
+                case "breakerClosed" ->
+                    breaker = v == JsonToken.VALUE_TRUE
+                            ? Boolean.TRUE
+                            : v == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+                default -> p.skipChildren(); // an unknown field, ignored as in the tree path
+            }
+            // a known field of the wrong type (a nested value included) is left to the checked path
+            if (invalidKnown(field, meter, ts, vessel, seq, energy, power, voltage, current, frequency, breaker)) {
+                return null;
+            }
+        }
+        if (meter == null || ts == null || seq < 0 || energy == null || !meter.equals(topic.meter())) {
+            return null;
+        }
+        if (vessel != null && !MMSI.matcher(vessel).matches()) {
+            return null;
+        }
+        Instant at = IsoTimestamps.parse(ts);
+        if (at == null || at.isAfter(now.plus(futureTolerance)) || energy.signum() < 0) {
+            return null;
+        }
+        long registerWh;
+        try {
+            registerWh = Reading.registerWhOf(energy);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new ParsedReading(meter, seq, at, registerWh, power, voltage, current, frequency, breaker, vessel);
+    }
+
+    private static final Pattern MMSI = Pattern.compile("[0-9]{9}");
+
+    private static boolean isNumber(JsonToken t) {
+        return t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
+    }
+
+    /** A known field present with a value of the wrong type or range: leave it to the checked path. */
+    private static boolean invalidKnown(
+            String field,
+            String meter,
+            String ts,
+            String vessel,
+            long seq,
+            BigDecimal energy,
+            Double power,
+            Double voltage,
+            Double current,
+            Double frequency,
+            Boolean breaker) {
+        return switch (field) {
+            case "meter" -> meter == null;
+            case "ts" -> ts == null;
+            case "vessel" -> vessel == null;
+            case "seq" -> seq < 0;
+            case "energyKwh" -> energy == null;
+            case "powerKw" -> power == null;
+            case "voltageV" -> voltage == null;
+            case "currentA" -> current == null;
+            case "frequencyHz" -> frequency == null;
+            case "breakerClosed" -> breaker == null;
+            default -> false;
+        };
+    }
+
+    /** A non-negative finite number as the tree path reads it (a BigDecimal's double), else {@code null}. */
+    private static Double streamedDouble(JsonParser p, JsonToken v) throws IOException {
+        if (!isNumber(v)) {
+            return null;
+        }
+        BigDecimal d = p.getDecimalValue();
+        if (d.signum() < 0) {
+            return null;
+        }
+        double value = d.doubleValue();
+        return Double.isInfinite(value) ? null : value;
+    }
+
+    /** Every element checked one by one, each refusal with its reason (the general path). */
+    List<Element> checked(Topic topic, String payload, Instant now) {
         JsonNode root;
         try {
             root = mapper.readTree(payload);

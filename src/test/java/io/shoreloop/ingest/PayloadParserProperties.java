@@ -1,0 +1,101 @@
+package io.shoreloop.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The streaming pass over plainly valid payloads answers exactly as the checked path does, and whatever it declines
+ * still gets the checked path's answer: generated payloads, valid and broken in every way a field can be.
+ */
+class PayloadParserProperties {
+
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    static final PayloadParser.Topic TOPIC = PayloadParser.topic("shorepower/v1/PORT1/B01/MTR-1/reading");
+
+    private final PayloadParser parser = new PayloadParser(Duration.ofMinutes(5));
+
+    @Property(tries = 3_000)
+    void bothPathsGiveTheSameElements(@ForAll("payloads") String payload) {
+        List<PayloadParser.Element> checked = parser.checked(TOPIC, payload, NOW);
+        List<PayloadParser.Element> fast = parser.allValid(TOPIC, payload, NOW);
+        if (fast != null) {
+            assertEquals(checked, fast, payload);
+        }
+        assertEquals(checked, parser.readings(TOPIC, payload, NOW), payload);
+    }
+
+    @Property(tries = 1_000)
+    void plainlyValidPayloadsTakeTheStreamingPass(@ForAll("validPayloads") String payload) {
+        assertNotNull(parser.allValid(TOPIC, payload, NOW), payload);
+    }
+
+    @Provide
+    Arbitrary<String> validPayloads() {
+        Arbitrary<String> one = Combinators.combine(
+                        Arbitraries.longs().between(0, 1_000_000),
+                        Arbitraries.integers().between(0, 3600),
+                        Arbitraries.longs().between(0, 99_999_999_999L),
+                        Arbitraries.of("", ",\"powerKw\":12.5", ",\"powerKw\":0", ",\"breakerClosed\":true"),
+                        Arbitraries.of("", ",\"vessel\":\"412345678\"", ",\"voltageV\":400,\"frequencyHz\":49.98"))
+                .as((seq, ago, wh, a, b) -> "{\"meter\":\"MTR-1\",\"seq\":" + seq + ",\"ts\":\"" + NOW.minusSeconds(ago)
+                        + "\",\"energyKwh\":" + kwh(wh) + a + b + "}");
+        return Arbitraries.oneOf(one, one.list().ofMinSize(1).ofMaxSize(5).map(l -> "[" + String.join(",", l) + "]"));
+    }
+
+    @Provide
+    Arbitrary<String> payloads() {
+        Arbitrary<String> meter =
+                Arbitraries.of("\"MTR-1\"", "\"MTR-1\"", "\"MTR-2\"", "1", "null", "{}", "[\"MTR-1\"]");
+        Arbitrary<String> seq = Arbitraries.of("0", "7", "-1", "1.5", "\"7\"", "99999999999999999999", "null", "true");
+        Arbitrary<String> ts = Arbitraries.of(
+                "\"2026-03-01T11:59:00Z\"",
+                "\"2026-03-01T19:59:00+08:00\"",
+                "\"2026-03-01T11:59Z\"",
+                "\"2026-03-01T12:04:59Z\"",
+                "\"2026-03-01T12:05:01Z\"",
+                "\"2026-02-30T11:59:00Z\"",
+                "\"yesterday\"",
+                "1772366340",
+                "null");
+        Arbitrary<String> energy = Arbitraries.of(
+                "1000", "1000.5", "1000.123", "1000.1234", "-1", "0", "1e3", "1.5E2", "\"5\"", "null", "1e400");
+        Arbitrary<String> optional = Arbitraries.of(
+                "",
+                ",\"powerKw\":12.5",
+                ",\"powerKw\":-0.0",
+                ",\"powerKw\":-1",
+                ",\"powerKw\":\"x\"",
+                ",\"powerKw\":1e400",
+                ",\"voltageV\":400",
+                ",\"currentA\":null",
+                ",\"frequencyHz\":[50]",
+                ",\"breakerClosed\":true",
+                ",\"breakerClosed\":\"yes\"",
+                ",\"vessel\":\"412345678\"",
+                ",\"vessel\":\"41234\"",
+                ",\"vessel\":412345678",
+                ",\"extra\":{\"a\":[1,2,{\"b\":null}]}",
+                ",\"meter\":\"MTR-1\"");
+        Arbitrary<String> reading = Combinators.combine(meter, seq, ts, energy, optional, optional)
+                .as((m, s, t, e, o1, o2) ->
+                        "{\"meter\":" + m + ",\"seq\":" + s + ",\"ts\":" + t + ",\"energyKwh\":" + e + o1 + o2 + "}");
+        Arbitrary<String> array = reading.list().ofMinSize(0).ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
+        Arbitrary<String> broken =
+                Arbitraries.of("", " ", "{", "[", "[]", "{}", "null", "42", "\"x\"", "[1,2]", "[{}]");
+        return Arbitraries.oneOf(reading, reading, array, broken, reading.map(r -> r + " trailing"));
+    }
+
+    private static String kwh(long wh) {
+        return wh / 1000 + "." + String.format("%03d", wh % 1000);
+    }
+}
