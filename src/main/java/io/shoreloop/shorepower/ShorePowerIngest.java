@@ -204,8 +204,10 @@ public class ShorePowerIngest {
      * Brings the sessions in line with the departures recorded, corrected or withdrawn (call deactivated or moved)
      * since they were derived: for each berth concerned, re-derives its meters from the session containing the
      * earliest departure that changed, stores the sessions that differ (matched again), and records the departures
-     * as known ({@code shore_call_departure}), all in one transaction. The calls concerned, and those the changed
-     * sessions were or are now matched to, get their verdicts recomputed ({@link SessionsMatched}). One instance
+     * as known ({@code shore_call_departure}), all in one transaction. The calls the changed sessions were or are now
+     * matched to get their verdicts recomputed ({@link SessionsMatched}); a call whose departure changed nothing
+     * here was already judged again when the departure was recorded (and a sync must not judge an old call again
+     * with master data that changed since). One instance
      * syncs at a time; another one skips its turn.
      *
      * @return the number of calls whose departure was taken
@@ -274,7 +276,6 @@ public class ShorePowerIngest {
             if (ch.berthNow() != null) {
                 earliest.merge(ch.berthNow(), ch.departureNow(), (a, b) -> a.isBefore(b) ? a : b);
             }
-            calls.add(ch.call());
         }
         List<RegisteredMeter> atBerths = MeterDirectory.atBerths(c, earliest.keySet());
         if (!atBerths.isEmpty()) {
