@@ -16,7 +16,9 @@
 # The deadline watch is held off for the run (its first check is delayed a day): the generated year is long past
 # every deadline and its open manifests are already marked overdue, so the watch would find nothing to do anyway.
 # The compliance sweep is held off too: it would judge the generated calls (they have no verdicts until the
-# shore-power part loads them) while a long load runs, and the verdict COPY would then meet its own rows.
+# shore-power part loads them) while a long load runs, and the verdict COPY would then meet its own rows. So is the
+# shore-power rematch (its first run is 10 s after start, then a day later): it would take the generated calls'
+# departures and re-derive the generated sessions while they load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 manifests=10000000; calls=200000; readings=100000000; seed=6; runs=50; json=""; keep=""
@@ -39,7 +41,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 log="$data/shoreloop.log"
 SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_HTTP_PORT="$port" \
   SHORELOOP_MANIFEST_DEADLINE_CHECK=1h SHORELOOP_MANIFEST_DEADLINE_CHECK_DELAY=24h \
-  SHORELOOP_COMPLIANCE_SWEEP_DELAY=24h QUARKUS_LOG_LEVEL=WARN \
+  SHORELOOP_COMPLIANCE_SWEEP_DELAY=24h SHORELOOP_SHOREPOWER_REMATCH_EVERY=24h QUARKUS_LOG_LEVEL=WARN \
   java -Xmx1g -Dquarkus.profile=demo -jar "$appdir/quarkus-run.jar" > "$log" 2>&1 &
 app=$!
 cleanup() {

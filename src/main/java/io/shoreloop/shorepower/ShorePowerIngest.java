@@ -173,30 +173,44 @@ public class ShorePowerIngest {
      */
     public IngestBatch.Outcome store(IngestBatch batch) {
         Set<UUID> matchedCalls = new HashSet<>();
-        IngestBatch.Outcome outcome = storeCommitted(batch, matchedCalls);
-        if (!matchedCalls.isEmpty()) {
-            // after the commit: the calls' verdicts read the sessions just stored; a failure there never undoes them
-            try {
-                sessionsMatched.fire(new SessionsMatched(matchedCalls));
-            } catch (RuntimeException e) {
-                org.jboss.logging.Logger.getLogger(ShorePowerIngest.class)
-                        .warn("Could not recompute the verdicts of calls with new sessions; the sweep will", e);
-            }
-        }
+        IngestBatch.Outcome outcome = committed(matchedCalls, (c, touched) -> storeWith(c, batch, touched));
+        // after the commit: the calls' verdicts read the sessions just stored; a failure there never undoes them
+        recompute(matchedCalls, "Could not recompute the verdicts of calls with new sessions; the sweep will");
         return outcome;
     }
 
-    private synchronized IngestBatch.Outcome storeCommitted(IngestBatch batch, Set<UUID> matchedCalls) {
+    /** Work on one connection; {@code touched} collects the meters whose cached timelines it may have changed. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c, Set<UUID> touched) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} (one transaction, committed by it), one at a time per instance; {@code matchedCalls} collects
+     * the calls of the sessions it stores. A failure drops the cached timelines it touched.
+     */
+    private synchronized <T> T committed(Set<UUID> matchedCalls, Work<T> work) {
         Set<UUID> touched = new HashSet<>();
         this.matchedCalls = matchedCalls;
         try (Connection c = dataSource.getConnection()) {
-            return storeWith(c, batch, touched);
+            return work.run(c, touched);
         } catch (SQLException e) {
             touched.forEach(cache::remove);
             throw new StoreUnavailable(e);
         } catch (RuntimeException e) {
             touched.forEach(cache::remove);
             throw e;
+        }
+    }
+
+    private void recompute(Set<UUID> calls, String failure) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        try {
+            sessionsMatched.fire(new SessionsMatched(calls));
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(ShorePowerIngest.class).warn(failure, e);
         }
     }
 
@@ -207,37 +221,15 @@ public class ShorePowerIngest {
      * as known ({@code shore_call_departure}), all in one transaction. The calls the changed sessions were or are now
      * matched to get their verdicts recomputed ({@link SessionsMatched}); a call whose departure changed nothing
      * here was already judged again when the departure was recorded (and a sync must not judge an old call again
-     * with master data that changed since). One instance
-     * syncs at a time; another one skips its turn.
+     * with master data that changed since). One instance syncs at a time; another one skips its turn.
      *
      * @return the number of calls whose departure was taken
      */
     public int syncDepartures() {
         Set<UUID> calls = new HashSet<>();
-        int taken = syncDeparturesCommitted(calls);
-        if (!calls.isEmpty()) {
-            try {
-                sessionsMatched.fire(new SessionsMatched(calls));
-            } catch (RuntimeException e) {
-                org.jboss.logging.Logger.getLogger(ShorePowerIngest.class)
-                        .warn("Could not recompute the verdicts of calls whose departure changed", e);
-            }
-        }
+        int taken = committed(calls, (c, touched) -> syncDeparturesWith(c, calls, touched));
+        recompute(calls, "Could not recompute the verdicts of calls whose sessions a departure changed");
         return taken;
-    }
-
-    private synchronized int syncDeparturesCommitted(Set<UUID> calls) {
-        Set<UUID> touched = new HashSet<>();
-        this.matchedCalls = calls;
-        try (Connection c = dataSource.getConnection()) {
-            return syncDeparturesWith(c, calls, touched);
-        } catch (SQLException e) {
-            touched.forEach(cache::remove);
-            throw new StoreUnavailable(e);
-        } catch (RuntimeException e) {
-            touched.forEach(cache::remove);
-            throw e;
-        }
     }
 
     private record DepartureChange(
