@@ -431,17 +431,6 @@ public class ShorePowerIngest {
         return out;
     }
 
-    private static Instant cursorAtOrBefore(Connection c, UUID meter, Instant at) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("select max(ts) from shore_meter_cursor where meter_id = ? and ts <= ?")) {
-            ps.setObject(1, meter);
-            ps.setObject(2, odt(at));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? instant(rs, 1) : null;
-            }
-        }
-    }
-
     private IngestBatch.Outcome storeWith(Connection c, IngestBatch batch, Set<UUID> touched) throws SQLException {
         Instant now = clock.instant();
         Map<UUID, RegisteredMeter> meters = new HashMap<>();
@@ -683,10 +672,19 @@ public class ShorePowerIngest {
     }
 
     private static Instant cursorBefore(Connection c, UUID meter, Instant before) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("select max(ts) from shore_meter_cursor where meter_id = ? and ts < ?")) {
+        return cursor(c, meter, before, "<");
+    }
+
+    private static Instant cursorAtOrBefore(Connection c, UUID meter, Instant at) throws SQLException {
+        return cursor(c, meter, at, "<=");
+    }
+
+    /** The latest cursor of the meter {@code comparison} ({@code <} or {@code <=}) the instant, or null. */
+    private static Instant cursor(Connection c, UUID meter, Instant at, String comparison) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select max(ts) from shore_meter_cursor where meter_id = ? and ts " + comparison + " ?")) {
             ps.setObject(1, meter);
-            ps.setObject(2, odt(before));
+            ps.setObject(2, odt(at));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? instant(rs, 1) : null;
             }
