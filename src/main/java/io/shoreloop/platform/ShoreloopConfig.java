@@ -377,9 +377,20 @@ public interface ShoreloopConfig {
         @WithDefault("1m")
         Duration rematchEvery();
 
-        /** A cached timeline holding more readings than this is dropped and reloaded from its resume cursor. */
-        @WithDefault("20000")
+        /**
+         * A meter's timeline kept between batches holds at most this many readings: beyond it, it forgets the older half
+         * (up to a checkpoint of its session state, so a session of any length costs the same); a late reading older
+         * than what it kept, or a timeline that cannot be trimmed, is reloaded from the meter's resume cursor.
+         */
+        @WithDefault("2048")
         int timelineCacheReadings();
+
+        /**
+         * Readings all kept timelines hold together, at most (roughly 300 bytes each); the least recently used meters'
+         * timelines are dropped beyond it and reloaded from their resume cursor when they report again.
+         */
+        @WithDefault("1000000")
+        int timelineCacheTotalReadings();
     }
 
     /** Token settings. */

@@ -39,6 +39,12 @@ import java.util.TreeSet;
  * reaches back before the window needs a window that starts earlier, and so does a departure changed before it (an
  * idle point depends on the departures before it, not on those after it).
  *
+ * <p>Memory stays bounded however long a session runs: every {@link #CHECKPOINT_EVERY} readings (where no
+ * candidate is pending) the timeline keeps the session state machine's state, and {@link #trim} forgets the readings
+ * up to such a checkpoint, which becomes the window's floor. A late reading or a departure after the floor
+ * re-derives from the latest checkpoint or session start before it; one before the floor needs a window that starts
+ * earlier, as for a resumed timeline.
+ *
  * <p>Not thread-safe: one meter's readings are processed by one thread at a time.
  */
 public final class MeterTimeline {
@@ -63,8 +69,23 @@ public final class MeterTimeline {
     private SessionBuilder tail;
     private List<Session> ended;
 
+    /** Readings between two checkpoints, at most (see {@link #trim}). */
+    static final int CHECKPOINT_EVERY = 256;
+
+    private int checkpointEvery = CHECKPOINT_EVERY;
+    /** The state machine's state after these readings (no candidate pending); the floor's, if trimmed, included. */
+    private final TreeMap<Instant, SessionBuilder.Snapshot> checkpoints = new TreeMap<>();
+    /** Readings replayed since the last checkpoint. */
+    private int sinceCheckpoint;
+
     /** The reading before the window (known, not part of it), or {@code null} when the window is the whole history. */
-    private final Reading floor;
+    private Reading floor;
+    /** Whether the state machine was idle after the floor (a resumed window), or inside a session (a trimmed one). */
+    private boolean floorIdle = true;
+    /** The latest idle point at or before the floor, or {@code null} (before the meter's first reading). */
+    private Instant idleFloor;
+    /** Energy of the sessions {@link #trim} forgot (they ended before the floor). */
+    private long trimmedSessionWh;
     /**
      * Readings after which the state machine was idle (each depends only on the readings up to it and the departures
      * before it).
@@ -75,6 +96,7 @@ public final class MeterTimeline {
         this.profile = profile;
         this.rules = rules;
         this.floor = floor;
+        this.idleFloor = floor == null ? null : floor.ts();
         this.energy = new EnergyRules(profile, rules);
         this.departures.addAll(departures);
         this.tail = newBuilder();
@@ -176,10 +198,9 @@ public final class MeterTimeline {
             }
             replay = fresh.values().iterator();
         } else {
-            Map.Entry<Instant, Session> anchorSession = sessions.lowerEntry(earliest);
-            Instant anchor = anchorSession == null ? readings.firstKey() : anchorSession.getKey();
-            before = restartAt(anchor, old);
-            replay = readings.tailMap(anchor, true).values().iterator();
+            Restart restart = restart(sessions.lowerEntry(earliest), checkpoints.lowerEntry(earliest), old);
+            before = restart.before();
+            replay = restart.replay();
         }
         return replay(before, replay, old, fresh.size(), duplicates, conflicting);
     }
@@ -208,11 +229,62 @@ public final class MeterTimeline {
         if (earliest == null || !earliest.isBefore(readings.lastKey())) {
             return SessionChanges.none();
         }
-        Map.Entry<Instant, Session> anchorSession = sessions.floorEntry(earliest);
-        Instant anchor = anchorSession == null ? readings.firstKey() : anchorSession.getKey();
         Map<Session.Key, Session> old = new HashMap<>();
+        // a checkpoint at the departure itself still holds: only a later step can cross it
+        Restart restart = restart(sessions.floorEntry(earliest), checkpoints.floorEntry(earliest), old);
+        return replay(restart.before(), restart.replay(), old, 0, 0, List.of());
+    }
+
+    /** Where a re-derivation starts: the reading before it, and the readings to feed. */
+    private record Restart(Reading before, Iterator<Reading> replay) {}
+
+    /**
+     * Restarts the state machine at the later of two points: the start of {@code session} (the latest session that
+     * began before what changed; a fresh state machine there), or {@code checkpoint} (the latest state kept before
+     * it). Without a session in the window, the window's first reading counts as a start when the floor was idle.
+     */
+    private Restart restart(
+            Map.Entry<Instant, Session> session,
+            Map.Entry<Instant, SessionBuilder.Snapshot> checkpoint,
+            Map<Session.Key, Session> old) {
+        Instant anchor = null;
+        if (session != null && (floor == null || session.getKey().isAfter(floor.ts()))) {
+            anchor = session.getKey();
+        } else if (session == null && floorIdle) {
+            anchor = readings.firstKey();
+        }
+        if (checkpoint != null && (anchor == null || !checkpoint.getKey().isBefore(anchor))) {
+            return restoreAt(checkpoint.getKey(), checkpoint.getValue(), old);
+        }
+        if (anchor == null) {
+            throw new IllegalStateException("no point to re-derive from after " + floor.ts());
+        }
         Reading before = restartAt(anchor, old);
-        return replay(before, readings.tailMap(anchor, true).values().iterator(), old, 0, 0, List.of());
+        return new Restart(before, readings.tailMap(anchor, true).values().iterator());
+    }
+
+    /**
+     * Forgets the sessions produced after {@code at} (into {@code old}), the one open there included, and takes the
+     * state machine's state kept at {@code at}.
+     */
+    private Restart restoreAt(Instant at, SessionBuilder.Snapshot state, Map<Session.Key, Session> old) {
+        NavigableMap<Instant, Session> stale = sessions.tailMap(at, false);
+        stale.values().forEach(s -> old.put(s.key(), s));
+        stale.clear();
+        Instant open = state.openSessionStart();
+        if (open != null) {
+            Session s = sessions.remove(open);
+            if (s != null) {
+                old.put(s.key(), s);
+            }
+        }
+        tail = newBuilder();
+        tail.restore(state);
+        idleAfter.tailSet(at, false).clear();
+        checkpoints.tailMap(at, false).clear();
+        sinceCheckpoint = 0;
+        Reading before = floor != null && at.equals(floor.ts()) ? floor : readings.get(at);
+        return new Restart(before, readings.tailMap(at, false).values().iterator());
     }
 
     /** The departures this timeline knows, in time order. */
@@ -231,6 +303,8 @@ public final class MeterTimeline {
         stale.clear();
         tail = newBuilder();
         idleAfter.tailSet(anchor, true).clear();
+        checkpoints.tailMap(anchor, true).clear();
+        sinceCheckpoint = 0;
         Map.Entry<Instant, Reading> previous = readings.lowerEntry(anchor);
         return previous == null ? floor : previous.getValue();
     }
@@ -251,6 +325,13 @@ public final class MeterTimeline {
             tail.accept(r, step);
             if (tail.isIdle()) {
                 idleAfter.add(r.ts());
+            }
+            if (++sinceCheckpoint >= checkpointEvery) {
+                SessionBuilder.Snapshot state = tail.snapshot();
+                if (state != null) {
+                    checkpoints.put(r.ts(), state);
+                    sinceCheckpoint = 0;
+                }
             }
             prev = r;
         }
@@ -322,6 +403,66 @@ public final class MeterTimeline {
         return rules;
     }
 
+    /**
+     * Forgets the oldest readings when the window holds more than {@code max}: up to the latest checkpoint that leaves
+     * at least {@code keep} readings, which becomes the floor (with the sessions that ended before it; their energy
+     * stays in the balance). Answers whether the window now holds at most {@code max} readings: {@code false} when no
+     * checkpoint allows it (a candidate pending all along), and the caller then drops the timeline instead.
+     */
+    public boolean trim(int max, int keep) {
+        if (readings.size() <= max) {
+            return true;
+        }
+        Iterator<Instant> newest = readings.descendingKeySet().iterator();
+        Instant keepFrom = null;
+        for (int i = 0; i < Math.max(1, keep) && newest.hasNext(); i++) {
+            keepFrom = newest.next();
+        }
+        Map.Entry<Instant, SessionBuilder.Snapshot> cut = checkpoints.lowerEntry(keepFrom);
+        if (cut == null || (floor != null && !cut.getKey().isAfter(floor.ts()))) {
+            return false;
+        }
+        Instant at = cut.getKey();
+        Instant open = cut.getValue().openSessionStart();
+        Instant idle = idleAfter.floor(at);
+        if (idle != null) {
+            idleFloor = idle;
+        }
+        Iterator<Map.Entry<Instant, Session>> before =
+                sessions.headMap(at, true).entrySet().iterator();
+        while (before.hasNext()) {
+            Map.Entry<Instant, Session> e = before.next();
+            if (!e.getKey().equals(open)) {
+                trimmedSessionWh += e.getValue().energyWh();
+                before.remove();
+            }
+        }
+        floor = readings.get(at);
+        floorIdle = open == null;
+        readings.headMap(at, true).clear();
+        steps.headMap(at, true).clear();
+        owner.keySet().removeIf(to -> !to.isAfter(at));
+        idleAfter.headSet(at, true).clear();
+        checkpoints.headMap(at, false).clear();
+        return readings.size() <= max;
+    }
+
+    /** Keeps a checkpoint every {@code n} readings (tests use small ones). */
+    MeterTimeline checkpointEvery(int n) {
+        this.checkpointEvery = n;
+        return this;
+    }
+
+    /** The reading the window starts after, or {@code null} when it holds the meter's whole history. */
+    public Instant windowFloor() {
+        return floor == null ? null : floor.ts();
+    }
+
+    /** How many readings the window holds. */
+    public int size() {
+        return readings.size();
+    }
+
     /** All sessions, oldest first; the last one may be {@link SessionStatus#OPEN}. */
     public List<Session> sessions() {
         return List.copyOf(sessions.values());
@@ -361,7 +502,7 @@ public final class MeterTimeline {
         if (!idleAfter.isEmpty()) {
             return Optional.of(idleAfter.last());
         }
-        return floor == null ? Optional.empty() : Optional.of(floor.ts());
+        return Optional.ofNullable(idleFloor);
     }
 
     public Optional<Instant> lastReadingAt() {
@@ -370,7 +511,7 @@ public final class MeterTimeline {
 
     /** Where the meter's energy went; see {@link EnergyBalance}. */
     public EnergyBalance balance() {
-        long inSessions = 0;
+        long inSessions = trimmedSessionWh;
         for (Session s : sessions.values()) {
             inSessions += s.energyWh();
         }

@@ -89,6 +89,38 @@ final class SessionBuilder {
         return view.toSession(meter, SessionStatus.OPEN, view.lastTs);
     }
 
+    /**
+     * The state after the last reading fed, when no candidate is pending (a candidate may still revise the owner of
+     * steps before it), else {@code null}. {@link #restore} continues from it exactly as this builder continues.
+     */
+    Snapshot snapshot() {
+        if (pendingHigh != null || pendingLow != null) {
+            return null;
+        }
+        return new Snapshot(session == null ? null : session.copy());
+    }
+
+    /** Takes over a {@link #snapshot}: what comes next is judged as it was by the builder that took it. */
+    void restore(Snapshot snapshot) {
+        session = snapshot.session == null ? null : snapshot.session.copy();
+        pendingHigh = null;
+        pendingLow = null;
+    }
+
+    /** A builder's state between two readings, with no candidate pending; immutable. */
+    static final class Snapshot {
+        private final Acc session;
+
+        private Snapshot(Acc session) {
+            this.session = session;
+        }
+
+        /** The start of the session open at that point, or {@code null} when none was (idle). */
+        Instant openSessionStart() {
+            return session == null ? null : session.start;
+        }
+    }
+
     /** No session and no candidate: what comes next does not depend on what came before. */
     boolean isIdle() {
         return session == null && pendingHigh == null;

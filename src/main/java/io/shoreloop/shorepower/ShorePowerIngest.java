@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,15 +135,21 @@ public class ShorePowerIngest {
     private final Duration tolerance;
     private final int cacheReadings;
 
-    /** Timelines kept between batches (access order; the eldest is dropped beyond the limit). */
-    private final Map<UUID, Cached> cache = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<UUID, Cached> eldest) {
-            return size() > 20_000;
-        }
-    };
+    /** Timelines kept between batches (access order; the eldest are dropped beyond the limits). */
+    private final Map<UUID, Cached> cache = new LinkedHashMap<>(1024, 0.75f, true);
 
-    private record Cached(MeterTimeline timeline, Instant floor, long version, int readings) {}
+    private static final int CACHE_METERS = 20_000;
+    private final int cacheTotalReadings;
+
+    /** A timeline in step with the store at {@code version}; its window starts after {@code floor} (null: all). */
+    private record Cached(MeterTimeline timeline, Instant floor, long version, int size) {
+        Cached(MeterTimeline timeline, Instant floor, long version) {
+            this(timeline, floor, version, timeline.size());
+        }
+    }
+
+    /** Readings the cached timelines hold together (as they were when cached). */
+    private long cachedReadings;
 
     private record State(UUID meterId, Instant resumableAfter, long version, Boolean online) {}
 
@@ -163,6 +170,7 @@ public class ShorePowerIngest {
         this.tolerance = config.shorepower().matchTolerance();
         this.matcher = new SessionMatcher(tolerance);
         this.cacheReadings = config.shorepower().timelineCacheReadings();
+        this.cacheTotalReadings = config.shorepower().timelineCacheTotalReadings();
     }
 
     /**
@@ -195,10 +203,10 @@ public class ShorePowerIngest {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c, touched);
         } catch (SQLException e) {
-            touched.forEach(cache::remove);
+            touched.forEach(this::uncache);
             throw new StoreUnavailable(e);
         } catch (RuntimeException e) {
-            touched.forEach(cache::remove);
+            touched.forEach(this::uncache);
             throw e;
         }
     }
@@ -349,7 +357,7 @@ public class ShorePowerIngest {
                                 : cursorAtOrBefore(c, m.id(), from));
             }
         }
-        Map<UUID, Integer> windowSizes = loadWindows(c, windows, Map.of(), meters, timelines);
+        loadWindows(c, windows, Map.of(), meters, timelines);
 
         List<Session> upserts = new ArrayList<>();
         List<Session.Key> removals = new ArrayList<>();
@@ -383,13 +391,7 @@ public class ShorePowerIngest {
                 cursorInserts.add(new Object[] {id, ts(cursor)});
             }
             Cached was = windows.containsKey(id) ? null : cache.get(id);
-            Instant floor = was == null ? windows.get(id) : was.floor();
-            int size = was == null ? windowSizes.getOrDefault(id, 0) : was.readings();
-            if (size > cacheReadings) {
-                cache.remove(id);
-            } else {
-                cache.put(id, new Cached(tl, floor, st.version() + 1, size));
-            }
+            keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1);
         }
         calls.addAll(callsOf(c, previous, meters)); // the calls they were matched to until now
         writeSessions(c, upserts, removals, meters);
@@ -471,7 +473,7 @@ public class ShorePowerIngest {
                 windows.put(id, cursor);
             }
         }
-        Map<UUID, Integer> windowSizes = loadWindows(c, windows, fresh, meters, timelines);
+        loadWindows(c, windows, fresh, meters, timelines);
 
         List<Session> upserts = new ArrayList<>();
         List<Session.Key> removals = new ArrayList<>();
@@ -533,19 +535,13 @@ public class ShorePowerIngest {
             });
             if (tl != null) {
                 Cached was = windows.containsKey(id) ? null : cache.get(id);
-                Instant floor = was == null ? windows.get(id) : was.floor();
-                int size = (was == null ? windowSizes.getOrDefault(id, 0) : was.readings()) + newOnes.size();
-                if (size > cacheReadings) {
-                    cache.remove(id);
-                } else {
-                    cache.put(id, new Cached(tl, floor, st.version() + 1, size));
-                }
+                keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1);
             } else {
                 Cached cached = cache.get(id);
                 if (cached != null && cached.version() == st.version()) {
-                    cache.put(id, new Cached(cached.timeline(), cached.floor(), st.version() + 1, cached.readings()));
+                    cache.put(id, new Cached(cached.timeline(), cached.floor(), st.version() + 1, cached.size()));
                 } else {
-                    cache.remove(id);
+                    uncache(id);
                 }
             }
         }
@@ -573,6 +569,35 @@ public class ShorePowerIngest {
                 statusStates);
         int deadLetters = writeDeadLetters(c, batch.deadLetters());
         return new IngestBatch.Outcome(stored, offered - stored, upserts.size(), removals.size(), deadLetters);
+    }
+
+    /**
+     * Keeps a timeline for the meter's next batch, its window trimmed to the cache's bound (however long its session
+     * runs), or drops it when it cannot be trimmed; the next batch then resumes from the store.
+     */
+    private void keep(UUID id, MeterTimeline tl, Instant windowFloor, long version) {
+        if (tl.trim(cacheReadings, cacheReadings / 2)) {
+            Cached was =
+                    cache.put(id, new Cached(tl, tl.windowFloor() != null ? tl.windowFloor() : windowFloor, version));
+            cachedReadings += tl.size() - (was == null ? 0 : was.size());
+        } else {
+            uncache(id);
+        }
+        Iterator<Map.Entry<UUID, Cached>> eldest = cache.entrySet().iterator();
+        while ((cachedReadings > cacheTotalReadings || cache.size() > CACHE_METERS) && eldest.hasNext()) {
+            Map.Entry<UUID, Cached> e = eldest.next();
+            if (!e.getKey().equals(id)) {
+                cachedReadings -= e.getValue().size();
+                eldest.remove();
+            }
+        }
+    }
+
+    private void uncache(UUID id) {
+        Cached was = cache.remove(id);
+        if (was != null) {
+            cachedReadings -= was.size();
+        }
     }
 
     private static long delta(
@@ -692,16 +717,15 @@ public class ShorePowerIngest {
     }
 
     /** Loads floor and window of each meter in {@code windows} (meter → cursor, null: whole history). */
-    private Map<UUID, Integer> loadWindows(
+    private void loadWindows(
             Connection c,
             Map<UUID, Instant> windows,
             Map<UUID, List<Reading>> fresh,
             Map<UUID, RegisteredMeter> meters,
             Map<UUID, MeterTimeline> timelines)
             throws SQLException {
-        Map<UUID, Integer> sizes = new HashMap<>();
         if (windows.isEmpty()) {
-            return sizes;
+            return;
         }
         UUID[] ids = windows.keySet().toArray(UUID[]::new);
         Long[] after = new Long[ids.length];
@@ -746,14 +770,12 @@ public class ShorePowerIngest {
             Reading floor = cursor == null ? null : floors.get(id);
             MeterProfile profile = meters.get(id).profile();
             List<Instant> atBerth = departures.getOrDefault(meters.get(id).berthId(), List.of());
-            sizes.put(id, known.getOrDefault(id, List.of()).size());
             timelines.put(
                     id,
                     floor == null && cursor == null
                             ? MeterTimeline.recompute(profile, rules, known.getOrDefault(id, List.of()), atBerth)
                             : MeterTimeline.resume(profile, rules, floor, known.getOrDefault(id, List.of()), atBerth));
         }
-        return sizes;
     }
 
     /**

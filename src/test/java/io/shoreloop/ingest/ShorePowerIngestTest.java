@@ -252,6 +252,64 @@ class ShorePowerIngestTest {
                 .body("total", equalTo(0));
     }
 
+    /**
+     * A session longer than the readings a meter's timeline keeps in memory (2,048 by default: it forgets the older
+     * ones up to a checkpoint of its state): still exact, with one late reading inside what it kept and one long
+     * before it (which makes Shoreloop resume the meter from the store).
+     */
+    @Test
+    void aSessionLongerThanTheKeptWindowStaysExactWithLateReadings() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        int n = 6_000;
+        Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        List<String> late = new ArrayList<>();
+        StringBuilder array = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            boolean closed = i > 0 && i < n - 1;
+            String reading = meter.reading(
+                    i,
+                    t0.plusSeconds(15L * i),
+                    java.math.BigDecimal.valueOf(100_000 + 10L * i, 3).toPlainString(),
+                    closed,
+                    null);
+            if (i == 100 || i == n - 100) {
+                late.add(reading);
+                continue;
+            }
+            array.append(array.length() == 0 ? "[" : ",").append(reading);
+            if (i % 1_500 == 1_499 || i == n - 1) {
+                publish(mqtt, meter.readingTopic(), array.append(']').toString());
+                array.setLength(0);
+            }
+        }
+        await(
+                "the arrays stored",
+                WAIT,
+                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id())
+                        == n - 2);
+        publish(mqtt, meter.readingTopic(), late.get(1)); // inside the kept window
+        publish(mqtt, meter.readingTopic(), late.get(0)); // long before it
+        await(
+                "the late readings taken",
+                WAIT,
+                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+
+        long wh = 10L * (n - 1);
+        as(ADMIN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .body("total", equalTo(1))
+                .body("items[0].status", equalTo("CLOSED"))
+                .body("items[0].energyKwh", equalTo(wh / 1000f))
+                .body("items[0].readingCount", equalTo(n - 2));
+        assertEquals(
+                List.of((long) n, wh, wh, 0L),
+                row(
+                        "select reading_count, metered_wh, session_wh, unallocated_wh from shore_meter_state"
+                                + " where meter_id = ?::uuid",
+                        meter.id()));
+    }
+
     @Test
     void aBackfillArrayOfTenThousandReadingsIsStoredOnceEvenWhenDeliveredTwice() {
         TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);

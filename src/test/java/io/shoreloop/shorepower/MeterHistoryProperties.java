@@ -205,6 +205,107 @@ class MeterHistoryProperties {
         assertTrue(resumed.balance().isBalanced(), h::toString);
     }
 
+    /**
+     * A timeline trimmed after every batch (checkpoints every few readings, a small bound), as the service keeps it,
+     * reports exactly the changes and energy of the untrimmed one; whatever reaches before its floor (a late reading,
+     * a departure recorded late) makes the service reload it from the store, here the readings delivered so far.
+     */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void aTrimmedTimelineReportsWhatTheWholeOneDoes(@ForAll long seed) {
+        GeneratedHistory h = GeneratedHistory.of(seed);
+        Random rnd = new Random(seed);
+        LAST.clear();
+        int every = 1 + rnd.nextInt(6);
+        int max = 2 + rnd.nextInt(40);
+        int keep = 1 + rnd.nextInt(max);
+        List<Reading> stored = new ArrayList<>();
+        java.util.NavigableSet<Instant> recorded = new java.util.TreeSet<>();
+        Map<Session.Key, Session> persisted = new TreeMap<>();
+        long[] balance = new long[4];
+        MeterTimeline t = MeterTimeline.start(h.profile, h.rules).checkpointEvery(every);
+        int trims = 0;
+        for (int i = 0; i <= h.batches.size(); i++) {
+            java.util.NavigableSet<Instant> departures = h.departuresBefore.get(i);
+            if (departures != null) {
+                java.util.TreeSet<Instant> changed = new java.util.TreeSet<>(recorded);
+                changed.addAll(departures);
+                changed.removeIf(d -> recorded.contains(d) && departures.contains(d));
+                if (!changed.isEmpty()
+                        && t.windowFloor() != null
+                        && changed.first().isBefore(t.windowFloor())) {
+                    t = reloaded(h, stored, recorded, every);
+                }
+                apply(t, t.replaceDepartures(departures), persisted, balance, h);
+                recorded.clear();
+                recorded.addAll(departures);
+            }
+            if (i < h.batches.size()) {
+                List<Reading> batch = h.batches.get(i);
+                Instant floor = t.windowFloor();
+                if (floor != null && batch.stream().anyMatch(r -> !r.ts().isAfter(floor))) {
+                    t = reloaded(h, stored, recorded, every);
+                }
+                MeterTimeline current = t;
+                apply(t, current.accept(batch), persisted, balance, h);
+                batch.forEach(r -> {
+                    if (stored.stream().noneMatch(x -> x.ts().equals(r.ts()))) {
+                        stored.add(r);
+                    }
+                });
+            }
+            Instant before = t.windowFloor();
+            if (!t.trim(max, keep)) {
+                t = reloaded(h, stored, recorded, every);
+            } else if (!java.util.Objects.equals(before, t.windowFloor())) {
+                trims++;
+            }
+            assertTrue(t.size() <= max || t.windowFloor() == null, h::toString);
+        }
+        MeterTimeline full = MeterTimeline.recompute(h.profile, h.rules, h.delivered, h.departures);
+        assertEquals(full.sessions(), List.copyOf(persisted.values()), () -> h + " trims=" + every + "/" + max);
+        EnergyBalance b = full.balance();
+        assertEquals(
+                List.of(b.meteredWh(), b.sessionWh(), b.unallocatedWh(), b.rejectedWh()),
+                List.of(balance[0], balance[1], balance[2], balance[3]),
+                h::toString);
+        assertEquals(full.resumableAfter(), t.resumableAfter(), h::toString);
+        if (h.delivered.size() > 3 * max) {
+            assertTrue(trims > 0 || t.windowFloor() == null, h::toString);
+        }
+    }
+
+    /** The delivered changes applied to the "store", and the balance moved by the change in the timeline's own. */
+    private static void apply(
+            MeterTimeline t,
+            SessionChanges changes,
+            Map<Session.Key, Session> persisted,
+            long[] balance,
+            GeneratedHistory h) {
+        changes.removed().forEach(persisted::remove);
+        changes.created().forEach(s -> assertTrue(persisted.put(s.key(), s) == null, h::toString));
+        changes.changed().forEach(s -> assertTrue(persisted.put(s.key(), s) != null, h::toString));
+        EnergyBalance now = t.balance();
+        // the balance is cumulative per timeline object: remember where this one stood
+        EnergyBalance was = LAST.getOrDefault(t, new EnergyBalance(0, 0, 0, 0));
+        LAST.put(t, now);
+        balance[0] += now.meteredWh() - was.meteredWh();
+        balance[1] += now.sessionWh() - was.sessionWh();
+        balance[2] += now.unallocatedWh() - was.unallocatedWh();
+        balance[3] += now.rejectedWh() - was.rejectedWh();
+    }
+
+    private static final Map<MeterTimeline, EnergyBalance> LAST = new java.util.IdentityHashMap<>();
+
+    /** What the service does when a timeline cannot take what came: the whole stored history again. */
+    private static MeterTimeline reloaded(
+            GeneratedHistory h, List<Reading> stored, java.util.NavigableSet<Instant> departures, int every) {
+        MeterTimeline t = MeterTimeline.start(h.profile, h.rules).checkpointEvery(every);
+        t.replaceDepartures(departures);
+        t.accept(stored);
+        LAST.put(t, t.balance());
+        return t;
+    }
+
     private static void inRandomBatches(List<Reading> readings, Random rnd, MeterTimeline... timelines) {
         Collections.shuffle(readings, rnd);
         for (int i = 0; i < readings.size(); ) {
