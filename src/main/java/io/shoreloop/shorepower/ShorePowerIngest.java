@@ -57,16 +57,22 @@ public class ShorePowerIngest {
     /** Dead-letter payloads are cut at 64 KiB (contract.md). */
     static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
-    private static final String INSERT_READINGS = """
-            insert into meter_reading (meter_id, ts, seq, register_wh, power_kw, voltage_v, current_a, frequency_hz,
-                                       breaker_closed, vessel_mmsi, received_at)
-            select m, timestamptz 'epoch' + t * interval '1 microsecond', s, r, p, v, c, f, b, vs,
-                   timestamptz 'epoch' + ra * interval '1 microsecond'
-              from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[],
-                          ?::float8[], ?::boolean[], ?::text[], ?::bigint[]) as u(m, t, s, r, p, v, c, f, b, vs, ra)
-            on conflict do nothing
-            returning meter_id, ts
-            """;
+    private static final String READING_COLUMNS = "meter_id, ts, seq, register_wh, power_kw, voltage_v, current_a,"
+            + " frequency_hz, breaker_closed, vessel_mmsi, received_at";
+
+    /** A batch's readings go straight in while none is stored already (the common case)... */
+    private static final String COPY_READINGS = "copy meter_reading (" + READING_COLUMNS + ") from stdin";
+
+    /** ...else into a staging table (one per connection, emptied at commit), and the new ones moved over from it. */
+    private static final String STAGE = "create temporary table if not exists shore_reading_stage"
+            + " (like meter_reading including defaults) on commit delete rows";
+
+    private static final String COPY_TO_STAGE = "copy shore_reading_stage (" + READING_COLUMNS + ") from stdin";
+
+    private static final String INSERT_STAGED = "insert into meter_reading (" + READING_COLUMNS + ") select "
+            + READING_COLUMNS + " from shore_reading_stage on conflict do nothing returning meter_id, ts";
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private static final String LOAD_WINDOWS = """
             select r.meter_id, r.ts, r.seq, r.register_wh, r.power_kw, r.breaker_closed, r.vessel_mmsi
@@ -638,52 +644,43 @@ public class ShorePowerIngest {
         if (n == 0) {
             return fresh;
         }
-        UUID[] m = new UUID[n];
-        Long[] t = new Long[n];
-        Long[] s = new Long[n];
-        Long[] r = new Long[n];
-        Double[] p = new Double[n];
-        Double[] v = new Double[n];
-        Double[] cu = new Double[n];
-        Double[] f = new Double[n];
-        Boolean[] b = new Boolean[n];
-        String[] vs = new String[n];
-        Long[] ra = new Long[n];
+        // COPY text format: tab-separated, \N for null
+        StringBuilder rows = new StringBuilder(n * 160);
         Map<UUID, Map<Instant, Reading>> offered = new HashMap<>();
-        int i = 0;
         for (Map.Entry<UUID, Map<Instant, IngestBatch.Incoming>> e : byMeter.entrySet()) {
             Map<Instant, Reading> mine = new HashMap<>();
             offered.put(e.getKey(), mine);
+            String meter = e.getKey().toString();
             for (IngestBatch.Incoming in : e.getValue().values()) {
                 Reading rd = in.reading();
                 mine.put(rd.ts(), rd);
-                m[i] = e.getKey();
-                t[i] = micros(rd.ts());
-                s[i] = rd.seq();
-                r[i] = rd.registerWh();
-                p[i] = rd.powerKw();
-                v[i] = in.voltageV();
-                cu[i] = in.currentA();
-                f[i] = in.frequencyHz();
-                b[i] = rd.breakerClosed();
-                vs[i] = rd.vessel();
-                ra[i] = micros(in.receivedAt());
-                i++;
+                rows.append(meter).append('\t').append(rd.ts()).append('\t').append(rd.seq());
+                rows.append('\t').append(rd.registerWh());
+                copyField(rows, rd.powerKw());
+                copyField(rows, in.voltageV());
+                copyField(rows, in.currentA());
+                copyField(rows, in.frequencyHz());
+                copyField(rows, rd.breakerClosed() == null ? null : rd.breakerClosed() ? "t" : "f");
+                copyField(rows, rd.vessel());
+                rows.append('\t').append(in.receivedAt()).append('\n');
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_READINGS)) {
-            ps.setArray(1, c.createArrayOf("uuid", m));
-            ps.setArray(2, c.createArrayOf("int8", t));
-            ps.setArray(3, c.createArrayOf("int8", s));
-            ps.setArray(4, c.createArrayOf("int8", r));
-            ps.setArray(5, c.createArrayOf("float8", p));
-            ps.setArray(6, c.createArrayOf("float8", v));
-            ps.setArray(7, c.createArrayOf("float8", cu));
-            ps.setArray(8, c.createArrayOf("float8", f));
-            ps.setArray(9, c.createArrayOf("bool", b));
-            ps.setArray(10, c.createArrayOf("text", vs));
-            ps.setArray(11, c.createArrayOf("int8", ra));
-            try (ResultSet rs = ps.executeQuery()) {
+        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+        // straight in, under a savepoint: a reading stored already (a redelivery) refuses the whole copy
+        execute(c, "savepoint shore_readings");
+        try {
+            copy(c, COPY_READINGS, bytes);
+            execute(c, "release savepoint shore_readings");
+            offered.forEach((id, mine) -> fresh.put(id, new ArrayList<>(mine.values())));
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            execute(c, "rollback to savepoint shore_readings");
+            execute(c, STAGE);
+            copy(c, COPY_TO_STAGE, bytes);
+            try (PreparedStatement ps = c.prepareStatement(INSERT_STAGED);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     Instant ts = instant(rs, 2);
@@ -694,6 +691,45 @@ public class ShorePowerIngest {
         }
         fresh.values().forEach(list -> list.sort(Comparator.comparing(Reading::ts)));
         return fresh;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    private static void copy(Connection c, String sql, byte[] rows) throws SQLException {
+        org.postgresql.copy.CopyIn copy =
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            copy.writeToCopy(rows, 0, rows.length);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    private static void copyField(StringBuilder row, Object value) {
+        row.append('\t');
+        if (value == null) {
+            row.append("\\N");
+        } else if (value instanceof String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                switch (ch) {
+                    case '\\' -> row.append("\\\\");
+                    case '\t' -> row.append("\\t");
+                    case '\n' -> row.append("\\n");
+                    case '\r' -> row.append("\\r");
+                    default -> row.append(ch);
+                }
+            }
+        } else {
+            row.append(value);
+        }
     }
 
     private static Instant cursorBefore(Connection c, UUID meter, Instant before) throws SQLException {
