@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Recomputes the verdicts of calls marked in {@code compliance_pending} by manifest steps: after the step committed,
+ * Recomputes the verdicts of calls marked in {@code compliance_pending} by manifest steps (and by shore-power sessions
+ * matched to them): after the step committed,
  * off the request thread, once per call however many steps marked it within the debounce delay
  * ({@code shoreloop.compliance.debounce}, 2 s; marks are polled every {@code shoreloop.compliance.pending-poll}, 1 s). A mark is written in the signing
  * transaction ({@link #mark}), so a step that committed always gets its verdict recomputed, also after a crash or by
@@ -65,6 +66,20 @@ class ComplianceQueue {
                                 + " '1 millisecond' from manifest where id = ?1"
                                 + " on conflict (call_id) do update set marked_at = now()")
                 .setParameter(1, manifestId)
+                .setParameter(2, debounceMillis)
+                .executeUpdate();
+    }
+
+    /**
+     * Marks these calls, in the caller's transaction (the one that stored their shore-power sessions), due after the
+     * debounce delay, as {@link #mark} does: a meter reporting every few seconds costs its call one recomputation per
+     * delay, not one per batch.
+     */
+    void markCalls(java.util.Collection<UUID> calls) {
+        em.createNativeQuery(
+                        "insert into compliance_pending (call_id, not_before) select unnest(cast(?1 as uuid[])),"
+                                + " now() + ?2 * interval '1 millisecond' on conflict (call_id) do update set marked_at = now()")
+                .setParameter(1, calls.toArray(UUID[]::new))
                 .setParameter(2, debounceMillis)
                 .executeUpdate();
     }

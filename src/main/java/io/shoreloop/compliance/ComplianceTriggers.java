@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * When a call's verdicts are recomputed: synchronously, inside the transaction that changed an input (so the
- * verdicts commit with the change or not at all) — a call registered or changed, a berth fault recorded, sessions
- * matched; shortly after a manifest step that changes what the vessel handed over (marked in the step's transaction,
- * recomputed once per call by {@link ComplianceQueue}); and by a sweep for calls whose verdicts are missing or predate
+ * verdicts commit with the change or not at all) — a call registered or changed, a berth fault recorded; shortly
+ * after a manifest step that changes what the vessel handed over, or shore-power sessions matched to the call (marked
+ * in that transaction, recomputed once per call by {@link ComplianceQueue}); and by a sweep for calls whose verdicts are missing or predate
  * their recorded departure (demo data loaded by SQL, calls from before this feature).
  */
 @ApplicationScoped
@@ -88,8 +88,9 @@ class ComplianceTriggers {
         compliance.recompute(calls);
     }
 
+    /** In the transaction that stored the matches: marks the calls, recomputed shortly after (debounced). */
     void onSessionsMatched(@Observes SessionsMatched event) {
-        compliance.recompute(event.callIds());
+        queue.markCalls(event.callIds());
     }
 
     @Scheduled(

@@ -76,7 +76,11 @@ public class SessionRematch {
         } catch (RuntimeException e) {
             LOG.warn("Could not bring sessions in line with changed departures; the next run will", e);
         }
-        QuarkusTransaction.requiringNew().run(this::rematch);
+        try {
+            QuarkusTransaction.requiringNew().run(this::rematch);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not match sessions again; the next run will", e);
+        }
     }
 
     /** Matches the sessions whose berth's calls changed since; answers how many were matched again. */
@@ -85,11 +89,8 @@ public class SessionRematch {
         Set<UUID> calls = new HashSet<>();
         int matched = rematch(calls);
         if (!calls.isEmpty()) {
-            try {
-                sessionsMatched.fire(new SessionsMatched(calls));
-            } catch (RuntimeException e) {
-                LOG.warn("Could not recompute the verdicts of calls whose sessions were matched again", e);
-            }
+            // in this transaction: the matches and the marks for the calls' verdicts commit together
+            sessionsMatched.fire(new SessionsMatched(calls));
         }
         return matched;
     }

@@ -187,10 +187,7 @@ public class ShorePowerIngest {
      */
     public IngestBatch.Outcome store(IngestBatch batch) {
         Set<UUID> matchedCalls = new HashSet<>();
-        IngestBatch.Outcome outcome = committed(matchedCalls, (c, touched) -> storeWith(c, batch, touched));
-        // after the commit: the calls' verdicts read the sessions just stored; a failure there never undoes them
-        recompute(matchedCalls, "Could not recompute the verdicts of calls with new sessions; the sweep will");
-        return outcome;
+        return committed(matchedCalls, (c, touched) -> storeWith(c, batch, touched));
     }
 
     /** Work on one connection; {@code touched} collects the meters whose cached timelines it may have changed. */
@@ -201,30 +198,29 @@ public class ShorePowerIngest {
 
     /**
      * Runs {@code work} (one transaction, committed by it), one at a time per instance; {@code matchedCalls} collects
-     * the calls of the sessions it stores. A failure drops the cached timelines it touched.
+     * the calls of the sessions it stores, announced ({@link SessionsMatched}) in the same transaction so that their
+     * verdicts are sure to follow. A failure drops the cached timelines it touched.
      */
     private synchronized <T> T committed(Set<UUID> matchedCalls, Work<T> work) {
         Set<UUID> touched = new HashSet<>();
         this.matchedCalls = matchedCalls;
         try (Connection c = dataSource.getConnection()) {
-            return work.run(c, touched);
+            T result = work.run(c, touched);
+            if (!matchedCalls.isEmpty()) {
+                sessionsMatched.fire(new SessionsMatched(Set.copyOf(matchedCalls)));
+            }
+            return result;
         } catch (SQLException e) {
             touched.forEach(this::uncache);
             throw new StoreUnavailable(e);
         } catch (RuntimeException e) {
             touched.forEach(this::uncache);
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql) {
+                    throw new StoreUnavailable(sql); // an observer's statement: retried like the batch's own
+                }
+            }
             throw e;
-        }
-    }
-
-    private void recompute(Set<UUID> calls, String failure) {
-        if (calls.isEmpty()) {
-            return;
-        }
-        try {
-            sessionsMatched.fire(new SessionsMatched(calls));
-        } catch (RuntimeException e) {
-            org.jboss.logging.Logger.getLogger(ShorePowerIngest.class).warn(failure, e);
         }
     }
 
@@ -241,9 +237,7 @@ public class ShorePowerIngest {
      */
     public int syncDepartures() {
         Set<UUID> calls = new HashSet<>();
-        int taken = committed(calls, (c, touched) -> syncDeparturesWith(c, calls, touched));
-        recompute(calls, "Could not recompute the verdicts of calls whose sessions a departure changed");
-        return taken;
+        return committed(calls, (c, touched) -> syncDeparturesWith(c, calls, touched));
     }
 
     private record DepartureChange(

@@ -253,6 +253,62 @@ class ShorePowerIngestTest {
     }
 
     /**
+     * A session matched to a departed call judges the call again: its shore-power verdict goes from VIOLATION (a 3 h
+     * stay with no connection) to COMPLIANT, with the connected time, shortly after the readings were stored.
+     */
+    @Test
+    void aSessionMatchedToADepartedCallMakesItsShorePowerVerdictCompliant() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant arrival = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(433, ChronoUnit.DAYS);
+        java.util.Map<String, Object> call = new java.util.HashMap<>();
+        call.put("vesselId", VESSEL_YU_CONTAINER);
+        call.put("berthId", BERTH_GY_B01);
+        call.put("arrival", arrival.toString());
+        call.put("departure", arrival.plus(3, ChronoUnit.HOURS).toString());
+        call.put("crewOnBoard", 12);
+        String callId = as(OPERATOR_GUOYUAN)
+                .body(call)
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String shorePower = "verdicts.find { it.kind == 'SHORE_POWER' }.outcome";
+        as(OPERATOR_GUOYUAN).get("/api/v1/compliance/calls/" + callId).then().body(shorePower, equalTo("VIOLATION"));
+
+        // connected from 20 min after arrival to 20 min before departure, one reading a minute
+        StringBuilder array = new StringBuilder("[");
+        int n = 141;
+        for (int i = 0; i < n; i++) {
+            boolean closed = i > 0 && i < n - 1;
+            array.append(i == 0 ? "" : ",")
+                    .append(meter.reading(
+                            i,
+                            arrival.plus(20 + i, ChronoUnit.MINUTES),
+                            java.math.BigDecimal.valueOf(5_000_000 + 400L * i, 3)
+                                    .toPlainString(),
+                            closed,
+                            closed ? YU_CONTAINER_MMSI : null));
+        }
+        publish(mqtt, meter.readingTopic(), array.append(']').toString());
+
+        await(
+                "the call judged again",
+                WAIT,
+                () -> "COMPLIANT"
+                        .equals(as(OPERATOR_GUOYUAN)
+                                .get("/api/v1/compliance/calls/" + callId)
+                                .then()
+                                .extract()
+                                .path(shorePower)));
+        as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .body("items[0].callId", equalTo(callId))
+                .body("items[0].energyKwh", equalTo(56.0f));
+    }
+
+    /**
      * A session longer than the readings a meter's timeline keeps in memory (2,048 by default: it forgets the older
      * ones up to a checkpoint of its state): still exact, with one late reading inside what it kept and one long
      * before it (which makes Shoreloop resume the meter from the store).
