@@ -108,14 +108,18 @@ public class ShorePowerIngest {
              where meter_id = ?
             """;
 
-    /** Calls whose departure (active, recorded) differs from the one the sessions know, berth by berth. */
-    private static final String DEPARTURES_CHANGED = """
-            select coalesce(c.id, k.call_id), c.berth_id, c.departure, k.berth_id, k.departure
-              from (select id, berth_id, departure from vessel_call where active and departure is not null) c
-              full join shore_call_departure k on k.call_id = c.id
-             where c.id is null or k.call_id is null or c.berth_id <> k.berth_id or c.departure <> k.departure
-             order by coalesce(c.berth_id, k.berth_id), 1
+    /**
+     * Calls changed since the sync last looked (oldest first, locked until the sync commits), with their departure
+     * (active, recorded) and the one the sessions know; either may be absent.
+     */
+    private static final String DEPARTURES_PENDING = """
+            select p.call_id, c.berth_id, c.departure, k.berth_id, k.departure, p.seq
+              from shore_departure_pending p
+              left join vessel_call c on c.id = p.call_id and c.active and c.departure is not null
+              left join shore_call_departure k on k.call_id = p.call_id
+             order by p.seq
              limit ?
+               for update of p
             """;
 
     private static final String UPDATE_STATE_DEPARTED = """
@@ -251,19 +255,26 @@ public class ShorePowerIngest {
             }
         }
         List<DepartureChange> changes = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(DEPARTURES_CHANGED)) {
+        List<Object[]> taken = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(DEPARTURES_PENDING)) {
             ps.setInt(1, DEPARTURE_SYNC_BATCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    changes.add(new DepartureChange(
+                    DepartureChange ch = new DepartureChange(
                             rs.getObject(1, UUID.class),
                             rs.getObject(2, UUID.class),
                             instant(rs, 3),
                             rs.getObject(4, UUID.class),
-                            instant(rs, 5)));
+                            instant(rs, 5));
+                    taken.add(new Object[] {ch.call(), rs.getLong(6)});
+                    if (!java.util.Objects.equals(ch.berthNow(), ch.berthWas())
+                            || !java.util.Objects.equals(ch.departureNow(), ch.departureWas())) {
+                        changes.add(ch);
+                    }
                 }
             }
         }
+        batchUpdate(c, "delete from shore_departure_pending where call_id = ? and seq = ?", taken);
         if (changes.isEmpty()) {
             return 0;
         }

@@ -124,12 +124,14 @@ class SessionsAtDepartureTest {
         await("the verdict sees the ship's session", WAIT, () -> "3.000".equals(verdictEnergy(callId)));
 
         // corrected later: the ship left between the readings at t0+75 s and t0+90 s
-        as(OPERATOR_GUOYUAN)
+        String corrected = as(OPERATOR_GUOYUAN)
                 .header("If-Match", created.header("ETag"))
                 .body(call(berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(82)))
                 .put("/api/v1/calls/" + callId)
                 .then()
-                .statusCode(200);
+                .statusCode(200)
+                .extract()
+                .header("ETag");
         await(
                 "one session again, ending at the corrected departure",
                 WAIT,
@@ -144,6 +146,21 @@ class SessionsAtDepartureTest {
         assertEquals(callId, moved.getString("items[0].callId"));
         assertEquals(List.of(8L, 5_500L, 5_000L, 500L), balance(meter));
         await("the verdict sees the re-derived session", WAIT, () -> "5.000".equals(verdictEnergy(callId)));
+
+        // withdrawn: the call deactivated, its departure no longer ends anything
+        as(OPERATOR_GUOYUAN)
+                .header("If-Match", corrected)
+                .post("/api/v1/calls/" + callId + "/deactivate")
+                .then()
+                .statusCode(200);
+        await(
+                "the session whole again",
+                WAIT,
+                () -> closedSessions(meter) == 1 && sessionsOf(meter).getFloat("items[0].energyKwh") == 5.500f);
+        JsonPath whole = sessionsOf(meter);
+        assertEquals(List.of(), whole.getList("items[0].flags"));
+        assertEquals("UNMATCHED", whole.getString("items[0].matchOutcome"));
+        assertEquals(List.of(8L, 5_500L, 5_500L, 0L), balance(meter));
     }
 
     private record Berth(String id, String code) {}
