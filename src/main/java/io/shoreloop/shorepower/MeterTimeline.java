@@ -458,12 +458,20 @@ public final class MeterTimeline {
         return floor == null ? null : floor.ts();
     }
 
+    /** Whether the timeline holds a reading at this instant (in its window, or its floor). */
+    public boolean knows(Instant ts) {
+        return readings.containsKey(ts) || (floor != null && floor.ts().equals(ts));
+    }
+
     /** How many readings the window holds. */
     public int size() {
         return readings.size();
     }
 
-    /** All sessions, oldest first; the last one may be {@link SessionStatus#OPEN}. */
+    /**
+     * The sessions in the window, oldest first (after a {@link #trim}, the one open at the floor included); the last
+     * one may be {@link SessionStatus#OPEN}.
+     */
     public List<Session> sessions() {
         return List.copyOf(sessions.values());
     }
