@@ -260,19 +260,8 @@ class ShorePowerIngestTest {
     void aSessionMatchedToADepartedCallMakesItsShorePowerVerdictCompliant() {
         TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
         Instant arrival = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(433, ChronoUnit.DAYS);
-        java.util.Map<String, Object> call = new java.util.HashMap<>();
-        call.put("vesselId", VESSEL_YU_CONTAINER);
-        call.put("berthId", BERTH_GY_B01);
-        call.put("arrival", arrival.toString());
-        call.put("departure", arrival.plus(3, ChronoUnit.HOURS).toString());
-        call.put("crewOnBoard", 12);
-        String callId = as(OPERATOR_GUOYUAN)
-                .body(call)
-                .post("/api/v1/calls")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String callId = registerCall(
+                OPERATOR_GUOYUAN, VESSEL_YU_CONTAINER, BERTH_GY_B01, arrival, arrival.plus(3, ChronoUnit.HOURS), 12);
         String shorePower = "verdicts.find { it.kind == 'SHORE_POWER' }.outcome";
         as(OPERATOR_GUOYUAN).get("/api/v1/compliance/calls/" + callId).then().body(shorePower, equalTo("VIOLATION"));
 
@@ -483,19 +472,13 @@ class ShorePowerIngestTest {
                                         + " and match_outcome = 'UNMATCHED'",
                                 meter.id())
                         == 1);
-        java.util.Map<String, Object> call = new java.util.HashMap<>();
-        call.put("vesselId", io.shoreloop.testing.DemoUsers.VESSEL_CHANGHUA);
-        call.put("berthId", berthId);
-        call.put("arrival", t0.minus(2, ChronoUnit.HOURS).toString());
-        call.put("departure", t0.plus(50, ChronoUnit.MINUTES).toString());
-        call.put("crewOnBoard", 6);
-        String callId = as(ADMIN)
-                .body(call)
-                .post("/api/v1/calls")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String callId = registerCall(
+                ADMIN,
+                io.shoreloop.testing.DemoUsers.VESSEL_CHANGHUA,
+                berthId,
+                t0.minus(2, ChronoUnit.HOURS),
+                t0.plus(50, ChronoUnit.MINUTES),
+                6);
 
         await(
                 "the session matched to the late call",
@@ -619,5 +602,22 @@ class ShorePowerIngestTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Registers a call as {@code user}; answers its id. */
+    private static String registerCall(
+            String user, String vessel, String berth, Instant arrival, Instant departure, int crew) {
+        java.util.Map<String, Object> call = new java.util.HashMap<>();
+        call.put("vesselId", vessel);
+        call.put("berthId", berth);
+        call.put("arrival", arrival.toString());
+        call.put("departure", departure.toString());
+        call.put("crewOnBoard", crew);
+        return as(user).body(call)
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }
