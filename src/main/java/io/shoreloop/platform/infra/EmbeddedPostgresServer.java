@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -34,7 +36,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             Files.createDirectories(clusterDir);
             stopOrphanedPostmaster(clusterDir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(clusterDir)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
@@ -42,12 +44,43 @@ final class EmbeddedPostgresServer implements AutoCloseable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .start();
+                    // zonky turns it off by default: a commit would then be acknowledged before its WAL is written,
+                    // and a crash of PostgreSQL could lose an acknowledged manifest step
+                    .setServerConfig("synchronous_commit", "on");
+            extraSettings().forEach(builder::setServerConfig);
+            EmbeddedPostgres pg = builder.start();
             createDatabaseIfMissing(pg);
             return new EmbeddedPostgresServer(pg);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + clusterDir, e);
         }
+    }
+
+    /**
+     * Further server settings from {@code shoreloop.embedded-postgres.settings} or
+     * {@code SHORELOOP_EMBEDDED_POSTGRES_SETTINGS}: {@code name=value} pairs separated by {@code ;} (for example
+     * {@code shared_preload_libraries=pg_stat_statements;pg_stat_statements.track=all} to profile the database).
+     */
+    static Map<String, String> extraSettings() {
+        String configured = System.getProperty(
+                "shoreloop.embedded-postgres.settings", System.getenv("SHORELOOP_EMBEDDED_POSTGRES_SETTINGS"));
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (configured == null || configured.isBlank()) {
+            return settings;
+        }
+        for (String pair : configured.split(";")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(
+                        "SHORELOOP_EMBEDDED_POSTGRES_SETTINGS: expected name=value pairs separated by ';', got '"
+                                + pair.trim() + "'");
+            }
+            settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return settings;
     }
 
     String jdbcUrl() {
