@@ -2,11 +2,13 @@ package io.shoreloop.identity;
 
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.shoreloop.platform.Sql;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -29,7 +31,7 @@ public class CurrentActor {
     JsonWebToken token;
 
     @Inject
-    EntityManager em;
+    Sql sql;
 
     private Actor actor;
 
@@ -41,41 +43,54 @@ public class CurrentActor {
         return actor;
     }
 
+    /** The user by subject, with the ports its party covers, in one statement. */
+    private static final String LOOKUP = "select u.id, u.subject, u.display_name, u.role, u.party_id, u.active,"
+            + " case u.role when 'BERTH_OPERATOR' then array(select p.id from port p where p.operator_id = u.party_id)"
+            + " when 'BUREAU' then array(select j.port_id from bureau_jurisdiction j where j.bureau_id = u.party_id)"
+            + " end from app_user u where u.subject = ?";
+
+    /** A user as the lookup found it. */
+    private record Found(Actor actor, boolean active) {}
+
     private Actor resolve() {
         if (identity.isAnonymous() || token == null || token.getSubject() == null) {
             throw new UnauthorizedException();
         }
-        AppUser user =
-                AppUser.bySubject(token.getSubject()).filter(u -> u.active).orElse(null);
-        if (user == null) {
+        Found found = sql.first(LOOKUP, CurrentActor::found, token.getSubject())
+                .filter(Found::active)
+                .orElse(null);
+        if (found == null) {
             LOG.infof("Refused token for unknown or deactivated subject %s", token.getSubject());
             throw new UnauthorizedException();
         }
+        Actor user = found.actor();
         Object claimedParty = token.getClaim("party");
         if (claimedParty != null
-                && !String.valueOf(claimedParty).equals(String.valueOf(user.partyId))
-                && !(user.partyId == null && String.valueOf(claimedParty).isEmpty())) {
+                && !String.valueOf(claimedParty).equals(String.valueOf(user.partyId()))
+                && !(user.partyId() == null && String.valueOf(claimedParty).isEmpty())) {
             LOG.infof(
-                    "Refused token of %s: party claim %s, user acts for %s", user.subject, claimedParty, user.partyId);
+                    "Refused token of %s: party claim %s, user acts for %s",
+                    user.subject(), claimedParty, user.partyId());
             throw new UnauthorizedException();
         }
-        return new Actor(user.id, user.subject, user.displayName, user.role, user.partyId, portsOf(user));
+        return user;
     }
 
-    @SuppressWarnings("unchecked")
-    private Set<UUID> portsOf(AppUser user) {
-        List<UUID> ids;
-        if (user.role == Role.BERTH_OPERATOR && user.partyId != null) {
-            ids = em.createNativeQuery("select id from port where operator_id = ?1", UUID.class)
-                    .setParameter(1, user.partyId)
-                    .getResultList();
-        } else if (user.role == Role.BUREAU && user.partyId != null) {
-            ids = em.createNativeQuery("select port_id from bureau_jurisdiction where bureau_id = ?1", UUID.class)
-                    .setParameter(1, user.partyId)
-                    .getResultList();
-        } else {
-            ids = List.of();
+    private static Found found(ResultSet rs) throws SQLException {
+        Set<UUID> ports = new HashSet<>();
+        Array array = rs.getArray(7);
+        if (array != null) {
+            for (Object id : (Object[]) array.getArray()) {
+                ports.add((UUID) id);
+            }
         }
-        return new HashSet<>(ids);
+        Actor actor = new Actor(
+                Sql.uuid(rs, 1),
+                rs.getString(2),
+                rs.getString(3),
+                Sql.enumOf(rs, 4, Role.class),
+                Sql.uuid(rs, 5),
+                ports);
+        return new Found(actor, rs.getBoolean(6));
     }
 }

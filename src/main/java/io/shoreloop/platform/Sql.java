@@ -1,0 +1,295 @@
+package io.shoreloop.platform;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Plain JDBC on the connection of the current transaction (the one Hibernate uses too, so both see each other's
+ * writes once Hibernate has flushed), for the hot paths where one statement should cost one statement: the signing of
+ * manifest steps, the ledger, the idempotency keys and the actor lookup of every request. Parameters may be
+ * {@code null}, {@link UUID}, {@link Instant}, enums (written as their name), strings, numbers and booleans.
+ * {@link SQLException}s become {@link Failure}s, which keep the SQL state (connection loss, {@code 08…}, is answered
+ * 503 by the problem mapper).
+ *
+ * <p><b>Deferred writes.</b> A write whose answer nobody needs ({@link #defer}) waits in the transaction and goes to
+ * PostgreSQL together with the next statement of the transaction, or before it commits, all in one round trip (one
+ * prepared multi-statement string: PostgreSQL runs them in order, and the first that fails fails the transaction).
+ * Every query and update of this class sends the waiting writes first, so a transaction reads its own writes as if
+ * nothing had been deferred. A signed step's writes (manifest row, step, ledger entry, marks, stored answer) so cost one
+ * round trip instead of five; on two shared cores, each round trip (a wake-up of the database backend and of the
+ * request thread) costs as much as a small statement itself. Hibernate does not see deferred writes until they are
+ * sent: code that reads or writes the same rows through Hibernate in the same transaction calls {@link #flush} first.
+ */
+@ApplicationScoped
+public class Sql {
+
+    /** Reads the rows of a result set. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Maps the current row. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Binds the parameters of one statement of a batch. */
+    @FunctionalInterface
+    public interface Binder<T> {
+        void bind(PreparedStatement ps, T item) throws SQLException;
+    }
+
+    /** A database error, with its SQL state. */
+    public static final class Failure extends RuntimeException {
+        Failure(String sql, SQLException cause) {
+            super(cause.getMessage() + " [" + abbreviated(sql) + "]", cause);
+        }
+
+        /** The SQL state ({@code 23505} unique violation, {@code 40001} serialization failure, …). */
+        public String sqlState() {
+            return ((SQLException) getCause()).getSQLState();
+        }
+
+        public boolean isUniqueViolation() {
+            return "23505".equals(sqlState());
+        }
+
+        private static String abbreviated(String sql) {
+            return sql.length() > 120 ? sql.substring(0, 120) + "…" : sql;
+        }
+    }
+
+    /** A statement and its parameters. */
+    private record Statement(String sql, Object[] params) {}
+
+    /** The writes deferred in one transaction (a resource of the transaction). */
+    private static final class Deferred {
+        final List<Statement> statements = new ArrayList<>();
+    }
+
+    /** The key of {@link Deferred} among the transaction's resources. */
+    private static final Object DEFERRED = new Object();
+
+    private final AgroalDataSource dataSource;
+    private final TransactionSynchronizationRegistry transactions;
+
+    public Sql(AgroalDataSource dataSource, TransactionSynchronizationRegistry transactions) {
+        this.dataSource = dataSource;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Defers a write to the next statement of the current transaction or to its commit, whichever comes first (see
+     * the class comment). Outside a transaction the write runs at once.
+     */
+    public void defer(String sql, Object... params) {
+        if (transactions.getTransactionKey() == null
+                || transactions.getTransactionStatus() != jakarta.transaction.Status.STATUS_ACTIVE) {
+            update(sql, params);
+            return;
+        }
+        Deferred deferred = (Deferred) transactions.getResource(DEFERRED);
+        if (deferred == null) {
+            deferred = new Deferred();
+            transactions.putResource(DEFERRED, deferred);
+            transactions.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    flush();
+                }
+
+                @Override
+                public void afterCompletion(int status) {}
+            });
+        }
+        deferred.statements.add(new Statement(sql, params));
+    }
+
+    /** Sends the writes deferred in the current transaction now (one round trip), if there are any. */
+    public void flush() {
+        List<Statement> waiting = takeDeferred();
+        if (!waiting.isEmpty()) {
+            run(waiting, null, null);
+        }
+    }
+
+    /** Runs an insert, update or delete; answers the number of rows it changed. */
+    public int update(String sql, Object... params) {
+        Object[] count = new Object[1];
+        run(withDeferred(new Statement(sql, params)), null, count);
+        return (Integer) count[0];
+    }
+
+    /** The deferred writes of the current transaction, taken out of it, followed by {@code last}. */
+    private List<Statement> withDeferred(Statement last) {
+        List<Statement> waiting = takeDeferred();
+        if (waiting.isEmpty()) {
+            return List.of(last);
+        }
+        List<Statement> all = new ArrayList<>(waiting);
+        all.add(last);
+        return all;
+    }
+
+    private List<Statement> takeDeferred() {
+        if (transactions.getTransactionKey() == null) {
+            return List.of();
+        }
+        Deferred deferred = (Deferred) transactions.getResource(DEFERRED);
+        if (deferred == null || deferred.statements.isEmpty()) {
+            return List.of();
+        }
+        List<Statement> waiting = new ArrayList<>(deferred.statements);
+        deferred.statements.clear();
+        return waiting;
+    }
+
+    /**
+     * Sends the statements in one round trip; the last one's rows go to {@code reader} (when given, and the answer is
+     * returned), or its row count to {@code count[0]}.
+     */
+    private <T> T run(List<Statement> statements, Reader<T> reader, Object[] count) {
+        String text = statements.size() == 1
+                ? statements.get(0).sql()
+                : String.join(";\n", statements.stream().map(Statement::sql).toList());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(text)) {
+            int index = 1;
+            for (Statement st : statements) {
+                for (Object p : st.params()) {
+                    set(ps, index++, p);
+                }
+            }
+            boolean rows = ps.execute();
+            for (int i = 1; i < statements.size(); i++) {
+                rows = ps.getMoreResults();
+            }
+            if (reader != null) {
+                if (!rows) {
+                    throw new SQLException("The statement returned no rows: "
+                            + statements.get(statements.size() - 1).sql());
+                }
+                try (ResultSet rs = ps.getResultSet()) {
+                    return reader.read(rs);
+                }
+            }
+            if (count != null) {
+                count[0] = rows ? 0 : ps.getUpdateCount();
+            }
+            return null;
+        } catch (SQLException e) {
+            throw new Failure(text, e);
+        }
+    }
+
+    /** Runs one statement per item as a JDBC batch (one round trip); answers the rows changed in all. */
+    public <T> int batch(String sql, Iterable<T> items, Binder<T> binder) {
+        flush();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            int n = 0;
+            for (T item : items) {
+                binder.bind(ps, item);
+                ps.addBatch();
+                n++;
+            }
+            if (n == 0) {
+                return 0;
+            }
+            int changed = 0;
+            for (int count : ps.executeBatch()) {
+                changed += Math.max(count, 0);
+            }
+            return changed;
+        } catch (SQLException e) {
+            throw new Failure(sql, e);
+        }
+    }
+
+    /** Runs a query and hands its result set to {@code reader}. */
+    public <T> T query(String sql, Reader<T> reader, Object... params) {
+        return run(withDeferred(new Statement(sql, params)), reader, null);
+    }
+
+    /** The first row of a query, if any. */
+    public <T> Optional<T> first(String sql, RowMapper<T> mapper, Object... params) {
+        return query(sql, rs -> rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty(), params);
+    }
+
+    /** Every row of a query. */
+    public <T> List<T> list(String sql, RowMapper<T> mapper, Object... params) {
+        return query(
+                sql,
+                rs -> {
+                    List<T> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        rows.add(mapper.map(rs));
+                    }
+                    return rows;
+                },
+                params);
+    }
+
+    /** Binds parameters 1..n. */
+    public static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            set(ps, i + 1, params[i]);
+        }
+    }
+
+    /** Binds one parameter (see the class comment for the types). */
+    public static void set(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.OTHER);
+        } else if (value instanceof Instant instant) {
+            ps.setObject(index, instant.atOffset(ZoneOffset.UTC));
+        } else if (value instanceof Enum<?> e) {
+            ps.setString(index, e.name());
+        } else if (value instanceof String s) {
+            ps.setString(index, s);
+        } else if (value instanceof BigDecimal d) {
+            ps.setBigDecimal(index, d);
+        } else {
+            ps.setObject(index, value);
+        }
+    }
+
+    /** A {@code timestamptz} column as an instant ({@code null} stays null). */
+    public static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** A {@code uuid} column. */
+    public static UUID uuid(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, UUID.class);
+    }
+
+    /** An {@code integer} column that may be null. */
+    public static Integer integer(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** A text column holding an enum's name ({@code null} stays null). */
+    public static <E extends Enum<E>> E enumOf(ResultSet rs, int column, Class<E> type) throws SQLException {
+        String v = rs.getString(column);
+        return v == null ? null : Enum.valueOf(type, v);
+    }
+}
