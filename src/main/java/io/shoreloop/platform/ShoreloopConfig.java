@@ -128,6 +128,13 @@ public interface ShoreloopConfig {
          */
         @WithDefault("5s")
         Duration compactEvery();
+
+        /**
+         * How often the manifests changed since the last run are brought into the closure read model (off the signing
+         * path; a report also does it before it reads, so reports stay exact).
+         */
+        @WithDefault("1s")
+        Duration catchUpEvery();
     }
 
     /**

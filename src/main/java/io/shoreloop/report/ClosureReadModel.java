@@ -1,64 +1,64 @@
 package io.shoreloop.report;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.shoreloop.manifest.ManifestNoted;
-import io.shoreloop.manifest.StepSigned;
+import io.shoreloop.platform.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.util.UUID;
 
 /**
  * Keeps the closure read model ({@code report_manifest_fact}, {@code report_closure}, {@code report_closure_vessel};
- * see {@code V5__reports.sql}) up to date in the transaction that changed a manifest: every signed step, missed
- * deadline and opened discrepancy replaces the manifest's previous contribution with its current one. The database
- * function {@code report_apply} derives the contribution from the manifest tables with the same view that
- * {@code report_rebuild} uses, so the incremental and the rebuilt read model agree by construction.
+ * see {@code V5__reports.sql} and {@code V10__report_pending.sql}) up to date off the signing path. A trigger notes
+ * every manifest a transaction inserts or updates (signed steps, missed deadlines, discrepancies, corrections, however
+ * they were made); {@link #catchUp()} replaces the contributions of the noted manifests with their current ones, all
+ * at once, with the database function {@code report_catch_up}, which derives them from the manifest tables with the
+ * same view that {@code report_rebuild} uses, so the incremental and the rebuilt read model agree by construction.
  *
- * <p>The signing transaction only appends delta rows (it never waits for another signing's lock on a shared
- * aggregate row); {@link #compact()} folds them into the aggregates every {@code shoreloop.report.compact-every}, and
- * readers add the deltas still pending, so reports are exact at any moment.
+ * <p>It runs every {@code shoreloop.report.catch-up-every} and before every report that reads the read model, so a
+ * report counts every step committed before it was asked. The catch-up only appends delta rows; {@link #compact()}
+ * folds them into the aggregates every {@code shoreloop.report.compact-every}, and readers add the deltas still
+ * pending.
  */
 @ApplicationScoped
 public class ClosureReadModel {
 
-    private final EntityManager em;
+    private final Sql sql;
 
-    public ClosureReadModel(EntityManager em) {
-        this.em = em;
+    public ClosureReadModel(Sql sql) {
+        this.sql = sql;
     }
 
-    void onStepSigned(@Observes StepSigned event) {
-        apply(event.manifestId());
+    /**
+     * Brings the read model up to date with every manifest change committed so far, in a transaction of its own
+     * (committed when this returns); answers how many manifests it brought up to date.
+     */
+    public int catchUp() {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> sql.first("select report_catch_up()", rs -> rs.getInt(1))
+                        .orElse(0));
     }
 
-    void onNoted(@Observes ManifestNoted event) {
-        if (event instanceof ManifestNoted.DeadlineMissed || event instanceof ManifestNoted.DiscrepancyOpened) {
-            apply(event.manifestId());
-        }
+    @Scheduled(
+            every = "${shoreloop.report.catch-up-every:1s}",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void catchUpRegularly() {
+        catchUp();
     }
 
-    private void apply(UUID manifestId) {
-        // the aggregate's changes (overdue flag, quantities) must be in the database before the function reads them
-        em.flush();
-        em.createNativeQuery("select report_apply(:id)")
-                .setParameter("id", manifestId)
-                .getSingleResult();
-    }
-
-    /** Folds the committed delta rows into the aggregates. */
+    /** Folds the committed delta rows into the aggregates (after a catch-up). */
     @Scheduled(
             every = "${shoreloop.report.compact-every:5s}",
             delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    @Transactional
     void compact() {
-        em.createNativeQuery("select report_compact()").getSingleResult();
+        catchUp();
+        QuarkusTransaction.requiringNew().run(() -> sql.first("select report_compact()", rs -> rs.getLong(1)));
     }
 
     /** Recomputes the read model from the manifest tables; answers the number of manifests it covers. */
+    @Transactional
     long rebuild() {
-        return ((Number) em.createNativeQuery("select report_rebuild()").getSingleResult()).longValue();
+        return sql.first("select report_rebuild()", rs -> rs.getLong(1)).orElse(0L);
     }
 }

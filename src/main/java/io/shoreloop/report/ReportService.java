@@ -126,6 +126,8 @@ public class ReportService {
         if (seesNothing(s)) {
             return new ReportViews.ClosureReport(f.echo(), List.of(), List.of());
         }
+        // every step committed before this report was asked counts
+        readModel.catchUp();
         boolean byVessel = f.groupBy() == ReportViews.GroupBy.VESSEL || s.vessel() != null;
         if (byVessel && (f.groupBy() == ReportViews.GroupBy.FACILITY || s.receiver() != null)) {
             throw new Problems.InvalidField(

@@ -407,8 +407,9 @@ class ReportTest {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    /** The aggregates once the pending deltas are folded in. */
+    /** The aggregates once the manifests changed so far are caught up with and the pending deltas folded in. */
     private Map<String, String> aggregates() throws Exception {
+        rows("select report_catch_up() as caught_up");
         rows("select report_compact() as folded");
         assertEquals(
                 "0",
