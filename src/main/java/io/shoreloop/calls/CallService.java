@@ -125,6 +125,7 @@ public class CallService {
     private final VesselService vessels;
     private final BerthService berths;
     private final EntityManager em;
+    private final io.shoreloop.platform.Sql sql;
     private final Clock clock;
     private final jakarta.enterprise.event.Event<CallChanged> changed;
 
@@ -133,9 +134,11 @@ public class CallService {
             VesselService vessels,
             BerthService berths,
             EntityManager em,
+            io.shoreloop.platform.Sql sql,
             Clock clock,
             jakarta.enterprise.event.Event<CallChanged> changed) {
         this.changed = changed;
+        this.sql = sql;
         this.guard = guard;
         this.vessels = vessels;
         this.berths = berths;
@@ -185,6 +188,22 @@ public class CallService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public java.util.Optional<VesselCall> find(UUID id) {
         return java.util.Optional.ofNullable(VesselCall.findById(id));
+    }
+
+    /** Who a call belongs to, for features that only need to know that (one indexed lookup, no entity). */
+    public record CallRef(UUID id, UUID vesselId, UUID portId, boolean active) {}
+
+    /** The call's {@link CallRef}, if the call exists. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public java.util.Optional<CallRef> ref(UUID id) {
+        return sql.first(
+                "select id, vessel_id, port_id, active from vessel_call where id = ?",
+                rs -> new CallRef(
+                        io.shoreloop.platform.Sql.uuid(rs, 1),
+                        io.shoreloop.platform.Sql.uuid(rs, 2),
+                        io.shoreloop.platform.Sql.uuid(rs, 3),
+                        rs.getBoolean(4)),
+                id);
     }
 
     public CallView create(Actor actor, CallInput input) {

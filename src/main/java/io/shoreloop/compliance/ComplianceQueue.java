@@ -39,6 +39,7 @@ class ComplianceQueue {
     private final ComplianceService compliance;
     private final EntityManager em;
     private final AgroalDataSource dataSource;
+    private final io.shoreloop.platform.Sql sql;
     private final long idleMillis;
     private final long debounceMillis;
     private final long masterDataWindowSeconds;
@@ -46,7 +47,12 @@ class ComplianceQueue {
     private Thread worker;
 
     ComplianceQueue(
-            ComplianceService compliance, EntityManager em, AgroalDataSource dataSource, ShoreloopConfig config) {
+            ComplianceService compliance,
+            EntityManager em,
+            AgroalDataSource dataSource,
+            io.shoreloop.platform.Sql sql,
+            ShoreloopConfig config) {
+        this.sql = sql;
         this.debounceMillis = config.compliance().debounce().toMillis();
         this.masterDataWindowSeconds = config.compliance().masterDataWindow().toSeconds();
         this.compliance = compliance;
@@ -61,13 +67,12 @@ class ComplianceQueue {
      * plus one recomputation, and a busy call costs one recomputation per delay.
      */
     void mark(UUID manifestId) {
-        em.createNativeQuery(
-                        "insert into compliance_pending (call_id, not_before) select call_id, now() + ?2 * interval"
-                                + " '1 millisecond' from manifest where id = ?1"
-                                + " on conflict (call_id) do update set marked_at = now()")
-                .setParameter(1, manifestId)
-                .setParameter(2, debounceMillis)
-                .executeUpdate();
+        sql.defer(
+                "insert into compliance_pending (call_id, not_before) select call_id, now() + ? * interval"
+                        + " '1 millisecond' from manifest where id = ? on conflict (call_id) do update set marked_at"
+                        + " = now()",
+                debounceMillis,
+                manifestId);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.shoreloop.ledger;
 
 import io.shoreloop.manifest.StepSigned;
 import io.shoreloop.platform.CanonicalJson;
+import io.shoreloop.platform.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -28,10 +29,12 @@ public class Ledger {
     public static final String GENESIS = "0".repeat(64);
 
     private final EntityManager em;
+    private final Sql sql;
     private final Clock clock;
 
-    public Ledger(EntityManager em, Clock clock) {
+    public Ledger(EntityManager em, Sql sql, Clock clock) {
         this.em = em;
+        this.sql = sql;
         this.clock = clock;
     }
 
@@ -54,39 +57,32 @@ public class Ledger {
     }
 
     /**
-     * Appends an entry in one round trip: PostgreSQL locks the chain's head, computes the entry's hash as
-     * {@code SHA-256(prev_hash + "\n" + payload)} (the same bytes Java would hash), inserts the entry and moves the
-     * head. The payload does not repeat the entry's position: the back-link fixes it.
+     * Appends an entry with one statement, sent with the transaction's other deferred writes ({@link Sql#defer}):
+     * PostgreSQL locks the chain's head, computes the entry's hash as {@code SHA-256(prev_hash + "\n" + payload)}
+     * (the same bytes Java would hash), inserts the entry and moves the head. The payload does not repeat the entry's
+     * position: the back-link fixes it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Entry append(UUID manifestId, String type, Map<String, Object> body) {
+    public void append(UUID manifestId, String type, Map<String, Object> body) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Map<String, Object> payload = new LinkedHashMap<>(body);
         payload.put("type", type);
         payload.put("recordedAt", now.toString());
         String canonical = CanonicalJson.write(payload);
-        Object[] row = (Object[]) em.createNativeQuery(APPEND)
-                .setParameter(1, manifestId)
-                .setParameter(2, GENESIS)
-                .setParameter(3, type)
-                .setParameter(4, canonical)
-                .setParameter(5, now)
-                .getSingleResult();
-        return new Entry(
-                manifestId, ((Number) row[0]).intValue(), type, canonical, (String) row[1], (String) row[2], now);
+        sql.defer(APPEND, manifestId, GENESIS, canonical, manifestId, type, now, manifestId);
     }
 
-    private static final String APPEND = "with prev as (select length, head from ledger_chain where manifest_id = ?1"
+    private static final String APPEND = "with prev as (select length, head from ledger_chain where manifest_id = ?"
             + " for update),"
             + " pos as (select coalesce((select length from prev), 0) + 1 as seq,"
-            + "   coalesce((select head from prev), cast(?2 as text)) as prev_hash),"
+            + "   coalesce((select head from prev), cast(? as text)) as prev_hash, cast(? as text) as payload),"
             + " ins as (insert into ledger_entry (manifest_id, seq, event_type, payload, prev_hash, hash, recorded_at)"
-            + "   select ?1, pos.seq, ?3, cast(?4 as text), pos.prev_hash,"
-            + "     encode(sha256(convert_to(pos.prev_hash || chr(10) || cast(?4 as text), 'UTF8')), 'hex'), ?5"
+            + "   select ?, pos.seq, ?, pos.payload, pos.prev_hash,"
+            + "     encode(sha256(convert_to(pos.prev_hash || chr(10) || pos.payload, 'UTF8')), 'hex'), ?"
             + "   from pos returning seq, prev_hash, hash),"
-            + " head as (insert into ledger_chain (manifest_id, length, head) select ?1, seq, hash from ins"
+            + " head as (insert into ledger_chain (manifest_id, length, head) select ?, seq, hash from ins"
             + "   on conflict (manifest_id) do update set length = excluded.length, head = excluded.head)"
-            + " select seq, prev_hash, hash from ins";
+            + " select count(*) from ins";
 
     /** The entries of one manifest's chain, in order. */
     @Transactional(Transactional.TxType.SUPPORTS)

@@ -3,6 +3,7 @@ package io.shoreloop.manifest;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.shoreloop.identity.Role;
 import io.shoreloop.platform.CanonicalJson;
+import io.shoreloop.platform.Sql;
 import io.shoreloop.registry.Activity;
 import io.shoreloop.registry.QuantityUnit;
 import io.shoreloop.registry.Stream;
@@ -146,6 +147,12 @@ public class Manifest extends PanacheEntityBase {
 
     @Version
     private long version;
+
+    @jakarta.persistence.Transient
+    private int storedSteps;
+
+    @jakarta.persistence.Transient
+    private boolean lockedForUpdate;
 
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "manifest_step", joinColumns = @JoinColumn(name = "manifest_id"))
@@ -751,6 +758,112 @@ public class Manifest extends PanacheEntityBase {
 
     private static String str(Object o) {
         return o == null ? null : o.toString();
+    }
+
+    // ------------------------------------------------------------------------ stored form (see ManifestStore)
+
+    /** The manifest table's columns, in the order of {@link #values()} and {@link #restore}. */
+    static final String COLUMNS = "id, number, call_id, vessel_id, port_id, stream, unit, state, receiver_id,"
+            + " next_party_id, declared_qty, declared_method, current_qty, cargo_name, nls_category, garbage_category,"
+            + " parent_id, note, cancel_reason, overdue, overdue_since, overdue_deadline, discrepant, created_by,"
+            + " created_at, declared_at, received_at, closed_at, revision, updated_at, version";
+
+    /** The number of {@link #COLUMNS}. */
+    static final int COLUMN_COUNT = 31;
+
+    /** The values of {@link #COLUMNS}, for {@link io.shoreloop.platform.Sql}. */
+    Object[] values() {
+        return new Object[] {
+            id,
+            number,
+            callId,
+            vesselId,
+            portId,
+            stream,
+            unit,
+            state,
+            receiverId,
+            nextPartyId,
+            declaredQty,
+            declaredMethod,
+            currentQty,
+            cargoName,
+            nlsCategory,
+            garbageCategory,
+            parentId,
+            note,
+            cancelReason,
+            overdue,
+            overdueSince,
+            overdueDeadline,
+            discrepant,
+            createdBy,
+            createdAt,
+            declaredAt,
+            receivedAt,
+            closedAt,
+            revision,
+            updatedAt,
+            version
+        };
+    }
+
+    /** A manifest from the {@link #COLUMNS} of the current row (starting at column 1) and its steps in order. */
+    static Manifest restore(java.sql.ResultSet rs, List<Step> steps) throws java.sql.SQLException {
+        Manifest m = new Manifest();
+        m.id = Sql.uuid(rs, 1);
+        m.number = rs.getString(2);
+        m.callId = Sql.uuid(rs, 3);
+        m.vesselId = Sql.uuid(rs, 4);
+        m.portId = Sql.uuid(rs, 5);
+        m.stream = Sql.enumOf(rs, 6, Stream.class);
+        m.unit = Sql.enumOf(rs, 7, QuantityUnit.class);
+        m.state = Sql.enumOf(rs, 8, ManifestState.class);
+        m.receiverId = Sql.uuid(rs, 9);
+        m.nextPartyId = Sql.uuid(rs, 10);
+        m.declaredQty = rs.getBigDecimal(11);
+        m.declaredMethod = Sql.enumOf(rs, 12, QuantityMethod.class);
+        m.currentQty = rs.getBigDecimal(13);
+        m.cargoName = rs.getString(14);
+        m.nlsCategory = rs.getString(15);
+        m.garbageCategory = rs.getString(16);
+        m.parentId = Sql.uuid(rs, 17);
+        m.note = rs.getString(18);
+        m.cancelReason = rs.getString(19);
+        m.overdue = rs.getBoolean(20);
+        m.overdueSince = Sql.instant(rs, 21);
+        m.overdueDeadline = rs.getString(22);
+        m.discrepant = rs.getBoolean(23);
+        m.createdBy = Sql.uuid(rs, 24);
+        m.createdAt = Sql.instant(rs, 25);
+        m.declaredAt = Sql.instant(rs, 26);
+        m.receivedAt = Sql.instant(rs, 27);
+        m.closedAt = Sql.instant(rs, 28);
+        m.revision = rs.getInt(29);
+        m.updatedAt = Sql.instant(rs, 30);
+        m.version = rs.getLong(31);
+        m.steps = steps;
+        return m;
+    }
+
+    /** Whether {@link ManifestStore} loaded the manifest with its row locked for this transaction. */
+    boolean lockedForUpdate() {
+        return lockedForUpdate;
+    }
+
+    void lockedForUpdate(boolean locked) {
+        lockedForUpdate = locked;
+    }
+
+    /** How many of the steps are stored; those after them were signed since the manifest was loaded or drafted. */
+    int storedSteps() {
+        return storedSteps;
+    }
+
+    /** Records that the stored row has this version and holds every step signed so far ({@link ManifestStore}). */
+    void stored(long newVersion) {
+        version = newVersion;
+        storedSteps = steps.size();
     }
 
     // ----------------------------------------------------------------------------------------------- reading

@@ -1,7 +1,6 @@
 package io.shoreloop.manifest;
 
 import io.shoreloop.calls.CallService;
-import io.shoreloop.calls.VesselCall;
 import io.shoreloop.identity.AccessPolicy;
 import io.shoreloop.identity.Action;
 import io.shoreloop.identity.Actor;
@@ -46,8 +45,9 @@ public class ManifestService {
     private final EntityManager em;
     private final ShoreloopConfig config;
     private final Clock clock;
+    private final ManifestStore store;
 
-    public ManifestService(
+    ManifestService(
             Guard guard,
             CallService calls,
             FacilityService facilities,
@@ -55,7 +55,9 @@ public class ManifestService {
             Event<ManifestNoted> noted,
             EntityManager em,
             ShoreloopConfig config,
-            Clock clock) {
+            Clock clock,
+            ManifestStore store) {
+        this.store = store;
         this.guard = guard;
         this.calls = calls;
         this.facilities = facilities;
@@ -71,7 +73,7 @@ public class ManifestService {
      * of past steps). Call it inside a transaction; the instance is not a CDI bean.
      */
     public ManifestService withClock(Clock other) {
-        return new ManifestService(guard, calls, facilities, signed, noted, em, config, other);
+        return new ManifestService(guard, calls, facilities, signed, noted, em, config, other, store);
     }
 
     /** Licences as the registry knows them (inactive facilities hold none). */
@@ -80,20 +82,21 @@ public class ManifestService {
     }
 
     public ManifestViews.ManifestView create(Actor actor, ManifestViews.DraftInput input) {
-        VesselCall call = calls.find(input.callId()).filter(c -> c.active).orElse(null);
+        CallService.CallRef call =
+                calls.ref(input.callId()).filter(CallService.CallRef::active).orElse(null);
         if (call == null
-                || !AccessPolicy.permits(actor, Action.READ, new Guarded.CallRef(call.vesselId, call.portId))) {
+                || !AccessPolicy.permits(actor, Action.READ, new Guarded.CallRef(call.vesselId(), call.portId()))) {
             throw new Problems.UnknownReference("callId", "vessel call");
         }
-        if (input.receiverId() != null && facilities.find(input.receiverId()).isEmpty()) {
+        if (input.receiverId() != null && !facilities.exists(input.receiverId())) {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
         Manifest manifest = Manifest.draft(
                 UUID.randomUUID(),
                 nextNumber(),
-                call.id,
-                call.vesselId,
-                call.portId,
+                call.id(),
+                call.vesselId(),
+                call.portId(),
                 new Manifest.Batch(
                         input.stream(),
                         input.quantity(),
@@ -106,15 +109,14 @@ public class ManifestService {
                 null,
                 signer(actor),
                 clock.instant());
-        manifest.persist();
         publish(manifest, manifest.recordDraft(signer(actor)));
         return view(manifest);
     }
 
     public ManifestViews.ManifestView declare(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.DeclareInput in) {
-        Manifest m = load(actor, id, expectedVersion);
-        if (in.receiverId() != null && facilities.find(in.receiverId()).isEmpty()) {
+        Manifest m = loadForStep(actor, id, expectedVersion);
+        if (in.receiverId() != null && !facilities.exists(in.receiverId())) {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
         publish(
@@ -130,7 +132,7 @@ public class ManifestService {
 
     public ManifestViews.ManifestView receive(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        Manifest m = load(actor, id, expectedVersion);
+        Manifest m = loadForStep(actor, id, expectedVersion);
         publish(
                 m,
                 m.receive(
@@ -145,7 +147,7 @@ public class ManifestService {
 
     public ManifestViews.ManifestView pickUp(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        Manifest m = load(actor, id, expectedVersion);
+        Manifest m = loadForStep(actor, id, expectedVersion);
         publish(
                 m,
                 m.pickUp(
@@ -161,7 +163,7 @@ public class ManifestService {
 
     public ManifestViews.ManifestView dispose(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        Manifest m = load(actor, id, expectedVersion);
+        Manifest m = loadForStep(actor, id, expectedVersion);
         publish(
                 m,
                 m.dispose(
@@ -175,14 +177,14 @@ public class ManifestService {
     }
 
     public ManifestViews.ManifestView cancel(Actor actor, UUID id, Long expectedVersion, ManifestViews.CancelInput in) {
-        Manifest m = load(actor, id, expectedVersion);
+        Manifest m = loadForStep(actor, id, expectedVersion);
         publish(m, m.cancel(signer(actor), in.reason(), clock.instant()));
         return view(m);
     }
 
     /** Refuses all or part of the batch; the refused part goes onto a new linked manifest, back with the vessel. */
     public ManifestViews.ManifestView refuse(Actor actor, UUID id, Long expectedVersion, ManifestViews.RefuseInput in) {
-        Manifest m = load(actor, id, expectedVersion);
+        Manifest m = loadForStep(actor, id, expectedVersion);
         Instant now = clock.instant();
         StepSigned step = m.refuse(
                 signer(actor),
@@ -198,7 +200,6 @@ public class ManifestService {
         publish(m, step);
         Manifest linked = Manifest.forRefusedPart(
                 m, UUID.randomUUID(), nextNumber(), in.refusedQuantity(), in.method(), signer(actor), now);
-        linked.persist();
         publish(linked, linked.recordDraft(signer(actor)));
         return view(m);
     }
@@ -307,10 +308,19 @@ public class ManifestService {
 
     /** Loads a manifest the actor may see (404 otherwise) and checks If-Match when one was sent. */
     Manifest load(Actor actor, UUID id, Long expectedVersion) {
-        Manifest m = Manifest.findById(id);
-        if (m == null) {
-            throw new Problems.NotFound("Manifest " + id);
-        }
+        return load(actor, id, expectedVersion, false);
+    }
+
+    /**
+     * Loads a manifest to sign a step on it, locked until the transaction ends (a second party signing at the same
+     * moment waits, then signs on what the first signed, or is refused by the rules).
+     */
+    private Manifest loadForStep(Actor actor, UUID id, Long expectedVersion) {
+        return load(actor, id, expectedVersion, true);
+    }
+
+    private Manifest load(Actor actor, UUID id, Long expectedVersion, boolean forUpdate) {
+        Manifest m = store.find(id, forUpdate).orElseThrow(() -> new Problems.NotFound("Manifest " + id));
         guard.require(actor, Action.READ, guarded(m), "Manifest " + id);
         if (expectedVersion != null) {
             Versions.check(m.version(), expectedVersion);
@@ -408,9 +418,21 @@ public class ManifestService {
         return new Paging.Page<>(items, page.page(), page.size(), count.getSingleResult());
     }
 
+    /**
+     * Reconciles a step just signed, stores the manifest (its row and the new step: a drafted manifest is inserted,
+     * a loaded one updated if nobody changed it meanwhile) and tells the ledger and the read models.
+     */
     private void publish(Manifest m, StepSigned step) {
         Discrepancy opened = reconcile(m, step);
-        em.flush();
+        if (m.storedSteps() == 0) {
+            store.insert(m);
+        } else {
+            store.update(m);
+        }
+        if (opened != null) {
+            opened.persist();
+            em.flush();
+        }
         signed.fire(step);
         if (opened != null) {
             noted.fire(new ManifestNoted.DiscrepancyOpened(
@@ -449,7 +471,6 @@ public class ManifestService {
             d.openedAt = step.step().at();
             d.previousParty = step.previousParty();
             d.newParty = step.step().partyId();
-            d.persist();
             m.markDiscrepant();
             return d;
         }
@@ -522,6 +543,8 @@ public class ManifestService {
      * the same moment is simply picked up by the next run.
      */
     public int markOverdue(int batchSize) {
+        // Hibernate reads and writes here: the writes this transaction deferred go first
+        store.flush();
         Instant now = clock.instant();
         ShoreloopConfig.Manifests rules = config.manifest();
         List<Manifest> late = Manifest.<Manifest>find(
@@ -563,9 +586,8 @@ public class ManifestService {
     }
 
     private String nextNumber() {
-        Number n = (Number)
-                em.createNativeQuery("select nextval('manifest_number_seq')").getSingleResult();
-        return "SL-" + clock.instant().atZone(ZoneOffset.UTC).getYear() + "-" + String.format("%07d", n.longValue());
+        return "SL-" + clock.instant().atZone(ZoneOffset.UTC).getYear() + "-"
+                + String.format("%07d", store.nextNumber());
     }
 
     private static Signer signer(Actor actor) {
@@ -629,7 +651,7 @@ public class ManifestService {
 
     /** An affected party approves a pending correction; the last approval applies it. */
     public ManifestViews.ManifestView approveCorrection(Actor actor, UUID id, UUID correctionId) {
-        Manifest m = load(actor, id, null);
+        Manifest m = loadForStep(actor, id, null);
         Correction c = pendingCorrection(m, correctionId, actor);
         boolean complete = c.approve(actor.partyId());
         noted.fire(new ManifestNoted.CorrectionNoted(

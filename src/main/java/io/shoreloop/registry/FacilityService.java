@@ -95,11 +95,14 @@ public class FacilityService {
     private final Guard guard;
     private final Clock clock;
     private final jakarta.persistence.EntityManager em;
+    private final io.shoreloop.platform.Sql sql;
 
-    public FacilityService(Guard guard, Clock clock, jakarta.persistence.EntityManager em) {
+    public FacilityService(
+            Guard guard, Clock clock, jakarta.persistence.EntityManager em, io.shoreloop.platform.Sql sql) {
         this.guard = guard;
         this.clock = clock;
         this.em = em;
+        this.sql = sql;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -147,13 +150,22 @@ public class FacilityService {
         if (facilityId == null) {
             return false;
         }
-        return !em.createNativeQuery("select 1 from facility_licence l join facility f on f.id = l.facility_id"
-                        + " where l.facility_id = ?1 and l.activity = ?2 and l.stream = ?3 and f.active")
-                .setParameter(1, facilityId)
-                .setParameter(2, activity.name())
-                .setParameter(3, stream.name())
-                .getResultList()
-                .isEmpty();
+        return sql.first(
+                        "select 1 from facility_licence l join facility f on f.id = l.facility_id"
+                                + " where l.facility_id = ? and l.activity = ? and l.stream = ? and f.active",
+                        rs -> Boolean.TRUE,
+                        facilityId,
+                        activity,
+                        stream)
+                .isPresent();
+    }
+
+    /** Whether a facility with this id is registered (active or not), without loading it. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean exists(UUID facilityId) {
+        return facilityId != null
+                && sql.first("select 1 from facility where id = ?", rs -> Boolean.TRUE, facilityId)
+                        .isPresent();
     }
 
     public FacilityView create(Actor actor, FacilityInput input) {

@@ -268,6 +268,75 @@ public class ManifestFlowTest {
     }
 
     @Test
+    void concurrentDuplicatesOfADraftAndOfAStepHaveOneEffectAndOneAnswer() throws Exception {
+        String draftKey = UUID.randomUUID().toString();
+        Map<String, Object> draft = Map.of("callId", CALL_YU_CONTAINER_OPEN, "stream", "SEWAGE", "quantity", "4.217");
+        List<String> drafted = concurrently(5, CREW_YU_CONTAINER, draftKey, draft, "/api/v1/manifests", 201);
+        assertEquals(1, new java.util.HashSet<>(drafted).size(), "every duplicate answers the first draft: " + drafted);
+        String id = io.restassured.path.json.JsonPath.from(drafted.get(0)).getString("id");
+        try (Connection c = db.getConnection();
+                Statement st = c.createStatement();
+                var rs = st.executeQuery("select count(*) from manifest where declared_qty = 4.217")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1), "one manifest drafted");
+        }
+        declare(id);
+        String receiptKey = UUID.randomUUID().toString();
+        List<String> received = concurrently(
+                5,
+                RECEIVER_GUOYUAN,
+                receiptKey,
+                handover("4.217", FACILITY_TRANSPORTER),
+                "/api/v1/manifests/" + id + "/receive",
+                200);
+        assertEquals(1, new java.util.HashSet<>(received).size(), "every duplicate answers the first receipt");
+        as(RECEIVER_GUOYUAN)
+                .get("/api/v1/manifests/" + id)
+                .then()
+                .body("state", equalTo("RECEIVED"))
+                .body("steps.action", equalTo(List.of("DRAFT", "DECLARE", "RECEIVE")));
+        // the ledger holds each step once
+        as(RECEIVER_GUOYUAN)
+                .get("/api/v1/manifests/" + id + "/events")
+                .then()
+                .body("events.type", equalTo(List.of("STEP_DRAFT", "STEP_DECLARE", "STEP_RECEIVE")));
+    }
+
+    /** {@code n} identical POSTs with one Idempotency-Key at once; answers their bodies (each must have the status). */
+    private static List<String> concurrently(
+            int n, String user, String key, Map<String, Object> body, String path, int status) throws Exception {
+        String token = token(user);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return io.restassured.RestAssured.given()
+                            .header("Authorization", "Bearer " + token)
+                            .header("Idempotency-Key", key)
+                            .contentType("application/json")
+                            .body(body)
+                            .post(path)
+                            .then()
+                            .statusCode(status)
+                            .extract()
+                            .asString();
+                }));
+            }
+            start.countDown();
+            List<String> bodies = new java.util.ArrayList<>();
+            for (var a : answers) {
+                bodies.add(a.get());
+            }
+            return bodies;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void tankWashingNeedsItsCargoAndAGarbageManifestIsInKilograms() {
         as(CREW_YU_CONTAINER)
                 .body(Map.of("callId", CALL_YU_CONTAINER_OPEN, "stream", "TANK_WASHING", "quantity", "3"))

@@ -7,13 +7,13 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.shoreloop.platform.DomainException;
 import io.shoreloop.platform.ProblemKind;
+import io.shoreloop.platform.Sql;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +26,15 @@ import java.util.Map;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * Implements {@link Idempotent}. Opens the transaction itself, claims the key ({@code INSERT … ON CONFLICT DO
- * NOTHING}: a concurrent request with the same key waits for the first to commit), runs the method in that
- * transaction, and stores the answer next to the key before committing.
+ * Implements {@link Idempotent}. Opens the transaction itself, runs the method in it, and stores the key with the
+ * request's hash and the answer in the same transaction (one insert, sent with the method's other writes). The key is
+ * the table's primary key, so of two requests with the same key only one can commit: a retry, or a concurrent
+ * duplicate, runs the method again and fails at the latest when it stores the key (it waits for a duplicate still in
+ * flight); everything it did is rolled back, and it answers the stored first answer ({@code Idempotent-Replayed}),
+ * or 422 when the key was used with another request. A request that fails for any other reason leaves no key behind
+ * (its retry runs again); before answering a failure, the interceptor checks, waiting for a duplicate still in flight,
+ * whether the key holds a first answer after all (a retry that the first answer's state made fail, such as a second
+ * receipt of the same batch). Nothing is written twice on the way that succeeds: no claim first and answer later.
  */
 @Idempotent
 @Interceptor
@@ -46,7 +52,7 @@ public class IdempotencyInterceptor {
     SecurityIdentity identity;
 
     @Inject
-    EntityManager em;
+    Sql sql;
 
     @Inject
     ObjectMapper json;
@@ -83,26 +89,52 @@ public class IdempotencyInterceptor {
         }
         String principal = identity.isAnonymous() ? "" : identity.getPrincipal().getName();
         String hash = requestHash(ctx);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            int claimed = em.createNativeQuery(
-                            "insert into idempotency_key (principal, idem_key, request_hash, method, path)"
-                                    + " values (?1, ?2, ?3, ?4, ?5) on conflict do nothing")
-                    .setParameter(1, principal)
-                    .setParameter(2, key)
-                    .setParameter(3, hash)
-                    .setParameter(4, request.method().name())
-                    .setParameter(5, request.path())
-                    .executeUpdate();
-            if (claimed == 0) {
-                Stored stored = replay(principal, key, hash);
-                return RestResponse.class.isAssignableFrom(ctx.getMethod().getReturnType())
-                        ? stored.asRestResponse()
-                        : stored.asResponse();
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Object result = ctx.proceed();
+                store(principal, key, hash, result);
+                // the key with its answer and the method's deferred writes in one round trip, before the commit
+                sql.flush();
+                return result;
+            });
+        } catch (Exception e) {
+            Stored stored = firstAnswer(principal, key, hash);
+            if (stored == null) {
+                throw e;
             }
-            Object result = ctx.proceed();
-            store(principal, key, result);
-            return result;
-        });
+            return RestResponse.class.isAssignableFrom(ctx.getMethod().getReturnType())
+                    ? stored.asRestResponse()
+                    : stored.asResponse();
+        }
+    }
+
+    /**
+     * The answer stored under the key, if any (after a duplicate still in flight has committed or rolled back: a probe
+     * insert of the key waits for it, and is rolled back); {@link KeyReused} when the key was used with another request.
+     */
+    private Stored firstAnswer(String principal, String key, String hash) {
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                int free = sql.update(
+                        "insert into idempotency_key (principal, idem_key, request_hash, method, path, status)"
+                                + " values (?, ?, '', '', '', 0) on conflict do nothing",
+                        principal,
+                        key);
+                if (free == 1) {
+                    throw new NoFirstAnswer(); // rolls the probe back
+                }
+                return replay(principal, key, hash);
+            });
+        } catch (NoFirstAnswer e) {
+            return null;
+        }
+    }
+
+    /** Nobody holds the key: the probe that found it free is rolled back. */
+    private static final class NoFirstAnswer extends RuntimeException {
+        NoFirstAnswer() {
+            super(null, null, false, false);
+        }
     }
 
     /** A stored first answer. */
@@ -129,19 +161,21 @@ public class IdempotencyInterceptor {
     }
 
     private Stored replay(String principal, String key, String hash) throws JsonProcessingException {
-        Object[] row = (Object[]) em.createNativeQuery("select request_hash, status, headers, body from idempotency_key"
-                        + " where principal = ?1 and idem_key = ?2")
-                .setParameter(1, principal)
-                .setParameter(2, key)
-                .getSingleResult();
+        Object[] row = sql.first(
+                        "select request_hash, status, headers, body from idempotency_key"
+                                + " where principal = ? and idem_key = ?",
+                        rs -> new Object[] {rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)},
+                        principal,
+                        key)
+                .orElseThrow();
         if (!hash.equals(row[0])) {
             throw new KeyReused();
         }
         Map<String, String> headers = json.readValue(String.valueOf(row[2]), new TypeReference<>() {});
-        return new Stored(((Number) row[1]).intValue(), headers, (String) row[3]);
+        return new Stored((Integer) row[1], headers, (String) row[3]);
     }
 
-    private void store(String principal, String key, Object result) throws JsonProcessingException {
+    private void store(String principal, String key, String hash, Object result) throws JsonProcessingException {
         int status = 200;
         Object entity = result;
         Map<String, String> headers = new LinkedHashMap<>();
@@ -166,14 +200,17 @@ public class IdempotencyInterceptor {
         } else if (result == null) {
             status = 204;
         }
-        em.createNativeQuery("update idempotency_key set status = ?3, headers = cast(?4 as jsonb), body = ?5"
-                        + " where principal = ?1 and idem_key = ?2")
-                .setParameter(1, principal)
-                .setParameter(2, key)
-                .setParameter(3, status)
-                .setParameter(4, json.writeValueAsString(headers))
-                .setParameter(5, entity == null ? null : json.writeValueAsString(entity))
-                .executeUpdate();
+        sql.defer(
+                "insert into idempotency_key (principal, idem_key, request_hash, method, path, status, headers, body)"
+                        + " values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)",
+                principal,
+                key,
+                hash,
+                request.method().name(),
+                request.path(),
+                status,
+                json.writeValueAsString(headers),
+                entity == null ? null : json.writeValueAsString(entity));
     }
 
     private String requestHash(InvocationContext ctx) throws JsonProcessingException {
