@@ -4,9 +4,11 @@ import io.shoreloop.calls.VesselCall;
 import io.shoreloop.identity.Role;
 import io.shoreloop.manifest.Manifest;
 import io.shoreloop.manifest.ManifestAction;
+import io.shoreloop.manifest.ManifestService;
 import io.shoreloop.manifest.ManifestState;
 import io.shoreloop.manifest.Step;
 import io.shoreloop.platform.ShoreloopConfig;
+import io.shoreloop.platform.Sql;
 import io.shoreloop.registry.Berth;
 import io.shoreloop.registry.BerthFault;
 import io.shoreloop.registry.Port;
@@ -14,7 +16,6 @@ import io.shoreloop.registry.ShorePower;
 import io.shoreloop.registry.Stream;
 import io.shoreloop.registry.Vessel;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,31 +38,32 @@ class CallFacts {
     /** The three cases of one call. */
     record Cases(ShorePowerDuty.Case shorePower, ZeroDischarge.Case zeroDischarge, TankWashing.Case tankWashing) {}
 
-    private final EntityManager em;
     private final ConnectedTime connected;
     private final ShoreloopConfig config;
+    private final ManifestService manifests;
+    private final Sql sql;
 
-    CallFacts(EntityManager em, ConnectedTime connected, ShoreloopConfig config) {
-        this.em = em;
+    CallFacts(ConnectedTime connected, ShoreloopConfig config, ManifestService manifests, Sql sql) {
         this.connected = connected;
         this.config = config;
+        this.manifests = manifests;
+        this.sql = sql;
     }
 
-    Cases of(VesselCall call) {
+    /**
+     * The cases of one call; without {@code shorePower}, the shore-power case is null (neither the call's sessions nor
+     * the berth's faults are read).
+     */
+    Cases of(VesselCall call, boolean shorePower) {
         Vessel vessel = Vessel.findById(call.vesselId);
-        Berth berth = Berth.findById(call.berthId);
-        Port port = Port.findById(call.portId);
         // one query for the manifests and their steps (not one more per manifest)
-        List<Manifest> manifests = Manifest.<Manifest>find(
-                        "select distinct m from Manifest m left join fetch m.steps where m.callId = ?1", call.id)
-                .list()
-                .stream()
+        List<Manifest> handovers = manifests.ofCall(call.id).stream()
                 .sorted(java.util.Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id))
                 .toList();
         return new Cases(
-                shorePower(call, vessel, berth, port),
-                zeroDischarge(call, vessel, manifests),
-                tankWashing(call, vessel, manifests));
+                shorePower ? shorePower(call, vessel, Berth.findById(call.berthId), Port.findById(call.portId)) : null,
+                zeroDischarge(call, vessel, handovers),
+                tankWashing(call, vessel, handovers));
     }
 
     private ShorePowerDuty.Case shorePower(VesselCall call, Vessel vessel, Berth berth, Port port) {
@@ -86,27 +88,40 @@ class CallFacts {
                 config.compliance().stayTolerance());
     }
 
+    /**
+     * The vessel's previous departure before this call and its last handover of sewage and of garbage before it, in
+     * one statement.
+     */
+    private static final String BEFORE = "select (select max(c.departure) from vessel_call c where c.vessel_id = ?"
+            + " and c.active and c.id <> ? and c.departure <= ?),"
+            + " (select max(m.declared_at) from manifest m where m.vessel_id = ? and m.stream = 'SEWAGE'"
+            + " and m.call_id <> ? and m.declared_at < ? and m.state in (" + states() + ")),"
+            + " (select max(m.declared_at) from manifest m where m.vessel_id = ? and m.stream = 'GARBAGE'"
+            + " and m.call_id <> ? and m.declared_at < ? and m.state in (" + states() + "))";
+
+    private static String states() {
+        return String.join(
+                ", ", HANDED_OVER.stream().map(s -> "'" + s.name() + "'").toList());
+    }
+
     private ZeroDischarge.Case zeroDischarge(VesselCall call, Vessel vessel, List<Manifest> manifests) {
-        Instant previousDeparture = em.createQuery(
-                        "select max(c.departure) from VesselCall c where c.vesselId = :v and c.active = true"
-                                + " and c.id <> :call and c.departure <= :arrival",
-                        Instant.class)
-                .setParameter("v", vessel.id)
-                .setParameter("call", call.id)
-                .setParameter("arrival", call.arrival)
-                .getSingleResult();
+        Instant[] before = sql.first(
+                        BEFORE,
+                        rs -> new Instant[] {Sql.instant(rs, 1), Sql.instant(rs, 2), Sql.instant(rs, 3)},
+                        vessel.id,
+                        call.id,
+                        call.arrival,
+                        vessel.id,
+                        call.id,
+                        call.arrival,
+                        vessel.id,
+                        call.id,
+                        call.arrival)
+                .orElseThrow();
+        Instant previousDeparture = before[0];
         List<ZeroDischarge.StreamCase> streams = new ArrayList<>();
         for (Stream stream : List.of(Stream.SEWAGE, Stream.GARBAGE)) {
-            Instant lastHandover = em.createQuery(
-                            "select max(m.declaredAt) from Manifest m where m.vesselId = :v and m.stream = :s"
-                                    + " and m.callId <> :call and m.declaredAt < :arrival and m.state in :states",
-                            Instant.class)
-                    .setParameter("v", vessel.id)
-                    .setParameter("s", stream)
-                    .setParameter("call", call.id)
-                    .setParameter("arrival", call.arrival)
-                    .setParameter("states", HANDED_OVER)
-                    .getSingleResult();
+            Instant lastHandover = stream == Stream.SEWAGE ? before[1] : before[2];
             Instant since;
             String basis;
             if (lastHandover != null) {

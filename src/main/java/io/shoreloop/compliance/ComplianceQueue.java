@@ -64,13 +64,14 @@ class ComplianceQueue {
     /**
      * Marks the manifest's call, in the caller's (signing) transaction, due after the debounce delay. A call already
      * marked keeps its due time (further steps never postpone it), so a verdict lags its inputs by at most the delay
-     * plus one recomputation, and a busy call costs one recomputation per delay.
+     * plus one recomputation, and a busy call costs one recomputation per delay. Only what the vessel handed over
+     * changed: unless the call is marked for shore-power inputs too, its shore-power verdict is not judged again.
      */
     void mark(UUID manifestId) {
         sql.defer(
-                "insert into compliance_pending (call_id, not_before) select call_id, now() + ? * interval"
-                        + " '1 millisecond' from manifest where id = ? on conflict (call_id) do update set marked_at"
-                        + " = now()",
+                "insert into compliance_pending (call_id, not_before, shore_power) select call_id, now() + ? *"
+                        + " interval '1 millisecond', false from manifest where id = ? on conflict (call_id) do update"
+                        + " set marked_at = now()",
                 debounceMillis,
                 manifestId);
     }
@@ -81,9 +82,9 @@ class ComplianceQueue {
      * delay, not one per batch.
      */
     void markCalls(java.util.Collection<UUID> calls) {
-        em.createNativeQuery(
-                        "insert into compliance_pending (call_id, not_before) select unnest(cast(?1 as uuid[])),"
-                                + " now() + ?2 * interval '1 millisecond' on conflict (call_id) do update set marked_at = now()")
+        em.createNativeQuery("insert into compliance_pending (call_id, not_before) select unnest(cast(?1 as uuid[])),"
+                        + " now() + ?2 * interval '1 millisecond' on conflict (call_id) do update set marked_at ="
+                        + " now(), shore_power = true")
                 .setParameter(1, calls.toArray(UUID[]::new))
                 .setParameter(2, debounceMillis)
                 .executeUpdate();
@@ -97,7 +98,7 @@ class ComplianceQueue {
         String column = change.kind() == MasterDataChanged.Kind.VESSEL ? "vessel_id" : "berth_id";
         return em.createNativeQuery("insert into compliance_pending (call_id) select id from vessel_call where "
                         + column + " = ?1 and active and (departure is null or departure > now() - ?2 * interval"
-                        + " '1 second') on conflict (call_id) do update set marked_at = now(),"
+                        + " '1 second') on conflict (call_id) do update set marked_at = now(), shore_power = true,"
                         + " not_before = least(compliance_pending.not_before, now())")
                 .setParameter(1, change.id())
                 .setParameter(2, masterDataWindowSeconds)
@@ -164,13 +165,13 @@ class ComplianceQueue {
 
     private boolean take(UUID call) {
         List<?> locked = em.createNativeQuery(
-                        "select call_id from compliance_pending where call_id = ?1 for update skip locked")
+                        "select shore_power from compliance_pending where call_id = ?1 for update skip locked")
                 .setParameter(1, call)
                 .getResultList();
         if (locked.isEmpty()) {
             return false; // taken by another instance, or a step on this call has not committed yet
         }
-        compliance.recompute(call);
+        compliance.recompute(call, Boolean.TRUE.equals(locked.get(0)));
         em.createNativeQuery("delete from compliance_pending where call_id = ?1")
                 .setParameter(1, call)
                 .executeUpdate();

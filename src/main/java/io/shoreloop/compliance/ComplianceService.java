@@ -130,6 +130,15 @@ public class ComplianceService {
 
     /** Recomputes one call's verdicts; a verdict whose inputs did not change is left as it is. */
     public void recompute(UUID callId) {
+        recompute(callId, true);
+    }
+
+    /**
+     * Recomputes one call's verdicts; with {@code shorePower} false only the zero-discharge and tank-washing verdicts
+     * (after a manifest step: what the vessel handed over changed, the shore-power inputs did not), unless the call has
+     * no shore-power verdict yet.
+     */
+    public void recompute(UUID callId, boolean shorePower) {
         em.createNativeQuery("select pg_advisory_xact_lock(?1)")
                 .setParameter(1, callId.getMostSignificantBits() ^ callId.getLeastSignificantBits())
                 .getSingleResult();
@@ -138,23 +147,31 @@ public class ComplianceService {
             return;
         }
         em.refresh(call);
+        Map<Verdict.Kind, CallVerdict> current = new java.util.EnumMap<>(Verdict.Kind.class);
+        CallVerdict.ofCall(callId).forEach(v -> current.put(v.kind, v));
         if (!call.active) {
-            for (CallVerdict v : CallVerdict.ofCall(callId)) {
+            for (CallVerdict v : current.values()) {
                 store(
                         call,
+                        v,
                         new Verdict(v.kind, Verdict.Outcome.NOT_APPLICABLE, "The call was deactivated.", Map.of()),
                         "deactivated");
             }
             return;
         }
-        CallFacts.Cases cases = facts.of(call);
-        store(call, ShorePowerDuty.judge(cases.shorePower()), InputsHash.of(cases.shorePower()));
-        store(call, ZeroDischarge.judge(cases.zeroDischarge()), InputsHash.of(cases.zeroDischarge()));
-        store(call, TankWashing.judge(cases.tankWashing()), InputsHash.of(cases.tankWashing()));
+        CallFacts.Cases cases = facts.of(call, shorePower || !current.containsKey(Verdict.Kind.SHORE_POWER));
+        if (cases.shorePower() != null) {
+            Verdict verdict = ShorePowerDuty.judge(cases.shorePower());
+            store(call, current.get(verdict.kind()), verdict, InputsHash.of(cases.shorePower()));
+        }
+        Verdict zeroDischarge = ZeroDischarge.judge(cases.zeroDischarge());
+        store(call, current.get(zeroDischarge.kind()), zeroDischarge, InputsHash.of(cases.zeroDischarge()));
+        Verdict tankWashing = TankWashing.judge(cases.tankWashing());
+        store(call, current.get(tankWashing.kind()), tankWashing, InputsHash.of(cases.tankWashing()));
     }
 
-    private void store(VesselCall call, Verdict verdict, String hash) {
-        CallVerdict v = CallVerdict.of(call.id, verdict.kind()).orElse(null);
+    /** Stores a verdict as the call's verdict of its kind ({@code v}: the one stored so far, if any), when it changed. */
+    private void store(VesselCall call, CallVerdict v, Verdict verdict, String hash) {
         if (v != null
                 && v.inputsHash.equals(hash)
                 && v.outcome == verdict.outcome()

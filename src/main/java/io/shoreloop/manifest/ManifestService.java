@@ -209,6 +209,15 @@ public class ManifestService {
         return view(load(actor, id, null));
     }
 
+    /**
+     * The manifests of a vessel call with their steps, oldest first, for the features that judge a call (no access
+     * check: not for answering a user).
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Manifest> ofCall(UUID callId) {
+        return store.ofCall(callId);
+    }
+
     /** Evidence types a party may upload. */
     static final java.util.Set<String> EVIDENCE_TYPES =
             java.util.Set.of("image/jpeg", "image/png", "application/pdf", "text/plain", "text/csv");

@@ -30,6 +30,10 @@ class ManifestStore {
 
     private static final String LOAD_FOR_UPDATE = LOAD + " for update of m";
 
+    private static final String OF_CALL = "select " + prefixed("m.", Manifest.COLUMNS) + ", "
+            + prefixed("s.", STEP_COLUMNS) + " from manifest m left join manifest_step s on s.manifest_id = m.id"
+            + " where m.call_id = ? order by m.created_at, m.id, s.seq";
+
     private static final String INSERT =
             "insert into manifest (" + Manifest.COLUMNS + ") values (" + "?, ".repeat(Manifest.COLUMN_COUNT - 1) + "?)";
 
@@ -75,6 +79,31 @@ class ManifestStore {
                     return Optional.of(m);
                 },
                 id);
+    }
+
+    /** The manifests of a vessel call with their steps, oldest first (for rules that judge the call). */
+    List<Manifest> ofCall(UUID callId) {
+        return sql.query(
+                OF_CALL,
+                rs -> {
+                    List<Manifest> manifests = new ArrayList<>();
+                    Manifest m = null;
+                    List<Step> steps = null;
+                    while (rs.next()) {
+                        UUID id = Sql.uuid(rs, 1);
+                        if (m == null || !m.id().equals(id)) {
+                            steps = new ArrayList<>();
+                            m = Manifest.restore(rs, steps);
+                            manifests.add(m);
+                        }
+                        if (rs.getObject(Manifest.COLUMN_COUNT + 1) != null) {
+                            steps.add(step(rs, Manifest.COLUMN_COUNT + 1));
+                        }
+                    }
+                    manifests.forEach(x -> x.stored(x.version()));
+                    return manifests;
+                },
+                callId);
     }
 
     /** Inserts a new manifest and the steps it has so far (deferred). */
