@@ -3,7 +3,8 @@
 # embedded defaults (fresh data directory, demo data), then plain unsigned JDBC inserts of the same rows into the same
 # PostgreSQL as the reference, in the same run. Prints a table; --json for machines.
 # Usage: bench/manifests/run.sh [CLIENTS=16] [SECONDS=30] [--json]
-# BENCH_WARMUP_SECONDS (default 60): unmeasured full-speed lifecycles first, until the JIT is done with the hot paths.
+# Warm-up: unmeasured full-speed lifecycles in 10 s windows until the rate is steady (the JIT is done with the hot
+# paths), at least BENCH_WARMUP_SECONDS (default 240) and at most BENCH_WARMUP_MAX_SECONDS (default 600).
 # SHORELOOP_BENCH_JAVA_OPTS adds JVM options to the application (e.g. a JFR recording to profile it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,4 +31,4 @@ done
 jdbc=$(grep -o 'jdbc:postgresql://127.0.0.1:[0-9]*/shoreloop' "$log" | head -1)
 driver=$(ls target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)
 [ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $clients clients, ${seconds}s per run, $(nproc) cores"
-java -Dwarmup="${BENCH_WARMUP_SECONDS:-60}" -cp "$driver" bench/manifests/ManifestBench.java "http://127.0.0.1:$port" "$jdbc" "$clients" "$seconds" $json
+java -Dwarmup="${BENCH_WARMUP_SECONDS:-240}" -Dwarmup.max="${BENCH_WARMUP_MAX_SECONDS:-600}" -cp "$driver" bench/manifests/ManifestBench.java "http://127.0.0.1:$port" "$jdbc" "$clients" "$seconds" $json
