@@ -33,6 +33,9 @@ public class CurrentActor {
     @Inject
     Sql sql;
 
+    @Inject
+    VerifiedTokens tokens;
+
     private Actor actor;
 
     /** The actor; 401 when the request carries no valid token or the user is unknown or deactivated. */
@@ -64,7 +67,7 @@ public class CurrentActor {
             throw new UnauthorizedException();
         }
         Actor user = found.actor();
-        Object claimedParty = token.getClaim("party");
+        Object claimedParty = tokens.party(token);
         if (claimedParty != null
                 && !String.valueOf(claimedParty).equals(String.valueOf(user.partyId()))
                 && !(user.partyId() == null && String.valueOf(claimedParty).isEmpty())) {

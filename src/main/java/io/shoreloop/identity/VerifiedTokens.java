@@ -30,8 +30,14 @@ public class VerifiedTokens implements JWTParser {
     /** Most tokens kept; when full, the memory starts again empty. */
     static final int MAX_TOKENS = 10_000;
 
+    /** The claim naming the party the user acts for (see {@link CurrentActor}). */
+    static final String PARTY = "party";
+
+    /** A verified token and its party claim, read once. */
+    private record Verified(JsonWebToken jwt, Object party) {}
+
     private final DefaultJWTParser verifier;
-    private final ConcurrentHashMap<String, JsonWebToken> verified = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
     public VerifiedTokens(DefaultJWTParser verifier) {
         this.verifier = verifier;
@@ -40,10 +46,10 @@ public class VerifiedTokens implements JWTParser {
     @Override
     public JsonWebToken parse(String token) throws ParseException {
         long now = System.currentTimeMillis() / 1000;
-        JsonWebToken known = verified.get(token);
+        Verified known = verified.get(token);
         if (known != null) {
-            if (now < known.getExpirationTime()) {
-                return known;
+            if (now < known.jwt().getExpirationTime()) {
+                return known.jwt();
             }
             verified.remove(token, known);
         }
@@ -52,9 +58,19 @@ public class VerifiedTokens implements JWTParser {
             if (verified.size() >= MAX_TOKENS) {
                 verified.clear();
             }
-            verified.put(token, jwt);
+            verified.put(token, new Verified(jwt, jwt.getClaim(PARTY)));
         }
         return jwt;
+    }
+
+    /**
+     * The token's {@code party} claim (null when absent). Read from memory for a remembered token: smallrye-jwt looks
+     * a custom claim up by first trying it as a standard claim name, which throws and catches an exception each time.
+     */
+    Object party(JsonWebToken token) {
+        String raw = token.getRawToken();
+        Verified known = raw == null ? null : verified.get(raw);
+        return known != null ? known.party() : token.getClaim(PARTY);
     }
 
     /** How many verified tokens are kept (for tests). */

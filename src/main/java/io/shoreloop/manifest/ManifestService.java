@@ -76,9 +76,21 @@ public class ManifestService {
         return new ManifestService(guard, calls, facilities, signed, noted, em, config, other, store);
     }
 
-    /** Licences as the registry knows them (inactive facilities hold none). */
-    Licences licences() {
-        return facilities::licensed;
+    /**
+     * The licences of the facilities a step involves as the registry knows them (inactive facilities hold none), read in
+     * one query; the rules ask about no other facility (one they do ask about is looked up on its own).
+     */
+    private Licences licences(UUID... involved) {
+        Set<UUID> asked = new HashSet<>();
+        for (UUID f : involved) {
+            if (f != null) {
+                asked.add(f);
+            }
+        }
+        Set<FacilityService.Licence> held = facilities.licencesOf(asked);
+        return (facility, activity, stream) -> asked.contains(facility)
+                ? held.contains(new FacilityService.Licence(facility, activity, stream))
+                : facilities.licensed(facility, activity, stream);
     }
 
     public ManifestViews.ManifestView create(Actor actor, ManifestViews.DraftInput input) {
@@ -125,7 +137,7 @@ public class ManifestService {
                         signer(actor),
                         in.receiverId(),
                         evidence(m, actor, in.evidence(), in.evidenceIds()),
-                        licences(),
+                        licences(in.receiverId() != null ? in.receiverId() : m.receiverId()),
                         clock.instant()));
         return view(m);
     }
@@ -140,7 +152,7 @@ public class ManifestService {
                         quantity(in),
                         in.nextPartyId(),
                         evidence(m, actor, in),
-                        licences(),
+                        licences(actor.partyId(), in.nextPartyId()),
                         clock.instant()));
         return view(m);
     }
@@ -156,7 +168,7 @@ public class ManifestService {
                         in.vehicle(),
                         in.nextPartyId(),
                         evidence(m, actor, in),
-                        licences(),
+                        licences(actor.partyId(), in.nextPartyId()),
                         clock.instant()));
         return view(m);
     }
@@ -171,9 +183,9 @@ public class ManifestService {
                         quantity(in),
                         in.treatment(),
                         evidence(m, actor, in),
-                        licences(),
+                        licences(actor.partyId()),
                         clock.instant()));
-        return view(m);
+        return view(m, false);
     }
 
     public ManifestViews.ManifestView cancel(Actor actor, UUID id, Long expectedVersion, ManifestViews.CancelInput in) {
@@ -195,13 +207,14 @@ public class ManifestService {
                 in.treatment(),
                 in.nextPartyId(),
                 evidence(m, actor, in.evidence(), in.evidenceIds()),
-                licences(),
+                licences(actor.partyId(), in.nextPartyId()),
                 now);
         publish(m, step);
         Manifest linked = Manifest.forRefusedPart(
                 m, UUID.randomUUID(), nextNumber(), in.refusedQuantity(), in.method(), signer(actor), now);
         publish(linked, linked.recordDraft(signer(actor)));
-        return view(m);
+        // a refusal starts before closure: if it closed the manifest, it did so just now
+        return view(m, false);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -608,11 +621,19 @@ public class ManifestService {
     }
 
     ManifestViews.ManifestView view(Manifest m) {
-        // discrepancies exist only on discrepant manifests, corrections only on closed ones: skip the queries otherwise
+        return view(m, true);
+    }
+
+    /**
+     * The manifest as answered. Discrepancies exist only on discrepant manifests, corrections only on closed ones (and
+     * not yet when {@code mayHaveCorrections} is false: right after the step that closed it): the queries are skipped
+     * otherwise.
+     */
+    private ManifestViews.ManifestView view(Manifest m, boolean mayHaveCorrections) {
         return ManifestViews.ManifestView.of(
                 m,
                 m.discrepant() ? Discrepancy.of(m.id()) : List.of(),
-                m.state() == ManifestState.DISPOSED ? Correction.of(m.id()) : List.of());
+                mayHaveCorrections && m.state() == ManifestState.DISPOSED ? Correction.of(m.id()) : List.of());
     }
 
     /**

@@ -160,6 +160,25 @@ public class FacilityService {
                 .isPresent();
     }
 
+    /** One licence: a facility may carry out an activity on a stream. */
+    public record Licence(UUID facilityId, Activity activity, Stream stream) {}
+
+    /** The licences of these facilities that are active, in one query. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public java.util.Set<Licence> licencesOf(java.util.Collection<UUID> facilityIds) {
+        if (facilityIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(sql.list(
+                "select l.facility_id, l.activity, l.stream from facility_licence l join facility f on f.id ="
+                        + " l.facility_id where f.active and l.facility_id = any (?)",
+                rs -> new Licence(
+                        io.shoreloop.platform.Sql.uuid(rs, 1),
+                        io.shoreloop.platform.Sql.enumOf(rs, 2, Activity.class),
+                        io.shoreloop.platform.Sql.enumOf(rs, 3, Stream.class)),
+                (Object) facilityIds.toArray(UUID[]::new)));
+    }
+
     /** Whether a facility with this id is registered (active or not), without loading it. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public boolean exists(UUID facilityId) {
