@@ -171,7 +171,9 @@ public class IngestBench {
                 "--client-prefix", "bench-" + run + "-" + prefix + "-",
                 "--port-code", PORT_CODE, "--berth", BERTH_CODE,
                 "--meter-prefix", meterPrefix(prefix), "--meter-count", String.valueOf(meters),
-                "--readings", String.valueOf(readings), "--interval", "15", "--json"));
+                "--readings", String.valueOf(readings), "--interval", "15", "--json",
+                // every message rendered before the first publish: the simulator shares the cores with what it measures
+                "--prerender"));
         cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }

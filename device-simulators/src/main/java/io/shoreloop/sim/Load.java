@@ -16,7 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * Load mode: M meters publish numbered readings (each meter's {@code seq} runs 0, 1, 2, … without gaps, its
  * {@code ts} advances by a fixed interval) at a target rate or as fast as possible, for a duration or a number
  * of readings, QoS 1, one reading per message or arrays of K. A consumer checks loss and duplicates per meter
- * from {@code seq}. Reports the publish rate achieved (first publish to last acknowledgement).
+ * from {@code seq}. Reports the publish rate achieved (first publish to last acknowledgement). With
+ * {@code prerender}, every message of a run with a number of readings is rendered before the first publish (a meter
+ * that buffered readings through an outage has them in memory before it sends), so that the publisher's own JSON
+ * rendering is not part of the measured time on a machine whose cores the publisher shares with what it measures.
  */
 public final class Load {
 
@@ -40,7 +43,25 @@ public final class Load {
             long seed,
             int connections,
             int inflight,
-            String topicRoot) {
+            String topicRoot,
+            boolean prerender) {
+
+        /** A run without pre-rendering (see {@link Load}). */
+        public Config(
+                List<Topology.MeterSpec> meters,
+                long readings,
+                Duration duration,
+                double ratePerS,
+                int batch,
+                int intervalS,
+                Instant start,
+                long seed,
+                int connections,
+                int inflight,
+                String topicRoot) {
+            this(meters, readings, duration, ratePerS, batch, intervalS, start, seed, connections, inflight, topicRoot,
+                    false);
+        }
 
         /** The default topic root, the contract's: {@code shorepower/v1}. */
         public static final String CONTRACT_ROOT = "shorepower/v1";
@@ -136,6 +157,28 @@ public final class Load {
         return z ^ (z >>> 31);
     }
 
+    /** One message: the meter's index, its readings and the payload. */
+    private record Message(int meter, int readings, byte[] payload) {}
+
+    /** The next message: {@code k} readings of meter {@code meter}, numbered on from {@code nextSeq}. */
+    private static Message render(Config c, int meter, int k, int batch, long[] nextSeq) {
+        Topology.MeterSpec spec = c.meters().get(meter);
+        String payload;
+        if (k == 1 && batch == 1) {
+            payload = reading(spec.code(), nextSeq[meter]++, c.start(), c.intervalS(), c.seed(), meter);
+        } else {
+            StringBuilder b = new StringBuilder(k * 210).append('[');
+            for (int i = 0; i < k; i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                b.append(reading(spec.code(), nextSeq[meter]++, c.start(), c.intervalS(), c.seed(), meter));
+            }
+            payload = b.append(']').toString();
+        }
+        return new Message(meter, k, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public static Report run(Config c, Publisher publisher) throws Exception {
         int m = c.meters().size();
         if (m == 0) {
@@ -143,6 +186,17 @@ public final class Load {
         }
         int batch = Math.max(1, c.batch());
         long[] nextSeq = new long[m];
+        java.util.ArrayDeque<Message> rendered = null;
+        if (c.prerender() && c.readings() > 0) {
+            rendered = new java.util.ArrayDeque<>();
+            long[] seqs = new long[m];
+            long total = 0;
+            for (int meter = 0; total < c.readings(); meter = (meter + 1) % m) {
+                int k = (int) Math.min(batch, c.readings() - total);
+                rendered.add(render(c, meter, k, batch, seqs));
+                total += k;
+            }
+        }
         Semaphore window = new Semaphore(Math.max(1, c.inflight()));
         AtomicLong acked = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -167,23 +221,15 @@ public final class Load {
                     break;
                 }
             }
-            Topology.MeterSpec spec = c.meters().get(meter);
-            String payload;
-            if (k == 1 && batch == 1) {
-                payload = reading(spec.code(), nextSeq[meter]++, c.start(), c.intervalS(), c.seed(), meter);
+            Message msg;
+            if (rendered != null) {
+                msg = rendered.poll();
+                nextSeq[msg.meter()] += msg.readings();
             } else {
-                StringBuilder b = new StringBuilder(k * 210).append('[');
-                for (int i = 0; i < k; i++) {
-                    if (i > 0) {
-                        b.append(',');
-                    }
-                    b.append(reading(spec.code(), nextSeq[meter]++, c.start(), c.intervalS(), c.seed(), meter));
-                }
-                payload = b.append(']').toString();
+                msg = render(c, meter, k, batch, nextSeq);
             }
             window.acquire();
-            publisher.publish(meter % Math.max(1, c.connections()), c.readingTopic(spec),
-                            payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            publisher.publish(meter % Math.max(1, c.connections()), c.readingTopic(c.meters().get(meter)), msg.payload())
                     .whenComplete((r, e) -> {
                         if (e != null) {
                             errors.incrementAndGet();

@@ -126,6 +126,12 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--record", paramLabel = "FILE", description = "Record every message as a JSON line {topic, payload}.")
     Path record;
 
+    @Option(
+            names = "--prerender",
+            description = "With --readings: render every message before the first publish (as a meter holds a backlog"
+                    + " in memory), so that the measured time holds no JSON rendering of the publisher's.")
+    boolean prerender;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -164,7 +170,8 @@ public final class LoadCommand implements Callable<Integer> {
                 seed,
                 conns,
                 inflight,
-                topicRoot);
+                topicRoot,
+                prerender);
         Load.Publisher publisher = dryRun ? (c, t, p) -> CompletableFuture.completedFuture(null) : null;
         BufferedWriter recorder = record == null ? null : Files.newBufferedWriter(record, StandardCharsets.UTF_8);
         if (publisher == null) {

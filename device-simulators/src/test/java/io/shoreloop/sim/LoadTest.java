@@ -34,6 +34,10 @@ class LoadTest {
     private record Msg(int connection, String topic, String payload) {}
 
     private static List<Msg> run(int meters, long readings, int batch) throws Exception {
+        return run(meters, readings, batch, false);
+    }
+
+    private static List<Msg> run(int meters, long readings, int batch, boolean prerender) throws Exception {
         List<Msg> sent = new ArrayList<>();
         Load.Publisher p = (c, t, b) -> {
             synchronized (sent) {
@@ -43,12 +47,18 @@ class LoadTest {
         };
         Load.Report r = Load.run(
                 new Load.Config(meters(meters), readings, null, 0, batch, 1,
-                        Instant.parse("2026-11-01T00:00:00Z"), 5, 2, 100, Load.Config.CONTRACT_ROOT),
+                        Instant.parse("2026-11-01T00:00:00Z"), 5, 2, 100, Load.Config.CONTRACT_ROOT, prerender),
                 p);
         assertEquals(readings, r.readings());
         assertEquals(sent.size(), r.messages());
         assertEquals(r.messages(), r.acknowledged());
         return sent;
+    }
+
+    @Test
+    void prerenderedMessagesAreTheSameMessagesInTheSameOrder() throws Exception {
+        assertEquals(run(3, 1000, 1), run(3, 1000, 1, true));
+        assertEquals(run(4, 2503, 500), run(4, 2503, 500, true));
     }
 
     @Test
