@@ -96,6 +96,7 @@ public class IngestBench {
             List<Meter> liveMeters = register(db, "BL", meters);
             List<Meter> backfillMeters = register(db, "BB", this.backfillMeters);
             List<Meter> copyMeters = register(db, "BC", this.backfillMeters);
+            List<Meter> copyMetersAgain = register(db, "BD", this.backfillMeters);
             List<Meter> naiveMeters = register(db, "BN", this.backfillMeters);
             List<Meter> warmLive = register(db, "WL", meters);
             List<Meter> warmBackfill = register(db, "WB", this.backfillMeters);
@@ -107,7 +108,8 @@ public class IngestBench {
             double broker = passThrough(liveMeters.size());
             Result liveResult = liveShape(db, liveMeters);
             Result backfillResult = backfillShape(db, backfillMeters);
-            double copy = copyShape(db, copyMeters);
+            // the reference is the better of two COPY runs (the first one also pays for the client's cold JIT)
+            double copy = Math.max(copyShape(db, copyMeters, "BC"), copyShape(db, copyMetersAgain, "BD"));
             double naiveRate = naiveShape(db, naiveMeters);
 
             results.put("broker_qos1_msgs_per_s", round(broker));
@@ -399,8 +401,8 @@ public class IngestBench {
         }
     }
 
-    double copyShape(Connection db, List<Meter> ms) throws Exception {
-        List<Row> rows = simulatedRows("BC", ms, backfill);
+    double copyShape(Connection db, List<Meter> ms, String prefix) throws Exception {
+        List<Row> rows = simulatedRows(prefix, ms, backfill);
         StringBuilder csv = new StringBuilder();
         String received = Instant.now().toString();
         for (Row r : rows) {
