@@ -11,7 +11,10 @@
 # increase); prints a table with ratios (--json: one JSON object).
 #
 # Usage: bench/ingest/run.sh [--json] [--meters M] [--live N] [--backfill N] [--naive N] [--warmup N]
-# --warmup N (default 50,000): both shapes once through Shoreloop on meters of their own before the measured runs.
+#        [--warmup-backfill N]
+# --warmup N (default 50,000) live and --warmup-backfill N (default 300,000) backfill readings through Shoreloop on
+# meters of their own before the measured runs (with 50,000 backfill readings the JIT compiler still took half of
+# Shoreloop's CPU during the measured backfill).
 # BENCH_MQ_INFLIGHT sets Mosquitto's max_inflight_messages (default 1000): the QoS 1 messages it may have unacknowledged
 # at Shoreloop, i.e. how many the batch being written may hold.
 # Needs: JDK 17, Maven wrapper; installs mosquitto / postgresql with apt-get only if missing (benchmark only).

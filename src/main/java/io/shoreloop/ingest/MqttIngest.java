@@ -371,44 +371,43 @@ public class MqttIngest {
 
     private record Received(Runnable acknowledge, Parsed parsed) {}
 
+    /** A message as received: {@code bytes} are its payload, kept as they came until a dead letter needs the text. */
     private record Parsed(
             String topicRaw,
             PayloadParser.Topic topic,
-            String payload,
+            byte[] bytes,
             Instant receivedAt,
             List<PayloadParser.Element> elements,
             PayloadParser.Status status,
-            PayloadParser.Rejection rejection) {}
+            PayloadParser.Rejection rejection) {
 
-    private Parsed parse(String raw, byte[] bytes, Instant receivedAt) {
-        String payload = new String(bytes, StandardCharsets.UTF_8);
+        String payload() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private Parsed parse(String raw, byte[] payload, Instant receivedAt) {
         PayloadParser.Topic topic = PayloadParser.topic(raw);
         if (topic == null) {
-            return new Parsed(
-                    raw,
-                    null,
-                    payload,
-                    receivedAt,
-                    null,
-                    null,
-                    new PayloadParser.Rejection("bad-topic", "topic is not shorepower/v1/{port}/{berth}/{meter}/…"));
+            return refused(
+                    raw, null, payload, receivedAt, "bad-topic", "topic is not shorepower/v1/{port}/{berth}/{meter}/…");
         }
         if (topic.status()) {
+            PayloadParser.Status status;
             try {
-                return new Parsed(raw, topic, payload, receivedAt, null, parser.status(payload, receivedAt), null);
+                status = parser.status(new String(payload, StandardCharsets.UTF_8), receivedAt);
             } catch (IllegalArgumentException e) {
                 String[] kindAndMessage = e.getMessage().split(": ", 2);
-                return new Parsed(
-                        raw,
-                        topic,
-                        payload,
-                        receivedAt,
-                        null,
-                        null,
-                        new PayloadParser.Rejection(kindAndMessage[0], kindAndMessage[1]));
+                return refused(raw, topic, payload, receivedAt, kindAndMessage[0], kindAndMessage[1]);
             }
+            return new Parsed(raw, topic, payload, receivedAt, null, status, null);
         }
         return new Parsed(raw, topic, payload, receivedAt, parser.readings(topic, payload, receivedAt), null, null);
+    }
+
+    private static Parsed refused(
+            String raw, PayloadParser.Topic topic, byte[] payload, Instant receivedAt, String kind, String message) {
+        return new Parsed(raw, topic, payload, receivedAt, null, null, new PayloadParser.Rejection(kind, message));
     }
 
     private void process(Batch batch) throws InterruptedException {

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -453,14 +452,14 @@ public class ShorePowerIngest {
 
         Map<UUID, State> states = lockStates(c, meters.keySet());
 
-        // one reading per (meter, ts): the first one delivered wins, as the store's key does
-        Map<UUID, Map<Instant, IngestBatch.Incoming>> byMeter = new HashMap<>();
+        // per meter in time order, one reading per (meter, ts): the first one delivered wins, as the store's key does
+        Map<UUID, List<IngestBatch.Incoming>> byMeter = new HashMap<>();
         for (IngestBatch.Incoming in : batch.readings()) {
-            byMeter.computeIfAbsent(in.meter().id(), k -> new TreeMap<>())
-                    .putIfAbsent(in.reading().ts(), in);
+            byMeter.computeIfAbsent(in.meter().id(), k -> new ArrayList<>()).add(in);
         }
+        byMeter.replaceAll((id, delivered) -> inTimeOrder(delivered));
         Map<UUID, List<Reading>> fresh = insertReadings(c, byMeter, holdsStored(byMeter, states));
-        int offered = byMeter.values().stream().mapToInt(Map::size).sum();
+        int offered = byMeter.values().stream().mapToInt(List::size).sum();
         int stored = fresh.values().stream().mapToInt(List::size).sum();
 
         // timelines: cached ones in step with the store, else resumed from a cursor
@@ -647,16 +646,47 @@ public class ShorePowerIngest {
      * store) knows. Redeliveries come in runs, so after a batch that did, the next {@link #STAGED_AFTER_DUPLICATE}
      * batches are treated alike.
      */
-    private boolean holdsStored(Map<UUID, Map<Instant, IngestBatch.Incoming>> byMeter, Map<UUID, State> states) {
+    /**
+     * A meter's readings of one batch in time order, the first delivered of each timestamp kept. They mostly come in
+     * order already (a meter publishes in order, a backfill array is in order): then the list is answered as it is.
+     */
+    static List<IngestBatch.Incoming> inTimeOrder(List<IngestBatch.Incoming> delivered) {
+        boolean ordered = true;
+        for (int i = 1; i < delivered.size() && ordered; i++) {
+            ordered = delivered
+                    .get(i - 1)
+                    .reading()
+                    .ts()
+                    .isBefore(delivered.get(i).reading().ts());
+        }
+        if (ordered) {
+            return delivered;
+        }
+        List<IngestBatch.Incoming> sorted = new ArrayList<>(delivered);
+        sorted.sort(Comparator.comparing(in -> in.reading().ts())); // stable: delivery order among equal timestamps
+        List<IngestBatch.Incoming> out = new ArrayList<>(sorted.size());
+        for (IngestBatch.Incoming in : sorted) {
+            if (out.isEmpty()
+                    || !out.get(out.size() - 1)
+                            .reading()
+                            .ts()
+                            .equals(in.reading().ts())) {
+                out.add(in);
+            }
+        }
+        return out;
+    }
+
+    private boolean holdsStored(Map<UUID, List<IngestBatch.Incoming>> byMeter, Map<UUID, State> states) {
         if (stagedBatches > 0) {
             stagedBatches--;
             return true;
         }
-        for (Map.Entry<UUID, Map<Instant, IngestBatch.Incoming>> e : byMeter.entrySet()) {
+        for (Map.Entry<UUID, List<IngestBatch.Incoming>> e : byMeter.entrySet()) {
             Cached cached = cache.get(e.getKey());
             if (cached != null && cached.version() == states.get(e.getKey()).version()) {
-                for (Instant ts : e.getValue().keySet()) {
-                    if (cached.timeline().knows(ts)) {
+                for (IngestBatch.Incoming in : e.getValue()) {
+                    if (cached.timeline().knows(in.reading().ts())) {
                         stagedBatches = STAGED_AFTER_DUPLICATE;
                         return true;
                     }
@@ -677,23 +707,20 @@ public class ShorePowerIngest {
      * a staging table and {@code insert … on conflict do nothing returning}.
      */
     private Map<UUID, List<Reading>> insertReadings(
-            Connection c, Map<UUID, Map<Instant, IngestBatch.Incoming>> byMeter, boolean holdsStored)
-            throws SQLException {
-        int n = byMeter.values().stream().mapToInt(Map::size).sum();
+            Connection c, Map<UUID, List<IngestBatch.Incoming>> byMeter, boolean holdsStored) throws SQLException {
+        int n = byMeter.values().stream().mapToInt(List::size).sum();
         Map<UUID, List<Reading>> fresh = new HashMap<>();
         if (n == 0) {
             return fresh;
         }
         // COPY text format: tab-separated, \N for null
         StringBuilder rows = new StringBuilder(n * 160);
-        Map<UUID, Map<Instant, Reading>> offered = new HashMap<>();
-        for (Map.Entry<UUID, Map<Instant, IngestBatch.Incoming>> e : byMeter.entrySet()) {
-            Map<Instant, Reading> mine = new HashMap<>();
-            offered.put(e.getKey(), mine);
+        for (Map.Entry<UUID, List<IngestBatch.Incoming>> e : byMeter.entrySet()) {
             String meter = e.getKey().toString();
-            for (IngestBatch.Incoming in : e.getValue().values()) {
+            Instant receivedAt = null;
+            String received = null;
+            for (IngestBatch.Incoming in : e.getValue()) {
                 Reading rd = in.reading();
-                mine.put(rd.ts(), rd);
                 rows.append(meter).append('\t').append(rd.ts()).append('\t').append(rd.seq());
                 rows.append('\t').append(rd.registerWh());
                 copyField(rows, rd.powerKw());
@@ -702,18 +729,22 @@ public class ShorePowerIngest {
                 copyField(rows, in.frequencyHz());
                 copyField(rows, rd.breakerClosed() == null ? null : rd.breakerClosed() ? "t" : "f");
                 copyField(rows, rd.vessel());
-                rows.append('\t').append(in.receivedAt()).append('\n');
+                if (!in.receivedAt().equals(receivedAt)) { // the readings of one message share it
+                    receivedAt = in.receivedAt();
+                    received = receivedAt.toString();
+                }
+                rows.append('\t').append(received).append('\n');
             }
         }
         byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-        boolean copied = false;
         if (!holdsStored) {
             execute(c, "savepoint shore_readings");
             try {
                 copy(c, COPY_READINGS, bytes);
                 execute(c, "release savepoint shore_readings");
-                offered.forEach((id, mine) -> fresh.put(id, new ArrayList<>(mine.values())));
-                copied = true;
+                // all of them, already in time order
+                byMeter.forEach((id, mine) -> fresh.put(id, readingsOf(mine)));
+                return fresh;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
@@ -722,21 +753,31 @@ public class ShorePowerIngest {
                 stagedBatches = STAGED_AFTER_DUPLICATE;
             }
         }
-        if (!copied) {
-            execute(c, STAGE);
-            copy(c, COPY_TO_STAGE, bytes);
-            try (PreparedStatement ps = c.prepareStatement(INSERT_STAGED);
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    Instant ts = instant(rs, 2);
-                    fresh.computeIfAbsent(id, k -> new ArrayList<>())
-                            .add(offered.get(id).get(ts));
-                }
+        Map<UUID, Map<Instant, Reading>> offered = new HashMap<>();
+        byMeter.forEach((id, mine) -> {
+            Map<Instant, Reading> byTs = new HashMap<>();
+            mine.forEach(in -> byTs.put(in.reading().ts(), in.reading()));
+            offered.put(id, byTs);
+        });
+        execute(c, STAGE);
+        copy(c, COPY_TO_STAGE, bytes);
+        try (PreparedStatement ps = c.prepareStatement(INSERT_STAGED);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                UUID id = rs.getObject(1, UUID.class);
+                Instant ts = instant(rs, 2);
+                fresh.computeIfAbsent(id, k -> new ArrayList<>())
+                        .add(offered.get(id).get(ts));
             }
         }
         fresh.values().forEach(list -> list.sort(Comparator.comparing(Reading::ts)));
         return fresh;
+    }
+
+    private static List<Reading> readingsOf(List<IngestBatch.Incoming> incoming) {
+        List<Reading> out = new ArrayList<>(incoming.size());
+        incoming.forEach(in -> out.add(in.reading()));
+        return out;
     }
 
     private static void execute(Connection c, String sql) throws SQLException {

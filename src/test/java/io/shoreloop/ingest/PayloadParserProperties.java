@@ -3,6 +3,7 @@ package io.shoreloop.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,16 +28,46 @@ class PayloadParserProperties {
     @Property(tries = 3_000)
     void bothPathsGiveTheSameElements(@ForAll("payloads") String payload) {
         List<PayloadParser.Element> checked = parser.checked(TOPIC, payload, NOW);
-        List<PayloadParser.Element> fast = parser.allValid(TOPIC, payload, NOW);
+        List<PayloadParser.Element> fast = parser.allValid(TOPIC, payload.getBytes(StandardCharsets.UTF_8), NOW);
         if (fast != null) {
             assertEquals(checked, fast, payload);
         }
-        assertEquals(checked, parser.readings(TOPIC, payload, NOW), payload);
+        assertEquals(checked, parser.readings(TOPIC, payload.getBytes(StandardCharsets.UTF_8), NOW), payload);
     }
 
     @Property(tries = 1_000)
     void plainlyValidPayloadsTakeTheStreamingPass(@ForAll("validPayloads") String payload) {
-        assertNotNull(parser.allValid(TOPIC, payload, NOW), payload);
+        assertNotNull(parser.allValid(TOPIC, payload.getBytes(StandardCharsets.UTF_8), NOW), payload);
+    }
+
+    /**
+     * The bytes on the wire need not be UTF-8: whatever the streaming pass makes of them, the answer is the checked
+     * path's on their decoded text (malformed sequences replaced), the text a dead letter shows.
+     */
+    @Property(tries = 1_000)
+    void bytesThatAreNotUtf8GetTheAnswerOfTheirDecodedText(
+            @ForAll("payloads") String payload,
+            @ForAll("notUtf8") byte[] bad,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 10_000) int at) {
+        byte[] text = payload.getBytes(StandardCharsets.UTF_8);
+        int cut = text.length == 0 ? 0 : at % (text.length + 1);
+        byte[] bytes = new byte[text.length + bad.length];
+        System.arraycopy(text, 0, bytes, 0, cut);
+        System.arraycopy(bad, 0, bytes, cut, bad.length);
+        System.arraycopy(text, cut, bytes, cut + bad.length, text.length - cut);
+        String decoded = new String(bytes, StandardCharsets.UTF_8);
+        assertEquals(parser.checked(TOPIC, decoded, NOW), parser.readings(TOPIC, bytes, NOW), decoded);
+    }
+
+    @Provide
+    Arbitrary<byte[]> notUtf8() {
+        return Arbitraries.of(
+                new byte[] {(byte) 0xFF},
+                new byte[] {(byte) 0xC3},
+                new byte[] {(byte) 0xE5, (byte) 0xB2},
+                new byte[] {(byte) 0x80},
+                new byte[] {(byte) 0xC0, (byte) 0xAF},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
     }
 
     @Provide
@@ -85,6 +116,8 @@ class PayloadParserProperties {
                 ",\"vessel\":\"41234\"",
                 ",\"vessel\":412345678",
                 ",\"extra\":{\"a\":[1,2,{\"b\":null}]}",
+                ",\"note\":\"岸电 ⚡ 重庆\"",
+                ",\"meter\":\"MTR-１\"",
                 ",\"meter\":\"MTR-1\"");
         Arbitrary<String> reading = Combinators.combine(meter, seq, ts, energy, optional, optional)
                 .as((m, s, t, e, o1, o2) ->
