@@ -12,9 +12,11 @@
 #
 # Usage: bench/ingest/run.sh [--json] [--meters M] [--live N] [--backfill N] [--naive N] [--warmup N]
 #        [--warmup-backfill N]
-# --warmup N (default 50,000) live and --warmup-backfill N (default 300,000) backfill readings through Shoreloop on
-# meters of their own before the measured runs (with 50,000 backfill readings the JIT compiler still took half of
-# Shoreloop's CPU during the measured backfill).
+#        [--warmup-rounds N]
+# Warm-up: rounds of --warmup N (default 50,000) live and --warmup-backfill N (default 300,000) backfill readings
+# through Shoreloop on meters of their own before the measured runs, until Shoreloop's JIT compiler (read with jcmd)
+# was busy for less than a tenth of a round, at most --warmup-rounds (default 6). With one short round the JIT
+# compiler still took half of Shoreloop's CPU during the measured shapes.
 # BENCH_MQ_INFLIGHT sets Mosquitto's max_inflight_messages (default 1000): the QoS 1 messages it may have unacknowledged
 # at Shoreloop, i.e. how many the batch being written may hold.
 # Needs: JDK 17, Maven wrapper; installs mosquitto / postgresql with apt-get only if missing (benchmark only).
@@ -87,7 +89,8 @@ QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
 SHORELOOP_MQTT_HOST=127.0.0.1 SHORELOOP_MQTT_PORT=$MQPORT SHORELOOP_MQTT_CLIENT_ID="shoreloop-bench" \
 SHORELOOP_DATA_DIR="$WORK/data" SHORELOOP_DEMO=true QUARKUS_HTTP_PORT=$HTTP \
   java ${JAVA_OPTS:--Xmx1g} -Dquarkus.profile=demo -Dquarkus.log.console.json.enabled=false -jar "$JAR" >"$WORK/shoreloop.log" 2>&1 &
-PIDS+=($!)
+APP_PID=$!
+PIDS+=($APP_PID)
 for _ in $(seq 1 120); do
   if curl -fs "http://127.0.0.1:$HTTP/q/health/ready" >/dev/null 2>&1; then break; fi
   sleep 1
@@ -97,4 +100,4 @@ log "Shoreloop ready on port $HTTP"
 
 java -cp "$(cat "$CP_FILE")" bench/ingest/IngestBench.java --simulator "$SIM" \
   --mqtt-host 127.0.0.1 --mqtt-port "$MQPORT" \
-  --jdbc "jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --user postgres --password postgres "$@"
+  --jdbc "jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --user postgres --password postgres --app-pid "$APP_PID" "$@"
