@@ -79,13 +79,14 @@ class ComplianceQueue {
     /**
      * Marks these calls, in the caller's transaction (the one that stored their shore-power sessions), due after the
      * debounce delay, as {@link #mark} does: a meter reporting every few seconds costs its call one recomputation per
-     * delay, not one per batch.
+     * delay, not one per batch. In a fixed order, so that two ingest writers marking the same calls wait for each
+     * other rather than deadlock.
      */
     void markCalls(java.util.Collection<UUID> calls) {
         em.createNativeQuery("insert into compliance_pending (call_id, not_before) select unnest(cast(?1 as uuid[])),"
                         + " now() + ?2 * interval '1 millisecond' on conflict (call_id) do update set marked_at ="
                         + " now(), shore_power = true")
-                .setParameter(1, calls.toArray(UUID[]::new))
+                .setParameter(1, calls.stream().sorted().toArray(UUID[]::new))
                 .setParameter(2, debounceMillis)
                 .executeUpdate();
     }

@@ -46,8 +46,10 @@ import org.jboss.logging.Logger;
  *       dead letter) committed. A batch the database refuses is kept and retried with backoff, never acknowledged
  *       before it is stored; if this instance dies meanwhile, the broker redelivers to the session.
  *   <li>Reconnects by itself with backoff, also when the broker is down at start-up (start-up does not wait).
- *   <li>One worker thread drains the queue in batches of {@code batch-messages} messages, {@code batch-readings}
- *       readings or {@code flush-interval}, whichever comes first; the broker's receive maximum bounds the queue.
+ *   <li>{@code writers} worker threads (each a meter's messages by its code, so that they are stored in arrival
+ *       order) drain their queues in batches of {@code batch-messages} messages, {@code batch-readings} readings or
+ *       {@code flush-interval}, whichever comes first; the broker's receive maximum bounds the queues. Acknowledgements
+ *       may so come out of order; the client sends them in the order the messages came.
  * </ul>
  */
 @ApplicationScoped
@@ -64,15 +66,15 @@ public class MqttIngest {
     private final Clock clock;
     private final PayloadParser parser;
 
-    /** Messages received and parsed (on the client's thread), waiting for the worker. */
-    private final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
+    /** Messages received and parsed (on the client's thread), waiting for their writer: one queue per writer. */
+    private final List<BlockingQueue<Received>> queues = new ArrayList<>();
 
     private final AtomicLong acknowledged = new AtomicLong();
     private final BrokerClients clients;
     private volatile boolean running;
     private volatile BrokerClients.Protocol protocol;
     private volatile boolean subscribed;
-    private Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
     private Thread connector;
     private Mqtt5AsyncClient client5;
     private Mqtt3AsyncClient client3;
@@ -97,6 +99,9 @@ public class MqttIngest {
         this.clock = clock;
         this.parser = new PayloadParser(this.config.futureTolerance());
         this.clients = new BrokerClients(this.config);
+        for (int i = 0; i < Math.max(1, this.config.writers()); i++) {
+            queues.add(new LinkedBlockingQueue<>());
+        }
         this.storedReadings = metrics.counter("shoreloop.ingest.readings.stored");
         this.duplicateReadings = metrics.counter("shoreloop.ingest.readings.duplicate");
         this.messages = metrics.counter("shoreloop.ingest.messages");
@@ -123,11 +128,17 @@ public class MqttIngest {
             return;
         }
         running = true;
-        queue.clear(); // messages of an earlier connection were not acknowledged: the broker sends them again
+        // messages of an earlier connection were not acknowledged: the broker sends them again
+        queues.forEach(BlockingQueue::clear);
         subscribed = false;
-        worker = new Thread(this::work, "shoreloop-ingest");
-        worker.setDaemon(true);
-        worker.start();
+        workers.clear();
+        for (int i = 0; i < queues.size(); i++) {
+            BlockingQueue<Received> queue = queues.get(i);
+            Thread worker = new Thread(() -> work(queue), "shoreloop-ingest-" + i);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
         connector = new Thread(this::connect, "shoreloop-mqtt-connect");
         connector.setDaemon(true);
         connector.start();
@@ -240,7 +251,16 @@ public class MqttIngest {
     }
 
     private void receive(String topic, byte[] payload, Runnable acknowledge) {
-        queue.add(new Received(acknowledge, parse(topic, payload, clock.instant())));
+        Parsed parsed = parse(topic, payload, clock.instant());
+        queues.get(writerOf(parsed.topic(), queues.size())).add(new Received(acknowledge, parsed));
+    }
+
+    /**
+     * The writer of a message: by its meter, so that one writer stores all of a meter's messages (readings and
+     * status) in the order they came; a message whose topic is not ours goes to the first.
+     */
+    static int writerOf(PayloadParser.Topic topic, int writers) {
+        return topic == null ? 0 : Math.floorMod(topic.meter().hashCode(), writers);
     }
 
     private void subscribe5() {
@@ -284,22 +304,22 @@ public class MqttIngest {
 
     void stop() {
         Thread connecting;
-        Thread working;
+        List<Thread> working;
         synchronized (this) {
             if (!running) {
                 return;
             }
             running = false;
             connecting = connector;
-            working = worker;
+            working = List.copyOf(workers);
         }
         try {
             if (connecting != null) {
                 connecting.interrupt();
                 connecting.join(TimeUnit.SECONDS.toMillis(10));
             }
-            if (working != null) {
-                working.join(TimeUnit.SECONDS.toMillis(10));
+            for (Thread worker : working) {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -313,7 +333,7 @@ public class MqttIngest {
         }
     }
 
-    private void work() {
+    private void work(BlockingQueue<Received> queue) {
         while (running) {
             try {
                 Received first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -431,8 +451,8 @@ public class MqttIngest {
         messages.increment(batch.size());
         if (LOG.isDebugEnabled()) {
             LOG.debugf(
-                    "batch of %d messages, %d readings in %d ms (queue %d)",
-                    batch.size(), batch.readingCount, (System.nanoTime() - started) / 1_000_000, queue.size());
+                    "batch of %d messages, %d readings in %d ms",
+                    batch.size(), batch.readingCount, (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -602,7 +622,7 @@ public class MqttIngest {
     boolean idle(Duration max) throws InterruptedException {
         long end = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < end) {
-            if (queue.isEmpty()) {
+            if (queues.stream().allMatch(BlockingQueue::isEmpty)) {
                 return true;
             }
             Thread.sleep(20);

@@ -334,6 +334,14 @@ public interface ShoreloopConfig {
         @WithDefault("65535")
         int receiveMaximum();
 
+        /**
+         * Writer threads, each with a queue and a database connection of its own; a meter's messages always go to the
+         * same writer (by its code), so its readings are stored in the order they arrived. With two, one writer's
+         * statements run in PostgreSQL while the other builds its batch.
+         */
+        @WithDefault("2")
+        int writers();
+
         /** A batch is written when it holds this many messages... */
         @WithDefault("2000")
         int batchMessages();

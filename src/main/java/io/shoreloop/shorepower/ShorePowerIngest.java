@@ -144,7 +144,11 @@ public class ShorePowerIngest {
     private final Duration tolerance;
     private final int cacheReadings;
 
-    /** Timelines kept between batches (access order; the eldest are dropped beyond the limits). */
+    /**
+     * Timelines kept between batches (access order; the eldest are dropped beyond the limits). Shared by the writers,
+     * each of which stores the meters of its own group (a meter is always stored by the same writer), so a writer only
+     * finds there what it or the departure sync put there; guarded by itself, with {@link #cachedReadings}.
+     */
     private final Map<UUID, Cached> cache = new LinkedHashMap<>(1024, 0.75f, true);
 
     private static final int CACHE_METERS = 20_000;
@@ -164,8 +168,15 @@ public class ShorePowerIngest {
 
     private final jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched;
 
-    /** Calls matched by the batch being stored (guarded by the store's lock). */
-    private Set<UUID> matchedCalls = new HashSet<>();
+    /** Calls matched by the batch being stored, per writer thread (set for the length of a transaction). */
+    private final ThreadLocal<Set<UUID>> matchedCalls = new ThreadLocal<>();
+
+    /**
+     * Writers store batches at the same time, each for meters of its own, under the read lock; the departure sync,
+     * which re-derives the meters of whole berths, holds the write lock: it runs alone.
+     */
+    private final java.util.concurrent.locks.ReadWriteLock writers =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     public ShorePowerIngest(
             AgroalDataSource dataSource,
@@ -190,7 +201,7 @@ public class ShorePowerIngest {
      */
     public IngestBatch.Outcome store(IngestBatch batch) {
         Set<UUID> matchedCalls = new HashSet<>();
-        return committed(matchedCalls, (c, touched) -> storeWith(c, batch, touched));
+        return committed(writers.readLock(), matchedCalls, (c, touched) -> storeWith(c, batch, touched));
     }
 
     /** Work on one connection; {@code touched} collects the meters whose cached timelines it may have changed. */
@@ -200,13 +211,14 @@ public class ShorePowerIngest {
     }
 
     /**
-     * Runs {@code work} (one transaction, committed by it), one at a time per instance; {@code matchedCalls} collects
-     * the calls of the sessions it stores, announced ({@link SessionsMatched}) in the same transaction so that their
-     * verdicts are sure to follow. A failure drops the cached timelines it touched.
+     * Runs {@code work} (one transaction, committed by it) under {@code lock} (see {@link #writers});
+     * {@code matchedCalls} collects the calls of the sessions it stores, announced ({@link SessionsMatched}) in the
+     * same transaction so that their verdicts are sure to follow. A failure drops the cached timelines it touched.
      */
-    private synchronized <T> T committed(Set<UUID> matchedCalls, Work<T> work) {
+    private <T> T committed(java.util.concurrent.locks.Lock lock, Set<UUID> matchedCalls, Work<T> work) {
         Set<UUID> touched = new HashSet<>();
-        this.matchedCalls = matchedCalls;
+        lock.lock();
+        this.matchedCalls.set(matchedCalls);
         try (Connection c = dataSource.getConnection()) {
             T result = work.run(c, touched);
             if (!matchedCalls.isEmpty()) {
@@ -224,6 +236,9 @@ public class ShorePowerIngest {
                 }
             }
             throw e;
+        } finally {
+            this.matchedCalls.remove();
+            lock.unlock();
         }
     }
 
@@ -240,7 +255,7 @@ public class ShorePowerIngest {
      */
     public int syncDepartures() {
         Set<UUID> calls = new HashSet<>();
-        return committed(calls, (c, touched) -> syncDeparturesWith(c, calls, touched));
+        return committed(writers.writeLock(), calls, (c, touched) -> syncDeparturesWith(c, calls, touched));
     }
 
     private record DepartureChange(
@@ -354,7 +369,7 @@ public class ShorePowerIngest {
         for (RegisteredMeter m : atBerths) {
             State st = states.get(m.id());
             Instant from = earliest.get(m.berthId());
-            Cached cached = cache.get(m.id());
+            Cached cached = cached(m.id());
             if (cached != null
                     && cached.version() == st.version()
                     && (cached.floor() == null || !cached.floor().isAfter(from))) {
@@ -400,7 +415,7 @@ public class ShorePowerIngest {
             if (cursor != null) {
                 cursorInserts.add(new Object[] {id, ts(cursor)});
             }
-            Cached was = windows.containsKey(id) ? null : cache.get(id);
+            Cached was = windows.containsKey(id) ? null : cached(id);
             keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1);
         }
         calls.addAll(callsOf(c, previous, meters)); // the calls they were matched to until now
@@ -471,7 +486,7 @@ public class ShorePowerIngest {
             State st = states.get(id);
             Instant first = e.getValue().get(0).ts();
             earliest.put(id, first);
-            Cached cached = cache.get(id);
+            Cached cached = cached(id);
             if (cached != null
                     && cached.version() == st.version()
                     && (cached.floor() == null || first.isAfter(cached.floor()))) {
@@ -544,15 +559,10 @@ public class ShorePowerIngest {
                 id
             });
             if (tl != null) {
-                Cached was = windows.containsKey(id) ? null : cache.get(id);
+                Cached was = windows.containsKey(id) ? null : cached(id);
                 keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1);
             } else {
-                Cached cached = cache.get(id);
-                if (cached != null && cached.version() == st.version()) {
-                    cache.put(id, new Cached(cached.timeline(), cached.floor(), st.version() + 1, cached.size()));
-                } else {
-                    uncache(id);
-                }
+                advance(id, st.version());
             }
         }
 
@@ -586,27 +596,49 @@ public class ShorePowerIngest {
      * runs), or drops it when it cannot be trimmed; the next batch then resumes from the store.
      */
     private void keep(UUID id, MeterTimeline tl, Instant windowFloor, long version) {
-        if (tl.trim(cacheReadings, cacheReadings / 2)) {
+        if (!tl.trim(cacheReadings, cacheReadings / 2)) {
+            uncache(id);
+            return;
+        }
+        synchronized (cache) {
             Cached was =
                     cache.put(id, new Cached(tl, tl.windowFloor() != null ? tl.windowFloor() : windowFloor, version));
             cachedReadings += tl.size() - (was == null ? 0 : was.size());
-        } else {
-            uncache(id);
+            Iterator<Map.Entry<UUID, Cached>> eldest = cache.entrySet().iterator();
+            while ((cachedReadings > cacheTotalReadings || cache.size() > CACHE_METERS) && eldest.hasNext()) {
+                Map.Entry<UUID, Cached> e = eldest.next();
+                if (!e.getKey().equals(id)) {
+                    cachedReadings -= e.getValue().size();
+                    eldest.remove();
+                }
+            }
         }
-        Iterator<Map.Entry<UUID, Cached>> eldest = cache.entrySet().iterator();
-        while ((cachedReadings > cacheTotalReadings || cache.size() > CACHE_METERS) && eldest.hasNext()) {
-            Map.Entry<UUID, Cached> e = eldest.next();
-            if (!e.getKey().equals(id)) {
-                cachedReadings -= e.getValue().size();
-                eldest.remove();
+    }
+
+    private Cached cached(UUID id) {
+        synchronized (cache) {
+            return cache.get(id);
+        }
+    }
+
+    /** A batch without new readings for the meter: its cached timeline (if in step) is in step with the next version. */
+    private void advance(UUID id, long version) {
+        synchronized (cache) {
+            Cached cached = cache.get(id);
+            if (cached != null && cached.version() == version) {
+                cache.put(id, new Cached(cached.timeline(), cached.floor(), version + 1, cached.size()));
+            } else if (cached != null) {
+                cachedReadings -= cache.remove(id).size();
             }
         }
     }
 
     private void uncache(UUID id) {
-        Cached was = cache.remove(id);
-        if (was != null) {
-            cachedReadings -= was.size();
+        synchronized (cache) {
+            Cached was = cache.remove(id);
+            if (was != null) {
+                cachedReadings -= was.size();
+            }
         }
     }
 
@@ -678,16 +710,15 @@ public class ShorePowerIngest {
     }
 
     private boolean holdsStored(Map<UUID, List<IngestBatch.Incoming>> byMeter, Map<UUID, State> states) {
-        if (stagedBatches > 0) {
-            stagedBatches--;
+        if (stagedBatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return true;
         }
         for (Map.Entry<UUID, List<IngestBatch.Incoming>> e : byMeter.entrySet()) {
-            Cached cached = cache.get(e.getKey());
+            Cached cached = cached(e.getKey());
             if (cached != null && cached.version() == states.get(e.getKey()).version()) {
                 for (IngestBatch.Incoming in : e.getValue()) {
                     if (cached.timeline().knows(in.reading().ts())) {
-                        stagedBatches = STAGED_AFTER_DUPLICATE;
+                        stagedBatches.set(STAGED_AFTER_DUPLICATE);
                         return true;
                     }
                 }
@@ -699,7 +730,8 @@ public class ShorePowerIngest {
     /** Batches after one holding a stored reading that go through the staging table at once. */
     static final int STAGED_AFTER_DUPLICATE = 20;
 
-    private int stagedBatches;
+    private final java.util.concurrent.atomic.AtomicInteger stagedBatches =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Stores the readings not stored yet; answers them by meter, in time order. Straight in with {@code COPY} under a
@@ -750,7 +782,7 @@ public class ShorePowerIngest {
                     throw e;
                 }
                 execute(c, "rollback to savepoint shore_readings");
-                stagedBatches = STAGED_AFTER_DUPLICATE;
+                stagedBatches.set(STAGED_AFTER_DUPLICATE);
             }
         }
         Map<UUID, Map<Instant, Reading>> offered = new HashMap<>();
@@ -955,7 +987,7 @@ public class ShorePowerIngest {
                 RegisteredMeter meter = byCode.get(s.meter());
                 SessionMatch match = matcher.match(s, calls.getOrDefault(meter.berthId(), List.of()));
                 if (match.callId() != null) {
-                    matchedCalls.add(match.callId());
+                    matchedCalls.get().add(match.callId());
                 }
                 int i = 1;
                 ps.setObject(i++, meter.id());

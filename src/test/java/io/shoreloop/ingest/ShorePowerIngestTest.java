@@ -298,6 +298,65 @@ class ShorePowerIngestTest {
     }
 
     /**
+     * Two meters of one berth stored by different writers at the same time (a meter's messages always go to the same
+     * writer): readings published interleaved, one per message, some twice; each session exact and both matched to
+     * the one call at the berth, whose verdict both mark.
+     */
+    @Test
+    void twoWritersStoreTheMetersOfOneBerthAtTheSameTime() {
+        List<TestMeter> meters = new ArrayList<>();
+        java.util.Set<Integer> writers = new java.util.HashSet<>();
+        while (meters.size() < 2) {
+            TestMeter m = aMeterAt(BERTH_GY_B01, "B01", 60);
+            if (writers.add(MqttIngest.writerOf(PayloadParser.topic(m.readingTopic()), 2))) {
+                meters.add(m);
+            }
+        }
+        Instant arrival = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(441, ChronoUnit.DAYS);
+        String callId = registerCall(
+                OPERATOR_GUOYUAN, VESSEL_YU_CONTAINER, BERTH_GY_B01, arrival, arrival.plus(3, ChronoUnit.HOURS), 12);
+        int n = 61;
+        for (int i = 0; i < n; i++) {
+            boolean closed = i > 0 && i < n - 1;
+            for (TestMeter m : meters) {
+                String reading = m.reading(
+                        i,
+                        arrival.plus(20 + i, ChronoUnit.MINUTES),
+                        java.math.BigDecimal.valueOf(7_000_000 + 400L * i, 3).toPlainString(),
+                        closed,
+                        null);
+                publish(mqtt, m.readingTopic(), reading);
+                if (i % 10 == 3) {
+                    publish(mqtt, m.readingTopic(), reading); // delivered twice
+                }
+            }
+        }
+        for (TestMeter m : meters) {
+            await(
+                    "both sessions closed",
+                    WAIT,
+                    () -> "CLOSED"
+                            .equals(as(OPERATOR_GUOYUAN)
+                                    .get("/api/v1/shorepower/sessions?meterId=" + m.id())
+                                    .then()
+                                    .extract()
+                                    .path("items[0].status")));
+            as(OPERATOR_GUOYUAN)
+                    .get("/api/v1/shorepower/sessions?meterId=" + m.id())
+                    .then()
+                    .body("total", equalTo(1))
+                    .body("items[0].callId", equalTo(callId))
+                    .body("items[0].energyKwh", equalTo(24.0f));
+        }
+        assertEquals(
+                java.util.Set.of("shoreloop-ingest-0", "shoreloop-ingest-1"),
+                Thread.getAllStackTraces().keySet().stream()
+                        .map(Thread::getName)
+                        .filter(name -> name.startsWith("shoreloop-ingest-"))
+                        .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /**
      * A session longer than the readings a meter's timeline keeps in memory (2,048 by default: it forgets the older
      * ones up to a checkpoint of its state): still exact, with one late reading inside what it kept and one long
      * before it (which makes Shoreloop resume the meter from the store).
