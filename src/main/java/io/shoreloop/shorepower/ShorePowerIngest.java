@@ -674,11 +674,6 @@ public class ShorePowerIngest {
     }
 
     /**
-     * Whether the batch surely holds a reading stored already: one its meter's cached timeline (in step with the
-     * store) knows. Redeliveries come in runs, so after a batch that did, the next {@link #STAGED_AFTER_DUPLICATE}
-     * batches are treated alike.
-     */
-    /**
      * A meter's readings of one batch in time order, the first delivered of each timestamp kept. They mostly come in
      * order already (a meter publishes in order, a backfill array is in order): then the list is answered as it is.
      */
@@ -709,6 +704,11 @@ public class ShorePowerIngest {
         return out;
     }
 
+    /**
+     * Whether the batch surely holds a reading stored already: one its meter's cached timeline (in step with the
+     * store) knows. Redeliveries come in runs, so after a batch that did, the next {@link #STAGED_AFTER_DUPLICATE}
+     * batches are treated alike.
+     */
     private boolean holdsStored(Map<UUID, List<IngestBatch.Incoming>> byMeter, Map<UUID, State> states) {
         if (stagedBatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return true;

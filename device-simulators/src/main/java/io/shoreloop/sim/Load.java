@@ -46,23 +46,6 @@ public final class Load {
             String topicRoot,
             boolean prerender) {
 
-        /** A run without pre-rendering (see {@link Load}). */
-        public Config(
-                List<Topology.MeterSpec> meters,
-                long readings,
-                Duration duration,
-                double ratePerS,
-                int batch,
-                int intervalS,
-                Instant start,
-                long seed,
-                int connections,
-                int inflight,
-                String topicRoot) {
-            this(meters, readings, duration, ratePerS, batch, intervalS, start, seed, connections, inflight, topicRoot,
-                    false);
-        }
-
         /** The default topic root, the contract's: {@code shorepower/v1}. */
         public static final String CONTRACT_ROOT = "shorepower/v1";
 
