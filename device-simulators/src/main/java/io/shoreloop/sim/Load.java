@@ -212,7 +212,11 @@ public final class Load {
                 msg = render(c, meter, k, batch, nextSeq);
             }
             window.acquire();
-            publisher.publish(meter % Math.max(1, c.connections()), c.readingTopic(c.meters().get(meter)), msg.payload())
+            // the message says whose it is (a pre-rendered one was numbered in the same round-robin order)
+            publisher.publish(
+                            msg.meter() % Math.max(1, c.connections()),
+                            c.readingTopic(c.meters().get(msg.meter())),
+                            msg.payload())
                     .whenComplete((r, e) -> {
                         if (e != null) {
                             errors.incrementAndGet();
@@ -223,7 +227,7 @@ public final class Load {
                         lastAck.set(System.nanoTime());
                         window.release();
                     });
-            readings += k;
+            readings += msg.readings();
             messages++;
             meter = (meter + 1) % m;
         }
