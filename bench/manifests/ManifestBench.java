@@ -50,7 +50,75 @@ public class ManifestBench {
 
     static final List<Ship> SHIPS = new ArrayList<>();
 
-    record Result(String what, long steps, double seconds, double perSecond, double p50, double p99, long errors) {}
+    record Result(
+            String what, long steps, double seconds, double perSecond, double p50, double p99, long errors, Cpu cpu) {}
+
+    /** CPU time per step (milliseconds) of Shoreloop, of PostgreSQL and of these clients, during a run. */
+    record Cpu(double app, double postgres, double clients) {}
+
+    /**
+     * CPU time consumed so far, in clock ticks, by a process (all its threads) and, for the PostgreSQL server, by the
+     * postmaster with all its children: the live ones plus those it has reaped (cutime, cstime), so that a backend
+     * that exits during a run still counts. From /proc (Linux); -1 when it cannot be read. A noisy host changes how
+     * many steps a second get done, far less what each one costs: this is the figure to compare changes with.
+     */
+    static long ticks(long pid, boolean withChildren) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String[] f = stat(pid);
+            long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            if (!withChildren) {
+                return t;
+            }
+            t += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+                for (var p : (Iterable<java.nio.file.Path>) procs::iterator) {
+                    String name = p.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String[] c = stat(Long.parseLong(name));
+                        if (Long.parseLong(c[1]) == pid) {
+                            t += Long.parseLong(c[11]) + Long.parseLong(c[12]);
+                        }
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // exited meanwhile: its time is in the parent's cutime now or soon
+                    }
+                }
+            }
+            return t;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The fields of /proc/PID/stat after the command name: [0] is the state, [1] the parent, [11] utime. */
+    static String[] stat(long pid) throws java.io.IOException {
+        String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    }
+
+    static final long APP_PID = Long.getLong("app.pid", -1);
+    static final long PG_PID = Long.getLong("postgres.pid", -1);
+    static final double TICK_MS = 1000.0 / Long.getLong("clk.tck", 100);
+
+    /** Ticks of Shoreloop, PostgreSQL and this process, at one moment. */
+    static long[] cpuNow() {
+        return new long[] {ticks(APP_PID, false), ticks(PG_PID, true), ticks(ProcessHandle.current().pid(), false)};
+    }
+
+    static Cpu cpuPerStep(long[] before, long[] after, long steps) {
+        if (steps == 0 || before[0] < 0 || after[0] < 0 || before[1] < 0 || after[1] < 0) {
+            return null;
+        }
+        return new Cpu(
+                (after[0] - before[0]) * TICK_MS / steps,
+                (after[1] - before[1]) * TICK_MS / steps,
+                (after[2] - before[2]) * TICK_MS / steps);
+    }
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -84,19 +152,36 @@ public class ManifestBench {
                 Result r = results.get(i);
                 out.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
                         "{\"what\":\"%s\",\"steps\":%d,\"seconds\":%.1f,\"stepsPerSecond\":%.1f,\"p50ms\":%.2f,"
-                                + "\"p99ms\":%.2f,\"errors\":%d}",
-                        r.what(), r.steps(), r.seconds(), r.perSecond(), r.p50(), r.p99(), r.errors()));
+                                + "\"p99ms\":%.2f,\"errors\":%d%s}",
+                        r.what(), r.steps(), r.seconds(), r.perSecond(), r.p50(), r.p99(), r.errors(),
+                        r.cpu() == null
+                                ? ""
+                                : String.format(java.util.Locale.ROOT,
+                                        ",\"cpuMsPerStep\":{\"shoreloop\":%.3f,\"postgres\":%.3f,\"clients\":%.3f}",
+                                        r.cpu().app(), r.cpu().postgres(), r.cpu().clients())));
             }
             out.append(String.format(java.util.Locale.ROOT, "],\"ratioToPlainInserts\":%.3f}",
                     full.perSecond() / plain.perSecond()));
             System.out.println(out);
             return;
         }
-        System.out.printf("%-44s %8s %8s %10s %9s %9s %7s%n", "run", "steps", "s", "steps/s", "p50 ms", "p99 ms",
-                "errors");
+        System.out.printf(
+                "%-44s %8s %8s %10s %9s %9s %7s   %s%n",
+                "run",
+                "steps",
+                "s",
+                "steps/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "CPU ms per step: Shoreloop / PostgreSQL / clients");
         for (Result r : results) {
-            System.out.printf(java.util.Locale.ROOT, "%-44s %8d %8.1f %10.1f %9.2f %9.2f %7d%n", r.what(), r.steps(),
-                    r.seconds(), r.perSecond(), r.p50(), r.p99(), r.errors());
+            System.out.printf(java.util.Locale.ROOT, "%-44s %8d %8.1f %10.1f %9.2f %9.2f %7d   %s%n", r.what(), r.steps(),
+                    r.seconds(), r.perSecond(), r.p50(), r.p99(), r.errors(),
+                    r.cpu() == null
+                            ? "-"
+                            : String.format(java.util.Locale.ROOT, "%.2f / %.2f / %.2f", r.cpu().app(),
+                                    r.cpu().postgres(), r.cpu().clients()));
         }
         System.out.printf(java.util.Locale.ROOT,
                 "%nsigned steps/s ÷ plain unsigned inserts/s (same machine, same run) = %.3f%n",
@@ -278,6 +363,7 @@ public class ManifestBench {
         AtomicLong errors = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         long start = System.nanoTime();
+        long[] cpuBefore = cpuNow();
         double perClientInterval = rate > 0 ? clients / rate * 1e9 : 0;
         CountDownLatch done = new CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
@@ -327,13 +413,14 @@ public class ManifestBench {
         }
         done.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
+        Cpu cpu = cpuPerStep(cpuBefore, cpuNow(), steps.get());
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         String what = rate > 0
                 ? String.format(java.util.Locale.ROOT, "HTTP lifecycles, paced at %.0f steps/s", rate)
                 : "HTTP lifecycles, " + clients + " closed-loop clients";
         return new Result(what, steps.get(), elapsed, steps.get() / elapsed, pct(sorted, 0.50), pct(sorted, 0.99),
-                errors.get());
+                errors.get(), cpu);
     }
 
     static String[] request(int step, String id, String crew, String call) {
@@ -364,6 +451,7 @@ public class ManifestBench {
         AtomicLong errors = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         long start = System.nanoTime();
+        long[] cpuBefore = cpuNow();
         CountDownLatch done = new CountDownLatch(clients);
         for (int i = 0; i < clients; i++) {
             new Thread(() -> {
@@ -405,10 +493,11 @@ public class ManifestBench {
         }
         done.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
+        Cpu cpu = cpuPerStep(cpuBefore, cpuNow(), steps.get());
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         return new Result("plain unsigned JDBC inserts (reference)", steps.get(), elapsed, steps.get() / elapsed,
-                pct(sorted, 0.50), pct(sorted, 0.99), errors.get());
+                pct(sorted, 0.50), pct(sorted, 0.99), errors.get(), cpu);
     }
 
     static double pct(List<Long> sorted, double p) {

@@ -5,6 +5,8 @@
 # Usage: bench/manifests/run.sh [CLIENTS=16] [SECONDS=30] [--json]
 # Warm-up: unmeasured full-speed lifecycles in 10 s windows until the rate is steady (the JIT is done with the hot
 # paths), at least BENCH_WARMUP_SECONDS (default 240) and at most BENCH_WARMUP_MAX_SECONDS (default 600).
+# Each run also prints the CPU time per step of Shoreloop, of PostgreSQL (postmaster and backends) and of the clients,
+# read from /proc: on a shared, noisy host it moves far less than steps/s, so it is the figure to compare changes by.
 # SHORELOOP_BENCH_JAVA_OPTS adds JVM options to the application (e.g. a JFR recording to profile it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,4 +33,7 @@ done
 jdbc=$(grep -o 'jdbc:postgresql://127.0.0.1:[0-9]*/shoreloop' "$log" | head -1)
 driver=$(ls target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)
 [ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $clients clients, ${seconds}s per run, $(nproc) cores"
-java -Dwarmup="${BENCH_WARMUP_SECONDS:-240}" -Dwarmup.max="${BENCH_WARMUP_MAX_SECONDS:-600}" -cp "$driver" bench/manifests/ManifestBench.java "http://127.0.0.1:$port" "$jdbc" "$clients" "$seconds" $json
+# the embedded PostgreSQL's postmaster (its children are the backends), for the CPU time per step
+pm=$(head -1 "$(find "$data" -name postmaster.pid | head -1)" 2>/dev/null || echo -1)
+java -Dapp.pid=$app -Dpostgres.pid="$pm" -Dclk.tck="$(getconf CLK_TCK)" \
+  -Dwarmup="${BENCH_WARMUP_SECONDS:-240}" -Dwarmup.max="${BENCH_WARMUP_MAX_SECONDS:-600}" -cp "$driver" bench/manifests/ManifestBench.java "http://127.0.0.1:$port" "$jdbc" "$clients" "$seconds" $json
