@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -253,18 +252,29 @@ public class Sql {
         }
     }
 
-    /** Binds one parameter (see the class comment for the types). */
+    /**
+     * Binds one parameter (see the class comment for the types). Every value goes as text of an unspecified type, as
+     * a null does, and PostgreSQL takes the type from where the parameter stands (a {@code uuid} column: uuid); only
+     * arrays and byte arrays keep their own type. The driver prepares a statement once per connection for the types of
+     * its parameters, and a null (unspecified) where the statement was prepared for a value that was typed, or a value
+     * typed where it was prepared for a null, makes it prepare the statement again: a manifest's row, with its
+     * optional dates, parties and texts null in one step and set in the next, was parsed and planned again nearly
+     * every time instead of once per connection. A parameter whose place gives no type needs a cast in the SQL.
+     */
     public static void set(PreparedStatement ps, int index, Object value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.OTHER);
         } else if (value instanceof Instant instant) {
-            ps.setObject(index, instant.atOffset(ZoneOffset.UTC));
+            ps.setObject(index, instant.toString(), Types.OTHER);
         } else if (value instanceof Enum<?> e) {
-            ps.setString(index, e.name());
-        } else if (value instanceof String s) {
-            ps.setString(index, s);
+            ps.setObject(index, e.name(), Types.OTHER);
         } else if (value instanceof BigDecimal d) {
-            ps.setBigDecimal(index, d);
+            ps.setObject(index, d.toPlainString(), Types.OTHER);
+        } else if (value instanceof String
+                || value instanceof UUID
+                || value instanceof Number
+                || value instanceof Boolean) {
+            ps.setObject(index, value.toString(), Types.OTHER);
         } else {
             ps.setObject(index, value);
         }

@@ -1,0 +1,102 @@
+package io.shoreloop.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The plain JDBC helper over the real database: parameter types, nulls, and statements prepared once. */
+@QuarkusTest
+class SqlTest {
+
+    enum Colour {
+        RED
+    }
+
+    @Inject
+    Sql sql;
+
+    private static final String INSERT =
+            "insert into sql_probe (id, party, at, qty, seq, flag, note, colour)" + " values (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** One row as written: every column set, or only the id. */
+    private record Row(
+            UUID id, UUID party, Instant at, BigDecimal qty, Integer seq, Boolean flag, String note, String colour) {}
+
+    @Test
+    void valuesAndNullsOfEveryTypeRoundTrip() {
+        UUID full = UUID.randomUUID();
+        UUID empty = UUID.randomUUID();
+        UUID party = UUID.randomUUID();
+        Instant at = Instant.parse("2026-12-02T16:28:00Z"); // whole minute: its text has no seconds to spare
+        List<Row> rows = QuarkusTransaction.requiringNew().call(() -> {
+            createProbe();
+            sql.update(INSERT, full, party, at, new BigDecimal("12.345"), 7, true, "it's \"quoted\"", Colour.RED);
+            sql.update(INSERT, empty, null, null, null, null, null, null, null);
+            return sql.list(
+                    "select id, party, at, qty, seq, flag, note, colour from sql_probe where id = any(?) order by seq"
+                            + " nulls last",
+                    rs -> new Row(
+                            Sql.uuid(rs, 1),
+                            Sql.uuid(rs, 2),
+                            Sql.instant(rs, 3),
+                            rs.getBigDecimal(4),
+                            Sql.integer(rs, 5),
+                            (Boolean) rs.getObject(6),
+                            rs.getString(7),
+                            rs.getString(8)),
+                    (Object) new UUID[] {full, empty});
+        });
+        assertEquals(
+                List.of(
+                        new Row(full, party, at, new BigDecimal("12.345"), 7, true, "it's \"quoted\"", "RED"),
+                        new Row(empty, null, null, null, null, null, null, null)),
+                rows);
+    }
+
+    /**
+     * A statement whose optional values are null in one execution and set in the next (a manifest's dates, parties and
+     * texts from one step to the next) is prepared once on its connection and its plan reused, not parsed and planned
+     * again whenever the nulls move.
+     */
+    @Test
+    void aStatementIsPreparedOnceWhateverIsNull() {
+        long[] plans = QuarkusTransaction.requiringNew().call(() -> {
+            createProbe();
+            for (int i = 0; i < 30; i++) {
+                boolean even = i % 2 == 0;
+                sql.update(
+                        INSERT,
+                        UUID.randomUUID(),
+                        even ? UUID.randomUUID() : null,
+                        even ? null : Instant.now(),
+                        even ? new BigDecimal("1.5") : null,
+                        even ? null : i,
+                        even ? null : Boolean.FALSE,
+                        even ? "note" : null,
+                        even ? null : Colour.RED);
+            }
+            return sql.first(
+                            "select count(*), coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0)"
+                                    + " from pg_prepared_statements where statement like 'insert into sql_probe%'",
+                            rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+                    .orElseThrow();
+        });
+        // the driver runs the first executions unprepared, then prepares the statement for good
+        assertEquals(1, plans[0], "prepared statements");
+        assertTrue(plans[1] >= 15, "executions of the reused generic plan: " + plans[1]);
+        assertTrue(plans[2] <= 5, "custom plans before PostgreSQL settles on the generic one: " + plans[2]);
+    }
+
+    private void createProbe() {
+        sql.update("create temp table sql_probe (id uuid primary key, party uuid, at timestamptz, qty numeric(14, 3),"
+                + " seq integer, flag boolean, note text, colour text) on commit drop");
+    }
+}
