@@ -80,17 +80,20 @@ public class ManifestService {
      * The licences of the facilities a step involves as the registry knows them (inactive facilities hold none), read in
      * one query; the rules ask about no other facility (one they do ask about is looked up on its own).
      */
-    private Licences licences(UUID... involved) {
+    private Licences licences(Set<UUID> asked, Set<FacilityService.Licence> held) {
+        return (facility, activity, stream) -> asked.contains(facility)
+                ? held.contains(new FacilityService.Licence(facility, activity, stream))
+                : facilities.licensed(facility, activity, stream);
+    }
+
+    private static Set<UUID> asked(UUID... involved) {
         Set<UUID> asked = new HashSet<>();
         for (UUID f : involved) {
             if (f != null) {
                 asked.add(f);
             }
         }
-        Set<FacilityService.Licence> held = facilities.licencesOf(asked);
-        return (facility, activity, stream) -> asked.contains(facility)
-                ? held.contains(new FacilityService.Licence(facility, activity, stream))
-                : facilities.licensed(facility, activity, stream);
+        return asked;
     }
 
     public ManifestViews.ManifestView create(Actor actor, ManifestViews.DraftInput input) {
@@ -127,7 +130,8 @@ public class ManifestService {
 
     public ManifestViews.ManifestView declare(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.DeclareInput in) {
-        Manifest m = loadForStep(actor, id, expectedVersion);
+        ForStep loaded = loadForStep(actor, id, expectedVersion, in.receiverId());
+        Manifest m = loaded.manifest();
         if (in.receiverId() != null && !facilities.exists(in.receiverId())) {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
@@ -137,14 +141,16 @@ public class ManifestService {
                         signer(actor),
                         in.receiverId(),
                         evidence(m, actor, in.evidence(), in.evidenceIds()),
-                        licences(in.receiverId() != null ? in.receiverId() : m.receiverId()),
+                        // the receiver named in the draft, when the declaration names none: asked on its own
+                        loaded.licences(),
                         clock.instant()));
         return view(m);
     }
 
     public ManifestViews.ManifestView receive(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        Manifest m = loadForStep(actor, id, expectedVersion);
+        ForStep loaded = loadForStep(actor, id, expectedVersion, actor.partyId(), in.nextPartyId());
+        Manifest m = loaded.manifest();
         publish(
                 m,
                 m.receive(
@@ -152,14 +158,15 @@ public class ManifestService {
                         quantity(in),
                         in.nextPartyId(),
                         evidence(m, actor, in),
-                        licences(actor.partyId(), in.nextPartyId()),
+                        loaded.licences(),
                         clock.instant()));
         return view(m);
     }
 
     public ManifestViews.ManifestView pickUp(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        Manifest m = loadForStep(actor, id, expectedVersion);
+        ForStep loaded = loadForStep(actor, id, expectedVersion, actor.partyId(), in.nextPartyId());
+        Manifest m = loaded.manifest();
         publish(
                 m,
                 m.pickUp(
@@ -168,14 +175,15 @@ public class ManifestService {
                         in.vehicle(),
                         in.nextPartyId(),
                         evidence(m, actor, in),
-                        licences(actor.partyId(), in.nextPartyId()),
+                        loaded.licences(),
                         clock.instant()));
         return view(m);
     }
 
     public ManifestViews.ManifestView dispose(
             Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        Manifest m = loadForStep(actor, id, expectedVersion);
+        ForStep loaded = loadForStep(actor, id, expectedVersion, actor.partyId());
+        Manifest m = loaded.manifest();
         publish(
                 m,
                 m.dispose(
@@ -183,7 +191,7 @@ public class ManifestService {
                         quantity(in),
                         in.treatment(),
                         evidence(m, actor, in),
-                        licences(actor.partyId()),
+                        loaded.licences(),
                         clock.instant()));
         return view(m, false);
     }
@@ -196,7 +204,8 @@ public class ManifestService {
 
     /** Refuses all or part of the batch; the refused part goes onto a new linked manifest, back with the vessel. */
     public ManifestViews.ManifestView refuse(Actor actor, UUID id, Long expectedVersion, ManifestViews.RefuseInput in) {
-        Manifest m = loadForStep(actor, id, expectedVersion);
+        ForStep loaded = loadForStep(actor, id, expectedVersion, actor.partyId(), in.nextPartyId());
+        Manifest m = loaded.manifest();
         Instant now = clock.instant();
         StepSigned step = m.refuse(
                 signer(actor),
@@ -207,7 +216,7 @@ public class ManifestService {
                 in.treatment(),
                 in.nextPartyId(),
                 evidence(m, actor, in.evidence(), in.evidenceIds()),
-                licences(actor.partyId(), in.nextPartyId()),
+                loaded.licences(),
                 now);
         publish(m, step);
         Manifest linked = Manifest.forRefusedPart(
@@ -341,8 +350,30 @@ public class ManifestService {
         return load(actor, id, expectedVersion, true);
     }
 
+    /** A manifest loaded for a step, with the licences of the parties the step names. */
+    private record ForStep(Manifest manifest, Licences licences) {}
+
+    /**
+     * {@link #loadForStep}, with the licences of these parties read in the same round trip (a step checks the
+     * licences of the party signing and of the party it hands over to; any other is asked on its own).
+     */
+    private ForStep loadForStep(Actor actor, UUID id, Long expectedVersion, UUID... parties) {
+        Set<UUID> asked = asked(parties);
+        if (asked.isEmpty()) {
+            return new ForStep(loadForStep(actor, id, expectedVersion), licences(asked, Set.of()));
+        }
+        io.shoreloop.platform.Sql.Both<java.util.Optional<Manifest>, Set<FacilityService.Licence>> both =
+                store.find(id, true, facilities.licencesQuery(asked));
+        return new ForStep(checked(actor, id, expectedVersion, both.first()), licences(asked, both.second()));
+    }
+
     private Manifest load(Actor actor, UUID id, Long expectedVersion, boolean forUpdate) {
-        Manifest m = store.find(id, forUpdate).orElseThrow(() -> new Problems.NotFound("Manifest " + id));
+        return checked(actor, id, expectedVersion, store.find(id, forUpdate));
+    }
+
+    /** The manifest found, if the actor may see it and it has the version expected. */
+    private Manifest checked(Actor actor, UUID id, Long expectedVersion, java.util.Optional<Manifest> found) {
+        Manifest m = found.orElseThrow(() -> new Problems.NotFound("Manifest " + id));
         guard.require(actor, Action.READ, guarded(m), "Manifest " + id);
         if (expectedVersion != null) {
             Versions.check(m.version(), expectedVersion);

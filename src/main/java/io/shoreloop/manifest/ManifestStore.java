@@ -61,24 +61,30 @@ class ManifestStore {
      * step, before {@link #update}).
      */
     Optional<Manifest> find(UUID id, boolean forUpdate) {
-        return sql.query(
-                forUpdate ? LOAD_FOR_UPDATE : LOAD,
-                rs -> {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    List<Step> steps = new ArrayList<>();
-                    Manifest m = Manifest.restore(rs, steps);
-                    do {
-                        if (rs.getObject(Manifest.COLUMN_COUNT + 1) != null) {
-                            steps.add(step(rs, Manifest.COLUMN_COUNT + 1));
-                        }
-                    } while (rs.next());
-                    m.stored(m.version());
-                    m.lockedForUpdate(forUpdate);
-                    return Optional.of(m);
-                },
-                id);
+        return sql.query(forUpdate ? LOAD_FOR_UPDATE : LOAD, reader(forUpdate), id);
+    }
+
+    /** {@link #find}, and {@code also} in the same round trip. */
+    <U> Sql.Both<Optional<Manifest>, U> find(UUID id, boolean forUpdate, Sql.Also<U> also) {
+        return sql.query(forUpdate ? LOAD_FOR_UPDATE : LOAD, reader(forUpdate), new Object[] {id}, also);
+    }
+
+    private static Sql.Reader<Optional<Manifest>> reader(boolean forUpdate) {
+        return rs -> {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            List<Step> steps = new ArrayList<>();
+            Manifest m = Manifest.restore(rs, steps);
+            do {
+                if (rs.getObject(Manifest.COLUMN_COUNT + 1) != null) {
+                    steps.add(step(rs, Manifest.COLUMN_COUNT + 1));
+                }
+            } while (rs.next());
+            m.stored(m.version());
+            m.lockedForUpdate(forUpdate);
+            return Optional.of(m);
+        };
     }
 
     /** The manifests of a vessel call with their steps, oldest first (for rules that judge the call). */

@@ -169,24 +169,14 @@ public class Sql {
                 : String.join(";\n", statements.stream().map(Statement::sql).toList());
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(text)) {
-            int index = 1;
-            for (Statement st : statements) {
-                for (Object p : st.params()) {
-                    set(ps, index++, p);
-                }
-            }
+            bind(ps, statements);
             boolean rows = ps.execute();
             for (int i = 1; i < statements.size(); i++) {
                 rows = ps.getMoreResults();
             }
             if (reader != null) {
-                if (!rows) {
-                    throw new SQLException("The statement returned no rows: "
-                            + statements.get(statements.size() - 1).sql());
-                }
-                try (ResultSet rs = ps.getResultSet()) {
-                    return reader.read(rs);
-                }
+                return read(
+                        ps, rows, reader, statements.get(statements.size() - 1).sql());
             }
             if (count != null) {
                 count[0] = rows ? 0 : ps.getUpdateCount();
@@ -224,6 +214,54 @@ public class Sql {
     /** Runs a query and hands its result set to {@code reader}. */
     public <T> T query(String sql, Reader<T> reader, Object... params) {
         return run(withDeferred(new Statement(sql, params)), reader, null);
+    }
+
+    /** A query to send together with another one ({@link #query(String, Reader, Object[], Also)}). */
+    public record Also<T>(String sql, Reader<T> reader, Object... params) {}
+
+    /** The answers of two queries sent in one round trip. */
+    public record Both<T, U>(T first, U second) {}
+
+    /**
+     * Runs a query and, in the same round trip right after it, {@code also} (with the deferred writes first, as every
+     * query): a query whose parameters are known before the first one's answer costs no round trip of its own.
+     */
+    public <T, U> Both<T, U> query(String sql, Reader<T> reader, Object[] params, Also<U> also) {
+        List<Statement> statements = new ArrayList<>(withDeferred(new Statement(sql, params)));
+        statements.add(new Statement(also.sql(), also.params()));
+        String text = String.join(";\n", statements.stream().map(Statement::sql).toList());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(text)) {
+            bind(ps, statements);
+            boolean rows = ps.execute();
+            for (int i = 1; i < statements.size() - 1; i++) {
+                rows = ps.getMoreResults();
+            }
+            T first = read(ps, rows, reader, sql);
+            U second = read(ps, ps.getMoreResults(), also.reader(), also.sql());
+            return new Both<>(first, second);
+        } catch (SQLException e) {
+            throw new Failure(text, e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<Statement> statements) throws SQLException {
+        int index = 1;
+        for (Statement st : statements) {
+            for (Object p : st.params()) {
+                set(ps, index++, p);
+            }
+        }
+    }
+
+    /** Reads the current result of {@code ps} (there must be rows: {@code rows}). */
+    private static <T> T read(PreparedStatement ps, boolean rows, Reader<T> reader, String sql) throws SQLException {
+        if (!rows) {
+            throw new SQLException("The statement returned no rows: " + sql);
+        }
+        try (ResultSet rs = ps.getResultSet()) {
+            return reader.read(rs);
+        }
     }
 
     /** The first row of a query, if any. */

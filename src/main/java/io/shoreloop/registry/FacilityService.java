@@ -163,20 +163,26 @@ public class FacilityService {
     /** One licence: a facility may carry out an activity on a stream. */
     public record Licence(UUID facilityId, Activity activity, Stream stream) {}
 
-    /** The licences of these facilities that are active, in one query. */
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public java.util.Set<Licence> licencesOf(java.util.Collection<UUID> facilityIds) {
-        if (facilityIds.isEmpty()) {
-            return java.util.Set.of();
-        }
-        return new java.util.HashSet<>(sql.list(
+    /**
+     * The licences of these facilities that are active, as a query to send together with another one (a step loads the
+     * manifest and the licences of the parties it names in one round trip).
+     */
+    public io.shoreloop.platform.Sql.Also<java.util.Set<Licence>> licencesQuery(
+            java.util.Collection<UUID> facilityIds) {
+        return new io.shoreloop.platform.Sql.Also<>(
                 "select l.facility_id, l.activity, l.stream from facility_licence l join facility f on f.id ="
                         + " l.facility_id where f.active and l.facility_id = any (?)",
-                rs -> new Licence(
-                        io.shoreloop.platform.Sql.uuid(rs, 1),
-                        io.shoreloop.platform.Sql.enumOf(rs, 2, Activity.class),
-                        io.shoreloop.platform.Sql.enumOf(rs, 3, Stream.class)),
-                (Object) facilityIds.toArray(UUID[]::new)));
+                rs -> {
+                    java.util.Set<Licence> held = new java.util.HashSet<>();
+                    while (rs.next()) {
+                        held.add(new Licence(
+                                io.shoreloop.platform.Sql.uuid(rs, 1),
+                                io.shoreloop.platform.Sql.enumOf(rs, 2, Activity.class),
+                                io.shoreloop.platform.Sql.enumOf(rs, 3, Stream.class)));
+                    }
+                    return held;
+                },
+                (Object) facilityIds.toArray(UUID[]::new));
     }
 
     /** Whether a facility with this id is registered (active or not), without loading it. */

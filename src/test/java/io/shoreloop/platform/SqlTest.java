@@ -95,6 +95,31 @@ class SqlTest {
         assertTrue(plans[2] <= 5, "custom plans before PostgreSQL settles on the generic one: " + plans[2]);
     }
 
+    @Test
+    void twoQueriesInOneRoundTripBothSeeTheDeferredWrites() {
+        Sql.Both<Long, List<String>> both = QuarkusTransaction.requiringNew().call(() -> {
+            createProbe();
+            sql.defer(INSERT, UUID.randomUUID(), null, null, null, 1, null, "a", null);
+            sql.defer(INSERT, UUID.randomUUID(), null, null, null, 2, null, "b", null);
+            return sql.query(
+                    "select count(*) from sql_probe",
+                    rs -> rs.next() ? rs.getLong(1) : -1L,
+                    new Object[0],
+                    new Sql.Also<>(
+                            "select note from sql_probe where note = any(?) order by seq",
+                            rs -> {
+                                List<String> notes = new java.util.ArrayList<>();
+                                while (rs.next()) {
+                                    notes.add(rs.getString(1));
+                                }
+                                return notes;
+                            },
+                            (Object) new String[] {"b", "a"}));
+        });
+        assertEquals(2L, both.first());
+        assertEquals(List.of("a", "b"), both.second());
+    }
+
     private void createProbe() {
         sql.update("create temp table sql_probe (id uuid primary key, party uuid, at timestamptz, qty numeric(14, 3),"
                 + " seq integer, flag boolean, note text, colour text) on commit drop");
