@@ -77,8 +77,9 @@ public class ManifestService {
     }
 
     /**
-     * The licences of the facilities a step involves as the registry knows them (inactive facilities hold none), read in
-     * one query; the rules ask about no other facility (one they do ask about is looked up on its own).
+     * The licences of the facilities a step involves as the registry knows them (inactive facilities hold none): those
+     * {@code asked}, {@code held} as read with the manifest; the rules ask about no other facility (one they do ask about
+     * is looked up on its own).
      */
     private Licences licences(Set<UUID> asked, Set<FacilityService.Licence> held) {
         return (facility, activity, stream) -> asked.contains(facility)
