@@ -24,7 +24,7 @@ class SqlTest {
     Sql sql;
 
     private static final String INSERT =
-            "insert into sql_probe (id, party, at, qty, seq, flag, note, colour)" + " values (?, ?, ?, ?, ?, ?, ?, ?)";
+            "insert into sql_probe (id, party, at, qty, seq, flag, note, colour) values (?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** One row as written: every column set, or only the id. */
     private record Row(
@@ -35,7 +35,7 @@ class SqlTest {
         UUID full = UUID.randomUUID();
         UUID empty = UUID.randomUUID();
         UUID party = UUID.randomUUID();
-        Instant at = Instant.parse("2026-12-02T16:28:00Z"); // whole minute: its text has no seconds to spare
+        Instant at = Instant.parse("2026-12-02T16:28:00Z"); // a whole minute: some ISO renderings drop its seconds
         List<Row> rows = QuarkusTransaction.requiringNew().call(() -> {
             createProbe();
             sql.update(INSERT, full, party, at, new BigDecimal("12.345"), 7, true, "it's \"quoted\"", Colour.RED);
