@@ -41,17 +41,51 @@ public class ManifestBench {
     static final String TRANSPORTER = "00000000-0000-0000-0006-000000000004";
     static final String PLANT = "00000000-0000-0000-0006-000000000005";
 
+    /** The demo port the facilities above serve (Guoyuan). */
+    static final String PORT = "00000000-0000-0000-0003-000000000001";
+
     /**
      * The crews and calls the lifecycles spread over: {@code bench.vessels} vessels of their own (20), each with a crew
-     * user and {@code bench.calls} past calls (50), taken in turn: a real vessel calls many times, and a call carries a
-     * handful of manifests, not thousands (what the rules judge per call and per vessel grows with that).
+     * user, a berth and {@code bench.calls} past calls (400) registered before the runs (as a port registers calls
+     * ahead of the ships; not measured). A ship hands over {@code bench.manifests-per-call} batches (4) per call, then
+     * takes its next call; after its last one it starts again at its first, so in a long run a call carries a few
+     * more. A real call carries a handful of manifests, and what the rules judge per call (its verdicts are recomputed
+     * after the steps that change what it handed over) grows with that: calls that gathered hundreds of manifests in a
+     * long run made every recomputation read them all.
      */
-    record Ship(String crew, List<String> calls) {}
+    record Ship(String vessel, String berth, String crew, List<String> calls) {}
 
     static final List<Ship> SHIPS = new ArrayList<>();
 
     record Result(
-            String what, long steps, double seconds, double perSecond, double p50, double p99, long errors, Cpu cpu) {}
+            String what,
+            long steps,
+            double seconds,
+            double perSecond,
+            double p50,
+            double p99,
+            long errors,
+            Cpu cpu,
+            Backlog backlog) {}
+
+    /**
+     * The work a run left for Shoreloop to do after it: calls whose verdicts wait to be recomputed, manifests the
+     * reports have not counted yet. A rate reached by leaving a growing backlog behind is not a rate that lasts.
+     */
+    record Backlog(long verdicts, long reports) {}
+
+    static String jdbcUrl;
+
+    static Backlog backlog() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+                var rs = c.createStatement().executeQuery("select (select count(*) from compliance_pending),"
+                        + " (select count(distinct manifest_id) from report_pending)")) {
+            rs.next();
+            return new Backlog(rs.getLong(1), rs.getLong(2));
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
 
     /** CPU time per step (milliseconds) of Shoreloop, of PostgreSQL and of these clients, during a run. */
     record Cpu(double app, double postgres, double clients) {}
@@ -123,6 +157,7 @@ public class ManifestBench {
     public static void main(String[] args) throws Exception {
         String base = args[0];
         String jdbc = args[1];
+        jdbcUrl = jdbc;
         int clients = Integer.parseInt(args[2]);
         int seconds = Integer.parseInt(args[3]);
         boolean json = args.length > 4 && args[4].equals("--json");
@@ -133,8 +168,14 @@ public class ManifestBench {
                 base,
                 jdbc,
                 admin.get("demo-admin"),
-                Integer.getInteger("bench.vessels", 20),
-                Integer.getInteger("bench.calls", 50));
+                Integer.getInteger("bench.vessels", 20));
+        long registering = System.nanoTime();
+        int calls = Integer.getInteger("bench.calls", 400);
+        registerCalls(base, admin.get("demo-admin"), clients, calls);
+        if (!json) {
+            System.out.printf(java.util.Locale.ROOT, "registered %d calls of %d ships in %.0f s, %d manifests per call%n",
+                    calls * SHIPS.size(), SHIPS.size(), (System.nanoTime() - registering) / 1e9, MANIFESTS_PER_CALL);
+        }
         Map<String, String> tokens = tokens(http, base);
 
         // warm-up: until the JIT compilers are done with the hot paths (on 2 cores they otherwise take a large share
@@ -152,13 +193,18 @@ public class ManifestBench {
                 Result r = results.get(i);
                 out.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
                         "{\"what\":\"%s\",\"steps\":%d,\"seconds\":%.1f,\"stepsPerSecond\":%.1f,\"p50ms\":%.2f,"
-                                + "\"p99ms\":%.2f,\"errors\":%d%s}",
+                                + "\"p99ms\":%.2f,\"errors\":%d%s%s}",
                         r.what(), r.steps(), r.seconds(), r.perSecond(), r.p50(), r.p99(), r.errors(),
                         r.cpu() == null
                                 ? ""
                                 : String.format(java.util.Locale.ROOT,
                                         ",\"cpuMsPerStep\":{\"shoreloop\":%.3f,\"postgres\":%.3f,\"clients\":%.3f}",
-                                        r.cpu().app(), r.cpu().postgres(), r.cpu().clients())));
+                                        r.cpu().app(), r.cpu().postgres(), r.cpu().clients()),
+                        r.backlog() == null
+                                ? ""
+                                : String.format(java.util.Locale.ROOT,
+                                        ",\"backlogAfter\":{\"verdicts\":%d,\"reports\":%d}",
+                                        r.backlog().verdicts(), r.backlog().reports())));
             }
             out.append(String.format(java.util.Locale.ROOT, "],\"ratioToPlainInserts\":%.3f}",
                     full.perSecond() / plain.perSecond()));
@@ -166,7 +212,7 @@ public class ManifestBench {
             return;
         }
         System.out.printf(
-                "%-44s %8s %8s %10s %9s %9s %7s   %s%n",
+                "%-44s %8s %8s %10s %9s %9s %7s   %-50s %s%n",
                 "run",
                 "steps",
                 "s",
@@ -174,14 +220,16 @@ public class ManifestBench {
                 "p50 ms",
                 "p99 ms",
                 "errors",
-                "CPU ms per step: Shoreloop / PostgreSQL / clients");
+                "CPU ms per step: Shoreloop / PostgreSQL / clients",
+                "left after: verdicts / reports");
         for (Result r : results) {
-            System.out.printf(java.util.Locale.ROOT, "%-44s %8d %8.1f %10.1f %9.2f %9.2f %7d   %s%n", r.what(), r.steps(),
+            System.out.printf(java.util.Locale.ROOT, "%-44s %8d %8.1f %10.1f %9.2f %9.2f %7d   %-50s %s%n", r.what(), r.steps(),
                     r.seconds(), r.perSecond(), r.p50(), r.p99(), r.errors(),
                     r.cpu() == null
                             ? "-"
                             : String.format(java.util.Locale.ROOT, "%.2f / %.2f / %.2f", r.cpu().app(),
-                                    r.cpu().postgres(), r.cpu().clients()));
+                                    r.cpu().postgres(), r.cpu().clients()),
+                    r.backlog() == null ? "-" : r.backlog().verdicts() + " / " + r.backlog().reports());
         }
         System.out.printf(java.util.Locale.ROOT,
                 "%nsigned steps/s ÷ plain unsigned inserts/s (same machine, same run) = %.3f%n",
@@ -191,19 +239,20 @@ public class ManifestBench {
     }
 
     /**
-     * Registers {@code vessels} inland cargo ships over the API, a crew user for each (there is no user API: a row in
-     * app_user, flagged demo so that /api/v1/demo/tokens hands out its token), and {@code calls} past one-hour calls
-     * of each at berth GY-B03, two hours apart.
+     * Registers {@code vessels} inland cargo ships over the API, a berth of its own for each at the demo port whose
+     * facilities sign the steps (calls at one berth are checked for overlap one at a time; ships sharing a berth would
+     * queue on each other's registrations), and a crew user for each (there is no user API: a row in app_user, flagged
+     * demo so that /api/v1/demo/tokens hands out its token).
      */
-    static void createShips(HttpClient http, String base, String jdbc, String admin, int vessels, int calls)
-            throws Exception {
-        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(Duration.ofDays(400));
-        int slot = 0;
+    static void createShips(HttpClient http, String base, String jdbc, String admin, int vessels) throws Exception {
         for (int v = 0; v < vessels; v++) {
             String mmsi = String.valueOf(413900000 + v);
             String vessel = created(http, base, admin, "/api/v1/vessels", "{\"name\":\"Bench \u8239 " + v
                     + "\",\"mmsi\":\"" + mmsi + "\",\"type\":\"CARGO\",\"crewCapacity\":14,\"tanks\":["
                     + "{\"stream\":\"SEWAGE\",\"capacity\":\"20\"},{\"stream\":\"GARBAGE\",\"capacity\":\"500\"}]}");
+            String berth = created(http, base, admin, "/api/v1/berths", "{\"portId\":\"" + PORT
+                    + "\",\"code\":\"BENCH-" + v + "\",\"name\":\"Bench berth " + v
+                    + "\",\"terminalKind\":\"GENERAL_CARGO\"}");
             String crew = "bench-crew-" + v;
             try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
                     PreparedStatement ps = c.prepareStatement("insert into app_user (id, subject, display_name,"
@@ -214,15 +263,54 @@ public class ManifestBench {
                 ps.setObject(4, UUID.fromString(vessel));
                 ps.executeUpdate();
             }
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < calls; i++, slot++) {
-                Instant arrival = start.plus(Duration.ofHours(2L * slot));
-                ids.add(created(http, base, admin, "/api/v1/calls", "{\"vesselId\":\"" + vessel + "\",\"berthId\":"
-                        + "\"00000000-0000-0000-0004-000000000003\",\"arrival\":\"" + arrival + "\",\"departure\":\""
-                        + arrival.plus(Duration.ofHours(1)) + "\",\"crewOnBoard\":12}"));
-            }
-            SHIPS.add(new Ship(crew, ids));
+            SHIPS.add(new Ship(vessel, berth, crew, java.util.Collections.synchronizedList(new ArrayList<>())));
         }
+    }
+
+    static final int MANIFESTS_PER_CALL = Integer.getInteger("bench.manifests-per-call", 4);
+
+    /** A ship's calls are {@link #CALL_LENGTH} long, one after the other at its berth, from this day on (all past). */
+    static final Instant FIRST_ARRIVAL =
+            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(Duration.ofDays(1500));
+
+    static final Duration CALL_LENGTH = Duration.ofMinutes(15);
+
+    /** Registers {@code calls} calls of every ship over the API, {@code clients} at a time. */
+    static void registerCalls(String base, String admin, int clients, int calls) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (Ship ship : SHIPS) {
+                done.add(pool.submit(() -> {
+                    try (Connection1 http = new Connection1(URI.create(base))) {
+                        for (int k = 0; k < calls; k++) {
+                            Instant arrival = FIRST_ARRIVAL.plus(CALL_LENGTH.multipliedBy(k));
+                            Connection1.Answer r = http.post("/api/v1/calls", admin, "{\"vesselId\":\""
+                                    + ship.vessel() + "\",\"berthId\":\"" + ship.berth() + "\",\"arrival\":\""
+                                    + arrival + "\",\"departure\":\"" + arrival.plus(CALL_LENGTH)
+                                    + "\",\"crewOnBoard\":12}");
+                            Matcher m = ID.matcher(r.body());
+                            if (r.status() != 201 || !m.find()) {
+                                throw new IllegalStateException("cannot register a call: " + r.status() + " " + r.body());
+                            }
+                            ship.calls().add(m.group(1));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The call of a ship that its {@code lifecycle}-th lifecycle hands over on. */
+    static String callOf(Ship ship, long lifecycle) {
+        long k = lifecycle / SHIPS.size() / MANIFESTS_PER_CALL;
+        return ship.calls().get((int) (k % ship.calls().size()));
     }
 
     /** POSTs as the admin and answers the new resource's id. */
@@ -374,7 +462,7 @@ public class ManifestBench {
                         String id = null;
                         long lifecycle = LIFECYCLES.getAndIncrement();
                         Ship ship = SHIPS.get((int) (lifecycle % SHIPS.size()));
-                        String call = ship.calls().get((int) ((lifecycle / SHIPS.size()) % ship.calls().size()));
+                        String call = callOf(ship, lifecycle);
                         for (int step = 0; step < 5 && System.nanoTime() < end; step++) {
                             if (perClientInterval > 0) {
                                 next += (long) perClientInterval;
@@ -420,7 +508,7 @@ public class ManifestBench {
                 ? String.format(java.util.Locale.ROOT, "HTTP lifecycles, paced at %.0f steps/s", rate)
                 : "HTTP lifecycles, " + clients + " closed-loop clients";
         return new Result(what, steps.get(), elapsed, steps.get() / elapsed, pct(sorted, 0.50), pct(sorted, 0.99),
-                errors.get(), cpu);
+                errors.get(), cpu, backlog());
     }
 
     static String[] request(int step, String id, String crew, String call) {
@@ -497,7 +585,7 @@ public class ManifestBench {
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         return new Result("plain unsigned JDBC inserts (reference)", steps.get(), elapsed, steps.get() / elapsed,
-                pct(sorted, 0.50), pct(sorted, 0.99), errors.get(), cpu);
+                pct(sorted, 0.50), pct(sorted, 0.99), errors.get(), cpu, null);
     }
 
     static double pct(List<Long> sorted, double p) {

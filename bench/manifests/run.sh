@@ -7,6 +7,9 @@
 # paths), at least BENCH_WARMUP_SECONDS (default 240) and at most BENCH_WARMUP_MAX_SECONDS (default 600).
 # Each run also prints the CPU time per step of Shoreloop, of PostgreSQL (postmaster and backends) and of the clients,
 # read from /proc: on a shared, noisy host it moves far less than steps/s, so it is the figure to compare changes by.
+# Before the runs it registers 20 ships, each with a berth and BENCH_CALLS (400) past calls, over the API; a ship hands
+# over BENCH_MANIFESTS_PER_CALL (4) batches per call, as in a port. After each run it prints the work left
+# behind: calls whose verdicts wait to be recomputed and manifests the reports have not counted yet.
 # SHORELOOP_BENCH_JAVA_OPTS adds JVM options to the application (e.g. a JFR recording to profile it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,4 +39,5 @@ driver=$(ls target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -
 # the embedded PostgreSQL's postmaster (its children are the backends), for the CPU time per step
 pm=$(head -1 "$(find "$data" -name postmaster.pid | head -1)" 2>/dev/null || echo -1)
 java -Dapp.pid=$app -Dpostgres.pid="$pm" -Dclk.tck="$(getconf CLK_TCK)" \
+  -Dbench.calls="${BENCH_CALLS:-400}" -Dbench.manifests-per-call="${BENCH_MANIFESTS_PER_CALL:-4}" \
   -Dwarmup="${BENCH_WARMUP_SECONDS:-240}" -Dwarmup.max="${BENCH_WARMUP_MAX_SECONDS:-600}" -cp "$driver" bench/manifests/ManifestBench.java "http://127.0.0.1:$port" "$jdbc" "$clients" "$seconds" $json
