@@ -72,6 +72,13 @@ public class CallVerdict extends PanacheEntityBase {
     @Version
     public long version;
 
+    /**
+     * Whether a bureau has reviewed this verdict, read with it (not a column: a recomputation reads the reviews only
+     * of a reviewed verdict, instead of asking for every verdict it stores).
+     */
+    @org.hibernate.annotations.Formula("exists (select 1 from verdict_review r where r.verdict_id = id)")
+    public boolean reviewed;
+
     public static List<CallVerdict> ofCall(UUID callId) {
         return list("callId = ?1 order by kind", callId);
     }

@@ -172,7 +172,8 @@ class ComplianceQueue {
         if (locked.isEmpty()) {
             return false; // taken by another instance, or a step on this call has not committed yet
         }
-        compliance.recompute(call, Boolean.TRUE.equals(locked.get(0)));
+        // a transaction of its own that has read no call yet
+        compliance.recompute(call, Boolean.TRUE.equals(locked.get(0)), true);
         em.createNativeQuery("delete from compliance_pending where call_id = ?1")
                 .setParameter(1, call)
                 .executeUpdate();

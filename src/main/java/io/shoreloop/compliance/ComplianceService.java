@@ -139,6 +139,15 @@ public class ComplianceService {
      * no shore-power verdict yet.
      */
     public void recompute(UUID callId, boolean shorePower) {
+        recompute(callId, shorePower, false);
+    }
+
+    /**
+     * {@link #recompute(UUID, boolean)}; {@code freshTransaction}: the caller began this transaction just for it and
+     * read no call through Hibernate, so the call's row is read once (otherwise it is read again after taking the
+     * lock, in case this transaction holds an older copy).
+     */
+    void recompute(UUID callId, boolean shorePower, boolean freshTransaction) {
         em.createNativeQuery("select pg_advisory_xact_lock(?1)")
                 .setParameter(1, callId.getMostSignificantBits() ^ callId.getLeastSignificantBits())
                 .getSingleResult();
@@ -146,7 +155,9 @@ public class ComplianceService {
         if (call == null) {
             return;
         }
-        em.refresh(call);
+        if (!freshTransaction) {
+            em.refresh(call);
+        }
         Map<Verdict.Kind, CallVerdict> current = new java.util.EnumMap<>(Verdict.Kind.class);
         CallVerdict.ofCall(callId).forEach(v -> current.put(v.kind, v));
         if (!call.active) {
@@ -180,7 +191,8 @@ public class ComplianceService {
                 && java.util.Objects.equals(v.departure, call.departure)) {
             return;
         }
-        if (v == null) {
+        boolean created = v == null;
+        if (created) {
             v = new CallVerdict();
             v.id = UUID.randomUUID();
             v.callId = call.id;
@@ -196,15 +208,13 @@ public class ComplianceService {
         v.arrival = call.arrival;
         v.departure = call.departure;
         v.computedAt = clock.instant();
-        v.effectiveOutcome = effective(v);
+        // a verdict stored for the first time, or never reviewed, has no review to decide
+        v.effectiveOutcome = created || !v.reviewed ? v.outcome : effective(v);
         v.persist();
     }
 
     /** The latest review of exactly this computation decides; otherwise the rules do. */
     private static Verdict.Outcome effective(CallVerdict v) {
-        if (v.id == null) {
-            return v.outcome;
-        }
         List<VerdictReview> reviews = VerdictReview.of(v.id);
         for (int i = reviews.size() - 1; i >= 0; i--) {
             VerdictReview r = reviews.get(i);
@@ -320,6 +330,7 @@ public class ComplianceService {
         r.bureauId = actor.partyId();
         r.reviewedAt = clock.instant();
         r.persistAndFlush();
+        v.reviewed = true;
         v.effectiveOutcome = outcome;
         return get(actor, callId);
     }

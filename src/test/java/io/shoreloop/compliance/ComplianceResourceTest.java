@@ -436,12 +436,14 @@ class ComplianceResourceTest {
                 .body("items.callId", hasItem(id));
 
         // the inputs change (a later departure): the review no longer applies, but stays in the history
-        as(OPERATOR_GUOYUAN)
+        String etag = as(OPERATOR_GUOYUAN)
                 .header("If-Match", created.header("ETag"))
                 .body(call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(5, ChronoUnit.HOURS), 12))
                 .put("/api/v1/calls/" + id)
                 .then()
-                .statusCode(200);
+                .statusCode(200)
+                .extract()
+                .header("ETag");
         as(BUREAU_MSA)
                 .get("/api/v1/compliance/calls/" + id)
                 .then()
@@ -449,6 +451,29 @@ class ComplianceResourceTest {
                 .body("verdicts.find { it.kind == 'SHORE_POWER' }.effectiveOutcome", equalTo("VIOLATION"))
                 .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews[0].decision", equalTo("OVERTURN"))
                 .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews[0].current", equalTo(false));
+
+        // back to the reviewed inputs: the verdict, stored again, finds its review and the review decides again
+        etag = as(OPERATOR_GUOYUAN)
+                .header("If-Match", etag)
+                .body(call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(4, ChronoUnit.HOURS), 12))
+                .put("/api/v1/calls/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("ETag");
+        as(BUREAU_MSA)
+                .get("/api/v1/compliance/calls/" + id)
+                .then()
+                .statusCode(200)
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.outcome", equalTo("VIOLATION"))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.effectiveOutcome", equalTo("EXEMPT"))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews[0].current", equalTo(true));
+        as(OPERATOR_GUOYUAN)
+                .header("If-Match", etag)
+                .body(call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(5, ChronoUnit.HOURS), 12))
+                .put("/api/v1/calls/" + id)
+                .then()
+                .statusCode(200);
 
         Map<String, Object> confirm = Map.of("kind", "SHORE_POWER", "decision", "CONFIRM");
         as(BUREAU_MSA)
