@@ -9,7 +9,8 @@
 # read from /proc: on a shared, noisy host it moves far less than steps/s, so it is the figure to compare changes by.
 # Before the runs it registers 20 ships, each with a berth and BENCH_CALLS (400) past calls, over the API; a ship hands
 # over BENCH_MANIFESTS_PER_CALL (4) batches per call, as in a port. After each run it prints the work left
-# behind: calls whose verdicts wait to be recomputed and manifests the reports have not counted yet.
+# behind: calls whose verdicts wait to be recomputed and manifests the reports have not counted yet; the paced run
+# (half the rate) starts once the full-load run's backlog is done (the bench says how long that took, at most 300 s).
 # SHORELOOP_BENCH_JAVA_OPTS adds JVM options to the application (e.g. a JFR recording to profile it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
