@@ -120,6 +120,20 @@ public class Sql {
         deferred.statements.add(new Statement(sql, params));
     }
 
+    /**
+     * Makes the rest of the current transaction use the generic plan of each prepared statement (deferred: it goes
+     * with the transaction's next statement, in its round trip). For transactions whose statements all look rows up by
+     * key, with the same plan for every key: PostgreSQL's plan cache otherwise went over to planning such statements
+     * anew on most executions once the tables had grown and been analyzed (see the callers). Ends with the
+     * transaction; outside one it does nothing.
+     */
+    public void genericPlans() {
+        if (transactions.getTransactionKey() != null
+                && transactions.getTransactionStatus() == jakarta.transaction.Status.STATUS_ACTIVE) {
+            defer("set local plan_cache_mode = force_generic_plan");
+        }
+    }
+
     /** Sends the writes deferred in the current transaction now (one round trip), if there are any. */
     public void flush() {
         List<Statement> waiting = takeDeferred();
