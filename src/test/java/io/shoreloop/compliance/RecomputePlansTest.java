@@ -2,10 +2,11 @@ package io.shoreloop.compliance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shoreloop.platform.Sql;
+import io.shoreloop.testing.PlanCacheModes;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -22,24 +23,13 @@ class RecomputePlansTest {
     @Inject
     Sql sql;
 
-    private String planCacheMode() {
-        return sql.first("select current_setting('plan_cache_mode')", rs -> rs.getString(1))
-                .orElseThrow();
-    }
-
     @Test
     void onlyTheWorkersOwnTransactionUsesGenericPlans() {
-        String worker = QuarkusTransaction.requiringNew().call(() -> {
-            compliance.recompute(UUID.randomUUID(), false, true);
-            return planCacheMode();
-        });
-        String caller = QuarkusTransaction.requiringNew().call(() -> {
-            compliance.recompute(UUID.randomUUID(), false, false);
-            return planCacheMode();
-        });
-        String next = QuarkusTransaction.requiringNew().call(this::planCacheMode);
-        assertEquals("force_generic_plan", worker);
-        assertEquals("auto", caller);
-        assertEquals("auto", next);
+        assertEquals(
+                List.of("force_generic_plan", "auto", "auto"),
+                PlanCacheModes.after(
+                        sql,
+                        () -> compliance.recompute(UUID.randomUUID(), false, true),
+                        () -> compliance.recompute(UUID.randomUUID(), false, false)));
     }
 }

@@ -3,10 +3,11 @@ package io.shoreloop.manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shoreloop.platform.Sql;
+import io.shoreloop.testing.PlanCacheModes;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -20,25 +21,13 @@ class ManifestStoreTest {
     @Inject
     Sql sql;
 
-    private String planCacheMode() {
-        return sql.first("select current_setting('plan_cache_mode')", rs -> rs.getString(1))
-                .orElseThrow();
-    }
-
     @Test
     void aStepsTransactionUsesGenericPlansAndNoOtherDoes() {
-        String step = QuarkusTransaction.requiringNew().call(() -> {
-            assertTrue(store.find(UUID.randomUUID(), true).isEmpty());
-            return planCacheMode();
-        });
-        String view = QuarkusTransaction.requiringNew().call(() -> {
-            assertTrue(store.find(UUID.randomUUID(), false).isEmpty());
-            return planCacheMode();
-        });
-        // SET LOCAL ends with its transaction: the pooled connection goes back as it was
-        String next = QuarkusTransaction.requiringNew().call(this::planCacheMode);
-        assertEquals("force_generic_plan", step);
-        assertEquals("auto", view);
-        assertEquals("auto", next);
+        assertEquals(
+                List.of("force_generic_plan", "auto", "auto"),
+                PlanCacheModes.after(
+                        sql,
+                        () -> assertTrue(store.find(UUID.randomUUID(), true).isEmpty()),
+                        () -> assertTrue(store.find(UUID.randomUUID(), false).isEmpty())));
     }
 }
