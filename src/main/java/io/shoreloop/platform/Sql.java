@@ -98,8 +98,7 @@ public class Sql {
      * the class comment). Outside a transaction the write runs at once.
      */
     public void defer(String sql, Object... params) {
-        if (transactions.getTransactionKey() == null
-                || transactions.getTransactionStatus() != jakarta.transaction.Status.STATUS_ACTIVE) {
+        if (!inActiveTransaction()) {
             update(sql, params);
             return;
         }
@@ -128,10 +127,14 @@ public class Sql {
      * transaction; outside one it does nothing.
      */
     public void genericPlans() {
-        if (transactions.getTransactionKey() != null
-                && transactions.getTransactionStatus() == jakarta.transaction.Status.STATUS_ACTIVE) {
+        if (inActiveTransaction()) {
             defer("set local plan_cache_mode = force_generic_plan");
         }
+    }
+
+    private boolean inActiveTransaction() {
+        return transactions.getTransactionKey() != null
+                && transactions.getTransactionStatus() == jakarta.transaction.Status.STATUS_ACTIVE;
     }
 
     /** Sends the writes deferred in the current transaction now (one round trip), if there are any. */
