@@ -591,6 +591,9 @@ public class ManifestService {
         return d;
     }
 
+    /** The prefix of a manifest state's literal in a query. */
+    private static final String STATE = ManifestState.class.getName() + ".";
+
     /**
      * Marks manifests whose receipt, pickup or disposal deadline has passed, and escalates discrepancies left open
      * past their deadline. Answers how many manifests became overdue. Runs in batches; a manifest being signed at
@@ -601,15 +604,16 @@ public class ManifestService {
         store.flush();
         Instant now = clock.instant();
         ShoreloopConfig.Manifests rules = config.manifest();
+        // the states as literals: the open manifests' partial index (manifest_open_age_idx) then serves the query
+        // whatever plan PostgreSQL caches for it (with the states as parameters, only a plan made for their values)
         List<Manifest> late = Manifest.<Manifest>find(
-                        "from Manifest m where m.overdue = false and ((m.state = ?1 and m.declaredAt < ?2)"
-                                + " or (m.state = ?3 and m.receivedAt < ?4)"
-                                + " or (m.state in (?3, ?5) and m.receivedAt < ?6)) order by m.createdAt",
-                        ManifestState.DECLARED,
+                        "from Manifest m where m.overdue = false and ((m.state = " + STATE + "DECLARED"
+                                + " and m.declaredAt < ?1)"
+                                + " or (m.state = " + STATE + "RECEIVED and m.receivedAt < ?2)"
+                                + " or (m.state in (" + STATE + "RECEIVED, " + STATE + "IN_TRANSFER)"
+                                + " and m.receivedAt < ?3)) order by m.createdAt",
                         now.minus(rules.receiptDeadline()),
-                        ManifestState.RECEIVED,
                         now.minus(rules.pickupDeadline()),
-                        ManifestState.IN_TRANSFER,
                         now.minus(rules.disposalDeadline()))
                 .page(0, batchSize)
                 .list();

@@ -1,0 +1,152 @@
+package io.shoreloop.manifest;
+
+import static io.shoreloop.testing.DemoUsers.CALL_YU_CONTAINER_OPEN;
+import static io.shoreloop.testing.DemoUsers.CREW_YU_CONTAINER;
+import static io.shoreloop.testing.DemoUsers.DISPOSER_SEWAGE_PLANT;
+import static io.shoreloop.testing.DemoUsers.FACILITY_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.FACILITY_SEWAGE_PLANT;
+import static io.shoreloop.testing.DemoUsers.FACILITY_TRANSPORTER;
+import static io.shoreloop.testing.DemoUsers.RECEIVER_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.TRANSPORTER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.shoreloop.identity.Actor;
+import io.shoreloop.identity.AppUser;
+import io.shoreloop.ledger.Ledger;
+import io.shoreloop.registry.Stream;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deadline watch's marking over the real database, for each deadline (receipt 2 h after declaration, pickup 72 h
+ * and disposal 30 days after receipt, the defaults): the manifests past one are marked with it and the event is in
+ * their ledger chain; those within their deadlines, and closed ones, are left alone.
+ */
+@QuarkusTest
+class OverdueMarkingTest {
+
+    @Inject
+    ManifestService manifests;
+
+    @Inject
+    Ledger ledger;
+
+    @Test
+    void eachDeadlineMarksTheManifestsPastItAndNoOthers() {
+        Instant now = Instant.now();
+        Map<String, UUID> cases = new LinkedHashMap<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            cases.put("declared 3 h ago", declared(now.minus(Duration.ofHours(3))));
+            cases.put("declared 1 h ago", declared(now.minus(Duration.ofHours(1))));
+            cases.put("received 4 days ago", received(now.minus(Duration.ofDays(4))));
+            cases.put("received 2 days ago", received(now.minus(Duration.ofDays(2))));
+            UUID stalled = received(now.minus(Duration.ofDays(31)));
+            cases.put("received 31 days ago, never picked up", stalled);
+            UUID inTransfer = received(now.minus(Duration.ofDays(31)));
+            pickedUp(inTransfer, now.minus(Duration.ofDays(29)));
+            cases.put("received 31 days ago, in transfer", inTransfer);
+            UUID onTime = received(now.minus(Duration.ofDays(10)));
+            pickedUp(onTime, now.minus(Duration.ofDays(9)));
+            cases.put("received 10 days ago, in transfer", onTime);
+            UUID closed = received(now.minus(Duration.ofDays(40)));
+            pickedUp(closed, now.minus(Duration.ofDays(39)));
+            disposed(closed, now.minus(Duration.ofDays(38)));
+            cases.put("closed", closed);
+        });
+
+        QuarkusTransaction.requiringNew().run(() -> manifests.markOverdue(DeadlineWatch.BATCH));
+
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("declared 3 h ago", "RECEIPT");
+        expected.put("declared 1 h ago", null);
+        expected.put("received 4 days ago", "PICKUP");
+        expected.put("received 2 days ago", null);
+        expected.put("received 31 days ago, never picked up", "DISPOSAL");
+        expected.put("received 31 days ago, in transfer", "DISPOSAL");
+        expected.put("received 10 days ago, in transfer", null);
+        expected.put("closed", null);
+        Map<String, String> marked = new LinkedHashMap<>();
+        Map<String, String> recorded = new LinkedHashMap<>();
+        QuarkusTransaction.requiringNew()
+                .run(() -> cases.forEach((name, id) -> {
+                    Manifest m = Manifest.findById(id);
+                    marked.put(name, m.overdue() ? m.overdueDeadline() : null);
+                    recorded.put(
+                            name,
+                            ledger.entries(id).stream()
+                                    .filter(e -> e.type().equals("DEADLINE_MISSED"))
+                                    .map(e -> e.payload().replaceAll(".*\"deadline\":\"([A-Z]+)\".*", "$1"))
+                                    .reduce((a, b) -> a + "," + b)
+                                    .orElse(null));
+                }));
+        assertEquals(expected, marked);
+        assertEquals(expected, recorded, "the ledger records each missed deadline once");
+    }
+
+    private UUID declared(Instant at) {
+        UUID id = at(at).create(
+                        actor(CREW_YU_CONTAINER),
+                        new ManifestViews.DraftInput(
+                                UUID.fromString(CALL_YU_CONTAINER_OPEN),
+                                Stream.SEWAGE,
+                                new BigDecimal("4"),
+                                QuantityMethod.DECLARED,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null))
+                .id();
+        at(at).declare(
+                        actor(CREW_YU_CONTAINER),
+                        id,
+                        null,
+                        new ManifestViews.DeclareInput(UUID.fromString(FACILITY_GUOYUAN), null, null));
+        return id;
+    }
+
+    private UUID received(Instant at) {
+        UUID id = declared(at.minus(Duration.ofMinutes(30)));
+        at(at).receive(actor(RECEIVER_GUOYUAN), id, null, handover(FACILITY_TRANSPORTER, null, null));
+        return id;
+    }
+
+    private void pickedUp(UUID id, Instant at) {
+        at(at).pickUp(actor(TRANSPORTER), id, null, handover(FACILITY_SEWAGE_PLANT, "渝A·D1234", null));
+    }
+
+    private void disposed(UUID id, Instant at) {
+        at(at).dispose(actor(DISPOSER_SEWAGE_PLANT), id, null, handover(null, null, "biological treatment"));
+    }
+
+    private static ManifestViews.HandoverInput handover(String next, String vehicle, String treatment) {
+        return new ManifestViews.HandoverInput(
+                new BigDecimal("4"),
+                QuantityMethod.METERED,
+                next == null ? null : UUID.fromString(next),
+                vehicle,
+                treatment,
+                null,
+                null);
+    }
+
+    private ManifestService at(Instant at) {
+        return manifests.withClock(Clock.fixed(at, ZoneOffset.UTC));
+    }
+
+    private static Actor actor(String subject) {
+        AppUser u = AppUser.bySubject(subject).orElseThrow();
+        return new Actor(u.id, u.subject, u.displayName, u.role, u.partyId, Set.of());
+    }
+}
