@@ -33,10 +33,13 @@ class IdempotencyTest {
                 .post("/api/v1/vessels")
                 .then()
                 .statusCode(201)
+                .contentType("application/json")
+                .header("Location", org.hamcrest.Matchers.notNullValue())
+                .header("ETag", org.hamcrest.Matchers.notNullValue())
                 .extract()
                 .asString();
         String id = io.restassured.path.json.JsonPath.from(first).getString("id");
-        as(ADMIN)
+        String replayed = as(ADMIN)
                 .header("Idempotency-Key", key)
                 .body(vessel("413970001"))
                 .post("/api/v1/vessels")
@@ -44,7 +47,10 @@ class IdempotencyTest {
                 .statusCode(201)
                 .header("Idempotent-Replayed", "true")
                 .header("Location", endsWith("/api/v1/vessels/" + id))
-                .body("id", equalTo(id));
+                .body("id", equalTo(id))
+                .extract()
+                .asString();
+        assertEquals(first, replayed, "the replay answers the first answer's bytes");
         as(ADMIN).get("/api/v1/vessels?mmsi=413970001").then().body("total", equalTo(1));
     }
 

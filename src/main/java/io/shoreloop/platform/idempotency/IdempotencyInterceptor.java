@@ -92,10 +92,10 @@ public class IdempotencyInterceptor {
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 Object result = ctx.proceed();
-                store(principal, key, hash, result);
+                String body = store(principal, key, hash, result);
                 // the key with its answer and the method's deferred writes in one round trip, before the commit
                 sql.flush();
-                return result;
+                return withBody(result, body);
             });
         } catch (Exception e) {
             Stored stored = firstAnswer(principal, key, hash);
@@ -175,7 +175,33 @@ public class IdempotencyInterceptor {
         return new Stored((Integer) row[1], headers, (String) row[3]);
     }
 
-    private void store(String principal, String key, String hash, Object result) throws JsonProcessingException {
+    /**
+     * The method's answer with its entity as the JSON stored with the key (serialized once: the same bytes answer the
+     * request and its replays).
+     */
+    @SuppressWarnings("unchecked")
+    private static Object withBody(Object result, String body) {
+        if (body == null) {
+            return result;
+        }
+        if (result instanceof RestResponse<?> rest) {
+            return ((RestResponse.ResponseBuilder<Object>)
+                            (RestResponse.ResponseBuilder<?>) RestResponse.ResponseBuilder.fromResponse(rest))
+                    .entity(body)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .build();
+        }
+        if (result instanceof Response response) {
+            return Response.fromResponse(response)
+                    .entity(body)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .build();
+        }
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** Stores the key with the request's hash and the answer (deferred); answers the entity's JSON, if any. */
+    private String store(String principal, String key, String hash, Object result) throws JsonProcessingException {
         int status = 200;
         Object entity = result;
         Map<String, String> headers = new LinkedHashMap<>();
@@ -200,6 +226,7 @@ public class IdempotencyInterceptor {
         } else if (result == null) {
             status = 204;
         }
+        String body = entity == null ? null : json.writeValueAsString(entity);
         sql.defer(
                 "insert into idempotency_key (principal, idem_key, request_hash, method, path, status, headers, body)"
                         + " values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)",
@@ -210,7 +237,8 @@ public class IdempotencyInterceptor {
                 request.path(),
                 status,
                 json.writeValueAsString(headers),
-                entity == null ? null : json.writeValueAsString(entity));
+                body);
+        return body;
     }
 
     private String requestHash(InvocationContext ctx) throws JsonProcessingException {
