@@ -28,10 +28,11 @@ import java.util.regex.Pattern;
  * status line, headers and body), because they share the two cores with Shoreloop and PostgreSQL: the JDK's
  * HttpClient took a third of a millisecond of CPU per request, a fifth of a core at 600 requests/s.
  *
- * <p>Warm-up: unmeasured lifecycles in windows of {@code warmup.window} seconds (10) until the rate of a window is
- * within 3 % of the best window before it three windows in a row (the JIT compilers of the application are done with
- * the hot paths; on two busy cores that takes minutes), at least {@code warmup} seconds and at most
- * {@code warmup.max} seconds.
+ * <p>Warm-up: unmeasured lifecycles in windows of {@code warmup.window} seconds (10) until, three windows in a row,
+ * the rate of a window is within 3 % of the best window before it and the application's JIT compiler threads took
+ * less than {@code warmup.jit-quiet} (3 %) of its CPU time (read from /proc: the compilers are done with the hot
+ * paths; on two busy cores that takes minutes, and a noisy host can make the rate look steady while they still
+ * work), at least {@code warmup} seconds and at most {@code warmup.max} seconds.
  *
  * <p>Usage: java -cp postgresql.jar ManifestBench.java BASE_URL JDBC_URL CLIENTS SECONDS [--json]
  */
@@ -370,28 +371,73 @@ public class ManifestBench {
         return tokens;
     }
 
-    /** Unmeasured lifecycles until the rate settles (see the class comment). */
+    /** The JIT compilers' share of the application's CPU time below which a warm-up window counts as quiet. */
+    static final double JIT_QUIET = Double.parseDouble(System.getProperty("warmup.jit-quiet", "0.03"));
+
+    /** Unmeasured lifecycles until the rate settles and the JIT compilers are done (see the class comment). */
     static void warmUp(String base, Map<String, String> tokens, int clients, boolean json) throws Exception {
         int min = Integer.parseInt(System.getProperty("warmup", "60"));
         int max = Integer.parseInt(System.getProperty("warmup.max", "600"));
         int window = Integer.parseInt(System.getProperty("warmup.window", "10"));
         double best = 0;
         int steady = 0;
+        int quiet = 0;
         long start = System.nanoTime();
         List<String> rates = new ArrayList<>();
+        List<String> jit = new ArrayList<>();
         while (true) {
+            long app0 = ticks(APP_PID, false);
+            long jit0 = jitTicks(APP_PID);
             Result r = run(base, tokens, clients, window, 0);
+            long app = ticks(APP_PID, false) - app0;
+            long compiling = jitTicks(APP_PID) - jit0;
             double elapsed = (System.nanoTime() - start) / 1e9;
             rates.add(String.format(java.util.Locale.ROOT, "%.0f", r.perSecond()));
             steady = best > 0 && r.perSecond() <= best * 1.03 && r.perSecond() >= best * 0.97 ? steady + 1 : 0;
             best = Math.max(best, r.perSecond());
-            if ((elapsed >= min && steady >= 3) || elapsed >= max) {
+            // without /proc (another OS, no app.pid) the JIT cannot be watched: the rate decides alone
+            boolean known = app0 >= 0 && jit0 >= 0 && app > 0;
+            double share = known ? (double) compiling / app : 0;
+            jit.add(known ? String.format(java.util.Locale.ROOT, "%.0f", share * 100) : "?");
+            quiet = share < JIT_QUIET ? quiet + 1 : 0;
+            boolean settled = steady >= 3 && quiet >= 3;
+            if ((elapsed >= min && settled) || elapsed >= max) {
                 if (!json) {
                     System.out.printf(java.util.Locale.ROOT, "warm-up: %.0f s, steps/s per %d s window: %s%s%n",
-                            elapsed, window, String.join(" ", rates), steady >= 3 ? " (steady)" : " (max reached)");
+                            elapsed, window, String.join(" ", rates), settled ? " (steady)" : " (max reached)");
+                    System.out.printf(java.util.Locale.ROOT, "  JIT compilers' %% of Shoreloop's CPU per window: %s%n",
+                            String.join(" ", jit));
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * CPU time consumed so far, in clock ticks, by the JIT compiler threads of a JVM (C1 and C2 compiler threads, by
+     * their names in /proc); -1 when it cannot be read.
+     */
+    static long jitTicks(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        long t = 0;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/task"))) {
+            for (var task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String s = java.nio.file.Files.readString(task.resolve("stat"));
+                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                        t += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // a compiler thread that ended meanwhile: its time is no longer counted anywhere
+                }
+            }
+            return t;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
     }
 

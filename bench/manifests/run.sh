@@ -3,8 +3,9 @@
 # embedded defaults (fresh data directory, demo data), then plain unsigned JDBC inserts of the same rows into the same
 # PostgreSQL as the reference, in the same run. Prints a table; --json for machines.
 # Usage: bench/manifests/run.sh [CLIENTS=16] [SECONDS=30] [--json]
-# Warm-up: unmeasured full-speed lifecycles in 10 s windows until the rate is steady (the JIT is done with the hot
-# paths), at least BENCH_WARMUP_SECONDS (default 240) and at most BENCH_WARMUP_MAX_SECONDS (default 600).
+# Warm-up: unmeasured full-speed lifecycles in 10 s windows until the rate is steady and the application's JIT
+# compiler threads are quiet (under 3 % of its CPU, read from /proc, three windows in a row), at least
+# BENCH_WARMUP_SECONDS (default 240) and at most BENCH_WARMUP_MAX_SECONDS (default 600).
 # Each run also prints the CPU time per step of Shoreloop, of PostgreSQL (postmaster and backends) and of the clients,
 # read from /proc: on a shared, noisy host it moves far less than steps/s, so it is the figure to compare changes by.
 # Before the runs it registers 20 ships, each with a berth and BENCH_CALLS (400) past calls, over the API; a ship hands
