@@ -399,7 +399,8 @@ public class ManifestBench {
             boolean known = app0 >= 0 && jit0 >= 0 && app > 0;
             double share = known ? (double) compiling / app : 0;
             jit.add(known ? String.format(java.util.Locale.ROOT, "%.0f", share * 100) : "?");
-            quiet = share < JIT_QUIET ? quiet + 1 : 0;
+            // a compiler thread that ended within the window took its time with it (a negative share): not quiet
+            quiet = share >= 0 && share < JIT_QUIET ? quiet + 1 : 0;
             boolean settled = steady >= 3 && quiet >= 3;
             if ((elapsed >= min && settled) || elapsed >= max) {
                 if (!json) {
@@ -432,7 +433,8 @@ public class ManifestBench {
                         t += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     }
                 } catch (java.io.IOException | RuntimeException gone) {
-                    // a compiler thread that ended meanwhile: its time is no longer counted anywhere
+                    // a compiler thread that ended meanwhile: its time is no longer counted anywhere (the JVM
+                    // starts and stops compiler threads as its queue grows and shrinks)
                 }
             }
             return t;
