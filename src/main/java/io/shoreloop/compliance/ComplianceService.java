@@ -9,6 +9,7 @@ import io.shoreloop.identity.Guarded;
 import io.shoreloop.identity.Role;
 import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.Problems;
+import io.shoreloop.platform.Sql;
 import io.shoreloop.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -115,10 +116,9 @@ public class ComplianceService {
     private final CallFacts facts;
     private final EntityManager em;
     private final Clock clock;
-    private final io.shoreloop.platform.Sql sql;
+    private final Sql sql;
 
-    public ComplianceService(
-            Guard guard, CallFacts facts, EntityManager em, Clock clock, io.shoreloop.platform.Sql sql) {
+    public ComplianceService(Guard guard, CallFacts facts, EntityManager em, Clock clock, Sql sql) {
         this.sql = sql;
         this.guard = guard;
         this.facts = facts;
@@ -149,7 +149,7 @@ public class ComplianceService {
      * {@link #recompute(UUID, boolean)}; {@code freshTransaction}: the caller began this transaction just for it and
      * read no call through Hibernate, so the call's row is read once (otherwise it is read again after taking the
      * lock, in case this transaction holds an older copy). That transaction uses generic plans
-     * ({@link io.shoreloop.platform.Sql#genericPlans}): its statements look rows up by the call's key, and PostgreSQL
+     * ({@link Sql#genericPlans}): its statements look rows up by the call's key, and PostgreSQL
      * planned the call's manifests anew in more than half of the recomputations of a bench run (10,660 plans in 19,432,
      * three quarters of a millisecond each, more than running it).
      */
