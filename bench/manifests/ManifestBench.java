@@ -151,7 +151,12 @@ public class ManifestBench {
 
     /** The fields of /proc/PID/stat after the command name: [0] is the state, [1] the parent, [11] utime. */
     static String[] stat(long pid) throws java.io.IOException {
-        String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        return stat(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** The fields of a /proc stat file (a process's or a thread's) after the command name, as {@link #stat(long)}. */
+    static String[] stat(java.nio.file.Path file) throws java.io.IOException {
+        String s = java.nio.file.Files.readString(file);
         return s.substring(s.lastIndexOf(')') + 2).split(" ");
     }
 
@@ -428,8 +433,7 @@ public class ManifestBench {
                 try {
                     String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String s = java.nio.file.Files.readString(task.resolve("stat"));
-                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                        String[] f = stat(task.resolve("stat"));
                         t += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     }
                 } catch (java.io.IOException | RuntimeException gone) {
