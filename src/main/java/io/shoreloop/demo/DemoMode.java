@@ -100,10 +100,20 @@ public class DemoMode {
     /** The demo users with a token each. */
     @Transactional
     public List<DemoTokensResource.DemoUser> users() {
-        return AppUser.demoUsers().stream()
-                .map(u -> new DemoTokensResource.DemoUser(
-                        u.subject, u.displayName, u.role.claim(), u.partyId, minter.mint(u)))
-                .toList();
+        return AppUser.demoUsers().stream().map(this::withToken).toList();
+    }
+
+    /**
+     * Any active user (one an administrator created too) with a token, as the organisation's identity provider would
+     * issue it in production.
+     */
+    @Transactional
+    public java.util.Optional<DemoTokensResource.DemoUser> user(String subject) {
+        return AppUser.bySubject(subject).filter(u -> u.active).map(this::withToken);
+    }
+
+    private DemoTokensResource.DemoUser withToken(AppUser u) {
+        return new DemoTokensResource.DemoUser(u.subject, u.displayName, u.role.claim(), u.partyId, minter.mint(u));
     }
 
     private void printBanner() {

@@ -3,13 +3,15 @@ package io.shoreloop.demo;
 import io.shoreloop.platform.Problems;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code GET /api/v1/demo/tokens}: the demo users with a ready-to-use bearer token each. Exists only in demo mode;
- * elsewhere it is 404 like any unknown resource.
+ * {@code GET /api/v1/demo/tokens}: the demo users with a ready-to-use bearer token each; {@code ?subject=} answers
+ * the token of any active user (such as one an administrator created through {@code /api/v1/users}), standing in for
+ * the identity provider. Exists only in demo mode; elsewhere it is 404 like any unknown resource.
  */
 @Path("/api/v1/demo/tokens")
 @Tag(name = "Demo")
@@ -25,9 +27,12 @@ public class DemoTokensResource {
     }
 
     @GET
-    public List<DemoUser> tokens() {
+    public List<DemoUser> tokens(@QueryParam("subject") String subject) {
         if (!demo.enabled()) {
             throw new Problems.NotFound("Resource");
+        }
+        if (subject != null) {
+            return List.of(demo.user(subject).orElseThrow(() -> new Problems.NotFound("Active user " + subject)));
         }
         return demo.users();
     }

@@ -7,8 +7,10 @@ import java.util.UUID;
 /**
  * The one authorisation policy: may this actor do this action on this object? Plain Java, no CDI, no database.
  *
- * <p>Directory data (ports, berths, facilities and their licences) is readable by every signed-in user, because
- * crews must choose where to hand over and operators must know their counterparts. Vessels, calls and meters are
+ * <p>Directory data (ports, berths, facilities and their licences, port operators, bureaus and their jurisdictions)
+ * is readable by every signed-in user, because crews must choose where to hand over and operators must know their
+ * counterparts; only administrators change facilities, port operators and bureaus. User accounts are seen and kept by
+ * administrators only. Vessels, calls and meters are
  * scoped: a crew sees its own vessel, a berth operator the ports it runs, a bureau its jurisdiction. An object the
  * actor may not read is answered as absent ({@link Decision#HIDDEN} → 404); a visible object the actor may not
  * change is {@link Decision#FORBIDDEN} (403).
@@ -55,7 +57,9 @@ public final class AccessPolicy {
         METERS,
         /** Shore-power sessions: port parties by port, a crew those matched to its vessel's calls. */
         SESSIONS,
-        MANIFESTS
+        MANIFESTS,
+        /** User accounts: administrators only. */
+        USERS
     }
 
     private AccessPolicy() {}
@@ -82,7 +86,8 @@ public final class AccessPolicy {
         }
         if (object instanceof Guarded.PortRef
                 || object instanceof Guarded.BerthRef
-                || object instanceof Guarded.FacilityRef) {
+                || object instanceof Guarded.FacilityRef
+                || object instanceof Guarded.PartyRef) {
             return true;
         }
         if (object instanceof Guarded.MeterRef m) {
@@ -140,6 +145,9 @@ public final class AccessPolicy {
     public static ListScope scope(Actor a, Listing listing) {
         if (a.is(Role.ADMIN)) {
             return ListScope.everything();
+        }
+        if (listing == Listing.USERS) {
+            return ListScope.none();
         }
         if (isPortParty(a)) {
             return new ListScope(false, null, a.portIds());

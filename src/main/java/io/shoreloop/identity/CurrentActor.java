@@ -46,8 +46,17 @@ public class CurrentActor {
         return actor;
     }
 
-    /** The user by subject, with the ports its party covers, in one statement. */
-    private static final String LOOKUP = "select u.id, u.subject, u.display_name, u.role, u.party_id, u.active,"
+    /**
+     * The user by subject, with the ports its party covers, in one statement. A user counts as active only while the
+     * party it acts for is registered and active too: deactivating a vessel, facility, port operator or bureau
+     * signs all of its users out at their next request, as deactivating each of them would.
+     */
+    private static final String LOOKUP = "select u.id, u.subject, u.display_name, u.role, u.party_id,"
+            + " u.active and case u.role when 'ADMIN' then true"
+            + " when 'CREW' then exists (select 1 from vessel v where v.id = u.party_id and v.active)"
+            + " when 'BERTH_OPERATOR' then exists (select 1 from port_operator o where o.id = u.party_id and o.active)"
+            + " when 'BUREAU' then exists (select 1 from bureau b where b.id = u.party_id and b.active)"
+            + " else exists (select 1 from facility f where f.id = u.party_id and f.active) end,"
             + " case u.role when 'BERTH_OPERATOR' then array(select p.id from port p where p.operator_id = u.party_id)"
             + " when 'BUREAU' then array(select j.port_id from bureau_jurisdiction j where j.bureau_id = u.party_id)"
             + " end from app_user u where u.subject = ?";
@@ -63,7 +72,7 @@ public class CurrentActor {
                 .filter(Found::active)
                 .orElse(null);
         if (found == null) {
-            LOG.infof("Refused token for unknown or deactivated subject %s", token.getSubject());
+            LOG.infof("Refused token for an unknown or deactivated subject (or party) %s", token.getSubject());
             throw new UnauthorizedException();
         }
         Actor user = found.actor();

@@ -15,6 +15,12 @@ public sealed interface Guarded {
     /** A reception facility, transport company or disposal plant (directory data). */
     record FacilityRef(UUID facilityId) implements Guarded {}
 
+    /** A port operator or a bureau with its jurisdiction (directory data, kept by administrators). */
+    record PartyRef(UUID partyId) implements Guarded {}
+
+    /** A user account: who may sign in, in which role, for which party (administrators only). */
+    record UserRef(UUID userId) implements Guarded {}
+
     /** A vessel, with the ports it is related to (home port, ports of its calls). */
     record VesselRef(UUID vesselId, Set<UUID> relatedPortIds) implements Guarded {
         public VesselRef {

@@ -147,6 +147,14 @@ class AccessPolicyTest {
         return new Guarded.CallRef(vessel, port);
     }
 
+    static Guarded.PartyRef theParty(UUID party) {
+        return new Guarded.PartyRef(party);
+    }
+
+    static Guarded.UserRef theUser(UUID user) {
+        return new Guarded.UserRef(user);
+    }
+
     static List<Guarded> everyObject() {
         return List.of(
                 thePort(portA),
@@ -163,7 +171,10 @@ class AccessPolicyTest {
                 aCallOf(vesselA, portA),
                 aCallOf(vesselA, portB),
                 aCallOf(vesselB, portA),
-                aCallOf(vesselB, portB));
+                aCallOf(vesselB, portB),
+                theParty(UUID.randomUUID()),
+                theParty(UUID.randomUUID()),
+                theUser(UUID.randomUUID()));
     }
 
     // ---------------------------------------------------------------- the reference oracle
@@ -172,7 +183,8 @@ class AccessPolicyTest {
      * The rules as stated, independent of the implementation:
      *
      * <ul>
-     *   <li>ports, berths and facilities are directory data, readable by every role;
+     *   <li>ports, berths, facilities and parties (port operators, bureaus) are directory data, readable by every
+     *       role; user accounts are seen by administrators only;
      *   <li>vessels, meters and calls are scoped: admin sees all; a crew its own vessel and its calls (no meters); a
      *       berth operator or bureau what relates to its ports (a vessel related to one of them, a meter or call at
      *       one of them); facility roles none of them;
@@ -204,7 +216,8 @@ class AccessPolicyTest {
         static boolean isDirectory(Guarded object) {
             return object instanceof Guarded.PortRef
                     || object instanceof Guarded.BerthRef
-                    || object instanceof Guarded.FacilityRef;
+                    || object instanceof Guarded.FacilityRef
+                    || object instanceof Guarded.PartyRef;
         }
 
         static boolean sees(Actor actor, Guarded object) {
@@ -289,9 +302,12 @@ class AccessPolicyTest {
         static ListScope expectedScope(Actor actor, Listing listing) {
             return switch (actor.role()) {
                 case ADMIN -> new ListScope(true, null, Set.of());
-                case BERTH_OPERATOR, BUREAU -> new ListScope(false, null, actor.portIds());
+                case BERTH_OPERATOR, BUREAU ->
+                    listing == Listing.USERS
+                            ? new ListScope(false, null, Set.of())
+                            : new ListScope(false, null, actor.portIds());
                 case CREW ->
-                    listing == Listing.METERS || actor.partyId() == null
+                    listing == Listing.METERS || listing == Listing.USERS || actor.partyId() == null
                             ? new ListScope(false, null, Set.of())
                             : new ListScope(false, actor.partyId(), Set.of());
                 case RECEIVER, TRANSPORTER, DISPOSER ->
@@ -356,7 +372,7 @@ class AccessPolicyTest {
         assertTrue(mismatches.isEmpty(), mismatches.size() + " mismatches:\n" + String.join("\n", mismatches));
 
         // the table really covers what it claims to cover
-        assertEquals(17 * 15 * 5, checked, "actors × objects × actions");
+        assertEquals(17 * 18 * 5, checked, "actors × objects × actions");
         assertEquals(EnumSet.allOf(Role.class), rolesSeen, "every role");
         Set<Class<?>> masterData = new HashSet<>(Set.of(Guarded.class.getPermittedSubclasses()));
         masterData.remove(Guarded.ManifestRef.class); // manifests have their own table below
@@ -381,24 +397,25 @@ class AccessPolicyTest {
                 }
             }
         }
-        // admin: reads 15, creates/updates/deactivates 15 each, claims exemption on the 4 calls
-        assertEquals(15 * 4 + 4, allowed.get(Role.ADMIN));
-        // crews of A and B: 6 directory reads each, own vessel read + update, 2 own calls read + claim;
-        // the crew without a vessel reads the 6 directory objects only
-        assertEquals(2 * (6 + 2 + 4) + 6, allowed.get(Role.CREW));
-        // facility roles: 6 directory reads per actor (7 actors)
+        // admin: reads 18, creates/updates/deactivates 18 each, claims exemption on the 4 calls
+        assertEquals(18 * 4 + 4, allowed.get(Role.ADMIN));
+        // crews of A and B: 8 directory reads each (ports, berths, facilities, parties), own vessel read + update,
+        // 2 own calls read + claim; the crew without a vessel reads the 8 directory objects only; nobody but the
+        // admin reads or changes the user account
+        assertEquals(2 * (8 + 2 + 4) + 8, allowed.get(Role.CREW));
+        // facility roles: 8 directory reads per actor (7 actors)
         int facilityActors = 7;
         assertEquals(
-                facilityActors * 6,
+                facilityActors * 8,
                 allowed.getOrDefault(Role.RECEIVER, 0)
                         + allowed.getOrDefault(Role.TRANSPORTER, 0)
                         + allowed.getOrDefault(Role.DISPOSER, 0));
-        // operator of A: reads 6 + vessels A,B + meter A + calls at A (2) = 11; updates port A;
-        // berth A and meter A × 3 changes = 6; calls at A × (3 changes + claim) = 8 → 26; same for B (vessel B only,
-        // so 10 reads → 25); operator without ports: 6 reads
-        assertEquals(26 + 25 + 6, allowed.get(Role.BERTH_OPERATOR));
-        // bureaus only read: A → 6 + 2 vessels + 1 meter + 2 calls = 11; B → 6 + 1 + 1 + 2 = 10; A+B → 6 + 2 + 2 + 4
-        assertEquals(11 + 10 + 14, allowed.get(Role.BUREAU));
+        // operator of A: reads 8 + vessels A,B + meter A + calls at A (2) = 13; updates port A;
+        // berth A and meter A × 3 changes = 6; calls at A × (3 changes + claim) = 8 → 28; same for B (vessel B only,
+        // so 12 reads → 27); operator without ports: 8 reads
+        assertEquals(28 + 27 + 8, allowed.get(Role.BERTH_OPERATOR));
+        // bureaus only read: A → 8 + 2 vessels + 1 meter + 2 calls = 13; B → 8 + 1 + 1 + 2 = 12; A+B → 8 + 2 + 2 + 4
+        assertEquals(13 + 12 + 16, allowed.get(Role.BUREAU));
     }
 
     // ---------------------------------------------------------------- sentences that pin the oracle
@@ -407,7 +424,8 @@ class AccessPolicyTest {
     @Test
     void directoryDataIsReadableByEveryone() {
         for (Actor actor : everyActor()) {
-            for (Guarded directory : List.of(thePort(portB), aBerthAt(portB), theFacility(facilityB))) {
+            for (Guarded directory :
+                    List.of(thePort(portB), aBerthAt(portB), theFacility(facilityB), theParty(UUID.randomUUID()))) {
                 assertEquals(ALLOW, AccessPolicy.decide(actor, Action.READ, directory), actor.name());
             }
         }
@@ -544,6 +562,31 @@ class AccessPolicyTest {
     }
 
     // ---------------------------------------------------------------- list scopes
+
+    // users and parties: the administrator's business
+    @Test
+    void userAccountsAreSeenAndKeptByAdministratorsAlone() {
+        Guarded.UserRef user = theUser(UUID.randomUUID());
+        for (Actor actor : everyActor()) {
+            boolean admin = actor.is(Role.ADMIN);
+            assertEquals(admin ? ALLOW : HIDDEN, AccessPolicy.decide(actor, Action.READ, user), actor.name());
+            assertEquals(admin ? ALLOW : HIDDEN, AccessPolicy.decide(actor, Action.UPDATE, user), actor.name());
+            assertEquals(admin ? ALLOW : HIDDEN, AccessPolicy.decide(actor, Action.DEACTIVATE, user), actor.name());
+            assertEquals(admin ? ALLOW : FORBIDDEN, AccessPolicy.decide(actor, Action.CREATE, user), actor.name());
+            assertEquals(admin, !AccessPolicy.scope(actor, Listing.USERS).isNone(), actor.name());
+        }
+    }
+
+    @Test
+    void portOperatorsAndBureausAreReadByAllAndChangedByAdministratorsAlone() {
+        Guarded.PartyRef party = theParty(UUID.randomUUID());
+        for (Actor actor : everyActor()) {
+            boolean admin = actor.is(Role.ADMIN);
+            for (Action change : List.of(Action.CREATE, Action.UPDATE, Action.DEACTIVATE)) {
+                assertEquals(admin ? ALLOW : FORBIDDEN, AccessPolicy.decide(actor, change, party), actor.name());
+            }
+        }
+    }
 
     @Test
     void everyActorGetsTheListScopeItsRoleDeserves() {

@@ -54,6 +54,12 @@ class AccessMatrixTest {
     static final Set<String> FACILITY_FIELDS =
             Set.of("code", "name", "kind", "portId", "address", "licences", "vehicles");
     static final Set<String> METER_FIELDS = Set.of("code", "berthId", "registerModulusKwh", "reportingIntervalS");
+    static final Set<String> OPERATOR_FIELDS = Set.of("code", "name");
+    static final Set<String> BUREAU_FIELDS = Set.of("code", "name", "kind", "portIds");
+    static final Set<String> USER_FIELDS = Set.of("subject", "displayName", "role", "partyId");
+    static final String OPERATOR_OF_GUOYUAN = "00000000-0000-0000-0001-000000000001";
+    static final String CHANGSHOU_MARITIME_OFFICE = "00000000-0000-0000-0002-000000000004";
+    static final String USER_CREW_YU_RORO = "00000000-0000-0000-0009-000000000003";
     static final Set<String> CALL_FIELDS =
             Set.of("vesselId", "berthId", "arrival", "departure", "crewOnBoard", "cargo");
 
@@ -91,7 +97,10 @@ class AccessMatrixTest {
                         "/api/v1/calls/" + CALL_YU_CONTAINER_OPEN,
                         CALL_FIELDS,
                         Set.of(ADMIN, CREW_YU_CONTAINER, OPERATOR_GUOYUAN, BUREAU_MSA),
-                        Set.of(ADMIN, OPERATOR_GUOYUAN)));
+                        Set.of(ADMIN, OPERATOR_GUOYUAN)),
+                new Target("/api/v1/port-operators/" + OPERATOR_OF_GUOYUAN, OPERATOR_FIELDS, ALL, Set.of(ADMIN)),
+                new Target("/api/v1/bureaus/" + CHANGSHOU_MARITIME_OFFICE, BUREAU_FIELDS, ALL, Set.of(ADMIN)),
+                new Target("/api/v1/users/" + USER_CREW_YU_RORO, USER_FIELDS, Set.of(ADMIN), Set.of(ADMIN)));
     }
 
     @Test
@@ -131,7 +140,7 @@ class AccessMatrixTest {
         List<String> leaks = new ArrayList<>();
         int rows = 0;
         for (String user : USERS) {
-            for (String list : List.of("/api/v1/vessels", "/api/v1/calls", "/api/v1/meters")) {
+            for (String list : List.of("/api/v1/vessels", "/api/v1/calls", "/api/v1/meters", "/api/v1/users")) {
                 List<String> ids = as(user).get(list + "?size=500")
                         .then()
                         .statusCode(200)

@@ -1,0 +1,98 @@
+package io.shoreloop.registry;
+
+import io.quarkus.security.Authenticated;
+import io.shoreloop.identity.CurrentActor;
+import io.shoreloop.platform.Paging;
+import io.shoreloop.platform.Responses;
+import io.shoreloop.platform.ShoreloopConfig;
+import io.shoreloop.platform.Versions;
+import io.shoreloop.platform.idempotency.Idempotent;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** {@code /api/v1/port-operators}: port operators (港口经营人): the parties that run ports; their users are berth operators. Readable by every signed-in user; administrators register and change them. */
+@Path("/api/v1/port-operators")
+@Authenticated
+@Tag(name = "Parties and users")
+public class PortOperatorResource {
+
+    static final String PATH = "/api/v1/port-operators";
+
+    private final PartyService service;
+    private final CurrentActor actor;
+    private final ShoreloopConfig config;
+
+    public PortOperatorResource(PartyService service, CurrentActor actor, ShoreloopConfig config) {
+        this.service = service;
+        this.actor = actor;
+        this.config = config;
+    }
+
+    @GET
+    public Paging.Page<PartyService.PortOperatorView> list(
+            @QueryParam("code") String code,
+            @QueryParam("portId") UUID portId,
+            @QueryParam("includeInactive") Boolean includeInactive,
+            @BeanParam Paging.Params paging) {
+        return service.listOperators(
+                actor.get(),
+                new PartyService.PartyFilter(code, portId, null, includeInactive),
+                paging.resolve(config.paging()));
+    }
+
+    @GET
+    @Path("{id}")
+    public RestResponse<PartyService.PortOperatorView> get(@RestPath UUID id) {
+        PartyService.PortOperatorView view = service.getOperator(actor.get(), id);
+        return Responses.ok(view, view.version());
+    }
+
+    @POST
+    @Idempotent
+    public RestResponse<PartyService.PortOperatorView> create(@Valid @NotNull PartyService.PortOperatorInput body) {
+        PartyService.PortOperatorView view = service.createOperator(actor.get(), body);
+        return Responses.created(PATH, view.id(), view, view.version());
+    }
+
+    @PUT
+    @Path("{id}")
+    public RestResponse<PartyService.PortOperatorView> update(
+            @RestPath UUID id,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull PartyService.PortOperatorInput body) {
+        PartyService.PortOperatorView view = service.updateOperator(actor.get(), id, Versions.expected(ifMatch), body);
+        return Responses.ok(view, view.version());
+    }
+
+    /** Its users are signed out at their next request, until it is activated again. */
+    @POST
+    @Path("{id}/deactivate")
+    @Idempotent
+    public RestResponse<PartyService.PortOperatorView> deactivate(
+            @RestPath UUID id, @HeaderParam("If-Match") String ifMatch) {
+        PartyService.PortOperatorView view =
+                service.setOperatorActive(actor.get(), id, Versions.expected(ifMatch), false);
+        return Responses.ok(view, view.version());
+    }
+
+    @POST
+    @Path("{id}/activate")
+    @Idempotent
+    public RestResponse<PartyService.PortOperatorView> activate(
+            @RestPath UUID id, @HeaderParam("If-Match") String ifMatch) {
+        PartyService.PortOperatorView view =
+                service.setOperatorActive(actor.get(), id, Versions.expected(ifMatch), true);
+        return Responses.ok(view, view.version());
+    }
+}

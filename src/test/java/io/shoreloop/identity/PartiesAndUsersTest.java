@@ -1,0 +1,365 @@
+package io.shoreloop.identity;
+
+import static io.restassured.RestAssured.given;
+import static io.shoreloop.testing.DemoUsers.*;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Administrators onboard parties (port operators, bureaus with their jurisdictions) and users over the API, and what
+ * they change applies to the affected users' next request: over the real database, with tokens minted for the new
+ * users as the identity provider would issue them.
+ */
+@QuarkusTest
+class PartiesAndUsersTest {
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static RequestSpecification withToken(String token) {
+        return given().header("Authorization", "Bearer " + token).contentType("application/json");
+    }
+
+    /** The token the identity provider would issue to this user now (demo mode stands in for it). */
+    private static String tokenOf(String subject) {
+        return given().get("/api/v1/demo/tokens?subject=" + subject)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("[0].token");
+    }
+
+    private static Response createUser(String subject, String role, Object partyId) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("subject", subject);
+        body.put("displayName", "Test user " + subject);
+        body.put("role", role);
+        body.put("partyId", partyId);
+        return as(ADMIN).body(body).post("/api/v1/users");
+    }
+
+    private static String etag(Response r) {
+        return r.getHeader("ETag");
+    }
+
+    @Test
+    void anAdministratorOnboardsAPortOperatorItsPortAndItsUser() {
+        String code = unique("OP");
+        Response created = as(ADMIN)
+                .body(Map.of("code", code, "name", "Test terminal operator"))
+                .post("/api/v1/port-operators");
+        created.then()
+                .statusCode(201)
+                .header("Location", startsWith("http"))
+                .body("code", equalTo(code))
+                .body("active", equalTo(true));
+        String operator = created.path("id");
+        String port = as(ADMIN)
+                .body(Map.of(
+                        "code",
+                        unique("P"),
+                        "name",
+                        "Test port",
+                        "regionKind",
+                        "INLAND",
+                        "timeZone",
+                        "Asia/Shanghai",
+                        "operatorId",
+                        operator))
+                .post("/api/v1/ports")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/port-operators/" + operator)
+                .then()
+                .statusCode(200)
+                .body("portIds", equalTo(List.of(port)));
+
+        String subject = unique("op-user");
+        createUser(subject, "BERTH_OPERATOR", operator)
+                .then()
+                .statusCode(201)
+                .body("partyName", equalTo("Test terminal operator"))
+                .body("demo", equalTo(false));
+        String token = tokenOf(subject);
+        withToken(token)
+                .get("/api/v1/users/me")
+                .then()
+                .statusCode(200)
+                .body("subject", equalTo(subject))
+                .body("role", equalTo("BERTH_OPERATOR"))
+                .body("partyId", equalTo(operator));
+        // the new operator runs its port: it may rename it, as the demo operators do theirs
+        Response portNow = withToken(token).get("/api/v1/ports/" + port);
+        Map<String, Object> rename = new HashMap<>(Map.of(
+                "code", portNow.path("code"),
+                "name", "Renamed by its operator",
+                "regionKind", "INLAND",
+                "timeZone", "Asia/Shanghai",
+                "operatorId", operator));
+        withToken(token)
+                .header("If-Match", etag(portNow))
+                .body(rename)
+                .put("/api/v1/ports/" + port)
+                .then()
+                .statusCode(200)
+                .body("name", equalTo("Renamed by its operator"));
+
+        // deactivating the party signs its users out at their next request; activating it lets them back in
+        Response op = as(ADMIN).get("/api/v1/port-operators/" + operator);
+        Response off =
+                as(ADMIN).header("If-Match", etag(op)).post("/api/v1/port-operators/" + operator + "/deactivate");
+        off.then().statusCode(200).body("active", equalTo(false));
+        withToken(token).get("/api/v1/users/me").then().statusCode(401);
+        as(ADMIN).get("/api/v1/port-operators?code=" + code).then().body("total", equalTo(0));
+        as(ADMIN)
+                .header("If-Match", etag(off))
+                .post("/api/v1/port-operators/" + operator + "/activate")
+                .then()
+                .statusCode(200)
+                .body("active", equalTo(true));
+        withToken(token).get("/api/v1/users/me").then().statusCode(200);
+        // a user cannot be created for a deactivated party, nor for a party of another kind
+        createUser(unique("x"), "BERTH_OPERATOR", FACILITY_GUOYUAN)
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:unknown-reference"))
+                .body("field", equalTo("partyId"));
+    }
+
+    @Test
+    void aBureauReadsInsideTheJurisdictionTheAdministratorGivesIt() {
+        String code = unique("BUR");
+        Response created = as(ADMIN)
+                .body(Map.of("code", code, "name", "Test bureau", "kind", "MARITIME", "portIds", List.of(PORT_GUOYUAN)))
+                .post("/api/v1/bureaus");
+        created.then().statusCode(201).body("portIds", equalTo(List.of(PORT_GUOYUAN)));
+        String bureau = created.path("id");
+        String subject = unique("bureau-user");
+        createUser(subject, "BUREAU", bureau).then().statusCode(201);
+        String token = tokenOf(subject);
+        withToken(token).get("/api/v1/meters/" + METER_GY_B01).then().statusCode(200);
+        withToken(token).get("/api/v1/meters/" + METER_CTM_B03).then().statusCode(404);
+
+        // a new jurisdiction applies to the next request, with the same token
+        as(ADMIN)
+                .header("If-Match", etag(created))
+                .body(Map.of(
+                        "code", code, "name", "Test bureau", "kind", "MARITIME", "portIds", List.of(PORT_CHAOTIANMEN)))
+                .put("/api/v1/bureaus/" + bureau)
+                .then()
+                .statusCode(200)
+                .body("portIds", equalTo(List.of(PORT_CHAOTIANMEN)));
+        withToken(token).get("/api/v1/meters/" + METER_GY_B01).then().statusCode(404);
+        withToken(token).get("/api/v1/meters/" + METER_CTM_B03).then().statusCode(200);
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/bureaus?portId=" + PORT_CHAOTIANMEN + "&kind=MARITIME")
+                .then()
+                .statusCode(200)
+                .body("items.code", hasItem(code));
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/bureaus?portId=" + PORT_GUOYUAN)
+                .then()
+                .body("items.code", not(hasItem(code)));
+
+        // a stale version is refused; unknown and repeated ports name the element
+        as(ADMIN)
+                .header("If-Match", etag(created))
+                .body(Map.of("code", code, "name", "x", "kind", "MARITIME", "portIds", List.of()))
+                .put("/api/v1/bureaus/" + bureau)
+                .then()
+                .statusCode(412);
+        as(ADMIN)
+                .body(Map.of(
+                        "code",
+                        unique("BUR"),
+                        "name",
+                        "x",
+                        "kind",
+                        "TRANSPORT",
+                        "portIds",
+                        List.of(PORT_GUOYUAN, UUID.randomUUID().toString())))
+                .post("/api/v1/bureaus")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:unknown-reference"))
+                .body("field", equalTo("portIds[1]"));
+        as(ADMIN)
+                .body(Map.of(
+                        "code",
+                        unique("BUR"),
+                        "name",
+                        "x",
+                        "kind",
+                        "TRANSPORT",
+                        "portIds",
+                        List.of(PORT_GUOYUAN, PORT_GUOYUAN)))
+                .post("/api/v1/bureaus")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("portIds[1]"));
+        as(ADMIN)
+                .body(Map.of("code", code, "name", "x", "kind", "TRANSPORT", "portIds", List.of()))
+                .post("/api/v1/bureaus")
+                .then()
+                .statusCode(409)
+                .body("field", equalTo("code"));
+    }
+
+    @Test
+    void userAccountsAreValidated() {
+        createUser(unique("adm"), "ADMIN", FACILITY_GUOYUAN)
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:party-not-allowed"))
+                .body("field", equalTo("partyId"));
+        createUser(unique("crew"), "CREW", null)
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:party-required"))
+                .body("field", equalTo("partyId"));
+        createUser(unique("crew"), "CREW", FACILITY_GUOYUAN)
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:unknown-reference"))
+                .body("field", equalTo("partyId"));
+        createUser(ADMIN, "ADMIN", null).then().statusCode(409).body("field", equalTo("subject"));
+        createUser("two words", "ADMIN", null).then().statusCode(400).body("field", equalTo("subject"));
+        as(ADMIN)
+                .body(Map.of("subject", unique("x"), "displayName", "x", "role", "CAPTAIN"))
+                .post("/api/v1/users")
+                .then()
+                .statusCode(400);
+    }
+
+    @Test
+    void onlyAdministratorsSeeAndKeepUsers() {
+        String adminId = as(ADMIN)
+                .get("/api/v1/users/me")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
+        as(ADMIN).get("/api/v1/users?role=ADMIN").then().statusCode(200).body("items.subject", hasItem(ADMIN));
+        as(ADMIN)
+                .get("/api/v1/users?partyId=" + VESSEL_YU_CONTAINER)
+                .then()
+                .body("items.subject", equalTo(List.of(CREW_YU_CONTAINER)));
+        for (String user : List.of(CREW_YU_CONTAINER, RECEIVER_GUOYUAN, OPERATOR_GUOYUAN, BUREAU_MSA)) {
+            as(user).get("/api/v1/users").then().statusCode(200).body("total", equalTo(0));
+            as(user).get("/api/v1/users/" + adminId).then().statusCode(404);
+            as(user).header("If-Match", "\"0\"")
+                    .post("/api/v1/users/" + adminId + "/deactivate")
+                    .then()
+                    .statusCode(404);
+            as(user).body(Map.of("subject", unique("u"), "displayName", "x", "role", "ADMIN"))
+                    .post("/api/v1/users")
+                    .then()
+                    .statusCode(403);
+            as(user).body(Map.of("code", unique("OP"), "name", "x"))
+                    .post("/api/v1/port-operators")
+                    .then()
+                    .statusCode(403);
+            as(user).get("/api/v1/bureaus").then().statusCode(200).body("items.code", hasItem("CQ-MSA"));
+            as(user).get("/api/v1/users/me").then().statusCode(200).body("subject", equalTo(user));
+        }
+        given().get("/api/v1/users/me").then().statusCode(401);
+    }
+
+    @Test
+    void aDeactivatedUserIsRefusedAtOnceAndAMovedUserMustSignInAgain() {
+        String subject = unique("crew");
+        Response created = createUser(subject, "CREW", VESSEL_YU_CARGO);
+        created.then().statusCode(201);
+        String id = created.path("id");
+        String token = tokenOf(subject);
+        withToken(token).get("/api/v1/vessels/" + VESSEL_YU_CARGO).then().statusCode(200);
+
+        Response off = as(ADMIN).header("If-Match", etag(created)).post("/api/v1/users/" + id + "/deactivate");
+        off.then().statusCode(200).body("active", equalTo(false));
+        withToken(token).get("/api/v1/vessels/" + VESSEL_YU_CARGO).then().statusCode(401);
+        given().get("/api/v1/demo/tokens?subject=" + subject).then().statusCode(404);
+        Response on = as(ADMIN).header("If-Match", etag(off)).post("/api/v1/users/" + id + "/activate");
+        on.then().statusCode(200).body("active", equalTo(true));
+        withToken(token).get("/api/v1/vessels/" + VESSEL_YU_CARGO).then().statusCode(200);
+
+        // moved to another vessel: the old token (naming the old party) is refused, a new one sees the new vessel
+        Map<String, Object> move =
+                Map.of("subject", subject, "displayName", "Moved crew", "role", "CREW", "partyId", VESSEL_CHANGHUA);
+        as(ADMIN)
+                .header("If-Match", etag(created))
+                .body(move)
+                .put("/api/v1/users/" + id)
+                .then()
+                .statusCode(412);
+        as(ADMIN)
+                .header("If-Match", etag(on))
+                .body(move)
+                .put("/api/v1/users/" + id)
+                .then()
+                .statusCode(200)
+                .body("partyId", equalTo(VESSEL_CHANGHUA));
+        withToken(token).get("/api/v1/vessels/" + VESSEL_CHANGHUA).then().statusCode(401);
+        String moved = tokenOf(subject);
+        withToken(moved).get("/api/v1/vessels/" + VESSEL_CHANGHUA).then().statusCode(200);
+        withToken(moved).get("/api/v1/vessels/" + VESSEL_YU_CARGO).then().statusCode(404);
+    }
+
+    @Test
+    void theLastActiveAdministratorStays() {
+        String second = unique("admin");
+        Response created = createUser(second, "ADMIN", null);
+        created.then().statusCode(201);
+        String secondToken = tokenOf(second);
+        withToken(secondToken).get("/api/v1/users?role=ADMIN").then().body("items.subject", hasItem(second));
+
+        // every other active administrator steps down, so that demo-admin is the last one
+        List<Map<String, Object>> admins = as(ADMIN)
+                .get("/api/v1/users?role=ADMIN&size=200")
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("items");
+        for (Map<String, Object> admin : admins) {
+            if (!ADMIN.equals(admin.get("subject"))) {
+                as(ADMIN)
+                        .header("If-Match", "\"" + admin.get("version") + "\"")
+                        .post("/api/v1/users/" + admin.get("id") + "/deactivate")
+                        .then()
+                        .statusCode(200);
+            }
+        }
+        withToken(secondToken).get("/api/v1/users/me").then().statusCode(401);
+
+        Response me = as(ADMIN).get("/api/v1/users/me");
+        String id = me.path("id");
+        as(ADMIN)
+                .header("If-Match", etag(me))
+                .post("/api/v1/users/" + id + "/deactivate")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:last-admin"));
+        as(ADMIN)
+                .header("If-Match", etag(me))
+                .body(Map.of("subject", ADMIN, "displayName", "x", "role", "CREW", "partyId", VESSEL_YU_CARGO))
+                .put("/api/v1/users/" + id)
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:last-admin"));
+        as(ADMIN).get("/api/v1/users/me").then().statusCode(200).body("role", equalTo("ADMIN"));
+    }
+}
