@@ -48,15 +48,11 @@ public class CurrentActor {
 
     /**
      * The user by subject, with the ports its party covers, in one statement. A user counts as active only while the
-     * party it acts for is registered and active too: deactivating a vessel, facility, port operator or bureau
-     * signs all of its users out at their next request, as deactivating each of them would.
+     * party it acts for is active too ({@code party_active}, kept by triggers of migration V14): deactivating a
+     * vessel, facility, port operator or bureau signs all of its users out at their next request.
      */
     private static final String LOOKUP = "select u.id, u.subject, u.display_name, u.role, u.party_id,"
-            + " u.active and case u.role when 'ADMIN' then true"
-            + " when 'CREW' then exists (select 1 from vessel v where v.id = u.party_id and v.active)"
-            + " when 'BERTH_OPERATOR' then exists (select 1 from port_operator o where o.id = u.party_id and o.active)"
-            + " when 'BUREAU' then exists (select 1 from bureau b where b.id = u.party_id and b.active)"
-            + " else exists (select 1 from facility f where f.id = u.party_id and f.active) end,"
+            + " u.active and u.party_active,"
             + " case u.role when 'BERTH_OPERATOR' then array(select p.id from port p where p.operator_id = u.party_id)"
             + " when 'BUREAU' then array(select j.port_id from bureau_jurisdiction j where j.bureau_id = u.party_id)"
             + " end from app_user u where u.subject = ?";

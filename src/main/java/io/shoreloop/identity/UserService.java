@@ -48,6 +48,8 @@ public class UserService {
             Role role,
             UUID partyId,
             String partyName,
+            /** Whether the party is active: while it is not, the user is refused as if deactivated. */
+            boolean partyActive,
             boolean active,
             boolean demo,
             long version) {}
@@ -212,13 +214,18 @@ public class UserService {
 
     private UserView view(AppUser u) {
         String party = null;
+        boolean partyActive = true;
         if (u.partyId != null && u.role.partyKind() != Role.PartyKind.NONE) {
-            List<?> names = em.createNativeQuery("select name from " + table(u.role.partyKind()) + " where id = ?1")
+            List<?> rows = em.createNativeQuery(
+                            "select name, active from " + table(u.role.partyKind()) + " where id = ?1")
                     .setParameter(1, u.partyId)
                     .getResultList();
-            party = names.isEmpty() ? null : String.valueOf(names.get(0));
+            Object[] row = rows.isEmpty() ? null : (Object[]) rows.get(0);
+            party = row == null ? null : String.valueOf(row[0]);
+            partyActive = row != null && Boolean.TRUE.equals(row[1]);
         }
-        return new UserView(u.id, u.subject, u.displayName, u.role, u.partyId, party, u.active, u.demo, u.version);
+        return new UserView(
+                u.id, u.subject, u.displayName, u.role, u.partyId, party, partyActive, u.active, u.demo, u.version);
     }
 
     private static String table(Role.PartyKind kind) {

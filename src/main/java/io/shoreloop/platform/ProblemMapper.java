@@ -187,6 +187,20 @@ public class ProblemMapper {
         if (causedByConnectionLoss(e)) {
             return databaseDown(new SQLTransientConnectionException(e.getMessage()), uri);
         }
+        if (causedByUniqueViolation(e)) {
+            // two requests stored the same unique value at once: the services check first, so only the one that lost
+            // the race gets here; its transaction rolled back
+            LOG.warnf("409 at %s: a concurrent request stored the same unique value first (%s)", path(uri), e);
+            return respond(new Problem(
+                    Problem.typeOf("duplicate"),
+                    "Conflict",
+                    409,
+                    "Another request stored an object with the same unique value at the same moment; nothing was"
+                            + " changed by this one: fetch the current state and retry if still needed",
+                    path(uri),
+                    null,
+                    null));
+        }
         LOG.error("Unexpected error at " + path(uri), e);
         return respond(new Problem(
                 Problem.typeOf("internal"),
@@ -196,6 +210,16 @@ public class ProblemMapper {
                 path(uri),
                 null,
                 null));
+    }
+
+    /** PostgreSQL's unique_violation (SQLSTATE 23505) anywhere in the chain of causes. */
+    static boolean causedByUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean causedByConnectionLoss(Throwable e) {

@@ -6,14 +6,20 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,6 +132,12 @@ class PartiesAndUsersTest {
         off.then().statusCode(200).body("active", equalTo(false));
         withToken(token).get("/api/v1/users/me").then().statusCode(401);
         as(ADMIN).get("/api/v1/port-operators?code=" + code).then().body("total", equalTo(0));
+        // no user can be created for a deactivated party
+        createUser(unique("x"), "BERTH_OPERATOR", operator)
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:unknown-reference"))
+                .body("field", equalTo("partyId"));
         as(ADMIN)
                 .header("If-Match", etag(off))
                 .post("/api/v1/port-operators/" + operator + "/activate")
@@ -133,7 +145,7 @@ class PartiesAndUsersTest {
                 .statusCode(200)
                 .body("active", equalTo(true));
         withToken(token).get("/api/v1/users/me").then().statusCode(200);
-        // a user cannot be created for a deactivated party, nor for a party of another kind
+        // nor for a party of another kind than its role acts for
         createUser(unique("x"), "BERTH_OPERATOR", FACILITY_GUOYUAN)
                 .then()
                 .statusCode(400)
@@ -165,6 +177,19 @@ class PartiesAndUsersTest {
                 .statusCode(200)
                 .body("portIds", equalTo(List.of(PORT_CHAOTIANMEN)));
         withToken(token).get("/api/v1/meters/" + METER_GY_B01).then().statusCode(404);
+        withToken(token).get("/api/v1/meters/" + METER_CTM_B03).then().statusCode(200);
+        // a deactivated bureau's users are signed out until it is activated again
+        Response now = as(ADMIN).get("/api/v1/bureaus/" + bureau);
+        Response off = as(ADMIN).header("If-Match", etag(now)).post("/api/v1/bureaus/" + bureau + "/deactivate");
+        off.then().statusCode(200).body("active", equalTo(false));
+        withToken(token).get("/api/v1/meters/" + METER_CTM_B03).then().statusCode(401);
+        as(ADMIN)
+                .get("/api/v1/users?subject=" + subject)
+                .then()
+                .body("items[0].active", equalTo(true))
+                .body("items[0].partyActive", equalTo(false));
+        Response on = as(ADMIN).header("If-Match", etag(off)).post("/api/v1/bureaus/" + bureau + "/activate");
+        on.then().statusCode(200).body("active", equalTo(true));
         withToken(token).get("/api/v1/meters/" + METER_CTM_B03).then().statusCode(200);
         as(CREW_YU_CONTAINER)
                 .get("/api/v1/bureaus?portId=" + PORT_CHAOTIANMEN + "&kind=MARITIME")
@@ -218,6 +243,34 @@ class PartiesAndUsersTest {
                 .then()
                 .statusCode(409)
                 .body("field", equalTo("code"));
+    }
+
+    @Test
+    void concurrentRegistrationsOfOneCodeGiveOnePartyAndConflictsNeverAnInternalError() throws Exception {
+        String code = unique("RACE");
+        int racers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        String token = token(ADMIN);
+        for (int i = 0; i < racers; i++) {
+            answers.add(pool.submit(() -> {
+                start.await();
+                return withToken(token)
+                        .body(Map.of("code", code, "name", "Racing operator"))
+                        .post("/api/v1/port-operators")
+                        .statusCode();
+            }));
+        }
+        start.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> answer : answers) {
+            statuses.add(answer.get());
+        }
+        pool.shutdown();
+        assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+        assertEquals(racers - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        as(ADMIN).get("/api/v1/port-operators?code=" + code).then().body("total", equalTo(1));
     }
 
     @Test

@@ -1,0 +1,41 @@
+package io.shoreloop.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.persistence.PersistenceException;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+/** What the last-resort mapper answers for database errors that are not the service's own problems. */
+class ProblemMapperTest {
+
+    private final ProblemMapper mapper = new ProblemMapper(new ObjectMapper());
+
+    @Test
+    void aUniqueViolationFromAConcurrentRequestIsAConflictNotAnInternalError() throws Exception {
+        // as Hibernate reports it when two requests insert the same code at once and the second one flushes
+        Throwable lost = new PersistenceException(
+                "could not execute statement",
+                new org.hibernate.exception.ConstraintViolationException(
+                        "duplicate key", new SQLException("duplicate key value", "23505"), "port_operator_code_key"));
+        Response answer = mapper.unexpected(lost, null);
+        assertEquals(409, answer.getStatus());
+        String body = String.valueOf(answer.getEntity());
+        assertEquals(
+                "urn:shoreloop:problem:duplicate",
+                new ObjectMapper().readTree(body).get("type").asText());
+        assertFalse(body.contains("port_operator_code_key"), "no database names in the answer");
+    }
+
+    @Test
+    void otherDatabaseErrorsStayInternal() {
+        Throwable other = new PersistenceException(new SQLException("division by zero", "22012"));
+        assertEquals(500, mapper.unexpected(other, null).getStatus());
+        assertTrue(ProblemMapper.causedByUniqueViolation(new RuntimeException(new SQLException("x", "23505"))));
+        assertFalse(ProblemMapper.causedByUniqueViolation(new RuntimeException("no cause")));
+    }
+}
