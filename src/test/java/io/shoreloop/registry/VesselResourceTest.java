@@ -91,12 +91,32 @@ class VesselResourceTest {
                 .statusCode(200)
                 .header("ETag", equalTo("\"1\""))
                 .body("name", equalTo("Renamed"));
+        // a crew of the vessel, signed in until the vessel is deactivated
+        String crew = "crew-of-" + id;
+        as(ADMIN)
+                .body(Map.of("subject", crew, "displayName", "Test crew", "role", "CREW", "partyId", id))
+                .post("/api/v1/users")
+                .then()
+                .statusCode(201);
+        String token = given().get("/api/v1/demo/tokens?subject=" + crew)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("[0].token");
+        given().header("Authorization", "Bearer " + token)
+                .get("/api/v1/vessels/" + id)
+                .then()
+                .statusCode(200);
         as(ADMIN)
                 .header("If-Match", "\"1\"")
                 .post("/api/v1/vessels/" + id + "/deactivate")
                 .then()
                 .statusCode(200)
                 .body("active", equalTo(false));
+        given().header("Authorization", "Bearer " + token)
+                .get("/api/v1/vessels/" + id)
+                .then()
+                .statusCode(401);
         as(ADMIN).get("/api/v1/vessels?mmsi=413900111").then().body("total", equalTo(0));
         as(ADMIN)
                 .get("/api/v1/vessels?mmsi=413900111&includeInactive=true")
