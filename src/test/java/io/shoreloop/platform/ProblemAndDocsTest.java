@@ -97,7 +97,12 @@ class ProblemAndDocsTest {
                                 "/api/v1/facilities",
                                 "/api/v1/meters",
                                 "/api/v1/calls",
-                                "/api/v1/calls/{id}/exemption"));
+                                "/api/v1/calls/{id}/exemption",
+                                "/api/v1/port-operators",
+                                "/api/v1/bureaus",
+                                "/api/v1/users",
+                                "/api/v1/users/me",
+                                "/api/v1/users/{id}/deactivate"));
     }
 
     @Test
