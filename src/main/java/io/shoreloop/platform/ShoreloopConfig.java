@@ -417,6 +417,13 @@ public interface ShoreloopConfig {
         /** Lifetime of minted demo tokens. */
         @WithDefault("P30D")
         Duration demoTokenLifetime();
+
+        /**
+         * Token subject ({@code sub} at the OIDC provider) of the first administrator: at start-up, when no active
+         * administrator exists, one is created with this subject; once one exists the key does nothing
+         * ({@code SHORELOOP_IDENTITY_BOOTSTRAP_ADMIN}).
+         */
+        java.util.Optional<String> bootstrapAdmin();
     }
 
     /** Paging. */
