@@ -10,10 +10,9 @@ import java.util.UUID;
  * <p>Directory data (ports, berths, facilities and their licences, port operators, bureaus and their jurisdictions)
  * is readable by every signed-in user, because crews must choose where to hand over and operators must know their
  * counterparts; only administrators change facilities, port operators and bureaus. User accounts are seen and kept by
- * administrators only. Vessels, calls and meters are
- * scoped: a crew sees its own vessel, a berth operator the ports it runs, a bureau its jurisdiction. An object the
- * actor may not read is answered as absent ({@link Decision#HIDDEN} → 404); a visible object the actor may not
- * change is {@link Decision#FORBIDDEN} (403).
+ * administrators only. Vessels, calls and meters are scoped: a crew sees its own vessel, a berth operator the ports it
+ * runs, a bureau its jurisdiction. An object the actor may not read is answered as absent ({@link Decision#HIDDEN} →
+ * 404); a visible object the actor may not change is {@link Decision#FORBIDDEN} (403).
  */
 public final class AccessPolicy {
 
