@@ -188,12 +188,7 @@ public class ManifestBench {
         boolean json = args.length > 4 && args[4].equals("--json");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Map<String, String> admin = tokens(http, base);
-        createShips(
-                http,
-                base,
-                jdbc,
-                admin.get("demo-admin"),
-                Integer.getInteger("bench.vessels", 20));
+        createShips(http, base, admin.get("demo-admin"), Integer.getInteger("bench.vessels", 20));
         long registering = System.nanoTime();
         int calls = Integer.getInteger("bench.calls", 400);
         registerCalls(base, admin.get("demo-admin"), clients, calls);
@@ -275,10 +270,9 @@ public class ManifestBench {
     /**
      * Registers {@code vessels} inland cargo ships over the API, a berth of its own for each at the demo port whose
      * facilities sign the steps (calls at one berth are checked for overlap one at a time; ships sharing a berth would
-     * queue on each other's registrations), and a crew user for each (there is no user API: a row in app_user, flagged
-     * demo so that /api/v1/demo/tokens hands out its token).
+     * queue on each other's registrations), and a crew user for each (through /api/v1/users).
      */
-    static void createShips(HttpClient http, String base, String jdbc, String admin, int vessels) throws Exception {
+    static void createShips(HttpClient http, String base, String admin, int vessels) throws Exception {
         for (int v = 0; v < vessels; v++) {
             String mmsi = String.valueOf(413900000 + v);
             String vessel = created(http, base, admin, "/api/v1/vessels", "{\"name\":\"Bench \u8239 " + v
@@ -288,15 +282,8 @@ public class ManifestBench {
                     + "\",\"code\":\"BENCH-" + v + "\",\"name\":\"Bench berth " + v
                     + "\",\"terminalKind\":\"GENERAL_CARGO\"}");
             String crew = "bench-crew-" + v;
-            try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
-                    PreparedStatement ps = c.prepareStatement("insert into app_user (id, subject, display_name,"
-                            + " role, party_id, demo) values (?, ?, ?, 'CREW', ?, true)")) {
-                ps.setObject(1, UUID.randomUUID());
-                ps.setString(2, crew);
-                ps.setString(3, "Bench crew " + v);
-                ps.setObject(4, UUID.fromString(vessel));
-                ps.executeUpdate();
-            }
+            created(http, base, admin, "/api/v1/users", "{\"subject\":\"" + crew + "\",\"displayName\":\"Bench crew "
+                    + v + "\",\"role\":\"CREW\",\"partyId\":\"" + vessel + "\"}");
             SHIPS.add(new Ship(vessel, berth, crew, java.util.Collections.synchronizedList(new ArrayList<>())));
         }
     }
@@ -372,6 +359,18 @@ public class ManifestBench {
         Matcher m = Pattern.compile("\"subject\":\"([^\"]+)\"[^}]*?\"token\":\"([^\"]+)\"").matcher(body);
         while (m.find()) {
             tokens.put(m.group(1), m.group(2));
+        }
+        // the ships' crews, created through /api/v1/users (demo mode hands out any active user's token by subject)
+        for (Ship ship : SHIPS) {
+            String mine = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/demo/tokens?subject=" + ship.crew()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher t = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(mine);
+            if (!t.find()) {
+                throw new IllegalStateException("no token for " + ship.crew() + ": " + mine);
+            }
+            tokens.put(ship.crew(), t.group(1));
         }
         return tokens;
     }
