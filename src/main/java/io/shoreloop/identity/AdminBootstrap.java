@@ -23,10 +23,12 @@ public class AdminBootstrap {
 
     private final ShoreloopConfig config;
     private final EntityManager em;
+    private final AdminAudit audit;
 
-    public AdminBootstrap(ShoreloopConfig config, EntityManager em) {
+    public AdminBootstrap(ShoreloopConfig config, EntityManager em, AdminAudit audit) {
         this.config = config;
         this.em = em;
+        this.audit = audit;
     }
 
     /** After the demo data (priority 10), so that a demo deployment has its administrator already. */
@@ -46,13 +48,23 @@ public class AdminBootstrap {
      */
     @Transactional
     public boolean ensureAdmin(String subject) {
+        UUID id = UUID.randomUUID();
         int created = em.createNativeQuery("insert into app_user (id, subject, display_name, role, party_id)"
                         + " select ?1, ?2, 'Administrator', 'ADMIN', null"
                         + " where not exists (select 1 from app_user where role = 'ADMIN' and active)"
                         + " on conflict (subject) do nothing")
-                .setParameter(1, UUID.randomUUID())
+                .setParameter(1, id)
                 .setParameter(2, subject)
                 .executeUpdate();
+        if (created == 1) {
+            audit.record(
+                    null,
+                    AdminAudit.Kind.USER,
+                    id,
+                    AdminAudit.Change.CREATED,
+                    null,
+                    java.util.Map.of("id", id, "subject", subject, "role", Role.ADMIN, "active", true));
+        }
         return created == 1;
     }
 }

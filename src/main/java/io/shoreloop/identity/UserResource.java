@@ -69,6 +69,13 @@ public class UserResource {
         return Responses.ok(view, view.version());
     }
 
+    /** Who changed this account when, from what to what (administrators). */
+    @GET
+    @Path("{id}/history")
+    public java.util.List<AdminAudit.Entry> history(@RestPath UUID id) {
+        return service.history(actor.get(), id);
+    }
+
     @POST
     @Idempotent
     public RestResponse<UserService.UserView> create(@Valid @NotNull UserService.UserInput body) {

@@ -69,10 +69,12 @@ public class UserService {
 
     private final Guard guard;
     private final EntityManager em;
+    private final AdminAudit audit;
 
-    public UserService(Guard guard, EntityManager em) {
+    public UserService(Guard guard, EntityManager em, AdminAudit audit) {
         this.guard = guard;
         this.em = em;
+        this.audit = audit;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -105,6 +107,13 @@ public class UserService {
         return view(user);
     }
 
+    /** The administrators' changes to this user, oldest first (for those who may change it). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<AdminAudit.Entry> history(Actor actor, UUID id) {
+        load(actor, id, Action.UPDATE);
+        return audit.history(id);
+    }
+
     public UserView create(Actor actor, UserInput input) {
         guard.require(actor, Action.CREATE, new Guarded.UserRef(null), "User");
         uniqueSubject(input.subject(), null);
@@ -119,7 +128,9 @@ public class UserService {
         LOG.infof(
                 "user %s (%s) created by %s: role=%s party=%s",
                 user.subject, user.id, actor.subject(), user.role.claim(), user.partyId);
-        return view(user);
+        UserView view = view(user);
+        audit.record(actor, AdminAudit.Kind.USER, user.id, AdminAudit.Change.CREATED, null, view);
+        return view;
     }
 
     public UserView update(Actor actor, UUID id, long expectedVersion, UserInput input) {
@@ -132,6 +143,7 @@ public class UserService {
         if (user.role == Role.ADMIN && input.role() != Role.ADMIN && user.active) {
             requireAnotherAdmin(user.id);
         }
+        UserView was = view(user);
         String before = user.subject + " role=" + user.role.claim() + " party=" + user.partyId;
         user.subject = input.subject();
         user.displayName = input.displayName();
@@ -141,7 +153,9 @@ public class UserService {
         LOG.infof(
                 "user %s updated by %s: %s -> %s role=%s party=%s",
                 user.id, actor.subject(), before, user.subject, user.role.claim(), user.partyId);
-        return view(user);
+        UserView view = view(user);
+        audit.record(actor, AdminAudit.Kind.USER, user.id, AdminAudit.Change.UPDATED, was, view);
+        return view;
     }
 
     public UserView setActive(Actor actor, UUID id, long expectedVersion, boolean active) {
@@ -153,11 +167,20 @@ public class UserService {
         if (!active && user.role == Role.ADMIN) {
             requireAnotherAdmin(user.id);
         }
+        UserView was = view(user);
         user.active = active;
         user.persistAndFlush();
         LOG.infof(
                 "user %s (%s) %s by %s", user.subject, user.id, active ? "activated" : "deactivated", actor.subject());
-        return view(user);
+        UserView view = view(user);
+        audit.record(
+                actor,
+                AdminAudit.Kind.USER,
+                user.id,
+                active ? AdminAudit.Change.ACTIVATED : AdminAudit.Change.DEACTIVATED,
+                was,
+                view);
+        return view;
     }
 
     private AppUser load(Actor actor, UUID id, Action action) {

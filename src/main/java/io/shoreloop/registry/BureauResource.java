@@ -59,6 +59,13 @@ public class BureauResource {
         return Responses.ok(view, view.version());
     }
 
+    /** Who changed it when, from what to what (administrators). */
+    @GET
+    @Path("{id}/history")
+    public java.util.List<io.shoreloop.identity.AdminAudit.Entry> history(@RestPath UUID id) {
+        return service.bureauHistory(actor.get(), id);
+    }
+
     @POST
     @Idempotent
     public RestResponse<PartyService.BureauView> create(@Valid @NotNull PartyService.BureauInput body) {

@@ -2,6 +2,7 @@ package io.shoreloop.registry;
 
 import io.shoreloop.identity.Action;
 import io.shoreloop.identity.Actor;
+import io.shoreloop.identity.AdminAudit;
 import io.shoreloop.identity.Guard;
 import io.shoreloop.identity.Guarded;
 import io.shoreloop.platform.Paging;
@@ -67,10 +68,12 @@ public class PartyService {
 
     private final Guard guard;
     private final Clock clock;
+    private final AdminAudit audit;
 
-    public PartyService(Guard guard, Clock clock) {
+    public PartyService(Guard guard, Clock clock, AdminAudit audit) {
         this.guard = guard;
         this.clock = clock;
+        this.audit = audit;
     }
 
     // ---------------------------------------------------------------- port operators
@@ -108,30 +111,39 @@ public class PartyService {
         operator.name = input.name();
         operator.persistAndFlush();
         LOG.infof("port operator %s (%s) registered by %s", operator.code, operator.id, actor.subject());
-        return view(operator);
+        PortOperatorView view = view(operator);
+        audit.record(actor, AdminAudit.Kind.PORT_OPERATOR, operator.id, AdminAudit.Change.CREATED, null, view);
+        return view;
     }
 
     public PortOperatorView updateOperator(Actor actor, UUID id, long expectedVersion, PortOperatorInput input) {
         PortOperator operator = loadOperator(actor, id, Action.UPDATE);
         Versions.check(operator.version, expectedVersion);
         uniqueOperatorCode(input.code(), operator.id);
+        PortOperatorView was = view(operator);
         operator.code = input.code();
         operator.name = input.name();
         operator.persistAndFlush();
-        return view(operator);
+        PortOperatorView view = view(operator);
+        audit.record(actor, AdminAudit.Kind.PORT_OPERATOR, operator.id, AdminAudit.Change.UPDATED, was, view);
+        return view;
     }
 
     public PortOperatorView setOperatorActive(Actor actor, UUID id, long expectedVersion, boolean active) {
         PortOperator operator = loadOperator(actor, id, Action.DEACTIVATE);
         Versions.check(operator.version, expectedVersion);
-        if (operator.active != active) {
-            operator.active = active;
-            operator.persistAndFlush();
-            LOG.infof(
-                    "port operator %s (%s) %s by %s",
-                    operator.code, operator.id, active ? "reactivated" : "deactivated", actor.subject());
+        if (operator.active == active) {
+            return view(operator);
         }
-        return view(operator);
+        PortOperatorView was = view(operator);
+        operator.active = active;
+        operator.persistAndFlush();
+        LOG.infof(
+                "port operator %s (%s) %s by %s",
+                operator.code, operator.id, active ? "reactivated" : "deactivated", actor.subject());
+        PortOperatorView view = view(operator);
+        audit.record(actor, AdminAudit.Kind.PORT_OPERATOR, operator.id, change(active), was, view);
+        return view;
     }
 
     private PortOperator loadOperator(Actor actor, UUID id, Action action) {
@@ -156,7 +168,25 @@ public class PartyService {
         return new PortOperatorView(o.id, o.code, o.name, ports, o.active, o.version);
     }
 
+    /** The administrators' changes to this port operator, oldest first (for those who may change it). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<AdminAudit.Entry> operatorHistory(Actor actor, UUID id) {
+        loadOperator(actor, id, Action.UPDATE);
+        return audit.history(id);
+    }
+
+    private static AdminAudit.Change change(boolean activated) {
+        return activated ? AdminAudit.Change.ACTIVATED : AdminAudit.Change.DEACTIVATED;
+    }
+
     // ---------------------------------------------------------------- bureaus
+
+    /** The administrators' changes to this bureau, oldest first (for those who may change it). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<AdminAudit.Entry> bureauHistory(Actor actor, UUID id) {
+        loadBureau(actor, id, Action.UPDATE);
+        return audit.history(id);
+    }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Paging.Page<BureauView> listBureaus(Actor actor, PartyFilter filter, Paging.Request page) {
@@ -189,35 +219,43 @@ public class PartyService {
         LOG.infof(
                 "bureau %s (%s) registered by %s, jurisdiction %s",
                 bureau.code, bureau.id, actor.subject(), bureau.portIds);
-        return BureauView.of(bureau);
+        BureauView view = BureauView.of(bureau);
+        audit.record(actor, AdminAudit.Kind.BUREAU, bureau.id, AdminAudit.Change.CREATED, null, view);
+        return view;
     }
 
     public BureauView updateBureau(Actor actor, UUID id, long expectedVersion, BureauInput input) {
         Bureau bureau = loadBureau(actor, id, Action.UPDATE);
         Versions.check(bureau.version, expectedVersion);
         uniqueBureauCode(input.code(), bureau.id);
-        Set<UUID> before = Set.copyOf(bureau.portIds);
+        BureauView was = BureauView.of(bureau);
         apply(bureau, input);
         bureau.persistAndFlush();
-        if (!before.equals(bureau.portIds)) {
+        BureauView view = BureauView.of(bureau);
+        if (!was.portIds().equals(view.portIds())) {
             LOG.infof(
                     "bureau %s (%s) jurisdiction changed by %s: %s -> %s",
-                    bureau.code, bureau.id, actor.subject(), before, bureau.portIds);
+                    bureau.code, bureau.id, actor.subject(), was.portIds(), view.portIds());
         }
-        return BureauView.of(bureau);
+        audit.record(actor, AdminAudit.Kind.BUREAU, bureau.id, AdminAudit.Change.UPDATED, was, view);
+        return view;
     }
 
     public BureauView setBureauActive(Actor actor, UUID id, long expectedVersion, boolean active) {
         Bureau bureau = loadBureau(actor, id, Action.DEACTIVATE);
         Versions.check(bureau.version, expectedVersion);
-        if (bureau.active != active) {
-            bureau.active = active;
-            bureau.persistAndFlush();
-            LOG.infof(
-                    "bureau %s (%s) %s by %s",
-                    bureau.code, bureau.id, active ? "reactivated" : "deactivated", actor.subject());
+        if (bureau.active == active) {
+            return BureauView.of(bureau);
         }
-        return BureauView.of(bureau);
+        BureauView was = BureauView.of(bureau);
+        bureau.active = active;
+        bureau.persistAndFlush();
+        LOG.infof(
+                "bureau %s (%s) %s by %s",
+                bureau.code, bureau.id, active ? "reactivated" : "deactivated", actor.subject());
+        BureauView view = BureauView.of(bureau);
+        audit.record(actor, AdminAudit.Kind.BUREAU, bureau.id, change(active), was, view);
+        return view;
     }
 
     private Bureau loadBureau(Actor actor, UUID id, Action action) {

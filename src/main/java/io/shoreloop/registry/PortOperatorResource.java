@@ -58,6 +58,13 @@ public class PortOperatorResource {
         return Responses.ok(view, view.version());
     }
 
+    /** Who changed it when, from what to what (administrators). */
+    @GET
+    @Path("{id}/history")
+    public java.util.List<io.shoreloop.identity.AdminAudit.Entry> history(@RestPath UUID id) {
+        return service.operatorHistory(actor.get(), id);
+    }
+
     @POST
     @Idempotent
     public RestResponse<PartyService.PortOperatorView> create(@Valid @NotNull PartyService.PortOperatorInput body) {

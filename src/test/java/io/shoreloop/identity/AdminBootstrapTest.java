@@ -10,6 +10,7 @@ import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The first administrator of a new deployment is created only while there is no active one. */
@@ -59,10 +60,42 @@ class AdminBootstrapTest {
                     .executeUpdate();
             assertTrue(bootstrap.ensureAdmin("first-admin"));
             assertEquals(1, admins("first-admin"));
+            assertEquals(
+                    1,
+                    ((Number) em.createNativeQuery("select count(*) from admin_audit a join app_user u on"
+                                            + " u.id = a.object_id where u.subject = 'first-admin' and a.change = 'CREATED'"
+                                            + " and a.actor_subject = 'shoreloop:bootstrap'")
+                                    .getSingleResult())
+                            .intValue());
             assertFalse(bootstrap.ensureAdmin("second-admin"), "one exists now");
             assertEquals(0, admins("second-admin"));
         });
         QuarkusTransaction.requiringNew().run(() -> assertEquals(0, admins("first-admin")));
+    }
+
+    @Test
+    void theAuditOfAdministratorsChangesIsAppendOnlyInTheDatabase() {
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery(
+                                "insert into admin_audit (actor_subject, object_kind, object_id, change,"
+                                        + " after) values ('test', 'USER', gen_random_uuid(), 'CREATED', '{}')")
+                        .executeUpdate());
+        for (String tamper : List.of(
+                "update admin_audit set actor_subject = 'someone else'",
+                "delete from admin_audit",
+                "truncate admin_audit")) {
+            assertThrows(
+                    RuntimeException.class,
+                    () -> QuarkusTransaction.requiringNew()
+                            .run(() -> em.createNativeQuery(tamper).executeUpdate()),
+                    tamper);
+        }
+        QuarkusTransaction.requiringNew()
+                .run(() -> assertTrue(
+                        ((Number) em.createNativeQuery("select count(*) from admin_audit where actor_subject = 'test'")
+                                                .getSingleResult())
+                                        .longValue()
+                                > 0));
     }
 
     @Test

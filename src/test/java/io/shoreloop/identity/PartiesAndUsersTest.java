@@ -151,6 +151,23 @@ class PartiesAndUsersTest {
                 .statusCode(400)
                 .body("type", equalTo("urn:shoreloop:problem:unknown-reference"))
                 .body("field", equalTo("partyId"));
+
+        // every change is in the party's history, with who made it and the party before and after
+        as(ADMIN)
+                .get("/api/v1/port-operators/" + operator + "/history")
+                .then()
+                .statusCode(200)
+                .body("change", equalTo(List.of("CREATED", "DEACTIVATED", "ACTIVATED")))
+                .body("actorSubject", equalTo(List.of(ADMIN, ADMIN, ADMIN)))
+                .body("[0].before", equalTo(null))
+                .body("[0].after.code", equalTo(code))
+                .body("[1].before.active", equalTo(true))
+                .body("[1].after.active", equalTo(false));
+        // for those who may change it: the operator's own user sees the party, not its history
+        withToken(token)
+                .get("/api/v1/port-operators/" + operator + "/history")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -178,6 +195,12 @@ class PartiesAndUsersTest {
                 .body("portIds", equalTo(List.of(PORT_CHAOTIANMEN)));
         withToken(token).get("/api/v1/meters/" + METER_GY_B01).then().statusCode(404);
         withToken(token).get("/api/v1/meters/" + METER_CTM_B03).then().statusCode(200);
+        as(ADMIN)
+                .get("/api/v1/bureaus/" + bureau + "/history")
+                .then()
+                .body("change", equalTo(List.of("CREATED", "UPDATED")))
+                .body("[1].before.portIds", equalTo(List.of(PORT_GUOYUAN)))
+                .body("[1].after.portIds", equalTo(List.of(PORT_CHAOTIANMEN)));
         // a deactivated bureau's users are signed out until it is activated again
         Response now = as(ADMIN).get("/api/v1/bureaus/" + bureau);
         Response off = as(ADMIN).header("If-Match", etag(now)).post("/api/v1/bureaus/" + bureau + "/deactivate");
@@ -387,6 +410,16 @@ class PartiesAndUsersTest {
         String moved = tokenOf(subject);
         withToken(moved).get("/api/v1/vessels/" + VESSEL_CHANGHUA).then().statusCode(200);
         withToken(moved).get("/api/v1/vessels/" + VESSEL_YU_CARGO).then().statusCode(404);
+
+        as(ADMIN)
+                .get("/api/v1/users/" + id + "/history")
+                .then()
+                .statusCode(200)
+                .body("change", equalTo(List.of("CREATED", "DEACTIVATED", "ACTIVATED", "UPDATED")))
+                .body("[3].before.partyId", equalTo(VESSEL_YU_CARGO))
+                .body("[3].after.partyId", equalTo(VESSEL_CHANGHUA))
+                .body("[3].after.displayName", equalTo("Moved crew"));
+        withToken(moved).get("/api/v1/users/" + id + "/history").then().statusCode(404);
     }
 
     @Test
