@@ -102,6 +102,9 @@ final class PayloadParser {
      * parsing time.
      */
     List<Element> allValid(Topic topic, byte[] payload, Instant now) {
+        if (!wellFormedUtf8(payload)) {
+            return null;
+        }
         try (JsonParser p = mapper.getFactory().createParser(payload)) {
             JsonToken root = p.nextToken();
             List<Element> out;
@@ -131,6 +134,31 @@ final class PayloadParser {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether the bytes are well-formed UTF-8 (ASCII, the usual case, in one pass over the bytes). Jackson's byte
+     * parser does not check the bytes of a field name it already knows: with {@code "meter"} in its symbol table (so
+     * after the first message), the name {@code "mete\xFFr"} padded into the same last quad matched it, and the
+     * streaming pass took a malformed payload as a reading (found by {@code PayloadParserProperties}). Malformed bytes
+     * go to the checked path, which reads the decoded text, malformed sequences replaced, as the dead letter shows it.
+     */
+    static boolean wellFormedUtf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                            .decode(java.nio.ByteBuffer.wrap(bytes));
+                    return true;
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** One reading object, the parser just past its START_OBJECT; {@code null} if it is not plainly valid. */

@@ -59,6 +59,25 @@ class PayloadParserProperties {
         assertEquals(parser.checked(TOPIC, decoded, NOW), parser.readings(TOPIC, bytes, NOW), decoded);
     }
 
+    /**
+     * The case the property found (seed 7836683255013411943): once a message has put {@code "meter"} in the parser's
+     * symbol table, a field name with a malformed byte in it ({@code "mete\xFFr"}) must not pass for it.
+     */
+    @net.jqwik.api.Example
+    void aMalformedFieldNameNeverPassesForAKnownOne() {
+        byte[] valid = "{\"meter\":\"MTR-1\",\"seq\":0,\"ts\":\"2026-03-01T11:59:00Z\",\"energyKwh\":1000}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertNotNull(parser.allValid(TOPIC, valid, NOW));
+        byte[] malformed = new byte[valid.length + 1];
+        System.arraycopy(valid, 0, malformed, 0, 6);
+        malformed[6] = (byte) 0xFF;
+        System.arraycopy(valid, 6, malformed, 7, valid.length - 6);
+        List<PayloadParser.Element> answer = parser.readings(TOPIC, malformed, NOW);
+        assertEquals(1, answer.size());
+        assertEquals(null, answer.get(0).reading());
+        assertEquals("missing-field", answer.get(0).rejection().kind());
+    }
+
     @Provide
     Arbitrary<byte[]> notUtf8() {
         return Arbitraries.of(
