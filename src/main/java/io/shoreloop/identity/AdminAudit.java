@@ -3,11 +3,11 @@ package io.shoreloop.identity;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shoreloop.platform.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,10 +49,12 @@ public class AdminAudit {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
     private final EntityManager em;
+    private final Sql sql;
     private final ObjectMapper json;
 
-    public AdminAudit(EntityManager em, ObjectMapper json) {
+    public AdminAudit(EntityManager em, Sql sql, ObjectMapper json) {
         this.em = em;
+        this.sql = sql;
         this.json = json;
     }
 
@@ -74,24 +76,20 @@ public class AdminAudit {
     /** The changes of one object, oldest first. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<Entry> history(UUID objectId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select id, at, actor_id, actor_subject, object_kind, object_id,"
-                        + " change, cast(before as text), cast(after as text) from admin_audit where object_id = ?1"
-                        + " order by id")
-                .setParameter(1, objectId)
-                .getResultList();
-        return rows.stream()
-                .map(r -> new Entry(
-                        ((Number) r[0]).longValue(),
-                        instant(r[1]),
-                        (UUID) r[2],
-                        (String) r[3],
-                        Kind.valueOf((String) r[4]),
-                        (UUID) r[5],
-                        Change.valueOf((String) r[6]),
-                        read((String) r[7]),
-                        read((String) r[8])))
-                .toList();
+        return sql.list(
+                "select id, at, actor_id, actor_subject, object_kind, object_id, change, cast(before as text),"
+                        + " cast(after as text) from admin_audit where object_id = ? order by id",
+                rs -> new Entry(
+                        rs.getLong(1),
+                        Sql.instant(rs, 2),
+                        Sql.uuid(rs, 3),
+                        rs.getString(4),
+                        Sql.enumOf(rs, 5, Kind.class),
+                        Sql.uuid(rs, 6),
+                        Sql.enumOf(rs, 7, Change.class),
+                        read(rs.getString(8)),
+                        read(rs.getString(9))),
+                objectId);
     }
 
     private String write(Object value) {
@@ -111,15 +109,5 @@ public class AdminAudit {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot read the audit record", e);
         }
-    }
-
-    private static Instant instant(Object at) {
-        if (at instanceof Instant i) {
-            return i;
-        }
-        if (at instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return ((java.sql.Timestamp) at).toInstant();
     }
 }

@@ -24,11 +24,13 @@ public class AdminBootstrap {
     private final ShoreloopConfig config;
     private final EntityManager em;
     private final AdminAudit audit;
+    private final UserService users;
 
-    public AdminBootstrap(ShoreloopConfig config, EntityManager em, AdminAudit audit) {
+    public AdminBootstrap(ShoreloopConfig config, EntityManager em, AdminAudit audit, UserService users) {
         this.config = config;
         this.em = em;
         this.audit = audit;
+        this.users = users;
     }
 
     /** After the demo data (priority 10), so that a demo deployment has its administrator already. */
@@ -57,13 +59,9 @@ public class AdminBootstrap {
                 .setParameter(2, subject)
                 .executeUpdate();
         if (created == 1) {
+            // the same representation as every other user's entry
             audit.record(
-                    null,
-                    AdminAudit.Kind.USER,
-                    id,
-                    AdminAudit.Change.CREATED,
-                    null,
-                    java.util.Map.of("id", id, "subject", subject, "role", Role.ADMIN, "active", true));
+                    null, AdminAudit.Kind.USER, id, AdminAudit.Change.CREATED, null, users.view(AppUser.findById(id)));
         }
         return created == 1;
     }

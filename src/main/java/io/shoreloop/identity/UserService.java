@@ -235,7 +235,8 @@ public class UserService {
         }
     }
 
-    private UserView view(AppUser u) {
+    /** The user as answered (and as the audit keeps it). */
+    UserView view(AppUser u) {
         String party = null;
         boolean partyActive = true;
         if (u.partyId != null && u.role.partyKind() != Role.PartyKind.NONE) {
