@@ -70,6 +70,13 @@ public class IngestBench {
     int warmupBackfill = 300_000;
     /** Warm-up rounds at most; a round ends the warm-up when the JIT compiler was nearly idle during it. */
     int warmupRounds = 6;
+    /**
+     * Whether the simulator warms itself up before each measured shape (its {@code --warmup}: rounds of the same load
+     * under a topic root nobody subscribes to, until its JIT compiler is nearly idle). Each shape starts a new
+     * simulator JVM; cold, it spent most of the measured seconds compiling itself (~1.5 cores of the two during the
+     * broker's pass-through, ~0.7 during the live shape), on the cores the broker, Shoreloop and PostgreSQL share.
+     */
+    boolean simulatorWarmup = true;
     /** Shoreloop's process id (for the JIT compiler's time, from its performance counters), or -1. */
     long appPid = -1;
     boolean json;
@@ -93,6 +100,7 @@ public class IngestBench {
                 case "--warmup" -> b.warmup = Integer.parseInt(args[++i]);
                 case "--warmup-backfill" -> b.warmupBackfill = Integer.parseInt(args[++i]);
                 case "--warmup-rounds" -> b.warmupRounds = Integer.parseInt(args[++i]);
+                case "--cold-simulator" -> b.simulatorWarmup = false;
                 case "--app-pid" -> b.appPid = Long.parseLong(args[++i]);
                 case "--json" -> b.json = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -113,7 +121,9 @@ public class IngestBench {
                 warmUp(db);
             }
 
-            double broker = passThrough(liveMeters.size());
+            // once unmeasured: the counting subscriber's client runs warm, as Shoreloop's does after its warm-up
+            passThrough(liveMeters.size(), false);
+            double broker = passThrough(liveMeters.size(), true);
             Result liveResult = liveShape(db, liveMeters);
             Result backfillResult = backfillShape(db, backfillMeters);
             // the reference is the better of two COPY runs (the first one also pays for the client's cold JIT)
@@ -174,6 +184,11 @@ public class IngestBench {
      * apart, as the demo meters report), with the given extra options; the report is read by {@link #report}.
      */
     Process startLoad(String prefix, int meters, long readings, String... extra) throws Exception {
+        return startLoad(false, prefix, meters, readings, extra);
+    }
+
+    /** {@link #startLoad}; {@code measured}: the simulator warms itself up first (see {@link #simulatorWarmup}). */
+    Process startLoad(boolean measured, String prefix, int meters, long readings, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", simulator, "load",
@@ -185,6 +200,9 @@ public class IngestBench {
                 // every message rendered before the first publish: the simulator shares the cores with what it measures
                 "--prerender"));
         cmd.addAll(List.of(extra));
+        if (measured && simulatorWarmup) {
+            cmd.addAll(List.of("--warmup", String.valueOf(readings)));
+        }
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
@@ -209,11 +227,11 @@ public class IngestBench {
     }
 
     /** The live load under another topic root, counted by a plain subscriber: the broker alone. */
-    double passThrough(int meterCount) throws Exception {
-        String root = "bench/" + run;
+    double passThrough(int meterCount, boolean measured) throws Exception {
+        String root = "bench/" + run + (measured ? "" : "-warm");
         Mqtt5AsyncClient sub = MqttClient.builder()
                 .useMqttVersion5()
-                .identifier("bench-sub-" + run)
+                .identifier("bench-sub-" + run + (measured ? "" : "-warm"))
                 .serverHost(mqttHost)
                 .serverPort(mqttPort)
                 .buildAsync();
@@ -229,7 +247,7 @@ public class IngestBench {
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .send()
                 .join();
-        LoadReport load = report(startLoad("PT", meterCount, live, "--topic-root", root));
+        LoadReport load = report(startLoad(measured, measured ? "PT" : "PW", meterCount, live, "--topic-root", root));
         long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(10);
         while (count.get() < load.messages() && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
@@ -243,7 +261,8 @@ public class IngestBench {
         if (count.get() < load.messages()) {
             log("broker pass-through: only " + count.get() + " of " + load.messages() + " received");
         }
-        log(String.format("broker QoS 1 pass-through: %d msgs in %.2f s", load.messages(), seconds));
+        log(String.format("broker QoS 1 pass-through%s: %d msgs in %.2f s",
+                measured ? "" : " (warming the counting subscriber, not measured)", load.messages(), seconds));
         return load.messages() / seconds;
     }
 
@@ -310,7 +329,7 @@ public class IngestBench {
     }
 
     Result liveShape(Connection db, List<Meter> ms) throws Exception {
-        Process sim = startLoad("BL", ms.size(), live);
+        Process sim = startLoad(true, "BL", ms.size(), live);
         Instant done = waitForRows(db, ms, live);
         LoadReport load = report(sim);
         double seconds = secondsSince(load.startedAt(), done);
@@ -321,7 +340,7 @@ public class IngestBench {
     }
 
     Result backfillShape(Connection db, List<Meter> ms) throws Exception {
-        Process sim = startLoad("BB", ms.size(), backfill, "--batch", String.valueOf(arraySize));
+        Process sim = startLoad(true, "BB", ms.size(), backfill, "--batch", String.valueOf(arraySize));
         Instant done = waitForRows(db, ms, backfill);
         LoadReport load = report(sim);
         double seconds = secondsSince(load.startedAt(), done);

@@ -132,6 +132,24 @@ public final class LoadCommand implements Callable<Integer> {
                     + " in memory), so that the measured time holds no JSON rendering of the publisher's.")
     boolean prerender;
 
+    @Option(
+            names = "--warmup",
+            paramLabel = "READINGS",
+            defaultValue = "0",
+            description = "Before the measured run, publish rounds of this many readings (same meters and shape) under"
+                    + " the topic root warmup/{root}, which reaches no Shoreloop, until this JVM's JIT compiler was"
+                    + " busy for under a tenth of a round (at most --warmup-rounds); the report covers the measured"
+                    + " run only. A load generator that shares the cores with what it measures should not spend"
+                    + " them compiling itself during the measurement (default: ${DEFAULT-VALUE}).")
+    long warmup;
+
+    @Option(
+            names = "--warmup-rounds",
+            defaultValue = "10",
+            description = "Most warm-up rounds (default: ${DEFAULT-VALUE}; publishing 100,000 single readings as fast"
+                    + " as it can, the simulator's JIT compiler settled after eight).")
+    int warmupRounds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -196,6 +214,7 @@ public final class LoadCommand implements Callable<Integer> {
                 };
         Load.Report report;
         try (base) {
+            warmUp(config, base);
             report = Load.run(config, effective);
         } finally {
             if (recorder != null) {
@@ -223,5 +242,46 @@ public final class LoadCommand implements Callable<Integer> {
         }
         out.flush();
         return report.errors() == 0 && report.acknowledged() == report.messages() ? 0 : 1;
+    }
+
+    /**
+     * The warm-up rounds of {@code --warmup}: the measured run's shape, under a topic root no consumer subscribes to,
+     * not recorded, until the JIT compiler (this JVM's compilation time) was busy for under a tenth of a round.
+     */
+    private void warmUp(Load.Config measured, Load.Publisher publisher) throws Exception {
+        if (warmup <= 0 || dryRun) {
+            return;
+        }
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        Load.Config config = new Load.Config(
+                measured.meters(),
+                warmup,
+                null,
+                0,
+                measured.batch(),
+                measured.intervalS(),
+                measured.start(),
+                measured.seed(),
+                measured.connections(),
+                measured.inflight(),
+                "warmup/" + measured.topicRoot(),
+                measured.prerender());
+        for (int round = 1; round <= Math.max(1, warmupRounds); round++) {
+            long compiledBefore = jit.getTotalCompilationTime();
+            long started = System.nanoTime();
+            Load.Report r = Load.run(config, publisher);
+            double roundMs = (System.nanoTime() - started) / 1e6;
+            long compiledMs = jit.getTotalCompilationTime() - compiledBefore;
+            if (r.errors() > 0) {
+                throw new IllegalStateException("warm-up round " + round + " failed: " + r.firstError());
+            }
+            spec.commandLine()
+                    .getErr()
+                    .printf(Locale.ROOT, "load: warm-up round %d: %d readings in %.0f ms, JIT compiler busy %d ms%n",
+                            round, r.readings(), roundMs, compiledMs);
+            if (compiledMs < roundMs / 10) {
+                return;
+            }
+        }
     }
 }

@@ -94,6 +94,11 @@ class BrokerLiveTest {
 
     /** A QoS 1 subscriber collecting every message under shorepower/v1/#, keyed by topic. */
     private static Mqtt5AsyncClient subscriber(String id, Map<String, List<String>> got) throws Exception {
+        return subscriber(id, got, "shorepower/v1/#");
+    }
+
+    private static Mqtt5AsyncClient subscriber(String id, Map<String, List<String>> got, String filter)
+            throws Exception {
         Mqtt5AsyncClient c = MqttClient.builder()
                 .useMqttVersion5()
                 .identifier(id)
@@ -102,7 +107,7 @@ class BrokerLiveTest {
                 .buildAsync();
         c.connect().get(30, TimeUnit.SECONDS);
         c.subscribeWith()
-                .topicFilter("shorepower/v1/#")
+                .topicFilter(filter)
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .callback(p -> got.computeIfAbsent(p.getTopic().toString(), t -> Collections.synchronizedList(
                                 new ArrayList<>()))
@@ -197,5 +202,41 @@ class BrokerLiveTest {
                 assertEquals(i, Json.MAPPER.readTree(payloads.get(i)).path("seq").asLong(), "numbered in order");
             }
         }
+    }
+
+    @Test
+    void loadModeWarmsUpUnderATopicRootNoConsumerReadsAndReportsOnlyTheMeasuredRun() throws Exception {
+        Map<String, List<String>> measured = new ConcurrentHashMap<>();
+        Map<String, List<String>> warm = new ConcurrentHashMap<>();
+        Mqtt5AsyncClient sub = subscriber("live-test-warm-measured", measured, "shorepower/v1/WARM/#");
+        Mqtt5AsyncClient warmSub = subscriber("live-test-warm-warmup", warm, "warmup/shorepower/v1/WARM/#");
+        var cl = SimulatorCli.commandLine();
+        StringWriter report = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(report));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("load", "--host", "127.0.0.1", "--port", String.valueOf(port), "--port-code", "WARM",
+                "--meter-count", "3", "--readings", "300", "--warmup", "600", "--warmup-rounds", "2", "--json");
+        assertEquals(0, code, report + " " + err);
+        JsonNode r = Json.MAPPER.readTree(report.toString());
+        assertEquals(300, r.path("readings").asLong(), "the report covers the measured run only");
+        assertEquals(300, r.path("acknowledged").asLong());
+        assertTrue(err.toString().contains("warm-up round 1: 600 readings"), err.toString());
+        awaitCount(measured, "/reading", 300);
+        awaitCount(warm, "/reading", 600);
+        Thread.sleep(300);
+        sub.disconnect().get(10, TimeUnit.SECONDS);
+        warmSub.disconnect().get(10, TimeUnit.SECONDS);
+        // a consumer of the contract's topics sees each meter's readings 0..99 once, in order
+        assertEquals(300, count(measured, "/reading"));
+        for (var e : measured.entrySet()) {
+            List<String> payloads = e.getValue();
+            assertEquals(100, payloads.size(), e.getKey());
+            for (int i = 0; i < payloads.size(); i++) {
+                assertEquals(i, Json.MAPPER.readTree(payloads.get(i)).path("seq").asLong(), "numbered in order");
+            }
+        }
+        int warmedUp = count(warm, "/reading");
+        assertTrue(warmedUp == 600 || warmedUp == 1200, "one or two rounds of 600: " + warmedUp);
     }
 }
