@@ -512,7 +512,7 @@ public class MqttIngest {
             } else {
                 PayloadParser.ParsedReading r = e.reading();
                 readings.add(new IngestBatch.Incoming(
-                        meter, r.toReading(), r.voltageV(), r.currentA(), r.frequencyHz(), p.receivedAt()));
+                        meter, r.toReading(meter.code()), r.voltageV(), r.currentA(), r.frequencyHz(), p.receivedAt()));
             }
         }
         return new IngestBatch(readings, statuses, letters);

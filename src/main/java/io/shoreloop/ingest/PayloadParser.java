@@ -50,8 +50,12 @@ final class PayloadParser {
             Double frequencyHz,
             Boolean breakerClosed,
             String vessel) {
-        Reading toReading() {
-            return new Reading(meter, seq, ts, registerWh, powerKw, breakerClosed, vessel);
+        /**
+         * The reading, naming its meter with {@code code} when that is the same text (the registered meter's code: one
+         * string for all of a meter's readings, not one per reading; a cached timeline holds hundreds of them).
+         */
+        Reading toReading(String code) {
+            return new Reading(meter.equals(code) ? code : meter, seq, ts, registerWh, powerKw, breakerClosed, vessel);
         }
     }
 

@@ -73,6 +73,15 @@ public class ShorePowerIngest {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
+    /**
+     * A batch's {@code COPY} text is built and sent in chunks of about this many characters (each row whole), never
+     * as one array: a batch of 20,000 readings is ~3 MB of text, and arrays that large are "humongous" to G1 (over half
+     * a heap region: 512 KiB with a 1 GiB heap), allocated outside the young generation. Three of them per batch (the
+     * builder's array, its string, the string's bytes) started a concurrent marking cycle of the whole heap (the cached
+     * timelines included) in nearly every backfill: 42 % of the application's CPU during a measured backfill was G1's.
+     */
+    static final int COPY_CHUNK_CHARS = 64 * 1024;
+
     private static final String LOAD_WINDOWS = """
             select r.meter_id, r.ts, r.seq, r.register_wh, r.power_kw, r.breaker_closed, r.vessel_mmsi
               from unnest(?::uuid[], ?::bigint[]) as c(m, after)
@@ -152,6 +161,21 @@ public class ShorePowerIngest {
     private final Map<UUID, Cached> cache = new LinkedHashMap<>(1024, 0.75f, true);
 
     private static final int CACHE_METERS = 20_000;
+
+    /** Heap a cached reading takes with its timeline's entries (measured: 305 bytes in a session's window). */
+    static final int CACHED_READING_BYTES = 320;
+
+    /**
+     * The readings the cache may hold: as configured, but within 15 % of the heap. With the old default of a million
+     * readings (~300 MB) in a 1 GiB heap, G1 marked the cache's millions of objects again in nearly every concurrent
+     * cycle (a third of the application's CPU during a backfill); in the 768 MiB container it would have taken more
+     * than half the heap.
+     */
+    static int cacheTotalReadings(int configured, long maxHeapBytes) {
+        long byHeap = maxHeapBytes / 100 * 15 / CACHED_READING_BYTES;
+        return (int) Math.max(0, Math.min(configured, byHeap));
+    }
+
     private final int cacheTotalReadings;
 
     /** A timeline in step with the store at {@code version}; its window starts after {@code floor} (null: all). */
@@ -190,7 +214,9 @@ public class ShorePowerIngest {
         this.tolerance = config.shorepower().matchTolerance();
         this.matcher = new SessionMatcher(tolerance);
         this.cacheReadings = config.shorepower().timelineCacheReadings();
-        this.cacheTotalReadings = config.shorepower().timelineCacheTotalReadings();
+        this.cacheTotalReadings = cacheTotalReadings(
+                config.shorepower().timelineCacheTotalReadings(),
+                Runtime.getRuntime().maxMemory());
     }
 
     /**
@@ -745,8 +771,9 @@ public class ShorePowerIngest {
         if (n == 0) {
             return fresh;
         }
-        // COPY text format: tab-separated, \N for null
-        StringBuilder rows = new StringBuilder(n * 160);
+        // COPY text format: tab-separated, \N for null; sent in chunks (see COPY_CHUNK_CHARS)
+        List<byte[]> chunks = new ArrayList<>(n * 160 / COPY_CHUNK_CHARS + 1);
+        StringBuilder rows = new StringBuilder(COPY_CHUNK_CHARS + 1024);
         for (Map.Entry<UUID, List<IngestBatch.Incoming>> e : byMeter.entrySet()) {
             String meter = e.getKey().toString();
             Instant receivedAt = null;
@@ -766,13 +793,19 @@ public class ShorePowerIngest {
                     received = receivedAt.toString();
                 }
                 rows.append('\t').append(received).append('\n');
+                if (rows.length() >= COPY_CHUNK_CHARS) {
+                    chunks.add(rows.toString().getBytes(StandardCharsets.UTF_8));
+                    rows.setLength(0);
+                }
             }
         }
-        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+        if (!rows.isEmpty()) {
+            chunks.add(rows.toString().getBytes(StandardCharsets.UTF_8));
+        }
         if (!holdsStored) {
             execute(c, "savepoint shore_readings");
             try {
-                copy(c, COPY_READINGS, bytes);
+                copy(c, COPY_READINGS, chunks);
                 execute(c, "release savepoint shore_readings");
                 // all of them, already in time order
                 byMeter.forEach((id, mine) -> fresh.put(id, readingsOf(mine)));
@@ -792,7 +825,7 @@ public class ShorePowerIngest {
             offered.put(id, byTs);
         });
         execute(c, STAGE);
-        copy(c, COPY_TO_STAGE, bytes);
+        copy(c, COPY_TO_STAGE, chunks);
         try (PreparedStatement ps = c.prepareStatement(INSERT_STAGED);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -818,11 +851,13 @@ public class ShorePowerIngest {
         }
     }
 
-    private static void copy(Connection c, String sql, byte[] rows) throws SQLException {
+    private static void copy(Connection c, String sql, List<byte[]> chunks) throws SQLException {
         org.postgresql.copy.CopyIn copy =
                 c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            copy.writeToCopy(rows, 0, rows.length);
+            for (byte[] rows : chunks) {
+                copy.writeToCopy(rows, 0, rows.length);
+            }
             copy.endCopy();
         } finally {
             if (copy.isActive()) {
