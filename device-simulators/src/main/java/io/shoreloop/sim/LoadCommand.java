@@ -253,6 +253,7 @@ public final class LoadCommand implements Callable<Integer> {
             return;
         }
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
         Load.Config config = new Load.Config(
                 measured.meters(),
                 warmup,
@@ -267,11 +268,11 @@ public final class LoadCommand implements Callable<Integer> {
                 "warmup/" + measured.topicRoot(),
                 measured.prerender());
         for (int round = 1; round <= Math.max(1, warmupRounds); round++) {
-            long compiledBefore = jit.getTotalCompilationTime();
+            long compiledBefore = measurable ? jit.getTotalCompilationTime() : 0;
             long started = System.nanoTime();
             Load.Report r = Load.run(config, publisher);
             double roundMs = (System.nanoTime() - started) / 1e6;
-            long compiledMs = jit.getTotalCompilationTime() - compiledBefore;
+            long compiledMs = measurable ? jit.getTotalCompilationTime() - compiledBefore : 0;
             if (r.errors() > 0) {
                 throw new IllegalStateException("warm-up round " + round + " failed: " + r.firstError());
             }
@@ -279,6 +280,9 @@ public final class LoadCommand implements Callable<Integer> {
                     .getErr()
                     .printf(Locale.ROOT, "load: warm-up round %d: %d readings in %.0f ms, JIT compiler busy %d ms%n",
                             round, r.readings(), roundMs, compiledMs);
+            if (!measurable) {
+                return; // one round: this JVM does not say how busy its compiler was
+            }
             if (compiledMs < roundMs / 10) {
                 return;
             }
