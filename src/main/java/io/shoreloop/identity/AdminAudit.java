@@ -31,7 +31,12 @@ public class AdminAudit {
         CREATED,
         UPDATED,
         DEACTIVATED,
-        ACTIVATED
+        ACTIVATED;
+
+        /** The change that sets an object's {@code active} flag to this value. */
+        public static Change activeSetTo(boolean active) {
+            return active ? ACTIVATED : DEACTIVATED;
+        }
     }
 
     /** One change, with the object's representation before (none for a creation) and after it. */

@@ -173,13 +173,7 @@ public class UserService {
         LOG.infof(
                 "user %s (%s) %s by %s", user.subject, user.id, active ? "activated" : "deactivated", actor.subject());
         UserView view = view(user);
-        audit.record(
-                actor,
-                AdminAudit.Kind.USER,
-                user.id,
-                active ? AdminAudit.Change.ACTIVATED : AdminAudit.Change.DEACTIVATED,
-                was,
-                view);
+        audit.record(actor, AdminAudit.Kind.USER, user.id, AdminAudit.Change.activeSetTo(active), was, view);
         return view;
     }
 

@@ -142,7 +142,8 @@ public class PartyService {
                 "port operator %s (%s) %s by %s",
                 operator.code, operator.id, active ? "reactivated" : "deactivated", actor.subject());
         PortOperatorView view = view(operator);
-        audit.record(actor, AdminAudit.Kind.PORT_OPERATOR, operator.id, change(active), was, view);
+        audit.record(
+                actor, AdminAudit.Kind.PORT_OPERATOR, operator.id, AdminAudit.Change.activeSetTo(active), was, view);
         return view;
     }
 
@@ -173,10 +174,6 @@ public class PartyService {
     public List<AdminAudit.Entry> operatorHistory(Actor actor, UUID id) {
         loadOperator(actor, id, Action.UPDATE);
         return audit.history(id);
-    }
-
-    private static AdminAudit.Change change(boolean activated) {
-        return activated ? AdminAudit.Change.ACTIVATED : AdminAudit.Change.DEACTIVATED;
     }
 
     // ---------------------------------------------------------------- bureaus
@@ -254,7 +251,7 @@ public class PartyService {
                 "bureau %s (%s) %s by %s",
                 bureau.code, bureau.id, active ? "reactivated" : "deactivated", actor.subject());
         BureauView view = BureauView.of(bureau);
-        audit.record(actor, AdminAudit.Kind.BUREAU, bureau.id, change(active), was, view);
+        audit.record(actor, AdminAudit.Kind.BUREAU, bureau.id, AdminAudit.Change.activeSetTo(active), was, view);
         return view;
     }
 
