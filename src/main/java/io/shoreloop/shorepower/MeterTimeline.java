@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * reaches back before the window needs a window that starts earlier, and so does a departure changed before it (an
  * idle point depends on the departures before it, not on those after it).
  *
- * <p>Memory stays bounded however long a session runs: every {@link #CHECKPOINT_EVERY} readings (where no
+ * <p>Memory stays bounded however long a session runs: every {@link #CHECKPOINT_EVERY} readings (or as
+ * {@link #resume(MeterProfile, AccountingRules, Reading, Collection, Collection, int)} says; where no
  * candidate is pending) the timeline keeps the session state machine's state, and {@link #trim} forgets the readings
  * up to such a checkpoint, which becomes the window's floor. A late reading or a departure after the floor
  * re-derives from the latest checkpoint or session start before it; one before the floor needs a window that starts
@@ -143,7 +144,22 @@ public final class MeterTimeline {
             Reading floor,
             Collection<Reading> window,
             Collection<Instant> departures) {
-        MeterTimeline timeline = new MeterTimeline(profile, rules, floor, departures);
+        return resume(profile, rules, floor, window, departures, CHECKPOINT_EVERY);
+    }
+
+    /**
+     * As {@link #resume(MeterProfile, AccountingRules, Reading, Collection, Collection)}, keeping the state machine's
+     * state every {@code checkpointEvery} readings (the window included), so that {@link #trim} can forget all but
+     * about that many readings: a cache that keeps small windows needs frequent checkpoints.
+     */
+    public static MeterTimeline resume(
+            MeterProfile profile,
+            AccountingRules rules,
+            Reading floor,
+            Collection<Reading> window,
+            Collection<Instant> departures,
+            int checkpointEvery) {
+        MeterTimeline timeline = new MeterTimeline(profile, rules, floor, departures).checkpointEvery(checkpointEvery);
         timeline.accept(window);
         return timeline;
     }
@@ -447,8 +463,11 @@ public final class MeterTimeline {
         return readings.size() <= max;
     }
 
-    /** Keeps a checkpoint every {@code n} readings (tests use small ones). */
+    /** Keeps a checkpoint every {@code n} readings from now on (tests use small ones). */
     MeterTimeline checkpointEvery(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a checkpoint every " + n + " readings");
+        }
         this.checkpointEvery = n;
         return this;
     }

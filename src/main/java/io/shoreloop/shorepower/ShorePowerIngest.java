@@ -179,6 +179,17 @@ public class ShorePowerIngest {
 
     private final int cacheTotalReadings;
 
+    /** The timelines' checkpoint interval (see {@link #checkpointEvery(int)}). */
+    private final int checkpointEvery;
+
+    /**
+     * A checkpoint every quarter of the readings a cached timeline may hold: a trim down to half of them then finds one
+     * among the readings it may forget (a timeline it cannot trim is dropped and reloaded by the next batch).
+     */
+    static int checkpointEvery(int cacheReadings) {
+        return Math.max(1, cacheReadings / 4);
+    }
+
     /** A timeline in step with the store at {@code version}; its window starts after {@code floor} (null: all). */
     private record Cached(MeterTimeline timeline, Instant floor, long version, int size) {
         Cached(MeterTimeline timeline, Instant floor, long version) {
@@ -215,6 +226,7 @@ public class ShorePowerIngest {
         this.tolerance = config.shorepower().matchTolerance();
         this.matcher = new SessionMatcher(tolerance);
         this.cacheReadings = config.shorepower().timelineCacheReadings();
+        this.checkpointEvery = checkpointEvery(cacheReadings);
         this.cacheTotalReadings = cacheTotalReadings(
                 config.shorepower().timelineCacheTotalReadings(),
                 Runtime.getRuntime().maxMemory());
@@ -961,11 +973,11 @@ public class ShorePowerIngest {
             Reading floor = cursor == null ? null : floors.get(id);
             MeterProfile profile = meters.get(id).profile();
             List<Instant> atBerth = departures.getOrDefault(meters.get(id).berthId(), List.of());
+            // without a cursor, floor is null too: the meter's whole history
             timelines.put(
                     id,
-                    floor == null && cursor == null
-                            ? MeterTimeline.recompute(profile, rules, known.getOrDefault(id, List.of()), atBerth)
-                            : MeterTimeline.resume(profile, rules, floor, known.getOrDefault(id, List.of()), atBerth));
+                    MeterTimeline.resume(
+                            profile, rules, floor, known.getOrDefault(id, List.of()), atBerth, checkpointEvery));
         }
     }
 

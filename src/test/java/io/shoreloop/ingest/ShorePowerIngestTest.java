@@ -357,9 +357,9 @@ class ShorePowerIngestTest {
     }
 
     /**
-     * A session longer than the readings a meter's timeline keeps in memory (2,048 by default: it forgets the older
-     * ones up to a checkpoint of its state): still exact, with one late reading inside what it kept and one long
-     * before it (which makes Shoreloop resume the meter from the store).
+     * A session longer than the readings a meter's timeline keeps in memory (at most 64 by default: it forgets the
+     * older ones up to a checkpoint of its state, keeping 32–48): still exact, with one late reading inside what it kept
+     * and one long before it (which makes Shoreloop resume the meter from the store).
      */
     @Test
     void aSessionLongerThanTheKeptWindowStaysExactWithLateReadings() {
@@ -376,7 +376,7 @@ class ShorePowerIngestTest {
                     java.math.BigDecimal.valueOf(100_000 + 10L * i, 3).toPlainString(),
                     closed,
                     null);
-            if (i == 100 || i == n - 100) {
+            if (i == 100 || i == n - 20) {
                 late.add(reading);
                 continue;
             }
