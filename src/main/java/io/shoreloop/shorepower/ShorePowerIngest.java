@@ -785,36 +785,32 @@ public class ShorePowerIngest {
             return fresh;
         }
         // COPY text format: tab-separated, \N for null; sent in chunks (see COPY_CHUNK_CHARS)
-        List<byte[]> chunks = new ArrayList<>(n * 160 / COPY_CHUNK_CHARS + 1);
-        StringBuilder rows = new StringBuilder(COPY_CHUNK_CHARS + 1024);
+        CopyText rows = new CopyText();
         for (Map.Entry<UUID, List<IngestBatch.Incoming>> e : byMeter.entrySet()) {
             String meter = e.getKey().toString();
             Instant receivedAt = null;
             String received = null;
             for (IngestBatch.Incoming in : e.getValue()) {
                 Reading rd = in.reading();
-                rows.append(meter).append('\t').append(rd.ts()).append('\t').append(rd.seq());
-                rows.append('\t').append(rd.registerWh());
-                copyField(rows, rd.powerKw());
-                copyField(rows, in.voltageV());
-                copyField(rows, in.currentA());
-                copyField(rows, in.frequencyHz());
-                copyField(rows, rd.breakerClosed() == null ? null : rd.breakerClosed() ? "t" : "f");
-                copyField(rows, rd.vessel());
+                rows.ascii(meter);
+                rows.field(rd.ts());
+                rows.field(rd.seq());
+                rows.field(rd.registerWh());
+                rows.field(rd.powerKw());
+                rows.field(in.voltageV());
+                rows.field(in.currentA());
+                rows.field(in.frequencyHz());
+                rows.field(rd.breakerClosed() == null ? null : rd.breakerClosed() ? "t" : "f");
+                rows.field(rd.vessel());
                 if (!in.receivedAt().equals(receivedAt)) { // the readings of one message share it
                     receivedAt = in.receivedAt();
                     received = receivedAt.toString();
                 }
-                rows.append('\t').append(received).append('\n');
-                if (rows.length() >= COPY_CHUNK_CHARS) {
-                    chunks.add(rows.toString().getBytes(StandardCharsets.UTF_8));
-                    rows.setLength(0);
-                }
+                rows.field(received);
+                rows.endRow();
             }
         }
-        if (!rows.isEmpty()) {
-            chunks.add(rows.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        List<byte[]> chunks = rows.chunks();
         if (!holdsStored) {
             execute(c, "savepoint shore_readings");
             try {
@@ -879,23 +875,115 @@ public class ShorePowerIngest {
         }
     }
 
-    private static void copyField(StringBuilder row, Object value) {
-        row.append('\t');
-        if (value == null) {
-            row.append("\\N");
-        } else if (value instanceof String text) {
+    /**
+     * {@code COPY} text (tab-separated fields, {@code \N} for null, text escaped) written straight as UTF-8 bytes, in
+     * chunks of about {@link #COPY_CHUNK_CHARS} bytes, each row whole. Written through a {@code StringBuilder}, every
+     * byte was copied three times (the builder, its string, the string's bytes): a fifth of the bytes the live
+     * benchmark allocated.
+     */
+    static final class CopyText {
+        private final List<byte[]> chunks = new ArrayList<>();
+        private byte[] buffer = new byte[COPY_CHUNK_CHARS + 1024];
+        private int length;
+
+        /** Text known to be ASCII without tabs, newlines or backslashes (codes, UUIDs, numbers, timestamps). */
+        void ascii(String text) {
+            room(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                buffer[length++] = (byte) text.charAt(i);
+            }
+        }
+
+        /** A tab, then the value: {@code \N} for null, text escaped, anything else as its {@code toString()}. */
+        void field(Object value) {
+            room(1);
+            buffer[length++] = '\t';
+            if (value == null) {
+                ascii("\\N");
+            } else if (value instanceof String text) {
+                text(text);
+            } else if (value instanceof Long number) {
+                number(number);
+            } else {
+                ascii(value.toString());
+            }
+        }
+
+        /** A tab, then the number. */
+        void field(long value) {
+            room(1);
+            buffer[length++] = '\t';
+            number(value);
+        }
+
+        private void number(long value) {
+            if (value < 0) {
+                ascii(Long.toString(value));
+                return;
+            }
+            int digits = 1;
+            for (long v = value; v >= 10; v /= 10) {
+                digits++;
+            }
+            room(digits);
+            for (int i = length + digits - 1; i >= length; i--) {
+                buffer[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            length += digits;
+        }
+
+        private void text(String text) {
+            StringBuilder escaped = null;
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch >= 0x80 || ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+                    escaped = new StringBuilder(text.length() + 8);
+                    break;
+                }
+            }
+            if (escaped == null) {
+                ascii(text);
+                return;
+            }
             for (int i = 0; i < text.length(); i++) {
                 char ch = text.charAt(i);
                 switch (ch) {
-                    case '\\' -> row.append("\\\\");
-                    case '\t' -> row.append("\\t");
-                    case '\n' -> row.append("\\n");
-                    case '\r' -> row.append("\\r");
-                    default -> row.append(ch);
+                    case '\\' -> escaped.append("\\\\");
+                    case '\t' -> escaped.append("\\t");
+                    case '\n' -> escaped.append("\\n");
+                    case '\r' -> escaped.append("\\r");
+                    default -> escaped.append(ch);
                 }
             }
-        } else {
-            row.append(value);
+            byte[] bytes = escaped.toString().getBytes(StandardCharsets.UTF_8);
+            room(bytes.length);
+            System.arraycopy(bytes, 0, buffer, length, bytes.length);
+            length += bytes.length;
+        }
+
+        void endRow() {
+            room(1);
+            buffer[length++] = '\n';
+            if (length >= COPY_CHUNK_CHARS) {
+                chunks.add(java.util.Arrays.copyOf(buffer, length));
+                length = 0;
+            }
+        }
+
+        /** The chunks written (the last one completed). */
+        List<byte[]> chunks() {
+            if (length > 0) {
+                chunks.add(java.util.Arrays.copyOf(buffer, length));
+                length = 0;
+            }
+            return chunks;
+        }
+
+        private void room(int more) {
+            if (length + more > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+            }
         }
     }
 

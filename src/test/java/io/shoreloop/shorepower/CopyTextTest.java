@@ -1,0 +1,69 @@
+package io.shoreloop.shorepower;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The readings' {@code COPY} text: PostgreSQL's text format, written straight as UTF-8 bytes in whole-row chunks. */
+class CopyTextTest {
+
+    private static String text(List<byte[]> chunks) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        chunks.forEach(c -> all.write(c, 0, c.length));
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void fieldsAreTabSeparatedWithNullsAndNumbersAsPostgresqlReadsThem() {
+        ShorePowerIngest.CopyText rows = new ShorePowerIngest.CopyText();
+        rows.ascii("m-1");
+        rows.field(Instant.parse("2026-12-03T10:15:30.123456Z"));
+        rows.field(0L);
+        rows.field(1_234_567_890_123L);
+        rows.field(Long.valueOf(-42));
+        rows.field(12.5);
+        rows.field((Object) null);
+        rows.field("t");
+        rows.endRow();
+        assertEquals("m-1\t2026-12-03T10:15:30.123456Z\t0\t1234567890123\t-42\t12.5\t\\N\tt\n", text(rows.chunks()));
+    }
+
+    @Test
+    void textIsEscapedAndEncodedAsUtf8() {
+        ShorePowerIngest.CopyText rows = new ShorePowerIngest.CopyText();
+        rows.ascii("m");
+        rows.field("a\tb\nc\rd\\e");
+        rows.field("长江 №1");
+        rows.endRow();
+        assertEquals("m\ta\\tb\\nc\\rd\\\\e\t长江 №1\n", text(rows.chunks()));
+    }
+
+    @Test
+    void chunksHoldWholeRowsOfAboutTheChunkSize() {
+        ShorePowerIngest.CopyText rows = new ShorePowerIngest.CopyText();
+        StringBuilder expected = new StringBuilder();
+        for (long i = 0; i < 20_000; i++) {
+            rows.ascii("meter");
+            rows.field(i);
+            rows.field("x".repeat((int) (i % 7)));
+            rows.endRow();
+            expected.append("meter\t")
+                    .append(i)
+                    .append('\t')
+                    .append("x".repeat((int) (i % 7)))
+                    .append('\n');
+        }
+        List<byte[]> chunks = rows.chunks();
+        assertTrue(chunks.size() > 1, "several chunks");
+        for (byte[] chunk : chunks) {
+            assertEquals('\n', chunk[chunk.length - 1], "a chunk ends with a whole row");
+            assertTrue(chunk.length < ShorePowerIngest.COPY_CHUNK_CHARS + 1024, "about the chunk size");
+        }
+        assertEquals(expected.toString(), text(chunks));
+    }
+}
