@@ -104,8 +104,8 @@ java -cp "$(cat "$CP_FILE")" bench/ingest/IngestBench.java --simulator "$SIM" \
   --jdbc "jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --user postgres --password postgres --app-pid "$APP_PID" "$@"
 
 # Mosquitto 2.0.11 numbers a subscriber's QoS 1 messages when it queues them: once more than 65,535 wait for
-# Shoreloop, it sends identifiers still in flight, which the client refuses (the broker redelivers them later; nothing
-# is lost or doubled, but the live rate of such a run measures the broker's mix-up, see the README).
+# Shoreloop, it sends identifiers still in flight, which the client refuses (in the runs seen, nothing was lost or
+# doubled in the end, but the live rate of such a run measures the broker's mix-up, see the README).
 RESENT=$(grep -c "must not be resent" "$WORK/shoreloop.log" || true)
 if [ "${RESENT:-0}" -gt 0 ]; then
   log "WARNING: Mosquitto sent $RESENT messages to Shoreloop with packet identifiers still in flight (its backlog passed 65,535); the live figure of this run is not comparable"
