@@ -74,14 +74,15 @@ public class ShorePowerIngest {
     private static final String UNIQUE_VIOLATION = "23505";
 
     /**
-     * A batch's {@code COPY} text is built and sent in chunks of about this many characters (each row whole), never
-     * as one array: a batch of 20,000 readings is ~3 MB of text, and arrays that large are "humongous" to G1 (over half
-     * a heap region: 512 KiB with a 1 GiB heap), allocated outside the young generation. Three of them per batch (the
-     * builder's array, its string, the string's bytes), and G1 starts a concurrent marking cycle of the whole heap (the
-     * cached timelines included) on a humongous allocation once the old generation is above its threshold: 20 cycles
-     * in a bench run, 9 with chunks; G1's share of the application's CPU during a measured backfill 42 % → 34 %.
+     * A batch's {@code COPY} text is built and sent in chunks of about this many bytes (each row whole), never as one
+     * array: a batch of 20,000 readings is ~3 MB of text, and arrays that large are "humongous" to G1 (over half a heap
+     * region: 512 KiB with a 1 GiB heap), allocated outside the young generation. When the text was one builder, its
+     * string and the string's bytes, that was three of them per batch, and G1 starts a concurrent marking cycle of the
+     * whole heap (the cached timelines included) on a humongous allocation once the old generation is above its
+     * threshold: 20 cycles in a bench run, 9 with chunks; G1's share of the application's CPU during a measured
+     * backfill 42 % → 34 %.
      */
-    static final int COPY_CHUNK_CHARS = 64 * 1024;
+    static final int COPY_CHUNK_BYTES = 64 * 1024;
 
     private static final String LOAD_WINDOWS = """
             select r.meter_id, r.ts, r.seq, r.register_wh, r.power_kw, r.breaker_closed, r.vessel_mmsi
@@ -784,7 +785,7 @@ public class ShorePowerIngest {
         if (n == 0) {
             return fresh;
         }
-        // COPY text format: tab-separated, \N for null; sent in chunks (see COPY_CHUNK_CHARS)
+        // COPY text format: tab-separated, \N for null; sent in chunks (see COPY_CHUNK_BYTES)
         CopyText rows = new CopyText();
         for (Map.Entry<UUID, List<IngestBatch.Incoming>> e : byMeter.entrySet()) {
             String meter = e.getKey().toString();
@@ -877,13 +878,13 @@ public class ShorePowerIngest {
 
     /**
      * {@code COPY} text (tab-separated fields, {@code \N} for null, text escaped) written straight as UTF-8 bytes, in
-     * chunks of about {@link #COPY_CHUNK_CHARS} bytes, each row whole. Written through a {@code StringBuilder}, every
+     * chunks of about {@link #COPY_CHUNK_BYTES} bytes, each row whole. Written through a {@code StringBuilder}, every
      * byte was copied three times (the builder, its string, the string's bytes): a fifth of the bytes the live
      * benchmark allocated.
      */
     static final class CopyText {
         private final List<byte[]> chunks = new ArrayList<>();
-        private byte[] buffer = new byte[COPY_CHUNK_CHARS + 1024];
+        private byte[] buffer = new byte[COPY_CHUNK_BYTES + 1024];
         private int length;
 
         /** Text known to be ASCII without tabs, newlines or backslashes (codes, UUIDs, numbers, timestamps). */
@@ -902,8 +903,6 @@ public class ShorePowerIngest {
                 ascii("\\N");
             } else if (value instanceof String text) {
                 text(text);
-            } else if (value instanceof Long number) {
-                number(number);
             } else {
                 ascii(value.toString());
             }
@@ -965,7 +964,7 @@ public class ShorePowerIngest {
         void endRow() {
             room(1);
             buffer[length++] = '\n';
-            if (length >= COPY_CHUNK_CHARS) {
+            if (length >= COPY_CHUNK_BYTES) {
                 chunks.add(java.util.Arrays.copyOf(buffer, length));
                 length = 0;
             }

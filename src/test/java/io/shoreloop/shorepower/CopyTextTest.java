@@ -62,7 +62,7 @@ class CopyTextTest {
         assertTrue(chunks.size() > 1, "several chunks");
         for (byte[] chunk : chunks) {
             assertEquals('\n', chunk[chunk.length - 1], "a chunk ends with a whole row");
-            assertTrue(chunk.length < ShorePowerIngest.COPY_CHUNK_CHARS + 1024, "about the chunk size");
+            assertTrue(chunk.length < ShorePowerIngest.COPY_CHUNK_BYTES + 1024, "about the chunk size");
         }
         assertEquals(expected.toString(), text(chunks));
     }
