@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.postgresql.PGConnection;
 
 /**
@@ -78,6 +80,15 @@ public class IngestBench {
      * broker's pass-through, ~0.7 during the live shape), on the cores the broker, Shoreloop and PostgreSQL share.
      */
     boolean simulatorWarmup = true;
+    /**
+     * How many readings the simulator may publish ahead of its consumer (Shoreloop's committed readings, or the
+     * counting subscriber's messages) in the one-reading-per-message shapes; 0: no limit. What the consumer has not
+     * taken yet waits in the broker's queue, and Mosquitto 2.0 numbers a message when it queues it: with more than
+     * 65,535 queued for Shoreloop it reused packet identifiers still in flight, the client disconnected (protocol
+     * error), reconnected and received everything unacknowledged again, and the live figure of the run was disturbed.
+     * 40,000 queued readings still keep the consumer busy for over a second.
+     */
+    long lead = 40_000;
     /** Shoreloop's process id (for the JIT compiler's time, from its performance counters), or -1. */
     long appPid = -1;
     boolean json;
@@ -102,6 +113,7 @@ public class IngestBench {
                 case "--warmup-backfill" -> b.warmupBackfill = Integer.parseInt(args[++i]);
                 case "--warmup-rounds" -> b.warmupRounds = Integer.parseInt(args[++i]);
                 case "--cold-simulator" -> b.simulatorWarmup = false;
+                case "--lead" -> b.lead = Long.parseLong(args[++i]);
                 case "--app-pid" -> b.appPid = Long.parseLong(args[++i]);
                 case "--json" -> b.json = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -185,11 +197,16 @@ public class IngestBench {
      * apart, as the demo meters report), with the given extra options; the report is read by {@link #report}.
      */
     Process startLoad(String prefix, int meters, long readings, String... extra) throws Exception {
-        return startLoad(false, prefix, meters, readings, extra);
+        return startLoad(false, prefix, meters, readings, null, extra);
     }
 
-    /** {@link #startLoad}; {@code measured}: the simulator warms itself up first (see {@link #simulatorWarmup}). */
-    Process startLoad(boolean measured, String prefix, int meters, long readings, String... extra) throws Exception {
+    /**
+     * {@link #startLoad}; {@code measured}: the simulator warms itself up first (see {@link #simulatorWarmup});
+     * {@code consumed} (or null): the consumer's count of this load's readings, fed to the simulator's {@code --lead}
+     * so that it stays at most {@link #lead} readings ahead.
+     */
+    Process startLoad(boolean measured, String prefix, int meters, long readings, LongSupplier consumed,
+            String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", simulator, "load",
@@ -204,7 +221,36 @@ public class IngestBench {
         if (measured && simulatorWarmup) {
             cmd.addAll(List.of("--warmup", String.valueOf(readings)));
         }
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        boolean led = consumed != null && lead > 0;
+        if (led) {
+            cmd.addAll(List.of("--lead", String.valueOf(lead)));
+        }
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        if (led) {
+            feed(p, consumed);
+        } else {
+            p.getOutputStream().close();
+        }
+        return p;
+    }
+
+    /** Writes the consumer's count to the simulator's standard input every 10 ms while it runs. */
+    static void feed(Process p, LongSupplier consumed) {
+        Thread t = new Thread(
+                () -> {
+                    try (var out = p.getOutputStream()) {
+                        while (p.isAlive()) {
+                            out.write((consumed.getAsLong() + "\n").getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            Thread.sleep(10);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the simulator has finished
+                    }
+                },
+                "lead-feed");
+        t.setDaemon(true);
+        t.start();
     }
 
     static LoadReport report(Process p) throws Exception {
@@ -255,7 +301,8 @@ public class IngestBench {
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .send()
                 .join();
-        LoadReport load = report(startLoad(measured, measured ? "PT" : "PW", meterCount, live, "--topic-root", root));
+        LoadReport load = report(
+                startLoad(measured, measured ? "PT" : "PW", meterCount, live, count::get, "--topic-root", root));
         // wait while messages still come: stop after 30 s without one
         long seen = -1;
         long quietSince = System.currentTimeMillis();
@@ -359,8 +406,11 @@ public class IngestBench {
 
     private void warmShape(Connection db, String prefix, List<Meter> ms, int readings, String... options)
             throws Exception {
-        LoadReport report = report(startLoad(prefix, ms.size(), readings, options));
-        waitForRows(db, ms, readings);
+        AtomicLong stored = new AtomicLong();
+        // one reading per message: the simulator stays within the lead of Shoreloop (a backfill's messages are few)
+        Process sim = startLoad(false, prefix, ms.size(), readings, options.length == 0 ? stored::get : null, options);
+        waitForRows(db, ms, readings, stored);
+        LoadReport report = report(sim);
         Result r = check(db, ms, report, 1);
         if (r.lost + r.duplicated > 0 || !r.energyExact) {
             throw new IllegalStateException("warm-up " + prefix + ": lost, doubled or inexact readings: " + r);
@@ -368,8 +418,9 @@ public class IngestBench {
     }
 
     Result liveShape(Connection db, List<Meter> ms) throws Exception {
-        Process sim = startLoad(true, "BL", ms.size(), live);
-        Instant done = waitForRows(db, ms, live);
+        AtomicLong stored = new AtomicLong();
+        Process sim = startLoad(true, "BL", ms.size(), live, stored::get);
+        Instant done = waitForRows(db, ms, live, stored);
         LoadReport load = report(sim);
         double seconds = secondsSince(load.startedAt(), done);
         log(String.format(
@@ -379,8 +430,8 @@ public class IngestBench {
     }
 
     Result backfillShape(Connection db, List<Meter> ms) throws Exception {
-        Process sim = startLoad(true, "BB", ms.size(), backfill, "--batch", String.valueOf(arraySize));
-        Instant done = waitForRows(db, ms, backfill);
+        Process sim = startLoad(true, "BB", ms.size(), backfill, null, "--batch", String.valueOf(arraySize));
+        Instant done = waitForRows(db, ms, backfill, new AtomicLong());
         LoadReport load = report(sim);
         double seconds = secondsSince(load.startedAt(), done);
         log(String.format(
@@ -395,7 +446,7 @@ public class IngestBench {
      * reads the meters' state rows, which Shoreloop updates in the transaction that stores the readings: counting the
      * readings table itself 50 times a second would load the database the run measures ({@link #check} counts them).
      */
-    Instant waitForRows(Connection db, List<Meter> ms, long expected) throws Exception {
+    Instant waitForRows(Connection db, List<Meter> ms, long expected, AtomicLong stored) throws Exception {
         UUID[] ids = ms.stream().map(Meter::id).toArray(UUID[]::new);
         long last = -1;
         long lastChange = System.nanoTime();
@@ -408,6 +459,7 @@ public class IngestBench {
                     rs.next();
                     n = rs.getLong(1);
                 }
+                stored.set(n);
                 long now = System.nanoTime();
                 if (n >= expected) {
                     return Instant.now();

@@ -12,11 +12,14 @@
 #
 # Usage: bench/ingest/run.sh [--json] [--meters M] [--live N] [--backfill N] [--naive N] [--warmup N]
 #        [--warmup-backfill N]
-#        [--warmup-rounds N]
+#        [--warmup-rounds N] [--lead N]
 # Warm-up: rounds of --warmup N (default 50,000) live and --warmup-backfill N (default 300,000) backfill readings
 # through Shoreloop on meters of their own before the measured runs, until Shoreloop's JIT compiler (read with jcmd)
 # was busy for less than a tenth of a round, at most --warmup-rounds (default 6). With one short round the JIT
 # compiler still took half of Shoreloop's CPU during the measured shapes.
+# --lead N (default 40,000; 0: none): in the one-reading-per-message shapes (broker pass-through, live) the simulator
+# publishes at most N readings ahead of what its consumer has taken (Shoreloop's committed readings, the counting
+# subscriber's messages), so that the broker's queue for the consumer stays below Mosquitto's 65,535 packet identifiers.
 # BENCH_PG_OPTS adds PostgreSQL settings (e.g. '-c shared_preload_libraries=pg_stat_statements' to see its statements).
 # BENCH_MQ_INFLIGHT sets Mosquitto's max_inflight_messages (default 1000): the QoS 1 messages it may have unacknowledged
 # at Shoreloop, i.e. how many the batch being written may hold.

@@ -140,6 +140,28 @@ public final class Load {
         return z ^ (z >>> 31);
     }
 
+    /**
+     * Waits until publishing up to {@code upTo} readings keeps within {@code lead} of the consumer; false when the
+     * consumer reported no progress for the lead's patience.
+     */
+    private static boolean waitForConsumer(Lead lead, long upTo, AtomicReference<String> firstError) {
+        long stored = lead.stored().getAsLong();
+        long since = System.nanoTime();
+        while (upTo - stored > lead.readings()) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            long now = lead.stored().getAsLong();
+            if (now != stored) {
+                stored = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > lead.patience().toNanos()) {
+                firstError.compareAndSet(
+                        null, "the consumer reported no progress for " + lead.patience() + " at " + stored + " readings");
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One message: the meter's index, its readings and the payload. */
     private record Message(int meter, int readings, byte[] payload) {}
 
@@ -162,7 +184,28 @@ public final class Load {
         return new Message(meter, k, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * A limit on how far the publisher may run ahead of its consumer: before each message it waits while the readings
+     * published minus those the consumer reports as stored ({@code stored}) reach {@code readings}. A broker queues
+     * whatever its subscriber has not taken yet, and Mosquitto 2.0 numbers a queued message when it queues it: past
+     * 65,535 queued for one subscriber it reuses identifiers still in flight. When the consumer reports no progress
+     * for {@code patience}, the publisher stops waiting for it (and says so in {@link Report#firstError()} only if
+     * nothing else went wrong: the consumer's checks find what it missed).
+     */
+    public record Lead(long readings, java.util.function.LongSupplier stored, Duration patience) {
+        public Lead {
+            if (readings < 1) {
+                throw new IllegalArgumentException("lead must be >= 1 reading");
+            }
+        }
+    }
+
     public static Report run(Config c, Publisher publisher) throws Exception {
+        return run(c, publisher, null);
+    }
+
+    /** {@link #run(Config, Publisher)} staying at most {@code lead} ahead of the consumer (null: no limit). */
+    public static Report run(Config c, Publisher publisher, Lead lead) throws Exception {
         int m = c.meters().size();
         if (m == 0) {
             throw new IllegalArgumentException("no meters");
@@ -203,6 +246,9 @@ public final class Load {
                 if (System.nanoTime() >= deadline) {
                     break;
                 }
+            }
+            if (lead != null && !waitForConsumer(lead, readings + k, firstError)) {
+                lead = null; // the consumer stopped reporting: publish the rest as fast as possible
             }
             Message msg;
             if (rendered != null) {

@@ -133,6 +133,17 @@ public final class LoadCommand implements Callable<Integer> {
     boolean prerender;
 
     @Option(
+            names = "--lead",
+            paramLabel = "READINGS",
+            defaultValue = "0",
+            description = "Stay at most this many readings ahead of the consumer, whose count of stored readings (of"
+                    + " this run) is read from standard input, one number per line, the latest counting; when the"
+                    + " count stops moving for a minute, publish on without it. A broker queues what its subscriber"
+                    + " has not taken yet, and Mosquitto 2.0 reuses packet identifiers still in flight once more than"
+                    + " 65,535 messages are queued for one subscriber (0: no limit) (default: ${DEFAULT-VALUE}).")
+    long lead;
+
+    @Option(
             names = "--warmup",
             paramLabel = "READINGS",
             defaultValue = "0",
@@ -215,7 +226,7 @@ public final class LoadCommand implements Callable<Integer> {
         Load.Report report;
         try (base) {
             warmUp(config, base);
-            report = Load.run(config, effective);
+            report = Load.run(config, effective, lead > 0 ? consumerOnStdin() : null);
         } finally {
             if (recorder != null) {
                 recorder.close();
@@ -242,6 +253,29 @@ public final class LoadCommand implements Callable<Integer> {
         }
         out.flush();
         return report.errors() == 0 && report.acknowledged() == report.messages() ? 0 : 1;
+    }
+
+    /** {@code --lead}: the consumer's count, read from standard input by a daemon thread. */
+    private Load.Lead consumerOnStdin() {
+        java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
+        Thread reader = new Thread(
+                () -> {
+                    try (var in = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
+                        for (String line; (line = in.readLine()) != null; ) {
+                            line = line.strip();
+                            if (!line.isEmpty()) {
+                                stored.set(Long.parseLong(line));
+                            }
+                        }
+                    } catch (java.io.IOException | NumberFormatException e) {
+                        System.err.println("--lead: cannot read the consumer's count: " + e);
+                    }
+                },
+                "consumer-count");
+        reader.setDaemon(true);
+        reader.start();
+        return new Load.Lead(lead, stored::get, Duration.ofMinutes(1));
     }
 
     /**

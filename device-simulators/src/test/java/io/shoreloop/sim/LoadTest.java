@@ -164,4 +164,65 @@ class LoadTest {
             }
         }
     }
+
+    @Test
+    void theLeadKeepsThePublisherWithinReachOfItsConsumer() throws Exception {
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong furthest = new java.util.concurrent.atomic.AtomicLong();
+        Load.Publisher p = (c, t, b) -> {
+            furthest.accumulateAndGet(sent.incrementAndGet() - stored.get(), Math::max);
+            return CompletableFuture.completedFuture(null);
+        };
+        // a slow consumer: stores up to 7 of the published readings per millisecond
+        Thread consumer = new Thread(() -> {
+            while (stored.get() < 2000) {
+                stored.set(Math.min(sent.get(), stored.get() + 7));
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        });
+        consumer.start();
+        Load.Report r = Load.run(
+                new Load.Config(meters(3), 2000, null, 0, 1, 1, Instant.parse("2026-11-01T00:00:00Z"), 5, 2, 100,
+                        Load.Config.CONTRACT_ROOT, true),
+                p,
+                new Load.Lead(50, stored::get, java.time.Duration.ofSeconds(30)));
+        consumer.join();
+        assertEquals(2000, r.readings());
+        assertEquals(null, r.firstError());
+        assertTrue(furthest.get() <= 50, "published " + furthest.get() + " ahead of the consumer");
+        assertTrue(furthest.get() >= 40, "the lead was used: " + furthest.get());
+    }
+
+    @Test
+    void aConsumerThatStopsReportingIsLeftBehindWithAnError() throws Exception {
+        List<String> sent = new ArrayList<>();
+        Load.Report r = Load.run(
+                new Load.Config(meters(2), 100, null, 0, 10, 1, Instant.parse("2026-11-01T00:00:00Z"), 5, 1, 100,
+                        Load.Config.CONTRACT_ROOT, false),
+                (c, t, b) -> {
+                    sent.add(t);
+                    return CompletableFuture.completedFuture(null);
+                },
+                new Load.Lead(20, () -> 0, java.time.Duration.ofMillis(50)));
+        assertEquals(100, r.readings(), "everything is published");
+        assertEquals(10, sent.size());
+        assertTrue(r.firstError().contains("no progress"), r.firstError());
+    }
+
+    @Test
+    void theCommandReadsTheConsumersCountFromStandardInput() throws Exception {
+        java.io.InputStream stdin = System.in;
+        try {
+            // the consumer's counts arrive on stdin; without them the command would wait a minute per lead
+            System.setIn(new java.io.ByteArrayInputStream("0\n20\n\n60\n".getBytes(StandardCharsets.US_ASCII)));
+            long t0 = System.nanoTime();
+            JsonNode report = Json.MAPPER.readTree(
+                    execute("load", "--dry-run", "--meter-count", "2", "--readings", "80", "--lead", "20", "--json"));
+            assertEquals(80, report.path("readings").asLong());
+            assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "the counts were read");
+        } finally {
+            System.setIn(stdin);
+        }
+    }
 }
