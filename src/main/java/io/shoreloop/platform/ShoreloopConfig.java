@@ -335,6 +335,13 @@ public interface ShoreloopConfig {
         int receiveMaximum();
 
         /**
+         * Whether the acknowledgements of a committed batch leave in a few writes (Netty's flush consolidation in the
+         * connection's pipeline) rather than one write per message.
+         */
+        @WithDefault("true")
+        boolean consolidateFlushes();
+
+        /**
          * Writer threads, each with a queue and a database connection of its own; a meter's messages always go to the
          * same writer (by its code), so its readings are stored in the order they arrived. With two, one writer's
          * statements run in PostgreSQL while the other builds its batch.

@@ -593,6 +593,38 @@ class ShorePowerIngestTest {
                         meter.id()));
     }
 
+    /**
+     * The acknowledgements of stored messages reach the broker (they leave in consolidated writes): after a reconnect
+     * of the persistent session, the broker sends none of them again. A reading published after the reconnect is
+     * stored after anything the broker resent for the meter (one writer per meter, in order of arrival).
+     */
+    @Test
+    void storedMessagesAreAcknowledgedToTheBroker() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        int n = 200;
+        Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < n; i++) {
+            String kwh = java.math.BigDecimal.valueOf(10_000 + 50L * i, 3).toPlainString();
+            publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), kwh, true, null));
+        }
+        await(
+                "all readings stored",
+                WAIT,
+                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+        double duplicatesBefore = duplicates.count();
+        ingest.stop();
+        ingest.start();
+        await("subscribed again", WAIT, ingest::subscribed);
+        publish(mqtt, meter.readingTopic(), meter.reading(n, t0.plusSeconds(15L * n), "20.000", true, null));
+        await(
+                "the reading after the reconnect stored",
+                WAIT,
+                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id())
+                        == n + 1);
+        assertEquals(duplicatesBefore, duplicates.count(), "messages the broker sent again");
+        assertEquals(n + 1, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+    }
+
     @Test
     void theStatusTopicAndSilenceDecideWhetherAMeterIsOnline() {
         TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 1);
