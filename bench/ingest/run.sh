@@ -80,7 +80,9 @@ log "Mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}') on po
 # --- Shoreloop ----------------------------------------------------------------------------------------------
 JAR=target/quarkus-app/quarkus-run.jar
 SIM=device-simulators/target/shoreloop-device-simulators.jar
-if [ ! -f "$JAR" ] || [ ! -f "$SIM" ]; then
+# built if missing or older than their sources (the bench passes the simulator options of the current sources)
+if [ ! -f "$JAR" ] || [ ! -f "$SIM" ] || [ -n "$(find src device-simulators/src pom.xml device-simulators/pom.xml -newer "$SIM" -print -quit)" ] \
+   || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
   log "packaging Shoreloop and the device simulators"; ./mvnw -B -q package -DskipTests
 fi
 CP_FILE=target/bench-classpath.txt

@@ -7,6 +7,8 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -49,8 +51,12 @@ import org.jboss.logging.Logger;
  *   <li>Reconnects by itself with backoff, also when the broker is down at start-up (start-up does not wait).
  *   <li>{@code writers} worker threads (each a meter's messages by its code, so that they are stored in arrival
  *       order) drain their queues in batches of {@code batch-messages} messages, {@code batch-readings} readings or
- *       {@code flush-interval}, whichever comes first; the broker's receive maximum bounds the queues. Acknowledgements
- *       may so come out of order; the client sends them in the order the messages came.
+ *       {@code flush-interval}, whichever comes first. Acknowledgements may so come out of order; the client sends
+ *       them in the order the messages came.
+ *   <li>Bounded memory: while more than {@code max-pending-messages} messages or {@code max-pending-readings}
+ *       readings are received but not yet acknowledged, the connection stops reading from the broker (TCP flow
+ *       control: the broker keeps the rest in the session) until half of them are done, or {@code max-read-pause}
+ *       passed. The broker's receive maximum does not bound them: Mosquitto 2.0 was seen sending more.
  * </ul>
  */
 @ApplicationScoped
@@ -71,6 +77,15 @@ public class MqttIngest {
     private final List<BlockingQueue<Received>> queues = new ArrayList<>();
 
     private final AtomicLong acknowledged = new AtomicLong();
+    /** Messages and readings received and not yet done with (queued, or in a batch being written). */
+    private final AtomicLong pendingMessages = new AtomicLong();
+
+    private final AtomicLong pendingReadings = new AtomicLong();
+    /** The current connection (to pause reading from it), or null when the client's internals did not tell. */
+    private volatile Channel channel;
+    /** When reading from the connection was paused ({@link System#nanoTime}, never 0), or 0 while it reads. */
+    private final AtomicLong pausedAt = new AtomicLong();
+
     private final BrokerClients clients;
     private volatile boolean running;
     private volatile BrokerClients.Protocol protocol;
@@ -86,6 +101,7 @@ public class MqttIngest {
     private final Counter duplicateReadings;
     private final Counter messages;
     private final Counter batchFailures;
+    private final Counter readPauses;
 
     public MqttIngest(
             ShoreloopConfig config,
@@ -107,6 +123,7 @@ public class MqttIngest {
         this.duplicateReadings = metrics.counter("shoreloop.ingest.readings.duplicate");
         this.messages = metrics.counter("shoreloop.ingest.messages");
         this.batchFailures = metrics.counter("shoreloop.ingest.batch.failures");
+        this.readPauses = metrics.counter("shoreloop.ingest.read.pauses");
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -131,6 +148,8 @@ public class MqttIngest {
         running = true;
         // messages of an earlier connection were not acknowledged: the broker sends them again
         queues.forEach(BlockingQueue::clear);
+        pendingMessages.set(0);
+        pendingReadings.set(0);
         subscribed = false;
         workers.clear();
         for (int i = 0; i < queues.size(); i++) {
@@ -199,8 +218,11 @@ public class MqttIngest {
                 .maxDelay(config.retryMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .applyAutomaticReconnect()
                 .addConnectedListener(ctx -> {
-                    if (config.consolidateFlushes()) {
-                        consolidateFlushes(ctx.getClientConfig());
+                    Channel connected = channelOf(ctx.getClientConfig());
+                    pausedAt.set(0); // a new connection reads
+                    channel = connected;
+                    if (connected != null && config.consolidateFlushes()) {
+                        consolidateFlushes(connected);
                     }
                     subscribe.run();
                 })
@@ -213,20 +235,66 @@ public class MqttIngest {
      * per message in this process, and a read per message in the broker's. Netty's flush consolidation, first in the
      * connection's pipeline, turns the flushes of one run of the network thread into a write per 256 of them and one
      * at the end of the run (a flush outside a read waits for the thread's next task, never longer). The client offers
-     * no pipeline hook: its connection configuration holds the channel (an internal class of the client, checked).
+     * no pipeline hook (see {@link #channelOf}).
      */
-    static void consolidateFlushes(com.hivemq.client.mqtt.MqttClientConfig client) {
-        client.getConnectionConfig().ifPresent(connection -> {
-            if (connection instanceof com.hivemq.client.internal.mqtt.MqttClientConnectionConfig internal) {
-                io.netty.channel.ChannelPipeline pipeline =
-                        internal.getChannel().pipeline();
-                if (pipeline.get(FlushConsolidationHandler.class) == null) {
-                    pipeline.addFirst(new FlushConsolidationHandler(256, true));
-                }
-            } else {
-                LOG.debugf("MQTT connection configuration %s: acknowledgements are flushed one by one", connection);
+    static void consolidateFlushes(Channel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
+        if (pipeline.get(FlushConsolidationHandler.class) == null) {
+            pipeline.addFirst(new FlushConsolidationHandler(256, true));
+        }
+    }
+
+    /**
+     * The connection's Netty channel: the client's connection configuration holds it (an internal class of the
+     * client, checked); null when it does not, and then acknowledgements are flushed one by one and reading is never
+     * paused.
+     */
+    static Channel channelOf(com.hivemq.client.mqtt.MqttClientConfig client) {
+        var connection = client.getConnectionConfig().orElse(null);
+        if (connection instanceof com.hivemq.client.internal.mqtt.MqttClientConnectionConfig internal) {
+            return internal.getChannel();
+        }
+        LOG.warnf(
+                "MQTT connection configuration %s holds no channel: reading from the broker is never paused",
+                connection);
+        return null;
+    }
+
+    /** Stops reading from the broker while too much is received and not yet done with (on the client's thread). */
+    private void pauseReadingIfFull(long messages, long readings) {
+        if (messages <= config.maxPendingMessages() && readings <= config.maxPendingReadings()) {
+            return;
+        }
+        Channel c = channel;
+        if (c != null && pausedAt.compareAndSet(0, System.nanoTime() | 1)) {
+            c.config().setAutoRead(false);
+            readPauses.increment();
+        }
+    }
+
+    /**
+     * Reads from the broker again once half of what paused it is done, or when it was paused for longer than {@code
+     * max-read-pause} (so that the connection's keep-alive is answered while the database is away).
+     */
+    private void resumeReadingIfDrained() {
+        long since = pausedAt.get();
+        if (since == 0) {
+            return;
+        }
+        boolean drained = pendingMessages.get() <= config.maxPendingMessages() / 2
+                && pendingReadings.get() <= config.maxPendingReadings() / 2;
+        if ((drained || System.nanoTime() - since > config.maxReadPause().toNanos())
+                && pausedAt.compareAndSet(since, 0)) {
+            Channel c = channel;
+            if (c != null) {
+                c.config().setAutoRead(true);
             }
-        });
+        }
+    }
+
+    /** Whether reading from the broker is paused now (for tests). */
+    boolean readingPaused() {
+        return pausedAt.get() != 0;
     }
 
     private Runnable connect5() {
@@ -280,7 +348,10 @@ public class MqttIngest {
 
     private void receive(String topic, byte[] payload, Runnable acknowledge) {
         Parsed parsed = parse(topic, payload, clock.instant());
+        long messages = pendingMessages.incrementAndGet();
+        long readings = pendingReadings.addAndGet(parsed.readingCount());
         queues.get(writerOf(parsed.topic(), queues.size())).add(new Received(acknowledge, parsed));
+        pauseReadingIfFull(messages, readings);
     }
 
     /**
@@ -366,6 +437,7 @@ public class MqttIngest {
             try {
                 Received first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    resumeReadingIfDrained();
                     continue;
                 }
                 Batch batch = new Batch();
@@ -389,7 +461,13 @@ public class MqttIngest {
                     }
                     batch.add(next);
                 }
-                process(batch);
+                try {
+                    process(batch);
+                } finally {
+                    pendingMessages.addAndGet(-batch.size());
+                    pendingReadings.addAndGet(-batch.readingCount);
+                    resumeReadingIfDrained();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -409,7 +487,7 @@ public class MqttIngest {
             acknowledgements.add(received.acknowledge());
             Parsed p = received.parsed();
             parsed.add(p);
-            readingCount += p.elements == null ? 1 : p.elements.size();
+            readingCount += p.readingCount();
         }
 
         int size() {
@@ -431,6 +509,11 @@ public class MqttIngest {
 
         String payload() {
             return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        /** Readings the message carries (1 for a single reading, a status or a dead letter). */
+        int readingCount() {
+            return elements == null ? 1 : Math.max(1, elements.size());
         }
     }
 
@@ -623,6 +706,7 @@ public class MqttIngest {
             // shutting down: leave the batch unacknowledged, the broker redelivers it to the session
             throw new InterruptedException("stopping");
         }
+        resumeReadingIfDrained();
         Thread.sleep(millis);
     }
 

@@ -342,6 +342,27 @@ public interface ShoreloopConfig {
         boolean consolidateFlushes();
 
         /**
+         * Messages received but not yet stored and acknowledged (queued for the writers or in the batches being
+         * written) above which this instance stops reading from the broker until half of them are done: the broker
+         * keeps the rest in the session. Without it a session's backlog (after an outage, or a burst) sits in memory
+         * as far as the broker sends it: Mosquitto 2.0 sends more than the receive maximum, and in the live benchmark
+         * ~40,000 queued messages kept 150-250 MB alive through young collections, which G1 then promoted and marked.
+         */
+        @WithDefault("10000")
+        int maxPendingMessages();
+
+        /** The same bound in readings (a backfill array carries up to 10,000 per message). */
+        @WithDefault("100000")
+        int maxPendingReadings();
+
+        /**
+         * Longest pause of reading from the broker: then it reads again even if the writers are still behind, so that
+         * the broker's answers to the connection's keep-alive pings get through while the database is away.
+         */
+        @WithDefault("5s")
+        Duration maxReadPause();
+
+        /**
          * Writer threads, each with a queue and a database connection of its own; a meter's messages always go to the
          * same writer (by its code), so its readings are stored in the order they arrived. With two, one writer's
          * statements run in PostgreSQL while the other builds its batch.

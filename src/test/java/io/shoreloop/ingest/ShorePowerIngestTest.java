@@ -17,6 +17,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.agroal.api.AgroalDataSource;
@@ -591,6 +592,56 @@ class ShorePowerIngestTest {
                         "select reading_count, metered_wh, session_wh, unallocated_wh from shore_meter_state"
                                 + " where meter_id = ?::uuid",
                         meter.id()));
+    }
+
+    /**
+     * A backlog larger than the bound of messages received and not yet stored (100 in the test profile) pauses reading
+     * from the broker, which keeps the rest; reading resumes and every reading is stored once.
+     */
+    @Test
+    void aBacklogBeyondThePendingBoundPausesReadingAndLosesNothing() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        int n = 7500;
+        Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        double pausesBefore = metrics.counter("shoreloop.ingest.read.pauses").count();
+        double duplicatesBefore = duplicates.count();
+        java.util.function.IntFunction<String> reading = i -> meter.reading(
+                i,
+                t0.plusSeconds(15L * i),
+                java.math.BigDecimal.valueOf(30_000 + 40L * i, 3).toPlainString(),
+                true,
+                null);
+        ingest.stop(); // the broker keeps the backlog in the session and sends it at the reconnect
+        try {
+            // single readings, then a backfill array of 6,000 (more than the 5,000 readings of the bound by itself)
+            for (int i = 0; i < 1000; i++) {
+                publish(mqtt, meter.readingTopic(), reading.apply(i));
+            }
+            publish(
+                    mqtt,
+                    meter.readingTopic(),
+                    java.util.stream.IntStream.range(1000, 7000)
+                            .mapToObj(reading)
+                            .collect(java.util.stream.Collectors.joining(",", "[", "]")));
+            for (int i = 7000; i < n; i++) {
+                publish(mqtt, meter.readingTopic(), reading.apply(i));
+            }
+        } finally {
+            ingest.start();
+        }
+        await(
+                "all readings stored",
+                WAIT,
+                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+        assertTrue(
+                metrics.counter("shoreloop.ingest.read.pauses").count() > pausesBefore,
+                "reading from the broker was paused");
+        await("reading again", WAIT, () -> !ingest.readingPaused());
+        assertEquals(n, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+        assertEquals(duplicatesBefore, duplicates.count(), "messages stored twice");
+        assertEquals(
+                List.of((long) n, 40L * (n - 1)),
+                row("select reading_count, metered_wh from shore_meter_state where meter_id = ?::uuid", meter.id()));
     }
 
     /**
