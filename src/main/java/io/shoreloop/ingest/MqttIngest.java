@@ -287,7 +287,12 @@ public class MqttIngest {
                 && pausedAt.compareAndSet(since, 0)) {
             Channel c = channel;
             if (c != null) {
-                c.config().setAutoRead(true);
+                // on the network thread, where reading is paused: a pause that came in between stays in force
+                c.eventLoop().execute(() -> {
+                    if (pausedAt.get() == 0) {
+                        c.config().setAutoRead(true);
+                    }
+                });
             }
         }
     }
