@@ -88,9 +88,9 @@ public class IngestBench {
     /**
      * How many readings the simulator may publish ahead of its consumer (Shoreloop's committed readings, or the
      * counting subscriber's messages) in the one-reading-per-message shapes; 0: no limit. What the consumer has not
-     * taken yet waits in the broker's queue, and Mosquitto 2.0 numbers a message when it queues it: with more than
-     * 65,535 queued for Shoreloop it reused packet identifiers still in flight, the client disconnected (protocol
-     * error), reconnected and received everything unacknowledged again, and the live figure of the run was disturbed.
+     * taken yet waits in the broker's queue, and with more than 65,535 waiting for Shoreloop Mosquitto 2.0.11 was seen
+     * reusing packet identifiers still in flight: the client disconnected (protocol error), reconnected and received
+     * everything unacknowledged again, and the live figure of the run was disturbed.
      * 40,000 queued readings still keep the consumer busy for over a second.
      */
     long lead = 40_000;

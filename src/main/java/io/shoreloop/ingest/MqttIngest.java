@@ -232,7 +232,8 @@ public class MqttIngest {
     /**
      * Lets the connection's acknowledgements leave in a few writes. A batch's commit acknowledges its messages at once
      * (about 1,800 in the live benchmark), and the client writes and flushes each PUBACK on its own: a send system call
-     * per message in this process, and a read per message in the broker's. Netty's flush consolidation, first in the
+     * per message (measured: 0.96 writes per live reading, 0.016 with consolidation; Shoreloop's system time per
+     * reading fell from 2.3 to 0.6-1.1 us). Netty's flush consolidation, first in the
      * connection's pipeline, turns the flushes of one run of the network thread into a write per 256 of them and one
      * at the end of the run (a flush outside a read waits for the thread's next task, never longer). The client offers
      * no pipeline hook (see {@link #channelOf}).

@@ -187,8 +187,8 @@ public final class Load {
     /**
      * A limit on how far the publisher may run ahead of its consumer: before each message it waits while the readings
      * published minus those the consumer reports as stored ({@code stored}) reach {@code readings}. A broker queues
-     * whatever its subscriber has not taken yet, and Mosquitto 2.0 numbers a queued message when it queues it: past
-     * 65,535 queued for one subscriber it reuses identifiers still in flight. When the consumer reports no progress
+     * whatever its subscriber has not taken yet, and Mosquitto 2.0.11 was seen sending packet identifiers still in
+     * flight once more than 65,535 messages waited for one subscriber. When the consumer reports no progress
      * for {@code patience}, the publisher stops waiting for it (and says so in {@link Report#firstError()} only if
      * nothing else went wrong: the consumer's checks find what it missed).
      */
