@@ -33,6 +33,39 @@ class CopyTextTest {
         assertEquals("m-1\t2026-12-03T10:15:30.123456Z\t0\t1234567890123\t-42\t12.5\t\\N\tt\n", text(rows.chunks()));
     }
 
+    /** Instants are written as {@link Instant#toString()} writes them, digit by digit for the years 0-9999. */
+    @Test
+    void instantsAreWrittenAsTheirIsoTextInEveryYear() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        List<Instant> instants = new java.util.ArrayList<>(List.of(
+                Instant.EPOCH,
+                Instant.EPOCH.minusNanos(1),
+                Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("0000-01-01T00:00:00Z").minusNanos(1),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z").plusNanos(1),
+                Instant.parse("2000-02-29T12:00:00.100Z"),
+                Instant.parse("2100-03-01T00:00:00.000001Z"),
+                Instant.parse("1900-02-28T23:59:59.000000001Z"),
+                Instant.MIN,
+                Instant.MAX));
+        long from = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long to = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        int[] precision = {1, 1_000, 1_000_000, 1_000_000_000};
+        for (int i = 0; i < 200_000; i++) {
+            int step = precision[random.nextInt(precision.length)];
+            instants.add(Instant.ofEpochSecond(
+                    random.nextLong(from - 86_400, to + 86_400), random.nextInt(1_000_000_000) / step * step));
+        }
+        for (Instant t : instants) {
+            ShorePowerIngest.CopyText rows = new ShorePowerIngest.CopyText();
+            rows.ascii("m");
+            rows.field(t);
+            rows.endRow();
+            assertEquals("m\t" + t + "\n", text(rows.chunks()), t::toString);
+        }
+    }
+
     @Test
     void textIsEscapedAndEncodedAsUtf8() {
         ShorePowerIngest.CopyText rows = new ShorePowerIngest.CopyText();
