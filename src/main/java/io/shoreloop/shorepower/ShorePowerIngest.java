@@ -910,29 +910,19 @@ public class ShorePowerIngest {
          */
         void field(Instant t) {
             long seconds = t.getEpochSecond();
-            long days = Math.floorDiv(seconds, 86_400L);
-            int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
-            // the proleptic Gregorian date of a day count (days since 1970-01-01), by 400-year eras from 0000-03-01
-            long z = days + 719_468L;
-            long era = Math.floorDiv(z, 146_097L);
-            long dayOfEra = z - era * 146_097L;
-            long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-            long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-            long monthIndex = (5 * dayOfYear + 2) / 153; // from March
-            int day = (int) (dayOfYear - (153 * monthIndex + 2) / 5 + 1);
-            int month = (int) (monthIndex < 10 ? monthIndex + 3 : monthIndex - 9);
-            long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-            if (year < 0 || year > 9999) {
+            if (seconds < YEAR_0 || seconds >= YEAR_10000) {
                 field((Object) t);
                 return;
             }
+            java.time.LocalDate date = java.time.LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
+            int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
             room(32);
             buffer[length++] = '\t';
-            digits(year, 4);
+            digits(date.getYear(), 4);
             buffer[length++] = '-';
-            digits(month, 2);
+            digits(date.getMonthValue(), 2);
             buffer[length++] = '-';
-            digits(day, 2);
+            digits(date.getDayOfMonth(), 2);
             buffer[length++] = 'T';
             digits(secondOfDay / 3600, 2);
             buffer[length++] = ':';
@@ -952,6 +942,11 @@ public class ShorePowerIngest {
             }
             buffer[length++] = 'Z';
         }
+
+        /** The epoch seconds of 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the years written digit by digit. */
+        private static final long YEAR_0 = -62_167_219_200L;
+
+        private static final long YEAR_10000 = 253_402_300_800L;
 
         /** {@code count} decimal digits of a value below 10^count, zero-padded (room made by the caller). */
         private void digits(long value, int count) {
@@ -974,16 +969,12 @@ public class ShorePowerIngest {
                 ascii(Long.toString(value));
                 return;
             }
-            int digits = 1;
+            int count = 1;
             for (long v = value; v >= 10; v /= 10) {
-                digits++;
+                count++;
             }
-            room(digits);
-            for (int i = length + digits - 1; i >= length; i--) {
-                buffer[i] = (byte) ('0' + value % 10);
-                value /= 10;
-            }
-            length += digits;
+            room(count);
+            digits(value, count);
         }
 
         private void text(String text) {

@@ -390,17 +390,10 @@ class ShorePowerIngestTest {
                 array.setLength(0);
             }
         }
-        await(
-                "the arrays stored",
-                WAIT,
-                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id())
-                        == n - 2);
+        awaitReadingCount("the arrays stored", meter, n - 2);
         publish(mqtt, meter.readingTopic(), late.get(2)); // inside the kept window
         publish(mqtt, meter.readingTopic(), late.get(1)); // long before it
-        await(
-                "the late readings taken",
-                WAIT,
-                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+        awaitReadingCount("the late readings taken", meter, n);
 
         // a stored reading the kept window no longer holds, delivered again: the copy refuses it, the staging
         // table absorbs it
@@ -574,10 +567,7 @@ class ShorePowerIngestTest {
         } finally {
             ingest.start();
         }
-        await(
-                "all readings processed",
-                WAIT,
-                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+        awaitReadingCount("all readings processed", meter, n);
         await(
                 "the session closed",
                 WAIT,
@@ -629,10 +619,7 @@ class ShorePowerIngestTest {
         } finally {
             ingest.start();
         }
-        await(
-                "all readings stored",
-                WAIT,
-                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+        awaitReadingCount("all readings stored", meter, n);
         assertTrue(
                 metrics.counter("shoreloop.ingest.read.pauses").count() > pausesBefore,
                 "reading from the broker was paused");
@@ -658,20 +645,13 @@ class ShorePowerIngestTest {
             String kwh = java.math.BigDecimal.valueOf(10_000 + 50L * i, 3).toPlainString();
             publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), kwh, true, null));
         }
-        await(
-                "all readings stored",
-                WAIT,
-                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+        awaitReadingCount("all readings stored", meter, n);
         double duplicatesBefore = duplicates.count();
         ingest.stop();
         ingest.start();
         await("subscribed again", WAIT, ingest::subscribed);
         publish(mqtt, meter.readingTopic(), meter.reading(n, t0.plusSeconds(15L * n), "20.000", true, null));
-        await(
-                "the reading after the reconnect stored",
-                WAIT,
-                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id())
-                        == n + 1);
+        awaitReadingCount("the reading after the reconnect stored", meter, n + 1);
         assertEquals(duplicatesBefore, duplicates.count(), "messages the broker sent again");
         assertEquals(n + 1, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
     }
@@ -719,6 +699,14 @@ class ShorePowerIngestTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Waits until the meter's state counts {@code n} readings (the writer updates it with the readings it stores). */
+    private void awaitReadingCount(String what, TestMeter meter, long n) {
+        await(
+                what,
+                WAIT,
+                () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
     }
 
     private long count(String sql, String... params) {
