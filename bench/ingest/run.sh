@@ -43,15 +43,17 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 log() { echo "[bench] $*" >&2; }
+# apt-get install, refreshing the package lists first when they are missing or stale
+apt_install() { apt-get install -y -q "$@" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$@" >/dev/null; }; }
 
 # --- tools (benchmark only) ---------------------------------------------------------------------------------
 if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
-  log "installing mosquitto"; apt-get install -y -q mosquitto >/dev/null
+  log "installing mosquitto"; apt_install mosquitto
 fi
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 PGCTL=$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | tail -1 || true)
 if [ -z "$PGCTL" ]; then
-  log "installing postgresql"; apt-get install -y -q postgresql >/dev/null
+  log "installing postgresql"; apt_install postgresql
   PGCTL=$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1)
 fi
 PGBIN=$(dirname "$(readlink -f "$PGCTL")")

@@ -73,7 +73,11 @@ final class PayloadParser {
      * The streaming pass's parsers: Jackson's duplicate detection (a set of names per object, a fifth of the streaming
      * pass's time) is replaced by {@link #streamed}'s own, which answers the same for the flat objects that path accepts.
      */
-    private final JsonFactory streaming = new JsonFactory();
+    private final JsonFactory streaming = JsonFactory.builder()
+            // Jackson's port of fast_float, correctly rounded like Double.parseDouble: the numbers' parsing went from
+            // 1.6 % to 0.7 % of the application's CPU in the live benchmark (four numbers per reading)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
 
     private final Duration futureTolerance;
 

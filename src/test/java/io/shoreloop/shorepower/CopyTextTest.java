@@ -66,6 +66,57 @@ class CopyTextTest {
         }
     }
 
+    /** A double as the shortest decimal of few digits that reads back as it, else as {@link Double#toString}. */
+    @Test
+    void doublesAreWrittenAsDecimalsThatReadBackAsExactlyThemselves() {
+        assertEquals("412.37", field(412.37));
+        assertEquals("0.05", field(0.05));
+        assertEquals("230", field(230.0));
+        assertEquals("0", field(0.0));
+        assertEquals("49.999999", field(49.999999));
+        assertEquals("0.30000000000000004", field(0.1 + 0.2));
+        assertEquals("-0.0", field(-0.0));
+        assertEquals("\\N", field(null));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        List<Double> values = new java.util.ArrayList<>(List.of(
+                Double.MIN_VALUE,
+                Double.MIN_NORMAL,
+                Double.MAX_VALUE,
+                1e15,
+                Math.nextDown(1e15),
+                9007199254740992.0,
+                9007199254740993.0 / 1e6,
+                4503599627370496.5,
+                1e-7,
+                123456789.123456,
+                0.000001,
+                0.0000005));
+        for (int i = 0; i < 200_000; i++) {
+            int digits = random.nextInt(10);
+            values.add(random.nextLong(1L << random.nextInt(1, 54)) / Math.pow(10, digits));
+            values.add(Double.longBitsToDouble(random.nextLong(0x7FF0_0000_0000_0000L)));
+        }
+        for (double v : values) {
+            String text = field(v);
+            assertEquals(
+                    Double.doubleToRawLongBits(v),
+                    Double.doubleToRawLongBits(Double.parseDouble(text)),
+                    () -> v + " written as " + text);
+            assertTrue(
+                    text.matches("[0-9]+(\\.[0-9]{0,5}[1-9])?") || text.equals(Double.toString(v)),
+                    () -> v + " written as " + text);
+        }
+    }
+
+    private static String field(Double value) {
+        ShorePowerIngest.CopyText rows = new ShorePowerIngest.CopyText();
+        rows.ascii("m");
+        rows.field(value);
+        rows.endRow();
+        String row = text(rows.chunks());
+        return row.substring(2, row.length() - 1);
+    }
+
     @Test
     void textIsEscapedAndEncodedAsUtf8() {
         ShorePowerIngest.CopyText rows = new ShorePowerIngest.CopyText();
