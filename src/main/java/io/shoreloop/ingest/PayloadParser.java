@@ -128,14 +128,25 @@ final class PayloadParser {
     }
 
     /**
-     * The common case in one streaming pass, without building a tree: a payload whose readings are all valid. Answers
-     * {@code null} as soon as anything is unusual (a refused reading, a nested value, a number out of the usual
-     * types, invalid JSON or UTF-8), and then {@link #checked} reads the payload again and says exactly what is wrong.
-     * So the answer never depends on which path took the payload (a property test compares both). It reads the
-     * message's bytes as they came (Jackson's UTF-8 parser): decoding them to a string first took a third of the
-     * parsing time.
+     * The common case, without building a tree: a payload whose readings are all valid, read by {@link PlainPayloads}
+     * when it has the plain shape every meter sends, else by {@link #streamedPass}. Answers {@code null} as soon as
+     * anything is unusual (a refused reading, a nested value, a number out of the usual types, invalid JSON or UTF-8),
+     * and then {@link #checked} reads the payload again and says exactly what is wrong. So the answer never depends on
+     * which path took the payload (a property test compares all three).
      */
     List<Element> allValid(Topic topic, byte[] payload, Instant now) {
+        List<Element> plain = PlainPayloads.read(this, topic, payload, now);
+        if (plain != null) {
+            return plain;
+        }
+        return streamedPass(topic, payload, now);
+    }
+
+    /**
+     * {@link #allValid} through Jackson's streaming parser (any JSON, one pass). It reads the message's bytes as they
+     * came (Jackson's UTF-8 parser): decoding them to a string first took a third of the parsing time.
+     */
+    List<Element> streamedPass(Topic topic, byte[] payload, Instant now) {
         if (!wellFormedUtf8(payload)) {
             return null;
         }
@@ -260,20 +271,44 @@ final class PayloadParser {
                 return null;
             }
         }
-        if (meter == null || ts == null || seq < 0 || energy == null || !meter.equals(topic.meter())) {
-            return null;
-        }
-        if (vessel != null && !MMSI.matcher(vessel).matches()) {
-            return null;
-        }
-        Instant at = IsoTimestamps.parse(ts);
-        if (at == null || at.isAfter(now.plus(futureTolerance)) || energy.signum() < 0) {
+        if (energy == null || energy.signum() < 0) {
             return null;
         }
         long registerWh;
         try {
             registerWh = Reading.registerWhOf(energy);
         } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return plainReading(
+                topic, meter, ts, vessel, seq, registerWh, power, voltage, current, frequency, breaker, now);
+    }
+
+    /**
+     * The reading of a payload's fields as the fast passes read them, if it is plainly valid (all required fields, the
+     * topic's meter, a vessel's MMSI, a timestamp not in the future); else {@code null}.
+     */
+    ParsedReading plainReading(
+            Topic topic,
+            String meter,
+            String ts,
+            String vessel,
+            long seq,
+            long registerWh,
+            Double power,
+            Double voltage,
+            Double current,
+            Double frequency,
+            Boolean breaker,
+            Instant now) {
+        if (meter == null || ts == null || seq < 0 || registerWh < 0 || !meter.equals(topic.meter())) {
+            return null;
+        }
+        if (vessel != null && !MMSI.matcher(vessel).matches()) {
+            return null;
+        }
+        Instant at = IsoTimestamps.parse(ts);
+        if (at == null || at.isAfter(now.plus(futureTolerance))) {
             return null;
         }
         return new ParsedReading(meter, seq, at, registerWh, power, voltage, current, frequency, breaker, vessel);

@@ -35,9 +35,71 @@ class PayloadParserProperties {
         assertEquals(checked, parser.readings(TOPIC, payload.getBytes(StandardCharsets.UTF_8), NOW), payload);
     }
 
+    /** Each fast pass, when it answers, answers what the checked path does. */
+    @Property(tries = 3_000)
+    void everyPassGivesTheSameElements(@ForAll("payloads") String payload) {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        List<PayloadParser.Element> checked = parser.checked(TOPIC, payload, NOW);
+        List<PayloadParser.Element> plain = PlainPayloads.read(parser, TOPIC, bytes, NOW);
+        if (plain != null) {
+            assertEquals(checked, plain, payload);
+        }
+        List<PayloadParser.Element> streamed = parser.streamedPass(TOPIC, bytes, NOW);
+        if (streamed != null) {
+            assertEquals(checked, streamed, payload);
+        }
+    }
+
+    /**
+     * Numbers in an otherwise valid reading: the plain pass reads every plain decimal of at most fifteen digits, each
+     * as the checked path does (the register in Wh exactly, the others as the nearest double).
+     */
+    @Property(tries = 3_000)
+    void plainNumbersAreReadAsTheCheckedPathReadsThem(
+            @ForAll("decimals") String power, @ForAll("decimals") String energy, @ForAll("decimals") String seq) {
+        String payload = "{\"meter\":\"MTR-1\",\"seq\":" + seq + ",\"ts\":\"2026-03-01T11:59:00Z\",\"energyKwh\":"
+                + energy + ",\"powerKw\":" + power + ",\"voltageV\":" + power + "}";
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        List<PayloadParser.Element> checked = parser.checked(TOPIC, payload, NOW);
+        List<PayloadParser.Element> plain = PlainPayloads.read(parser, TOPIC, bytes, NOW);
+        if (plain != null) {
+            assertEquals(checked, plain, payload);
+        }
+        if (checked.get(0).reading() != null
+                && digits(power) <= 15
+                && digits(energy) <= 15
+                && digits(seq) <= 15
+                && !seq.contains(".")
+                && (!energy.contains(".") || energy.length() - energy.indexOf('.') <= 4)) {
+            assertNotNull(plain, payload);
+        }
+    }
+
+    private static int digits(String decimal) {
+        return decimal.replace(".", "").length();
+    }
+
+    @Provide
+    Arbitrary<String> decimals() {
+        return Combinators.combine(
+                        Arbitraries.longs().between(0, Long.MAX_VALUE / 10),
+                        Arbitraries.integers().between(1, 17),
+                        Arbitraries.integers().between(0, 10))
+                .as((value, digits, fraction) -> {
+                    String d = Long.toString(value);
+                    d = d.substring(0, Math.min(d.length(), digits));
+                    if (fraction == 0 || fraction >= d.length()) {
+                        return fraction == 0 ? d : "0." + "0".repeat(fraction - d.length()) + d;
+                    }
+                    return d.substring(0, d.length() - fraction) + "." + d.substring(d.length() - fraction);
+                });
+    }
+
     @Property(tries = 1_000)
-    void plainlyValidPayloadsTakeTheStreamingPass(@ForAll("validPayloads") String payload) {
-        assertNotNull(parser.allValid(TOPIC, payload.getBytes(StandardCharsets.UTF_8), NOW), payload);
+    void plainlyValidPayloadsTakeTheFastPasses(@ForAll("validPayloads") String payload) {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        assertNotNull(PlainPayloads.read(parser, TOPIC, bytes, NOW), payload);
+        assertNotNull(parser.streamedPass(TOPIC, bytes, NOW), payload);
     }
 
     /**
@@ -106,7 +168,22 @@ class PayloadParserProperties {
     Arbitrary<String> payloads() {
         Arbitrary<String> meter =
                 Arbitraries.of("\"MTR-1\"", "\"MTR-1\"", "\"MTR-2\"", "1", "null", "{}", "[\"MTR-1\"]");
-        Arbitrary<String> seq = Arbitraries.of("0", "7", "-1", "1.5", "\"7\"", "99999999999999999999", "null", "true");
+        Arbitrary<String> seq = Arbitraries.of(
+                "0",
+                "7",
+                "-1",
+                "1.5",
+                "\"7\"",
+                "99999999999999999999",
+                "null",
+                "true",
+                "007",
+                "7.0",
+                "7e0",
+                "-0",
+                "123456789012345",
+                "1234567890123456",
+                "7 ");
         Arbitrary<String> ts = Arbitraries.of(
                 "\"2026-03-01T11:59:00Z\"",
                 "\"2026-03-01T19:59:00+08:00\"",
@@ -118,10 +195,48 @@ class PayloadParserProperties {
                 "1772366340",
                 "null");
         Arbitrary<String> energy = Arbitraries.of(
-                "1000", "1000.5", "1000.123", "1000.1234", "-1", "0", "1e3", "1.5E2", "\"5\"", "null", "1e400");
+                "1000",
+                "1000.5",
+                "1000.123",
+                "1000.1234",
+                "-1",
+                "0",
+                "1e3",
+                "1.5E2",
+                "\"5\"",
+                "null",
+                "1e400",
+                "1000.1230",
+                "01000.5",
+                "1000.",
+                ".5",
+                "0.000",
+                "-0",
+                "123456789012.345",
+                "1234567890123.456",
+                "1000.5x",
+                "true");
         Arbitrary<String> optional = Arbitraries.of(
                 "",
                 ",\"powerKw\":12.5",
+                ",\"powerKw\":0.1",
+                ",\"powerKw\":412.37",
+                ",\"powerKw\":012.5",
+                ",\"powerKw\":12.",
+                ",\"powerKw\":0.30000000000000004",
+                ",\"powerKw\":123456789.123456",
+                ",\"powerKw\":9007199254740993",
+                ",\"powerKw\":1.7976931348623157e308",
+                ",\"powerKw\":2.5E-3",
+                ",\"voltageV\" : 399.99 ",
+                ",\n\t\"currentA\":\r 0.001",
+                ",\"frequencyHz\":49.98",
+                ",\"breakerClosed\":false",
+                ",\"breakerClosed\":truex",
+                ",\"breakerClosed\":null",
+                ",\"vessel\":\"41234567\\u0038\"",
+                ",\"meter\":\"MTR\\u002D1\"",
+                ",\"met\\u0065r\":\"MTR-1\"",
                 ",\"powerKw\":-0.0",
                 ",\"powerKw\":-1",
                 ",\"powerKw\":\"x\"",
@@ -149,7 +264,9 @@ class PayloadParserProperties {
         Arbitrary<String> array = reading.list().ofMinSize(0).ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
         Arbitrary<String> broken =
                 Arbitraries.of("", " ", "{", "[", "[]", "{}", "null", "42", "\"x\"", "[1,2]", "[{}]");
-        return Arbitraries.oneOf(reading, reading, array, broken, reading.map(r -> r + " trailing"));
+        Arbitrary<String> spaced =
+                reading.map(r -> " \n" + r.replace(",\"", " ,\t\"").replace("\":", "\" :\r\n") + " ");
+        return Arbitraries.oneOf(reading, reading, spaced, array, broken, reading.map(r -> r + " trailing"));
     }
 
     private static String kwh(long wh) {
