@@ -294,29 +294,11 @@ final class PlainPayloads {
      * 10^-scale ({@code 12.5} at scale 3 is 12500); -1 if the number at the cursor is anything else.
      */
     private long decimal(int scale) {
-        int start = pos;
-        long units = integerPart();
-        if (units < 0) {
+        if (!plainNumber() || fraction > scale) {
             return -1;
         }
-        int digits = pos - start;
-        int fraction = 0;
-        if (at('.')) {
-            pos++;
-            while (pos < b.length && b[pos] >= '0' && b[pos] <= '9') {
-                if (++fraction > scale || ++digits > MAX_DIGITS) {
-                    return -1;
-                }
-                units = units * 10 + (b[pos++] - '0');
-            }
-            if (fraction == 0) {
-                return -1;
-            }
-        }
-        if (digitOrLetterAt()) {
-            return -1; // an exponent, or not a number
-        }
-        for (; fraction < scale; fraction++) {
+        long units = mantissa;
+        for (int f = fraction; f < scale; f++) {
             units *= 10;
         }
         return units;
@@ -324,32 +306,42 @@ final class PlainPayloads {
 
     /** A plain non-negative number of at most fifteen digits, correctly rounded, else {@code null}. */
     private Double number() {
+        // mantissa < 10^15 < 2^53 and 10^fraction are exact doubles: their quotient is the correctly rounded value
+        // of the decimal, as Double.parseDouble (and the checked path's BigDecimal) reads it
+        return plainNumber() ? mantissa / POW10[fraction] : null;
+    }
+
+    /** The digits of the number just read by {@link #plainNumber}, without its point, and how many follow the point. */
+    private long mantissa;
+
+    private int fraction;
+
+    /**
+     * Past a JSON number at the cursor without sign or exponent and of at most fifteen digits, its digits in
+     * {@link #mantissa} and {@link #fraction}; {@code false} for any other number or none.
+     */
+    private boolean plainNumber() {
         int start = pos;
-        long mantissa = integerPart();
+        mantissa = integerPart();
         if (mantissa < 0) {
-            return null;
+            return false;
         }
         int digits = pos - start;
-        int fraction = 0;
+        fraction = 0;
         if (at('.')) {
             pos++;
             while (pos < b.length && b[pos] >= '0' && b[pos] <= '9') {
                 if (++digits > MAX_DIGITS) {
-                    return null;
+                    return false;
                 }
                 fraction++;
                 mantissa = mantissa * 10 + (b[pos++] - '0');
             }
             if (fraction == 0) {
-                return null;
+                return false;
             }
         }
-        if (digitOrLetterAt()) {
-            return null;
-        }
-        // mantissa < 10^15 < 2^53 and 10^fraction are exact doubles: their quotient is the correctly rounded value
-        // of the decimal, as Double.parseDouble (and the checked path's BigDecimal) reads it
-        return mantissa / POW10[fraction];
+        return !digitOrLetterAt(); // else an exponent, or not a number
     }
 
     /** The digits of a JSON integer part (no sign, no leading zero), at most fifteen; -1 if none or too many. */
