@@ -14,19 +14,27 @@ import io.shoreloop.registry.BerthFault;
 import io.shoreloop.registry.Port;
 import io.shoreloop.registry.ShorePower;
 import io.shoreloop.registry.Stream;
-import io.shoreloop.registry.Vessel;
+import io.shoreloop.registry.VesselType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Reads what the rules need about one call from the database and hands it over as plain values: the call, its
  * vessel, berth and port, the connections matched to it, the berth's faults, the call's manifests and the vessel's
- * earlier handovers.
+ * earlier handovers. The call, the vessel, the earlier handovers and the manifests are plain SQL queries that join a
+ * round trip of the caller's ({@link #read}); the shore-power case's berth, port, faults and connections are read
+ * when it is needed.
  */
 @ApplicationScoped
 class CallFacts {
@@ -38,86 +46,173 @@ class CallFacts {
     /** The three cases of one call. */
     record Cases(ShorePowerDuty.Case shorePower, ZeroDischarge.Case zeroDischarge, TankWashing.Case tankWashing) {}
 
-    private final ConnectedTime connected;
-    private final ShoreloopConfig config;
-    private final ManifestService manifests;
-    private final Sql sql;
+    /** The call as the rules read it, with its cargo in order. */
+    record Call(
+            UUID id,
+            UUID vesselId,
+            UUID berthId,
+            UUID portId,
+            Instant arrival,
+            Instant departure,
+            Integer crewOnBoard,
+            VesselCall.ExemptionReason exemptionReason,
+            String exemptionNote,
+            String exemptionEvidence,
+            List<TankWashing.Cargo> cargo,
+            boolean active) {}
 
-    CallFacts(ConnectedTime connected, ShoreloopConfig config, ManifestService manifests, Sql sql) {
-        this.connected = connected;
-        this.config = config;
-        this.manifests = manifests;
-        this.sql = sql;
-    }
+    /** The vessel as the rules read it: its type, its shore-power facility and its tanks' capacities. */
+    record Ship(UUID id, VesselType type, ShorePowerSpec shorePower, Map<Stream, BigDecimal> tanks) {}
 
-    /**
-     * The cases of one call; without {@code shorePower}, the shore-power case is null (neither the call's sessions nor
-     * the berth's faults are read).
-     */
-    Cases of(VesselCall call, boolean shorePower) {
-        Vessel vessel = Vessel.findById(call.vesselId);
-        // one query for the manifests and their steps (not one more per manifest)
-        List<Manifest> handovers = manifests.ofCall(call.id).stream()
-                .sorted(java.util.Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id))
-                .toList();
-        return new Cases(
-                shorePower ? shorePower(call, vessel, Berth.findById(call.berthId), Port.findById(call.portId)) : null,
-                zeroDischarge(call, vessel, handovers),
-                tankWashing(call, vessel, handovers));
-    }
+    /** The answers of {@link #read}, once its round has run. */
+    record Reads(
+            Sql.Round.Result<Optional<Call>> call,
+            Sql.Round.Result<Ship> vessel,
+            Sql.Round.Result<Instant[]> before,
+            Sql.Round.Result<List<Manifest>> manifests) {}
 
-    private ShorePowerDuty.Case shorePower(VesselCall call, Vessel vessel, Berth berth, Port port) {
-        Instant until = call.departure == null ? Instant.parse("9999-12-31T00:00:00Z") : call.departure;
-        List<ShorePowerDuty.Fault> faults = BerthFault.overlapping(berth.id, call.arrival, until).stream()
-                .map(f -> new ShorePowerDuty.Fault(f.startedAt, f.endedAt, f.description))
-                .toList();
-        ShorePowerDuty.Claim claim = call.exemptionReason == null
-                ? null
-                : new ShorePowerDuty.Claim(call.exemptionReason, call.exemptionNote, call.exemptionEvidence);
-        return new ShorePowerDuty.Case(
-                port.regionKind,
-                berth.terminalKind.liquidCargo(),
-                spec(berth.shorePower),
-                vessel.type.liquidCargo(),
-                spec(vessel.shorePower),
-                call.arrival,
-                call.departure,
-                connected.of(call.id),
-                claim,
-                faults,
-                config.compliance().stayTolerance());
-    }
+    private static final String CALL = "select c.id, c.vessel_id, c.berth_id, c.port_id, c.arrival, c.departure,"
+            + " c.crew_on_board, c.exemption_reason, c.exemption_note, c.exemption_evidence, c.active, k.name,"
+            + " k.nls_category, k.solidifying_or_high_viscosity from vessel_call c left join call_cargo k on"
+            + " k.call_id = c.id where c.id = ? order by k.seq";
+
+    private static final String VESSEL = "select v.id, v.vessel_type, v.shore_power, v.sp_voltage_v, v.sp_frequency_hz,"
+            + " v.sp_capacity_kva, v.sp_high_voltage, v.sp_socket, t.stream, t.capacity from vessel_call c join vessel"
+            + " v on v.id = c.vessel_id left join vessel_tank t on t.vessel_id = v.id where c.id = ?";
 
     /**
      * The vessel's previous departure before this call and its last handover of sewage and of garbage before it, in
      * one statement.
      */
-    private static final String BEFORE = "select (select max(c.departure) from vessel_call c where c.vessel_id = ?"
-            + " and c.active and c.id <> ? and c.departure <= ?),"
-            + " (select max(m.declared_at) from manifest m where m.vessel_id = ? and m.stream = 'SEWAGE'"
-            + " and m.call_id <> ? and m.declared_at < ? and m.state in (" + states() + ")),"
-            + " (select max(m.declared_at) from manifest m where m.vessel_id = ? and m.stream = 'GARBAGE'"
-            + " and m.call_id <> ? and m.declared_at < ? and m.state in (" + states() + "))";
+    private static final String BEFORE = "select (select max(c.departure) from vessel_call c where c.vessel_id ="
+            + " k.vessel_id and c.active and c.id <> k.id and c.departure <= k.arrival),"
+            + " (select max(m.declared_at) from manifest m where m.vessel_id = k.vessel_id and m.stream = 'SEWAGE'"
+            + " and m.call_id <> k.id and m.declared_at < k.arrival and m.state in (" + states() + ")),"
+            + " (select max(m.declared_at) from manifest m where m.vessel_id = k.vessel_id and m.stream = 'GARBAGE'"
+            + " and m.call_id <> k.id and m.declared_at < k.arrival and m.state in (" + states() + "))"
+            + " from vessel_call k where k.id = ?";
+
+    private final ConnectedTime connected;
+    private final ShoreloopConfig config;
+    private final ManifestService manifests;
+
+    CallFacts(ConnectedTime connected, ShoreloopConfig config, ManifestService manifests) {
+        this.connected = connected;
+        this.config = config;
+        this.manifests = manifests;
+    }
+
+    /** Adds the reads of one call to {@code round}; they answer once it has run. */
+    Reads read(Sql.Round round, UUID callId) {
+        return new Reads(
+                round.add(CALL, CallFacts::call, callId),
+                round.add(VESSEL, CallFacts::ship, callId),
+                round.add(
+                        BEFORE,
+                        rs -> rs.next()
+                                ? new Instant[] {Sql.instant(rs, 1), Sql.instant(rs, 2), Sql.instant(rs, 3)}
+                                : null,
+                        callId),
+                manifests.ofCall(round, callId));
+    }
+
+    private static Optional<Call> call(ResultSet rs) throws SQLException {
+        if (!rs.next()) {
+            return Optional.empty();
+        }
+        UUID id = Sql.uuid(rs, 1);
+        UUID vessel = Sql.uuid(rs, 2);
+        UUID berth = Sql.uuid(rs, 3);
+        UUID port = Sql.uuid(rs, 4);
+        Instant arrival = Sql.instant(rs, 5);
+        Instant departure = Sql.instant(rs, 6);
+        Integer crew = Sql.integer(rs, 7);
+        VesselCall.ExemptionReason reason = Sql.enumOf(rs, 8, VesselCall.ExemptionReason.class);
+        String note = rs.getString(9);
+        String evidence = rs.getString(10);
+        boolean active = rs.getBoolean(11);
+        List<TankWashing.Cargo> cargo = new ArrayList<>();
+        do {
+            String name = rs.getString(12);
+            if (name != null) {
+                cargo.add(new TankWashing.Cargo(
+                        name, Sql.enumOf(rs, 13, VesselCall.NlsCategory.class), rs.getBoolean(14)));
+            }
+        } while (rs.next());
+        return Optional.of(new Call(
+                id, vessel, berth, port, arrival, departure, crew, reason, note, evidence, List.copyOf(cargo), active));
+    }
+
+    private static Ship ship(ResultSet rs) throws SQLException {
+        if (!rs.next()) {
+            return null;
+        }
+        UUID id = Sql.uuid(rs, 1);
+        VesselType type = Sql.enumOf(rs, 2, VesselType.class);
+        ShorePowerSpec spec = rs.getBoolean(3)
+                ? new ShorePowerSpec(
+                        true,
+                        Sql.integer(rs, 4),
+                        Sql.integer(rs, 5),
+                        rs.getBigDecimal(6),
+                        (Boolean) rs.getObject(7),
+                        rs.getString(8))
+                : ShorePowerSpec.NONE;
+        Map<Stream, BigDecimal> tanks = new EnumMap<>(Stream.class);
+        do {
+            Stream stream = Sql.enumOf(rs, 9, Stream.class);
+            if (stream != null) {
+                tanks.put(stream, rs.getBigDecimal(10));
+            }
+        } while (rs.next());
+        return new Ship(id, type, spec, tanks);
+    }
+
+    /**
+     * The cases of one call from its reads ({@code call}: the call, present); without {@code shorePower}, the
+     * shore-power case is null (neither the call's sessions nor the berth's faults are read).
+     */
+    Cases of(Call call, Reads in, boolean shorePower) {
+        Ship vessel = in.vessel().get();
+        List<Manifest> handovers = in.manifests().get().stream()
+                .sorted(java.util.Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id))
+                .toList();
+        return new Cases(
+                shorePower
+                        ? shorePower(call, vessel, Berth.findById(call.berthId()), Port.findById(call.portId()))
+                        : null,
+                zeroDischarge(call, vessel, in.before().get(), handovers),
+                tankWashing(call, vessel, handovers));
+    }
+
+    private ShorePowerDuty.Case shorePower(Call call, Ship vessel, Berth berth, Port port) {
+        Instant until = call.departure() == null ? Instant.parse("9999-12-31T00:00:00Z") : call.departure();
+        List<ShorePowerDuty.Fault> faults = BerthFault.overlapping(berth.id, call.arrival(), until).stream()
+                .map(f -> new ShorePowerDuty.Fault(f.startedAt, f.endedAt, f.description))
+                .toList();
+        ShorePowerDuty.Claim claim = call.exemptionReason() == null
+                ? null
+                : new ShorePowerDuty.Claim(call.exemptionReason(), call.exemptionNote(), call.exemptionEvidence());
+        return new ShorePowerDuty.Case(
+                port.regionKind,
+                berth.terminalKind.liquidCargo(),
+                spec(berth.shorePower),
+                vessel.type().liquidCargo(),
+                vessel.shorePower(),
+                call.arrival(),
+                call.departure(),
+                connected.of(call.id()),
+                claim,
+                faults,
+                config.compliance().stayTolerance());
+    }
 
     private static String states() {
         return String.join(
                 ", ", HANDED_OVER.stream().map(s -> "'" + s.name() + "'").toList());
     }
 
-    private ZeroDischarge.Case zeroDischarge(VesselCall call, Vessel vessel, List<Manifest> manifests) {
-        Instant[] before = sql.first(
-                        BEFORE,
-                        rs -> new Instant[] {Sql.instant(rs, 1), Sql.instant(rs, 2), Sql.instant(rs, 3)},
-                        vessel.id,
-                        call.id,
-                        call.arrival,
-                        vessel.id,
-                        call.id,
-                        call.arrival,
-                        vessel.id,
-                        call.id,
-                        call.arrival)
-                .orElseThrow();
+    private ZeroDischarge.Case zeroDischarge(Call call, Ship vessel, Instant[] before, List<Manifest> manifests) {
         Instant previousDeparture = before[0];
         List<ZeroDischarge.StreamCase> streams = new ArrayList<>();
         for (Stream stream : List.of(Stream.SEWAGE, Stream.GARBAGE)) {
@@ -131,23 +226,19 @@ class CallFacts {
                 since = previousDeparture;
                 basis = "the previous call's departure (" + previousDeparture + "), no earlier handover on record";
             } else {
-                since = call.arrival;
+                since = call.arrival();
                 basis = "this call's arrival, no earlier call on record";
             }
             BigDecimal handed = manifests.stream()
                     .filter(m -> m.stream() == stream && HANDED_OVER.contains(m.state()))
                     .map(CallFacts::handedOver)
                     .reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal tank = vessel.tanks.stream()
-                    .filter(t -> t.stream == stream)
-                    .map(t -> t.capacity)
-                    .findFirst()
-                    .orElse(null);
-            streams.add(new ZeroDischarge.StreamCase(stream, since, basis, handed, tank));
+            streams.add(new ZeroDischarge.StreamCase(
+                    stream, since, basis, handed, vessel.tanks().get(stream)));
         }
         return new ZeroDischarge.Case(
-                call.crewOnBoard,
-                call.departure,
+                call.crewOnBoard(),
+                call.departure(),
                 streams,
                 new ZeroDischarge.Rates(
                         config.compliance().sewageM3PerPersonDay(),
@@ -185,16 +276,13 @@ class CallFacts {
         return m.declaredQuantity();
     }
 
-    private static TankWashing.Case tankWashing(VesselCall call, Vessel vessel, List<Manifest> manifests) {
-        List<TankWashing.Cargo> cargo = call.cargo.stream()
-                .map(c -> new TankWashing.Cargo(c.name, c.nlsCategory, c.solidifyingOrHighViscosity))
-                .toList();
+    private static TankWashing.Case tankWashing(Call call, Ship vessel, List<Manifest> manifests) {
         List<TankWashing.WashingManifest> washing = manifests.stream()
                 .filter(m -> m.stream() == Stream.TANK_WASHING)
                 .map(m -> new TankWashing.WashingManifest(
                         m.number(), m.cargoName(), m.state().name(), HANDED_OVER.contains(m.state())))
                 .toList();
-        return new TankWashing.Case(vessel.type, call.departure, cargo, washing);
+        return new TankWashing.Case(vessel.type(), call.departure(), call.cargo(), washing);
     }
 
     private static ShorePowerSpec spec(ShorePower sp) {

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -164,20 +165,23 @@ class ComplianceQueue {
         return done;
     }
 
+    /**
+     * Locks the mark (skipping it when another instance holds it, or a step on the call has not committed yet) and
+     * answers whether shore power was marked too.
+     */
+    private static final String TAKE =
+            "select shore_power from compliance_pending where call_id = ? for update skip" + " locked";
+
     private boolean take(UUID call) {
-        List<?> locked = em.createNativeQuery(
-                        "select shore_power from compliance_pending where call_id = ?1 for update skip locked")
-                .setParameter(1, call)
-                .getResultList();
-        if (locked.isEmpty()) {
-            return false; // taken by another instance, or a step on this call has not committed yet
+        // the take goes with the reads of the recomputation, in one round trip; the mark's delete with its writes
+        boolean taken = compliance.recomputeMarked(
+                call,
+                new io.shoreloop.platform.Sql.Also<>(
+                        TAKE, rs -> rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty(), call));
+        if (taken) {
+            sql.defer("delete from compliance_pending where call_id = ?", call);
         }
-        // a transaction of its own that has read no call yet
-        compliance.recompute(call, Boolean.TRUE.equals(locked.get(0)), true);
-        em.createNativeQuery("delete from compliance_pending where call_id = ?1")
-                .setParameter(1, call)
-                .executeUpdate();
-        return true;
+        return taken;
     }
 
     private List<UUID> due() {

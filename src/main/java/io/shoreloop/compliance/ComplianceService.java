@@ -7,6 +7,7 @@ import io.shoreloop.identity.Actor;
 import io.shoreloop.identity.Guard;
 import io.shoreloop.identity.Guarded;
 import io.shoreloop.identity.Role;
+import io.shoreloop.platform.CanonicalJson;
 import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.Sql;
@@ -20,9 +21,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * Per-call compliance verdicts: recomputes a call's three verdicts from its current inputs (under a per-call lock,
@@ -146,92 +150,202 @@ public class ComplianceService {
     }
 
     /**
-     * {@link #recompute(UUID, boolean)}; {@code freshTransaction}: the caller began this transaction just for it and
-     * read no call through Hibernate, so the call's row is read once (otherwise it is read again after taking the
-     * lock, in case this transaction holds an older copy). That transaction uses generic plans
-     * ({@link Sql#genericPlans}): its statements look rows up by the call's key, and PostgreSQL
+     * {@link #recompute(UUID, boolean)}; {@code freshTransaction}: the caller began this transaction just for it, so
+     * it uses generic plans ({@link Sql#genericPlans}): its statements look rows up by the call's key, and PostgreSQL
      * planned the call's manifests anew in more than half of the recomputations of a bench run (10,660 plans in 19,432,
-     * three quarters of a millisecond each, more than running it).
+     * three quarters of a millisecond each, more than running it). Otherwise the caller's changes made through
+     * Hibernate are flushed first, so that the call is judged as the caller left it.
      */
     void recompute(UUID callId, boolean shorePower, boolean freshTransaction) {
         if (freshTransaction) {
             sql.genericPlans();
+        } else {
+            em.flush();
         }
-        em.createNativeQuery("select pg_advisory_xact_lock(?1)")
-                .setParameter(1, callId.getMostSignificantBits() ^ callId.getLeastSignificantBits())
-                .getSingleResult();
-        VesselCall call = VesselCall.findById(callId);
-        if (call == null) {
-            return;
-        }
+        Sql.Round round = sql.round();
+        Reads reads = reads(round, callId);
+        round.run();
+        List<UUID> changed = judge(reads, shorePower);
         if (!freshTransaction) {
-            em.refresh(call);
+            // the caller may go on with Hibernate in this transaction: the writes reach the database now, and copies of
+            // the changed verdicts it may hold are dropped (read again when asked for)
+            sql.flush();
+            Session session = em.unwrap(Session.class);
+            changed.forEach(id -> session.detach(session.getReference(CallVerdict.class, id)));
         }
-        Map<Verdict.Kind, CallVerdict> current = new java.util.EnumMap<>(Verdict.Kind.class);
-        CallVerdict.ofCall(callId).forEach(v -> current.put(v.kind, v));
-        if (!call.active) {
-            for (CallVerdict v : current.values()) {
+    }
+
+    /**
+     * The worker's recomputation of a marked call, in a transaction of its own (generic plans, as above): {@code take}
+     * locks the call's mark and answers whether shore power was marked too (empty when the mark is not to be had: taken
+     * by another instance, or a step on the call has not committed yet); it goes first in the round trip that reads
+     * the call. Answers whether the mark was taken (and the call recomputed).
+     */
+    boolean recomputeMarked(UUID callId, Sql.Also<Optional<Boolean>> take) {
+        sql.genericPlans();
+        Sql.Round round = sql.round();
+        Sql.Round.Result<Optional<Boolean>> taken = round.add(take.sql(), take.reader(), take.params());
+        Reads reads = reads(round, callId);
+        round.run();
+        if (taken.get().isEmpty()) {
+            return false;
+        }
+        judge(reads, taken.get().get());
+        return true;
+    }
+
+    /** A stored verdict as a recomputation reads it (whether a bureau reviewed it, too). */
+    private record Stored(
+            UUID id,
+            Verdict.Kind kind,
+            Verdict.Outcome outcome,
+            String reasoning,
+            String inputsHash,
+            Instant arrival,
+            Instant departure,
+            boolean reviewed) {}
+
+    /** What a recomputation reads, in one round trip. */
+    private record Reads(CallFacts.Reads facts, Sql.Round.Result<Map<Verdict.Kind, Stored>> verdicts) {}
+
+    /**
+     * Serializes the recomputations (and reviews) of one call: each sees everything committed by those before it. In
+     * a round trip, the reads that follow it see what committed before they began, so after the lock.
+     */
+    private static final String LOCK = "select pg_advisory_xact_lock(?)";
+
+    private static final String VERDICTS = "select v.id, v.kind, v.outcome, v.reasoning, v.inputs_hash, v.arrival,"
+            + " v.departure, exists (select 1 from verdict_review r where r.verdict_id = v.id) from call_verdict v"
+            + " where v.call_id = ?";
+
+    /**
+     * A verdict stored for the first time, or stored again (its id kept, its version moved on: a review loaded before
+     * fails rather than overwriting it).
+     */
+    private static final String UPSERT = "insert into call_verdict (id, call_id, kind, outcome, effective_outcome,"
+            + " reasoning, figures, inputs_hash, vessel_id, port_id, berth_id, arrival, departure, computed_at)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (call_id, kind) do update set outcome ="
+            + " excluded.outcome, effective_outcome = excluded.effective_outcome, reasoning = excluded.reasoning,"
+            + " figures = excluded.figures, inputs_hash = excluded.inputs_hash, vessel_id = excluded.vessel_id,"
+            + " port_id = excluded.port_id, berth_id = excluded.berth_id, arrival = excluded.arrival, departure ="
+            + " excluded.departure, computed_at = excluded.computed_at, version = call_verdict.version + 1";
+
+    private static long lockKey(UUID callId) {
+        return callId.getMostSignificantBits() ^ callId.getLeastSignificantBits();
+    }
+
+    /** Takes the call's lock ({@link #LOCK}) in the current transaction. */
+    private void lock(UUID callId) {
+        sql.query(LOCK, rs -> null, lockKey(callId));
+    }
+
+    private Reads reads(Sql.Round round, UUID callId) {
+        round.add(LOCK, rs -> null, lockKey(callId));
+        CallFacts.Reads facts = this.facts.read(round, callId);
+        return new Reads(
+                facts,
+                round.add(
+                        VERDICTS,
+                        rs -> {
+                            Map<Verdict.Kind, Stored> stored = new EnumMap<>(Verdict.Kind.class);
+                            while (rs.next()) {
+                                Stored v = new Stored(
+                                        Sql.uuid(rs, 1),
+                                        Sql.enumOf(rs, 2, Verdict.Kind.class),
+                                        Sql.enumOf(rs, 3, Verdict.Outcome.class),
+                                        rs.getString(4),
+                                        rs.getString(5),
+                                        Sql.instant(rs, 6),
+                                        Sql.instant(rs, 7),
+                                        rs.getBoolean(8));
+                                stored.put(v.kind(), v);
+                            }
+                            return stored;
+                        },
+                        callId));
+    }
+
+    /** Judges the call from its reads and writes (deferred) the verdicts that changed; answers the updated ones. */
+    private List<UUID> judge(Reads reads, boolean shorePower) {
+        Optional<CallFacts.Call> found = reads.facts().call().get();
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        CallFacts.Call call = found.get();
+        Map<Verdict.Kind, Stored> current = reads.verdicts().get();
+        List<UUID> updated = new ArrayList<>();
+        if (!call.active()) {
+            for (Stored v : current.values()) {
                 store(
                         call,
                         v,
-                        new Verdict(v.kind, Verdict.Outcome.NOT_APPLICABLE, "The call was deactivated.", Map.of()),
-                        "deactivated");
+                        new Verdict(v.kind(), Verdict.Outcome.NOT_APPLICABLE, "The call was deactivated.", Map.of()),
+                        "deactivated",
+                        updated);
             }
-            return;
+            return updated;
         }
-        CallFacts.Cases cases = facts.of(call, shorePower || !current.containsKey(Verdict.Kind.SHORE_POWER));
+        CallFacts.Cases cases =
+                facts.of(call, reads.facts(), shorePower || !current.containsKey(Verdict.Kind.SHORE_POWER));
         if (cases.shorePower() != null) {
             Verdict verdict = ShorePowerDuty.judge(cases.shorePower());
-            store(call, current.get(verdict.kind()), verdict, InputsHash.of(cases.shorePower()));
+            store(call, current.get(verdict.kind()), verdict, InputsHash.of(cases.shorePower()), updated);
         }
         Verdict zeroDischarge = ZeroDischarge.judge(cases.zeroDischarge());
-        store(call, current.get(zeroDischarge.kind()), zeroDischarge, InputsHash.of(cases.zeroDischarge()));
+        store(call, current.get(zeroDischarge.kind()), zeroDischarge, InputsHash.of(cases.zeroDischarge()), updated);
         Verdict tankWashing = TankWashing.judge(cases.tankWashing());
-        store(call, current.get(tankWashing.kind()), tankWashing, InputsHash.of(cases.tankWashing()));
+        store(call, current.get(tankWashing.kind()), tankWashing, InputsHash.of(cases.tankWashing()), updated);
+        return updated;
     }
 
-    /** Stores a verdict as the call's verdict of its kind ({@code v}: the one stored so far, if any), when it changed. */
-    private void store(VesselCall call, CallVerdict v, Verdict verdict, String hash) {
+    /**
+     * Stores a verdict as the call's verdict of its kind ({@code v}: the one stored so far, if any), when it changed
+     * (deferred); an updated verdict's id goes to {@code updated}. The figures are written as canonical JSON (they hold
+     * strings, decimals as strings, integers, booleans, lists and maps).
+     */
+    private void store(CallFacts.Call call, Stored v, Verdict verdict, String hash, List<UUID> updated) {
         if (v != null
-                && v.inputsHash.equals(hash)
-                && v.outcome == verdict.outcome()
-                && v.reasoning.equals(verdict.reasoning())
-                && v.arrival.equals(call.arrival)
-                && java.util.Objects.equals(v.departure, call.departure)) {
+                && v.inputsHash().equals(hash)
+                && v.outcome() == verdict.outcome()
+                && v.reasoning().equals(verdict.reasoning())
+                && v.arrival().equals(call.arrival())
+                && java.util.Objects.equals(v.departure(), call.departure())) {
             return;
         }
-        boolean created = v == null;
-        if (created) {
-            v = new CallVerdict();
-            v.id = UUID.randomUUID();
-            v.callId = call.id;
-            v.kind = verdict.kind();
+        // stored for the first time, or never reviewed: no review to decide
+        Verdict.Outcome effective =
+                v != null && v.reviewed() ? effective(v.id(), hash, verdict.outcome()) : verdict.outcome();
+        sql.defer(
+                UPSERT,
+                v == null ? UUID.randomUUID() : v.id(),
+                call.id(),
+                verdict.kind(),
+                verdict.outcome(),
+                effective,
+                verdict.reasoning(),
+                CanonicalJson.write(verdict.figures()),
+                hash,
+                call.vesselId(),
+                call.portId(),
+                call.berthId(),
+                call.arrival(),
+                call.departure(),
+                clock.instant());
+        if (v != null) {
+            updated.add(v.id());
         }
-        v.outcome = verdict.outcome();
-        v.reasoning = verdict.reasoning();
-        v.figures = verdict.figures();
-        v.inputsHash = hash;
-        v.vesselId = call.vesselId;
-        v.portId = call.portId;
-        v.berthId = call.berthId;
-        v.arrival = call.arrival;
-        v.departure = call.departure;
-        v.computedAt = clock.instant();
-        // a verdict stored for the first time, or never reviewed, has no review to decide
-        v.effectiveOutcome = created || !v.reviewed ? v.outcome : effective(v);
-        v.persist();
     }
 
-    /** The latest review of exactly this computation decides; otherwise the rules do. */
-    private static Verdict.Outcome effective(CallVerdict v) {
-        List<VerdictReview> reviews = VerdictReview.of(v.id);
+    /** The latest review of exactly this computation (inputs and outcome) decides; otherwise the rules do. */
+    private static Verdict.Outcome effective(UUID verdictId, String hash, Verdict.Outcome outcome) {
+        List<VerdictReview> reviews = VerdictReview.of(verdictId);
         for (int i = reviews.size() - 1; i >= 0; i--) {
             VerdictReview r = reviews.get(i);
-            if (r.inputsHash.equals(v.inputsHash) && r.reviewedOutcome == v.outcome) {
+            if (r.inputsHash.equals(hash) && r.reviewedOutcome == outcome) {
                 return r.outcome;
             }
         }
-        return v.outcome;
+        return outcome;
     }
 
     /**
@@ -304,6 +418,9 @@ public class ComplianceService {
         if (!actor.is(Role.BUREAU) || !actor.covers(call.portId)) {
             throw new Problems.ActionForbidden("Only a bureau whose jurisdiction covers the port may review a verdict");
         }
+        // a recomputation of the call in flight finishes first, and none starts until this review commits: the review
+        // applies to the verdict as it stands, and the next recomputation sees it
+        lock(callId);
         CallVerdict v = CallVerdict.of(callId, input.kind())
                 .orElseThrow(() -> new Problems.NotFound("Verdict " + input.kind() + " of call " + callId));
         Verdict.Outcome outcome;

@@ -22,6 +22,14 @@ final class InputsHash {
 
     private InputsHash() {}
 
+    /** A record class's components, read once (the class builds them anew from its attributes on every call). */
+    private static final ClassValue<RecordComponent[]> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected RecordComponent[] computeValue(Class<?> type) {
+            return type.getRecordComponents();
+        }
+    };
+
     static String of(Object inputs) {
         return CanonicalJson.sha256(CanonicalJson.write(Map.of("rules", RULES_VERSION, "inputs", plain(inputs))));
     }
@@ -51,7 +59,7 @@ final class InputsHash {
         }
         if (v.getClass().isRecord()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            for (RecordComponent rc : v.getClass().getRecordComponents()) {
+            for (RecordComponent rc : COMPONENTS.get(v.getClass())) {
                 try {
                     out.put(rc.getName(), plain(rc.getAccessor().invoke(v)));
                 } catch (ReflectiveOperationException e) {

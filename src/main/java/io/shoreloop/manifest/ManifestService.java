@@ -10,6 +10,7 @@ import io.shoreloop.identity.Role;
 import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.ShoreloopConfig;
+import io.shoreloop.platform.Sql;
 import io.shoreloop.platform.Versions;
 import io.shoreloop.platform.Where;
 import io.shoreloop.registry.FacilityService;
@@ -234,11 +235,10 @@ public class ManifestService {
 
     /**
      * The manifests of a vessel call with their steps, oldest first, for the features that judge a call (no access
-     * check: not for answering a user).
+     * check: not for answering a user), as one query of a round trip the caller sends.
      */
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public List<Manifest> ofCall(UUID callId) {
-        return store.ofCall(callId);
+    public Sql.Round.Result<List<Manifest>> ofCall(Sql.Round round, UUID callId) {
+        return store.ofCall(round, callId);
     }
 
     /** Evidence types a party may upload. */

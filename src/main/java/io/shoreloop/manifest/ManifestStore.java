@@ -101,9 +101,12 @@ class ManifestStore {
         };
     }
 
-    /** The manifests of a vessel call with their steps, oldest first (for rules that judge the call). */
-    List<Manifest> ofCall(UUID callId) {
-        return sql.query(
+    /**
+     * The manifests of a vessel call with their steps, oldest first (for rules that judge the call), as one query of
+     * {@code round}.
+     */
+    Sql.Round.Result<List<Manifest>> ofCall(Sql.Round round, UUID callId) {
+        return round.add(
                 OF_CALL,
                 rs -> {
                     List<Manifest> manifests = new ArrayList<>();

@@ -244,21 +244,84 @@ public class Sql {
      * query): a query whose parameters are known before the first one's answer costs no round trip of its own.
      */
     public <T, U> Both<T, U> query(String sql, Reader<T> reader, Object[] params, Also<U> also) {
-        List<Statement> statements = new ArrayList<>(withDeferred(new Statement(sql, params)));
-        statements.add(new Statement(also.sql(), also.params()));
-        String text = String.join(";\n", statements.stream().map(Statement::sql).toList());
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(text)) {
-            bind(ps, statements);
-            boolean rows = ps.execute();
-            for (int i = 1; i < statements.size() - 1; i++) {
-                rows = ps.getMoreResults();
+        Round round = round();
+        Round.Result<T> first = round.add(sql, reader, params);
+        Round.Result<U> second = round.add(also.sql(), also.reader(), also.params());
+        round.run();
+        return new Both<>(first.get(), second.get());
+    }
+
+    /** Queries to send together in one round trip ({@link Round}). */
+    public Round round() {
+        return new Round();
+    }
+
+    /**
+     * Queries sent together in one round trip, after the transaction's deferred writes (as every query), each with its
+     * own reader; PostgreSQL runs them in order, each statement seeing what committed before it began (so a lock taken
+     * by one is held for those after it). A transaction that needs several reads whose parameters are all known in
+     * advance pays one round trip for them instead of one each.
+     */
+    public final class Round {
+
+        /** The answer of one query of the round, available once the round has run. */
+        public static final class Result<T> {
+            private T value;
+            private boolean done;
+
+            public T get() {
+                if (!done) {
+                    throw new IllegalStateException("The round has not run yet");
+                }
+                return value;
             }
-            T first = read(ps, rows, reader, sql);
-            U second = read(ps, ps.getMoreResults(), also.reader(), also.sql());
-            return new Both<>(first, second);
-        } catch (SQLException e) {
-            throw new Failure(text, e);
+        }
+
+        private final List<Statement> queries = new ArrayList<>();
+        private final List<Reader<?>> readers = new ArrayList<>();
+        private final List<Result<?>> results = new ArrayList<>();
+
+        private Round() {}
+
+        /** Adds a query; its answer is in the result once {@link #run} has run. */
+        public <T> Result<T> add(String sql, Reader<T> reader, Object... params) {
+            queries.add(new Statement(sql, params));
+            readers.add(reader);
+            Result<T> result = new Result<>();
+            results.add(result);
+            return result;
+        }
+
+        /** Sends the deferred writes and the queries in one round trip and reads every answer. */
+        @SuppressWarnings("unchecked")
+        public void run() {
+            List<Statement> waiting = takeDeferred();
+            List<Statement> statements = new ArrayList<>(waiting);
+            statements.addAll(queries);
+            String text =
+                    String.join(";\n", statements.stream().map(Statement::sql).toList());
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement(text)) {
+                bind(ps, statements);
+                boolean rows = ps.execute();
+                for (int i = 0; i < waiting.size(); i++) {
+                    rows = ps.getMoreResults();
+                }
+                for (int i = 0; i < queries.size(); i++) {
+                    if (i > 0) {
+                        rows = ps.getMoreResults();
+                    }
+                    Result<Object> result = (Result<Object>) results.get(i);
+                    result.value = read(
+                            ps,
+                            rows,
+                            (Reader<Object>) readers.get(i),
+                            queries.get(i).sql());
+                    result.done = true;
+                }
+            } catch (SQLException e) {
+                throw new Failure(text, e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.shoreloop.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -118,6 +119,26 @@ class SqlTest {
         });
         assertEquals(2L, both.first());
         assertEquals(List.of("a", "b"), both.second());
+    }
+
+    @Test
+    void aRoundAnswersEachOfItsQueriesInOrderAfterTheDeferredWrites() {
+        List<Object> answers = QuarkusTransaction.requiringNew().call(() -> {
+            createProbe();
+            sql.defer(INSERT, UUID.randomUUID(), null, null, null, 1, null, "a", null);
+            sql.defer(INSERT, UUID.randomUUID(), null, null, null, 2, null, "b", null);
+            Sql.Round round = sql.round();
+            Sql.Round.Result<Long> count =
+                    round.add("select count(*) from sql_probe", rs -> rs.next() ? rs.getLong(1) : -1L);
+            Sql.Round.Result<String> none =
+                    round.add("select note from sql_probe where seq = ?", rs -> rs.next() ? rs.getString(1) : null, 3);
+            Sql.Round.Result<String> second =
+                    round.add("select note from sql_probe where seq = ?", rs -> rs.next() ? rs.getString(1) : null, 2);
+            assertThrows(IllegalStateException.class, count::get, "not sent yet");
+            round.run();
+            return java.util.Arrays.asList(count.get(), none.get(), second.get());
+        });
+        assertEquals(java.util.Arrays.asList(2L, null, "b"), answers);
     }
 
     private void createProbe() {
