@@ -21,11 +21,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -64,33 +65,34 @@ class CallFacts {
     /** The vessel as the rules read it: its type, its shore-power facility and its tanks' capacities. */
     record Ship(UUID id, VesselType type, ShorePowerSpec shorePower, Map<Stream, BigDecimal> tanks) {}
 
-    /** The answers of {@link #read}, once its round has run. */
+    /** The answers of {@link #read}, by call id, once its round has run (a call that does not exist is absent). */
     record Reads(
-            Sql.Round.Result<Optional<Call>> call,
-            Sql.Round.Result<Ship> vessel,
-            Sql.Round.Result<Instant[]> before,
-            Sql.Round.Result<List<Manifest>> manifests) {}
+            Sql.Round.Result<Map<UUID, Call>> calls,
+            Sql.Round.Result<Map<UUID, Ship>> vessels,
+            Sql.Round.Result<Map<UUID, Instant[]>> before,
+            Sql.Round.Result<Map<UUID, List<Manifest>>> manifests) {}
 
-    private static final String CALL = "select c.id, c.vessel_id, c.berth_id, c.port_id, c.arrival, c.departure,"
+    private static final String CALLS = "select c.id, c.vessel_id, c.berth_id, c.port_id, c.arrival, c.departure,"
             + " c.crew_on_board, c.exemption_reason, c.exemption_note, c.exemption_evidence, c.active, k.name,"
             + " k.nls_category, k.solidifying_or_high_viscosity from vessel_call c left join call_cargo k on"
-            + " k.call_id = c.id where c.id = ? order by k.seq";
+            + " k.call_id = c.id where c.id = any(?) order by c.id, k.seq";
 
-    private static final String VESSEL = "select v.id, v.vessel_type, v.shore_power, v.sp_voltage_v, v.sp_frequency_hz,"
-            + " v.sp_capacity_kva, v.sp_high_voltage, v.sp_socket, t.stream, t.capacity from vessel_call c join vessel"
-            + " v on v.id = c.vessel_id left join vessel_tank t on t.vessel_id = v.id where c.id = ?";
+    private static final String VESSELS =
+            "select c.id, v.id, v.vessel_type, v.shore_power, v.sp_voltage_v, v.sp_frequency_hz,"
+                    + " v.sp_capacity_kva, v.sp_high_voltage, v.sp_socket, t.stream, t.capacity from vessel_call c join vessel"
+                    + " v on v.id = c.vessel_id left join vessel_tank t on t.vessel_id = v.id where c.id = any(?) order by c.id";
 
     /**
      * The vessel's previous departure before this call and its last handover of sewage and of garbage before it, in
      * one statement.
      */
-    private static final String BEFORE = "select (select max(c.departure) from vessel_call c where c.vessel_id ="
+    private static final String BEFORE = "select k.id, (select max(c.departure) from vessel_call c where c.vessel_id ="
             + " k.vessel_id and c.active and c.id <> k.id and c.departure <= k.arrival),"
             + " (select max(m.declared_at) from manifest m where m.vessel_id = k.vessel_id and m.stream = 'SEWAGE'"
             + " and m.call_id <> k.id and m.declared_at < k.arrival and m.state in (" + states() + ")),"
             + " (select max(m.declared_at) from manifest m where m.vessel_id = k.vessel_id and m.stream = 'GARBAGE'"
             + " and m.call_id <> k.id and m.declared_at < k.arrival and m.state in (" + states() + "))"
-            + " from vessel_call k where k.id = ?";
+            + " from vessel_call k where k.id = any(?)";
 
     private final ConnectedTime connected;
     private final ShoreloopConfig config;
@@ -102,70 +104,99 @@ class CallFacts {
         this.manifests = manifests;
     }
 
-    /** Adds the reads of one call to {@code round}; they answer once it has run. */
-    Reads read(Sql.Round round, UUID callId) {
+    /** Adds the reads of these calls to {@code round}; they answer once it has run. */
+    Reads read(Sql.Round round, Collection<UUID> callIds) {
+        Object ids = callIds.toArray(UUID[]::new);
         return new Reads(
-                round.add(CALL, CallFacts::call, callId),
-                round.add(VESSEL, CallFacts::ship, callId),
+                round.add(CALLS, CallFacts::calls, ids),
+                round.add(VESSELS, CallFacts::ships, ids),
                 round.add(
                         BEFORE,
-                        rs -> rs.next()
-                                ? new Instant[] {Sql.instant(rs, 1), Sql.instant(rs, 2), Sql.instant(rs, 3)}
-                                : null,
-                        callId),
-                manifests.ofCall(round, callId));
+                        rs -> {
+                            Map<UUID, Instant[]> before = new HashMap<>();
+                            while (rs.next()) {
+                                before.put(
+                                        Sql.uuid(rs, 1),
+                                        new Instant[] {Sql.instant(rs, 2), Sql.instant(rs, 3), Sql.instant(rs, 4)});
+                            }
+                            return before;
+                        },
+                        ids),
+                manifests.ofCalls(round, callIds));
     }
 
-    private static Optional<Call> call(ResultSet rs) throws SQLException {
-        if (!rs.next()) {
-            return Optional.empty();
+    /** The calls with their cargo (rows by call, then cargo in order). */
+    private static Map<UUID, Call> calls(ResultSet rs) throws SQLException {
+        Map<UUID, Call> calls = new HashMap<>();
+        boolean more = rs.next();
+        while (more) {
+            UUID id = Sql.uuid(rs, 1);
+            UUID vessel = Sql.uuid(rs, 2);
+            UUID berth = Sql.uuid(rs, 3);
+            UUID port = Sql.uuid(rs, 4);
+            Instant arrival = Sql.instant(rs, 5);
+            Instant departure = Sql.instant(rs, 6);
+            Integer crew = Sql.integer(rs, 7);
+            VesselCall.ExemptionReason reason = Sql.enumOf(rs, 8, VesselCall.ExemptionReason.class);
+            String note = rs.getString(9);
+            String evidence = rs.getString(10);
+            boolean active = rs.getBoolean(11);
+            List<TankWashing.Cargo> cargo = new ArrayList<>();
+            do {
+                String name = rs.getString(12);
+                if (name != null) {
+                    cargo.add(new TankWashing.Cargo(
+                            name, Sql.enumOf(rs, 13, VesselCall.NlsCategory.class), rs.getBoolean(14)));
+                }
+                more = rs.next();
+            } while (more && Sql.uuid(rs, 1).equals(id));
+            calls.put(
+                    id,
+                    new Call(
+                            id,
+                            vessel,
+                            berth,
+                            port,
+                            arrival,
+                            departure,
+                            crew,
+                            reason,
+                            note,
+                            evidence,
+                            List.copyOf(cargo),
+                            active));
         }
-        UUID id = Sql.uuid(rs, 1);
-        UUID vessel = Sql.uuid(rs, 2);
-        UUID berth = Sql.uuid(rs, 3);
-        UUID port = Sql.uuid(rs, 4);
-        Instant arrival = Sql.instant(rs, 5);
-        Instant departure = Sql.instant(rs, 6);
-        Integer crew = Sql.integer(rs, 7);
-        VesselCall.ExemptionReason reason = Sql.enumOf(rs, 8, VesselCall.ExemptionReason.class);
-        String note = rs.getString(9);
-        String evidence = rs.getString(10);
-        boolean active = rs.getBoolean(11);
-        List<TankWashing.Cargo> cargo = new ArrayList<>();
-        do {
-            String name = rs.getString(12);
-            if (name != null) {
-                cargo.add(new TankWashing.Cargo(
-                        name, Sql.enumOf(rs, 13, VesselCall.NlsCategory.class), rs.getBoolean(14)));
-            }
-        } while (rs.next());
-        return Optional.of(new Call(
-                id, vessel, berth, port, arrival, departure, crew, reason, note, evidence, List.copyOf(cargo), active));
+        return calls;
     }
 
-    private static Ship ship(ResultSet rs) throws SQLException {
-        if (!rs.next()) {
-            return null;
+    /** Each call's vessel with its tanks (rows by call, then tank). */
+    private static Map<UUID, Ship> ships(ResultSet rs) throws SQLException {
+        Map<UUID, Ship> ships = new HashMap<>();
+        boolean more = rs.next();
+        while (more) {
+            UUID call = Sql.uuid(rs, 1);
+            UUID id = Sql.uuid(rs, 2);
+            VesselType type = Sql.enumOf(rs, 3, VesselType.class);
+            ShorePowerSpec spec = rs.getBoolean(4)
+                    ? new ShorePowerSpec(
+                            true,
+                            Sql.integer(rs, 5),
+                            Sql.integer(rs, 6),
+                            rs.getBigDecimal(7),
+                            (Boolean) rs.getObject(8),
+                            rs.getString(9))
+                    : ShorePowerSpec.NONE;
+            Map<Stream, BigDecimal> tanks = new EnumMap<>(Stream.class);
+            do {
+                Stream stream = Sql.enumOf(rs, 10, Stream.class);
+                if (stream != null) {
+                    tanks.put(stream, rs.getBigDecimal(11));
+                }
+                more = rs.next();
+            } while (more && Sql.uuid(rs, 1).equals(call));
+            ships.put(call, new Ship(id, type, spec, tanks));
         }
-        UUID id = Sql.uuid(rs, 1);
-        VesselType type = Sql.enumOf(rs, 2, VesselType.class);
-        ShorePowerSpec spec = rs.getBoolean(3)
-                ? new ShorePowerSpec(
-                        true,
-                        Sql.integer(rs, 4),
-                        Sql.integer(rs, 5),
-                        rs.getBigDecimal(6),
-                        (Boolean) rs.getObject(7),
-                        rs.getString(8))
-                : ShorePowerSpec.NONE;
-        Map<Stream, BigDecimal> tanks = new EnumMap<>(Stream.class);
-        do {
-            Stream stream = Sql.enumOf(rs, 9, Stream.class);
-            if (stream != null) {
-                tanks.put(stream, rs.getBigDecimal(10));
-            }
-        } while (rs.next());
-        return new Ship(id, type, spec, tanks);
+        return ships;
     }
 
     /**
@@ -173,15 +204,15 @@ class CallFacts {
      * shore-power case is null (neither the call's sessions nor the berth's faults are read).
      */
     Cases of(Call call, Reads in, boolean shorePower) {
-        Ship vessel = in.vessel().get();
-        List<Manifest> handovers = in.manifests().get().stream()
+        Ship vessel = in.vessels().get().get(call.id());
+        List<Manifest> handovers = in.manifests().get().getOrDefault(call.id(), List.of()).stream()
                 .sorted(java.util.Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id))
                 .toList();
         return new Cases(
                 shorePower
                         ? shorePower(call, vessel, Berth.findById(call.berthId()), Port.findById(call.portId()))
                         : null,
-                zeroDischarge(call, vessel, in.before().get(), handovers),
+                zeroDischarge(call, vessel, in.before().get().get(call.id()), handovers),
                 tankWashing(call, vessel, handovers));
     }
 

@@ -14,8 +14,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -26,10 +28,13 @@ import org.jboss.logging.Logger;
  * off the request thread, once per call however many steps marked it within the debounce delay
  * ({@code shoreloop.compliance.debounce}, 2 s; marks are polled every {@code shoreloop.compliance.pending-poll}, 1 s). A mark is written in the signing
  * transaction ({@link #mark}), so a step that committed always gets its verdict recomputed, also after a crash or by
- * another instance. The worker takes each mark with {@code for update skip locked} in the transaction that recomputes
- * the call and deletes the mark, so that a step still in flight on the same call (it holds the mark's row lock until
- * it commits) is recomputed in a later round, and two instances never recompute the same mark at once. A recompute
- * that fails keeps its mark and is retried with backoff.
+ * another instance. The worker takes the due marks (up to 100 at a time) with {@code for update skip locked} in the
+ * transaction that recomputes their calls and deletes the marks, so that a step still in flight on a call (it holds
+ * the mark's row lock until it commits) is recomputed in a later round, and two instances never recompute the same mark
+ * at once. The calls taken together are read in one round trip and written in another (one by one, they were about ten
+ * round trips each, and at full load in {@code bench/manifests} the worker fell thousands of calls behind). When the
+ * round fails, the calls are taken again one by one; a recompute that fails alone keeps its mark and is retried with
+ * backoff.
  */
 @ApplicationScoped
 class ComplianceQueue {
@@ -142,15 +147,26 @@ class ComplianceQueue {
         }
     }
 
-    /** Recomputes the due marks once; answers how many were recomputed. */
+    /**
+     * Recomputes the due marks once; answers how many were recomputed. All of them together first, in one
+     * transaction (a round trip for all their reads, one for all their writes); when that fails, one by one, and a
+     * call whose recomputation fails alone keeps its mark and is retried with backoff.
+     */
     int drainOnce() {
-        int done = 0;
-        for (UUID call : due()) {
+        List<UUID> due = due();
+        if (due.size() > 1) {
             try {
-                Boolean recomputed = QuarkusTransaction.requiringNew().call(() -> take(call));
-                if (Boolean.TRUE.equals(recomputed)) {
-                    done++;
-                }
+                return QuarkusTransaction.requiringNew().call(() -> take(due)).size();
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "Compliance queue: %d calls together failed; one by one", due.size());
+            }
+        }
+        int done = 0;
+        for (UUID call : due) {
+            try {
+                done += QuarkusTransaction.requiringNew()
+                        .call(() -> take(List.of(call)))
+                        .size();
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Could not recompute the verdicts of call %s; retrying later", call);
                 QuarkusTransaction.requiringNew()
@@ -166,20 +182,29 @@ class ComplianceQueue {
     }
 
     /**
-     * Locks the mark (skipping it when another instance holds it, or a step on the call has not committed yet) and
-     * answers whether shore power was marked too.
+     * Locks the marks it can (skipping those another instance holds, or of a call whose step has not committed yet) and
+     * answers, for each, whether shore power was marked too.
      */
     private static final String TAKE =
-            "select shore_power from compliance_pending where call_id = ? for update skip" + " locked";
+            "select call_id, shore_power from compliance_pending where call_id = any(?)" + " for update skip locked";
 
-    private boolean take(UUID call) {
-        // the take goes with the reads of the recomputation, in one round trip; the mark's delete with its writes
-        boolean taken = compliance.recomputeMarked(
-                call,
+    /** Takes and recomputes the marks of these calls it can have; answers the calls taken. */
+    private Set<UUID> take(List<UUID> calls) {
+        // the take goes with the reads of the recomputation, in one round trip; the marks' delete with its writes
+        Set<UUID> taken = compliance.recomputeMarked(
+                calls,
                 new io.shoreloop.platform.Sql.Also<>(
-                        TAKE, rs -> rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty(), call));
-        if (taken) {
-            sql.defer("delete from compliance_pending where call_id = ?", call);
+                        TAKE,
+                        rs -> {
+                            Map<UUID, Boolean> marks = new HashMap<>();
+                            while (rs.next()) {
+                                marks.put(rs.getObject(1, UUID.class), rs.getBoolean(2));
+                            }
+                            return marks;
+                        },
+                        (Object) calls.toArray(UUID[]::new)));
+        if (!taken.isEmpty()) {
+            sql.defer("delete from compliance_pending where call_id = any(?)", (Object) taken.toArray(UUID[]::new));
         }
         return taken;
     }

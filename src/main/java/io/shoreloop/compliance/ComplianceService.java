@@ -24,7 +24,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.hibernate.Session;
 
@@ -163,9 +163,9 @@ public class ComplianceService {
             em.flush();
         }
         Sql.Round round = sql.round();
-        Reads reads = reads(round, callId);
+        Reads reads = reads(round, List.of(callId));
         round.run();
-        List<UUID> changed = judge(reads, shorePower);
+        List<UUID> changed = judge(reads, callId, shorePower);
         if (!freshTransaction) {
             // the caller may go on with Hibernate in this transaction: the writes reach the database now, and copies of
             // the changed verdicts it may hold are dropped (read again when asked for)
@@ -176,22 +176,21 @@ public class ComplianceService {
     }
 
     /**
-     * The worker's recomputation of a marked call, in a transaction of its own (generic plans, as above): {@code take}
-     * locks the call's mark and answers whether shore power was marked too (empty when the mark is not to be had: taken
-     * by another instance, or a step on the call has not committed yet); it goes first in the round trip that reads
-     * the call. Answers whether the mark was taken (and the call recomputed).
+     * The worker's recomputation of marked calls, all in one transaction of its own (generic plans, as above) and with
+     * one round trip for all their reads: {@code take} locks the calls' marks and answers, for each mark it could take,
+     * whether shore power was marked too (a mark is not to be had when another instance holds it, or a step on the
+     * call has not committed yet); it goes first in that round trip. Answers the calls taken (and recomputed).
      */
-    boolean recomputeMarked(UUID callId, Sql.Also<Optional<Boolean>> take) {
+    Set<UUID> recomputeMarked(List<UUID> callIds, Sql.Also<Map<UUID, Boolean>> take) {
         sql.genericPlans();
         Sql.Round round = sql.round();
-        Sql.Round.Result<Optional<Boolean>> taken = round.add(take.sql(), take.reader(), take.params());
-        Reads reads = reads(round, callId);
+        Sql.Round.Result<Map<UUID, Boolean>> taken = round.add(take.sql(), take.reader(), take.params());
+        Reads reads = reads(round, callIds);
         round.run();
-        if (taken.get().isEmpty()) {
-            return false;
+        for (UUID call : new java.util.TreeSet<>(taken.get().keySet())) {
+            judge(reads, call, taken.get().get(call));
         }
-        judge(reads, taken.get().get());
-        return true;
+        return taken.get().keySet();
     }
 
     /** A stored verdict as a recomputation reads it (whether a bureau reviewed it, too). */
@@ -205,18 +204,20 @@ public class ComplianceService {
             Instant departure,
             boolean reviewed) {}
 
-    /** What a recomputation reads, in one round trip. */
-    private record Reads(CallFacts.Reads facts, Sql.Round.Result<Map<Verdict.Kind, Stored>> verdicts) {}
+    /** What a recomputation reads, in one round trip, by call. */
+    private record Reads(CallFacts.Reads facts, Sql.Round.Result<Map<UUID, Map<Verdict.Kind, Stored>>> verdicts) {}
 
     /**
-     * Serializes the recomputations (and reviews) of one call: each sees everything committed by those before it. In
-     * a round trip, the reads that follow it see what committed before they began, so after the lock.
+     * Serializes the recomputations (and reviews) of a call: each sees everything committed by those before it. In a
+     * round trip, the reads that follow see what committed before they began, so after the locks. Several calls are
+     * locked in the order of their keys (the array is sorted, and unnest keeps its order), so two transactions locking
+     * several never wait for each other in a cycle.
      */
-    private static final String LOCK = "select pg_advisory_xact_lock(?)";
+    private static final String LOCK = "select pg_advisory_xact_lock(k) from unnest(cast(? as bigint[])) k";
 
-    private static final String VERDICTS = "select v.id, v.kind, v.outcome, v.reasoning, v.inputs_hash, v.arrival,"
-            + " v.departure, exists (select 1 from verdict_review r where r.verdict_id = v.id) from call_verdict v"
-            + " where v.call_id = ?";
+    private static final String VERDICTS = "select v.call_id, v.id, v.kind, v.outcome, v.reasoning, v.inputs_hash,"
+            + " v.arrival, v.departure, exists (select 1 from verdict_review r where r.verdict_id = v.id) from"
+            + " call_verdict v where v.call_id = any(?)";
 
     /**
      * A verdict stored for the first time, or stored again (its id kept, its version moved on: a review loaded before
@@ -230,49 +231,56 @@ public class ComplianceService {
             + " port_id = excluded.port_id, berth_id = excluded.berth_id, arrival = excluded.arrival, departure ="
             + " excluded.departure, computed_at = excluded.computed_at, version = call_verdict.version + 1";
 
-    private static long lockKey(UUID callId) {
-        return callId.getMostSignificantBits() ^ callId.getLeastSignificantBits();
+    /** The lock keys of these calls, in order. */
+    private static Long[] lockKeys(Collection<UUID> callIds) {
+        return callIds.stream()
+                .map(id -> id.getMostSignificantBits() ^ id.getLeastSignificantBits())
+                .sorted()
+                .toArray(Long[]::new);
     }
 
     /** Takes the call's lock ({@link #LOCK}) in the current transaction. */
     private void lock(UUID callId) {
-        sql.query(LOCK, rs -> null, lockKey(callId));
+        sql.query(LOCK, rs -> null, (Object) lockKeys(List.of(callId)));
     }
 
-    private Reads reads(Sql.Round round, UUID callId) {
-        round.add(LOCK, rs -> null, lockKey(callId));
-        CallFacts.Reads facts = this.facts.read(round, callId);
+    private Reads reads(Sql.Round round, Collection<UUID> callIds) {
+        round.add(LOCK, rs -> null, (Object) lockKeys(callIds));
+        CallFacts.Reads facts = this.facts.read(round, callIds);
         return new Reads(
                 facts,
                 round.add(
                         VERDICTS,
                         rs -> {
-                            Map<Verdict.Kind, Stored> stored = new EnumMap<>(Verdict.Kind.class);
+                            Map<UUID, Map<Verdict.Kind, Stored>> stored = new java.util.HashMap<>();
                             while (rs.next()) {
                                 Stored v = new Stored(
-                                        Sql.uuid(rs, 1),
-                                        Sql.enumOf(rs, 2, Verdict.Kind.class),
-                                        Sql.enumOf(rs, 3, Verdict.Outcome.class),
-                                        rs.getString(4),
+                                        Sql.uuid(rs, 2),
+                                        Sql.enumOf(rs, 3, Verdict.Kind.class),
+                                        Sql.enumOf(rs, 4, Verdict.Outcome.class),
                                         rs.getString(5),
-                                        Sql.instant(rs, 6),
+                                        rs.getString(6),
                                         Sql.instant(rs, 7),
-                                        rs.getBoolean(8));
-                                stored.put(v.kind(), v);
+                                        Sql.instant(rs, 8),
+                                        rs.getBoolean(9));
+                                stored.computeIfAbsent(Sql.uuid(rs, 1), c -> new EnumMap<>(Verdict.Kind.class))
+                                        .put(v.kind(), v);
                             }
                             return stored;
                         },
-                        callId));
+                        (Object) callIds.toArray(UUID[]::new)));
     }
 
-    /** Judges the call from its reads and writes (deferred) the verdicts that changed; answers the updated ones. */
-    private List<UUID> judge(Reads reads, boolean shorePower) {
-        Optional<CallFacts.Call> found = reads.facts().call().get();
-        if (found.isEmpty()) {
+    /**
+     * Judges one call from the reads and writes (deferred) its verdicts that changed; answers the updated ones. A call
+     * that does not exist has nothing to judge.
+     */
+    private List<UUID> judge(Reads reads, UUID callId, boolean shorePower) {
+        CallFacts.Call call = reads.facts().calls().get().get(callId);
+        if (call == null) {
             return List.of();
         }
-        CallFacts.Call call = found.get();
-        Map<Verdict.Kind, Stored> current = reads.verdicts().get();
+        Map<Verdict.Kind, Stored> current = reads.verdicts().get().getOrDefault(callId, Map.of());
         List<UUID> updated = new ArrayList<>();
         if (!call.active()) {
             for (Stored v : current.values()) {

@@ -234,11 +234,12 @@ public class ManifestService {
     }
 
     /**
-     * The manifests of a vessel call with their steps, oldest first, for the features that judge a call (no access
-     * check: not for answering a user), as one query of a round trip the caller sends.
+     * The manifests of these vessel calls with their steps, by call, each call's oldest first, for the features that
+     * judge calls (no access check: not for answering a user), as one query of a round trip the caller sends.
      */
-    public Sql.Round.Result<List<Manifest>> ofCall(Sql.Round round, UUID callId) {
-        return store.ofCall(round, callId);
+    public Sql.Round.Result<java.util.Map<UUID, List<Manifest>>> ofCalls(
+            Sql.Round round, java.util.Collection<UUID> callIds) {
+        return store.ofCalls(round, callIds);
     }
 
     /** Evidence types a party may upload. */

@@ -6,7 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,9 +33,9 @@ class ManifestStore {
 
     private static final String LOAD_FOR_UPDATE = LOAD + " for update of m";
 
-    private static final String OF_CALL = "select " + prefixed("m.", Manifest.COLUMNS) + ", "
+    private static final String OF_CALLS = "select " + prefixed("m.", Manifest.COLUMNS) + ", "
             + prefixed("s.", STEP_COLUMNS) + " from manifest m left join manifest_step s on s.manifest_id = m.id"
-            + " where m.call_id = ? order by m.created_at, m.id, s.seq";
+            + " where m.call_id = any(?) order by m.call_id, m.created_at, m.id, s.seq";
 
     private static final String INSERT =
             "insert into manifest (" + Manifest.COLUMNS + ") values (" + "?, ".repeat(Manifest.COLUMN_COUNT - 1) + "?)";
@@ -102,14 +105,14 @@ class ManifestStore {
     }
 
     /**
-     * The manifests of a vessel call with their steps, oldest first (for rules that judge the call), as one query of
-     * {@code round}.
+     * The manifests of these vessel calls with their steps, by call, each call's oldest first (for rules that judge
+     * calls), as one query of {@code round}; a call without manifests is absent.
      */
-    Sql.Round.Result<List<Manifest>> ofCall(Sql.Round round, UUID callId) {
+    Sql.Round.Result<Map<UUID, List<Manifest>>> ofCalls(Sql.Round round, Collection<UUID> callIds) {
         return round.add(
-                OF_CALL,
+                OF_CALLS,
                 rs -> {
-                    List<Manifest> manifests = new ArrayList<>();
+                    Map<UUID, List<Manifest>> byCall = new HashMap<>();
                     Manifest m = null;
                     List<Step> steps = null;
                     while (rs.next()) {
@@ -117,16 +120,17 @@ class ManifestStore {
                         if (m == null || !m.id().equals(id)) {
                             steps = new ArrayList<>();
                             m = Manifest.restore(rs, steps);
-                            manifests.add(m);
+                            byCall.computeIfAbsent(m.callId(), c -> new ArrayList<>())
+                                    .add(m);
                         }
                         if (rs.getObject(Manifest.COLUMN_COUNT + 1) != null) {
                             steps.add(step(rs, Manifest.COLUMN_COUNT + 1));
                         }
                     }
-                    manifests.forEach(x -> x.stored(x.version()));
-                    return manifests;
+                    byCall.values().forEach(ms -> ms.forEach(x -> x.stored(x.version())));
+                    return byCall;
                 },
-                callId);
+                (Object) callIds.toArray(UUID[]::new));
     }
 
     /** Inserts a new manifest and the steps it has so far (deferred). */

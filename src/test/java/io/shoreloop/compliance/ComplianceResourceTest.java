@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -262,18 +263,7 @@ class ComplianceResourceTest {
         assertEquals("FLAGGED", outcome(before, "ZERO_DISCHARGE"));
         assertEquals("0", before.path("verdicts.find { it.kind == 'ZERO_DISCHARGE' }.figures.sewage.handedOver"));
 
-        String manifest = as(CREW_YU_CONTAINER)
-                .body(Map.of("callId", id, "stream", "SEWAGE", "quantity", 5))
-                .post("/api/v1/manifests")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        as(CREW_YU_CONTAINER)
-                .body(Map.of("receiverId", FACILITY_GUOYUAN))
-                .post("/api/v1/manifests/" + manifest + "/declare")
-                .then()
-                .statusCode(200);
+        declareSewage(id);
         Response after = verdictsOnce(
                 BUREAU_MSA,
                 id,
@@ -347,6 +337,72 @@ class ComplianceResourceTest {
                 "NOT_APPLICABLE",
                 outcome(verdicts(BUREAU_MSA, oldCall), "SHORE_POWER"),
                 "a call departed before the master-data window stands as judged");
+    }
+
+    @Test
+    void theWorkerJudgesMarkedCallsTogetherButNotOneWhoseMarkAStepInFlightHolds() throws Exception {
+        List<String> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Instant arrival = daysAgo(520 + 3 * i);
+            calls.add(register(
+                            OPERATOR_GUOYUAN,
+                            call(VESSEL_YU_CONTAINER, BERTH_GY_B01_ID, arrival, arrival.plus(10, ChronoUnit.HOURS), 1))
+                    .path("id"));
+        }
+        String held = calls.get(2);
+        // the three marks come due at the same moment (so the worker takes them in one round), a few seconds from now;
+        // the manifest steps below find them marked and keep that due time
+        try (var c = db.getConnection();
+                var ps = c.prepareStatement("insert into compliance_pending (call_id, not_before, shore_power) select"
+                        + " unnest(?), now() + interval '6 seconds', false")) {
+            ps.setArray(1, c.createArrayOf("uuid", calls.toArray()));
+            ps.executeUpdate();
+        }
+        calls.forEach(ComplianceResourceTest::declareSewage);
+        java.util.function.Predicate<Response> judged =
+                r -> "5.000".equals(r.path("verdicts.find { it.kind == 'ZERO_DISCHARGE' }.figures.sewage.handedOver"));
+        try (var step = db.getConnection()) {
+            // a step on the third call that has not committed yet holds its mark
+            step.setAutoCommit(false);
+            try (var ps = step.prepareStatement("select 1 from compliance_pending where call_id = ? for update")) {
+                ps.setObject(1, UUID.fromString(held));
+                ps.executeQuery().close();
+            }
+            for (String call : calls.subList(0, 2)) {
+                Response v = verdictsOnce(BUREAU_MSA, call, judged);
+                assertTrue(judged.test(v), () -> "judged with its manifest: " + v.asString());
+            }
+            assertEquals(0, marked(calls.get(0), calls.get(1)));
+            assertEquals(1, marked(held), "the held mark is left for a later round");
+            assertEquals(
+                    "0",
+                    verdicts(BUREAU_MSA, held)
+                            .path("verdicts.find { it.kind == 'ZERO_DISCHARGE' }.figures.sewage.handedOver"));
+            step.commit();
+        }
+        Response v = verdictsOnce(BUREAU_MSA, held, judged);
+        assertTrue(judged.test(v), () -> "judged once the step committed: " + v.asString());
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (marked(held) > 0 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, marked(held));
+    }
+
+    /** The container ship's crew declares 5 m³ of sewage from the call to the Guoyuan reception facility. */
+    private static void declareSewage(String callId) {
+        String manifest = as(CREW_YU_CONTAINER)
+                .body(Map.of("callId", callId, "stream", "SEWAGE", "quantity", 5))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("receiverId", FACILITY_GUOYUAN))
+                .post("/api/v1/manifests/" + manifest + "/declare")
+                .then()
+                .statusCode(200);
     }
 
     @jakarta.inject.Inject
