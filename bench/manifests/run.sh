@@ -16,7 +16,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients="${1:-16}"; seconds="${2:-30}"; json="${3:-}"
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+# packaged again when a source is newer than the package (a stale package measures old code)
+if [ ! -f target/quarkus-app/quarkus-run.jar ] \
+   || [ -n "$(find src pom.xml -newer target/quarkus-app/app/shoreloop-0.1.0-SNAPSHOT.jar -print -quit 2>/dev/null)" ]; then
+  ./mvnw -B -q package -DskipTests
+fi
 data=$(mktemp -d /tmp/shoreloop-bench-XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log="$data/shoreloop.log"
