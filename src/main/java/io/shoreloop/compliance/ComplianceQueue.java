@@ -186,7 +186,7 @@ class ComplianceQueue {
      * answers, for each, whether shore power was marked too.
      */
     private static final String TAKE =
-            "select call_id, shore_power from compliance_pending where call_id = any(?)" + " for update skip locked";
+            "select call_id, shore_power from compliance_pending where call_id = any(?) for update skip locked";
 
     /** Takes and recomputes the marks of these calls it can have; answers the calls taken. */
     private Set<UUID> take(List<UUID> calls) {

@@ -526,6 +526,34 @@ public class ManifestFlowTest {
     }
 
     @Test
+    void evidenceKeepsEveryByteWhetherItsBodyIsReadAheadOrStreamed() {
+        String id = draftSewage("4");
+        declare(id);
+        java.util.Random random = new java.util.Random(42);
+        // read ahead on the I/O thread (a length of at most 64 KiB), streamed (larger), and sent chunked (no length)
+        for (int size : new int[] {1, 65_536, 65_537, 300_000, -20_000}) {
+            byte[] file = new byte[Math.abs(size)];
+            random.nextBytes(file);
+            var request = as(RECEIVER_GUOYUAN).contentType("application/pdf");
+            request = size < 0 ? request.body(new java.io.ByteArrayInputStream(file)) : request.body(file);
+            String evidence = request.post("/api/v1/manifests/" + id + "/evidence")
+                    .then()
+                    .statusCode(201)
+                    .body("sha256", equalTo(io.shoreloop.platform.CanonicalJson.sha256Hex(file)))
+                    .body("sizeBytes", equalTo(file.length))
+                    .extract()
+                    .path("id");
+            byte[] back = as(RECEIVER_GUOYUAN)
+                    .get("/api/v1/manifests/" + id + "/evidence/" + evidence + "/content")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asByteArray();
+            assertTrue(java.util.Arrays.equals(file, back), "evidence of " + size + " bytes comes back unchanged");
+        }
+    }
+
+    @Test
     void evidenceIsStoredByItsHashAndCitedBySteps() {
         String id = draftSewage("4");
         declare(id);
