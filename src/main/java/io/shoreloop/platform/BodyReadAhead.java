@@ -3,8 +3,10 @@ package io.shoreloop.platform;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -21,6 +23,12 @@ public class BodyReadAhead {
     /** Largest body read ahead. */
     static final long MAX = 64 * 1024;
 
+    /**
+     * How long a body may take to arrive once its headers have (as long as Quarkus REST's own blocking read waits);
+     * then the request is answered 408 and no thread was held meanwhile.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     @ServerRequestFilter(nonBlocking = true)
     public Uni<Void> readAhead(ContainerRequestContext context, HttpServerRequest request) {
         long length = length(request);
@@ -31,6 +39,9 @@ public class BodyReadAhead {
         request.resume();
         return Uni.createFrom()
                 .completionStage(body.toCompletionStage())
+                .ifNoItem()
+                .after(TIMEOUT)
+                .failWith(() -> new WebApplicationException("The request body did not arrive in time", 408))
                 .invoke(buffer -> context.setEntityStream(new ByteArrayInputStream(buffer.getBytes())))
                 .replaceWithVoid();
     }
