@@ -181,16 +181,7 @@ public class Sql {
      * returned), or its row count to {@code count[0]}.
      */
     private <T> T run(List<Statement> statements, Reader<T> reader, Object[] count) {
-        String text = statements.size() == 1
-                ? statements.get(0).sql()
-                : String.join(";\n", statements.stream().map(Statement::sql).toList());
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(text)) {
-            bind(ps, statements);
-            boolean rows = ps.execute();
-            for (int i = 1; i < statements.size(); i++) {
-                rows = ps.getMoreResults();
-            }
+        return send(statements, statements.size() - 1, (ps, rows) -> {
             if (reader != null) {
                 return read(
                         ps, rows, reader, statements.get(statements.size() - 1).sql());
@@ -199,6 +190,31 @@ public class Sql {
                 count[0] = rows ? 0 : ps.getUpdateCount();
             }
             return null;
+        });
+    }
+
+    /** Reads the answers of a round trip, the statement positioned at the first result wanted. */
+    @FunctionalInterface
+    private interface Answers<T> {
+        T read(PreparedStatement ps, boolean rows) throws SQLException;
+    }
+
+    /**
+     * Sends the statements in one round trip (one prepared multi-statement string), skips the results of the first
+     * {@code first} of them and hands the rest to {@code answers}.
+     */
+    private <T> T send(List<Statement> statements, int first, Answers<T> answers) {
+        String text = statements.size() == 1
+                ? statements.get(0).sql()
+                : String.join(";\n", statements.stream().map(Statement::sql).toList());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(text)) {
+            bind(ps, statements);
+            boolean rows = ps.execute();
+            for (int i = 0; i < first; i++) {
+                rows = ps.getMoreResults();
+            }
+            return answers.read(ps, rows);
         } catch (SQLException e) {
             throw new Failure(text, e);
         }
@@ -295,18 +311,10 @@ public class Sql {
         /** Sends the deferred writes and the queries in one round trip and reads every answer. */
         @SuppressWarnings("unchecked")
         public void run() {
-            List<Statement> waiting = takeDeferred();
-            List<Statement> statements = new ArrayList<>(waiting);
+            List<Statement> statements = new ArrayList<>(takeDeferred());
+            int first = statements.size();
             statements.addAll(queries);
-            String text =
-                    String.join(";\n", statements.stream().map(Statement::sql).toList());
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement ps = c.prepareStatement(text)) {
-                bind(ps, statements);
-                boolean rows = ps.execute();
-                for (int i = 0; i < waiting.size(); i++) {
-                    rows = ps.getMoreResults();
-                }
+            send(statements, first, (ps, rows) -> {
                 for (int i = 0; i < queries.size(); i++) {
                     if (i > 0) {
                         rows = ps.getMoreResults();
@@ -319,9 +327,8 @@ public class Sql {
                             queries.get(i).sql());
                     result.done = true;
                 }
-            } catch (SQLException e) {
-                throw new Failure(text, e);
-            }
+                return null;
+            });
         }
     }
 
