@@ -9,6 +9,7 @@ import io.shoreloop.platform.DomainException;
 import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.ProblemKind;
 import io.shoreloop.platform.Problems;
+import io.shoreloop.platform.Sql;
 import io.shoreloop.platform.Versions;
 import io.shoreloop.platform.Where;
 import io.shoreloop.registry.Berth;
@@ -125,7 +126,7 @@ public class CallService {
     private final VesselService vessels;
     private final BerthService berths;
     private final EntityManager em;
-    private final io.shoreloop.platform.Sql sql;
+    private final Sql sql;
     private final Clock clock;
     private final jakarta.enterprise.event.Event<CallChanged> changed;
 
@@ -134,7 +135,7 @@ public class CallService {
             VesselService vessels,
             BerthService berths,
             EntityManager em,
-            io.shoreloop.platform.Sql sql,
+            Sql sql,
             Clock clock,
             jakarta.enterprise.event.Event<CallChanged> changed) {
         this.changed = changed;
@@ -193,16 +194,14 @@ public class CallService {
     /** Who a call belongs to, for features that only need to know that (one indexed lookup, no entity). */
     public record CallRef(UUID id, UUID vesselId, UUID portId, boolean active) {}
 
-    /** The call's {@link CallRef}, if the call exists. */
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public java.util.Optional<CallRef> ref(UUID id) {
-        return sql.first(
+    /** The call's {@link CallRef}, if the call exists, as a query of {@code round} (no access check). */
+    public Sql.Round.Result<java.util.Optional<CallRef>> ref(Sql.Round round, UUID id) {
+        return round.add(
                 "select id, vessel_id, port_id, active from vessel_call where id = ?",
-                rs -> new CallRef(
-                        io.shoreloop.platform.Sql.uuid(rs, 1),
-                        io.shoreloop.platform.Sql.uuid(rs, 2),
-                        io.shoreloop.platform.Sql.uuid(rs, 3),
-                        rs.getBoolean(4)),
+                rs -> rs.next()
+                        ? java.util.Optional.of(
+                                new CallRef(Sql.uuid(rs, 1), Sql.uuid(rs, 2), Sql.uuid(rs, 3), rs.getBoolean(4)))
+                        : java.util.Optional.empty(),
                 id);
     }
 

@@ -75,7 +75,7 @@ public class ManifestResource {
     @POST
     @Idempotent
     public RestResponse<ManifestViews.ManifestView> create(@Valid @NotNull ManifestViews.DraftInput body) {
-        ManifestViews.ManifestView view = manifests.create(actor.get(), body);
+        ManifestViews.ManifestView view = manifests.create(actor, body);
         return Responses.created(PATH, view.id(), view, view.version());
     }
 
@@ -85,10 +85,7 @@ public class ManifestResource {
     public RestResponse<ManifestViews.ManifestView> declare(
             @RestPath UUID id, @HeaderParam("If-Match") String ifMatch, @Valid ManifestViews.DeclareInput body) {
         return ok(manifests.declare(
-                actor.get(),
-                id,
-                version(ifMatch),
-                body == null ? new ManifestViews.DeclareInput(null, null, null) : body));
+                actor, id, version(ifMatch), body == null ? new ManifestViews.DeclareInput(null, null, null) : body));
     }
 
     @POST
@@ -98,7 +95,7 @@ public class ManifestResource {
             @RestPath UUID id,
             @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull ManifestViews.HandoverInput body) {
-        return ok(manifests.receive(actor.get(), id, version(ifMatch), body));
+        return ok(manifests.receive(actor, id, version(ifMatch), body));
     }
 
     @POST
@@ -108,7 +105,7 @@ public class ManifestResource {
             @RestPath UUID id,
             @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull ManifestViews.HandoverInput body) {
-        return ok(manifests.pickUp(actor.get(), id, version(ifMatch), body));
+        return ok(manifests.pickUp(actor, id, version(ifMatch), body));
     }
 
     @POST
@@ -118,7 +115,7 @@ public class ManifestResource {
             @RestPath UUID id,
             @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull ManifestViews.HandoverInput body) {
-        return ok(manifests.dispose(actor.get(), id, version(ifMatch), body));
+        return ok(manifests.dispose(actor, id, version(ifMatch), body));
     }
 
     @POST
@@ -128,7 +125,7 @@ public class ManifestResource {
             @RestPath UUID id,
             @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull ManifestViews.RefuseInput body) {
-        return ok(manifests.refuse(actor.get(), id, version(ifMatch), body));
+        return ok(manifests.refuse(actor, id, version(ifMatch), body));
     }
 
     @POST
@@ -138,7 +135,7 @@ public class ManifestResource {
             @RestPath UUID id,
             @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull ManifestViews.CancelInput body) {
-        return ok(manifests.cancel(actor.get(), id, version(ifMatch), body));
+        return ok(manifests.cancel(actor, id, version(ifMatch), body));
     }
 
     @GET

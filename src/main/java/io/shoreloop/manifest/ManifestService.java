@@ -4,6 +4,7 @@ import io.shoreloop.calls.CallService;
 import io.shoreloop.identity.AccessPolicy;
 import io.shoreloop.identity.Action;
 import io.shoreloop.identity.Actor;
+import io.shoreloop.identity.ActorRef;
 import io.shoreloop.identity.Guard;
 import io.shoreloop.identity.Guarded;
 import io.shoreloop.identity.Role;
@@ -27,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Manifests: drafting, the signed steps, reconciliation and the linked manifests of refusals. The rules of each
@@ -98,19 +100,31 @@ public class ManifestService {
         return asked;
     }
 
-    public ManifestViews.ManifestView create(Actor actor, ManifestViews.DraftInput input) {
+    /**
+     * Drafts a manifest. The actor (when not known yet), the call, the receiver named and the manifest's number are read
+     * in one round trip; a refused draft leaves a gap in the numbers, as any rolled-back transaction does.
+     */
+    public ManifestViews.ManifestView create(ActorRef who, ManifestViews.DraftInput input) {
+        Sql.Round round = store.round();
+        Supplier<Actor> actorFound = who.within(round);
+        Sql.Round.Result<java.util.Optional<CallService.CallRef>> callFound = calls.ref(round, input.callId());
+        Sql.Round.Result<FacilityService.Registered> receiverFound =
+                input.receiverId() == null ? null : facilities.registered(round, Set.of(input.receiverId()), null);
+        Sql.Round.Result<Long> number = store.nextNumber(round);
+        round.run();
+        Actor actor = actorFound.get();
         CallService.CallRef call =
-                calls.ref(input.callId()).filter(CallService.CallRef::active).orElse(null);
+                callFound.get().filter(CallService.CallRef::active).orElse(null);
         if (call == null
                 || !AccessPolicy.permits(actor, Action.READ, new Guarded.CallRef(call.vesselId(), call.portId()))) {
             throw new Problems.UnknownReference("callId", "vessel call");
         }
-        if (input.receiverId() != null && !facilities.exists(input.receiverId())) {
+        if (receiverFound != null && !receiverFound.get().contains(input.receiverId())) {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
         Manifest manifest = Manifest.draft(
                 UUID.randomUUID(),
-                nextNumber(),
+                number(number.get()),
                 call.id(),
                 call.vesselId(),
                 call.portId(),
@@ -131,10 +145,11 @@ public class ManifestService {
     }
 
     public ManifestViews.ManifestView declare(
-            Actor actor, UUID id, Long expectedVersion, ManifestViews.DeclareInput in) {
-        ForStep loaded = loadForStep(actor, id, expectedVersion, in.receiverId());
+            ActorRef who, UUID id, Long expectedVersion, ManifestViews.DeclareInput in) {
+        ForStep loaded = loadForStep(who, id, expectedVersion, false, in.receiverId());
+        Actor actor = loaded.actor();
         Manifest m = loaded.manifest();
-        if (in.receiverId() != null && !facilities.exists(in.receiverId())) {
+        if (in.receiverId() != null && !loaded.named().contains(in.receiverId())) {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
         publish(
@@ -150,8 +165,9 @@ public class ManifestService {
     }
 
     public ManifestViews.ManifestView receive(
-            Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        ForStep loaded = loadForStep(actor, id, expectedVersion, actor.partyId(), in.nextPartyId());
+            ActorRef who, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
+        ForStep loaded = loadForStep(who, id, expectedVersion, true, in.nextPartyId());
+        Actor actor = loaded.actor();
         Manifest m = loaded.manifest();
         publish(
                 m,
@@ -166,8 +182,9 @@ public class ManifestService {
     }
 
     public ManifestViews.ManifestView pickUp(
-            Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        ForStep loaded = loadForStep(actor, id, expectedVersion, actor.partyId(), in.nextPartyId());
+            ActorRef who, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
+        ForStep loaded = loadForStep(who, id, expectedVersion, true, in.nextPartyId());
+        Actor actor = loaded.actor();
         Manifest m = loaded.manifest();
         publish(
                 m,
@@ -183,8 +200,9 @@ public class ManifestService {
     }
 
     public ManifestViews.ManifestView dispose(
-            Actor actor, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
-        ForStep loaded = loadForStep(actor, id, expectedVersion, actor.partyId());
+            ActorRef who, UUID id, Long expectedVersion, ManifestViews.HandoverInput in) {
+        ForStep loaded = loadForStep(who, id, expectedVersion, true);
+        Actor actor = loaded.actor();
         Manifest m = loaded.manifest();
         publish(
                 m,
@@ -198,15 +216,19 @@ public class ManifestService {
         return view(m, false);
     }
 
-    public ManifestViews.ManifestView cancel(Actor actor, UUID id, Long expectedVersion, ManifestViews.CancelInput in) {
-        Manifest m = loadForStep(actor, id, expectedVersion);
-        publish(m, m.cancel(signer(actor), in.reason(), clock.instant()));
+    public ManifestViews.ManifestView cancel(
+            ActorRef who, UUID id, Long expectedVersion, ManifestViews.CancelInput in) {
+        ForStep loaded = loadForStep(who, id, expectedVersion, false);
+        Manifest m = loaded.manifest();
+        publish(m, m.cancel(signer(loaded.actor()), in.reason(), clock.instant()));
         return view(m);
     }
 
     /** Refuses all or part of the batch; the refused part goes onto a new linked manifest, back with the vessel. */
-    public ManifestViews.ManifestView refuse(Actor actor, UUID id, Long expectedVersion, ManifestViews.RefuseInput in) {
-        ForStep loaded = loadForStep(actor, id, expectedVersion, actor.partyId(), in.nextPartyId());
+    public ManifestViews.ManifestView refuse(
+            ActorRef who, UUID id, Long expectedVersion, ManifestViews.RefuseInput in) {
+        ForStep loaded = loadForStep(who, id, expectedVersion, true, in.nextPartyId());
+        Actor actor = loaded.actor();
         Manifest m = loaded.manifest();
         Instant now = clock.instant();
         StepSigned step = m.refuse(
@@ -341,36 +363,39 @@ public class ManifestService {
 
     /** Loads a manifest the actor may see (404 otherwise) and checks If-Match when one was sent. */
     Manifest load(Actor actor, UUID id, Long expectedVersion) {
-        return load(actor, id, expectedVersion, false);
+        return checked(actor, id, expectedVersion, store.find(id));
     }
+
+    /**
+     * A manifest loaded to sign a step on it, with the actor signing, the licences of the parties the step names and
+     * which of those are registered facilities.
+     */
+    private record ForStep(Actor actor, Manifest manifest, Licences licences, FacilityService.Registered named) {}
 
     /**
      * Loads a manifest to sign a step on it, locked until the transaction ends (a second party signing at the same
-     * moment waits, then signs on what the first signed, or is refused by the rules).
+     * moment waits, then signs on what the first signed, or is refused by the rules), in one round trip with the actor
+     * (when not known yet) and the facilities named with their licences, and the actor's own party's when
+     * {@code actorsParty} (a step checks the licences of the party signing and of the party it hands over to; any
+     * other is asked on its own).
      */
-    private Manifest loadForStep(Actor actor, UUID id, Long expectedVersion) {
-        return load(actor, id, expectedVersion, true);
-    }
-
-    /** A manifest loaded for a step, with the licences of the parties the step names. */
-    private record ForStep(Manifest manifest, Licences licences) {}
-
-    /**
-     * {@link #loadForStep}, with the licences of these parties read in the same round trip (a step checks the
-     * licences of the party signing and of the party it hands over to; any other is asked on its own).
-     */
-    private ForStep loadForStep(Actor actor, UUID id, Long expectedVersion, UUID... parties) {
+    private ForStep loadForStep(ActorRef who, UUID id, Long expectedVersion, boolean actorsParty, UUID... parties) {
         Set<UUID> asked = asked(parties);
-        if (asked.isEmpty()) {
-            return new ForStep(loadForStep(actor, id, expectedVersion), licences(asked, Set.of()));
+        Sql.Round round = store.round();
+        Supplier<Actor> actorFound = who.within(round);
+        Sql.Round.Result<java.util.Optional<Manifest>> found = store.findForUpdate(round, id);
+        Sql.Round.Result<FacilityService.Registered> named = asked.isEmpty() && !actorsParty
+                ? null
+                : facilities.registered(round, asked, actorsParty ? who.subject() : null);
+        round.run();
+        Actor actor = actorFound.get();
+        Manifest m = checked(actor, id, expectedVersion, found.get());
+        if (actorsParty && actor.partyId() != null) {
+            asked.add(actor.partyId());
         }
-        io.shoreloop.platform.Sql.Both<java.util.Optional<Manifest>, Set<FacilityService.Licence>> both =
-                store.find(id, true, facilities.licencesQuery(asked));
-        return new ForStep(checked(actor, id, expectedVersion, both.first()), licences(asked, both.second()));
-    }
-
-    private Manifest load(Actor actor, UUID id, Long expectedVersion, boolean forUpdate) {
-        return checked(actor, id, expectedVersion, store.find(id, forUpdate));
+        FacilityService.Registered registered =
+                named == null ? new FacilityService.Registered(Set.of(), Set.of()) : named.get();
+        return new ForStep(actor, m, licences(asked, registered.licences()), registered);
     }
 
     /** The manifest found, if the actor may see it and it has the version expected. */
@@ -645,8 +670,12 @@ public class ManifestService {
     }
 
     private String nextNumber() {
-        return "SL-" + clock.instant().atZone(ZoneOffset.UTC).getYear() + "-"
-                + String.format("%07d", store.nextNumber());
+        return number(store.nextNumber());
+    }
+
+    /** The manifest number ({@code SL-yyyy-nnnnnnn}) of a value of the sequence. */
+    private String number(long next) {
+        return "SL-" + clock.instant().atZone(ZoneOffset.UTC).getYear() + "-" + String.format("%07d", next);
     }
 
     private static Signer signer(Actor actor) {
@@ -718,7 +747,7 @@ public class ManifestService {
 
     /** An affected party approves a pending correction; the last approval applies it. */
     public ManifestViews.ManifestView approveCorrection(Actor actor, UUID id, UUID correctionId) {
-        Manifest m = loadForStep(actor, id, null);
+        Manifest m = loadForStep(actor, id, null, false).manifest();
         Correction c = pendingCorrection(m, correctionId, actor);
         boolean complete = c.approve(actor.partyId());
         noted.fire(new ManifestNoted.CorrectionNoted(

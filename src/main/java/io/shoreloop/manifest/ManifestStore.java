@@ -59,31 +59,28 @@ class ManifestStore {
         this.sql = sql;
     }
 
-    /**
-     * The manifest with its steps, if it exists; {@code forUpdate}: its row locked until the transaction ends (for a
-     * step, before {@link #update}).
-     */
-    Optional<Manifest> find(UUID id, boolean forUpdate) {
-        genericPlansFor(forUpdate);
-        return sql.query(forUpdate ? LOAD_FOR_UPDATE : LOAD, reader(forUpdate), id);
-    }
-
-    /** {@link #find}, and {@code also} in the same round trip. */
-    <U> Sql.Both<Optional<Manifest>, U> find(UUID id, boolean forUpdate, Sql.Also<U> also) {
-        genericPlansFor(forUpdate);
-        return sql.query(forUpdate ? LOAD_FOR_UPDATE : LOAD, reader(forUpdate), new Object[] {id}, also);
+    /** The manifest with its steps, if it exists (to read). */
+    Optional<Manifest> find(UUID id) {
+        return sql.query(LOAD, reader(false), id);
     }
 
     /**
-     * A step's transaction (the load for update) uses generic plans ({@link Sql#genericPlans}): PostgreSQL planned the
-     * load anew for nearly every step once the tables had grown and been analyzed in a bench run (pg_stat_statements
-     * with track_planning: 87,734 plans in 133,215 loads, a few tenths of a millisecond each; 644 in 220,757 with
-     * this), although its plan is the same for every manifest. The statements of a step all look up rows by key.
+     * The manifest with its steps, if it exists, with its row locked until the transaction ends (for a step, before
+     * {@link #update}), as a query of {@code round}.
+     *
+     * <p>A step's transaction uses generic plans ({@link Sql#genericPlans}): PostgreSQL planned the load anew for nearly
+     * every step once the tables had grown and been analyzed in a bench run (pg_stat_statements with track_planning:
+     * 87,734 plans in 133,215 loads, a few tenths of a millisecond each; 644 in 220,757 with this), although its plan is
+     * the same for every manifest. The statements of a step all look up rows by key.
      */
-    private void genericPlansFor(boolean forUpdate) {
-        if (forUpdate) {
-            sql.genericPlans();
-        }
+    Sql.Round.Result<Optional<Manifest>> findForUpdate(Sql.Round round, UUID id) {
+        sql.genericPlans();
+        return round.add(LOAD_FOR_UPDATE, reader(true), id);
+    }
+
+    /** Queries to send together in one round trip. */
+    Sql.Round round() {
+        return sql.round();
     }
 
     private static Sql.Reader<Optional<Manifest>> reader(boolean forUpdate) {
@@ -218,8 +215,18 @@ class ManifestStore {
 
     /** The manifest number's next value ({@code SL-yyyy-nnnnnnn}). */
     long nextNumber() {
-        return sql.first("select nextval('manifest_number_seq')", rs -> rs.getLong(1))
-                .orElseThrow();
+        Sql.Round round = round();
+        Sql.Round.Result<Long> next = nextNumber(round);
+        round.run();
+        return next.get();
+    }
+
+    /** {@link #nextNumber()} as a query of {@code round}. */
+    Sql.Round.Result<Long> nextNumber(Sql.Round round) {
+        return round.add("select nextval('manifest_number_seq')", rs -> {
+            rs.next();
+            return rs.getLong(1);
+        });
     }
 
     private static String prefixed(String prefix, String columns) {

@@ -6,6 +6,7 @@ import io.shoreloop.identity.Guard;
 import io.shoreloop.identity.Guarded;
 import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.Problems;
+import io.shoreloop.platform.Sql;
 import io.shoreloop.platform.Versions;
 import io.shoreloop.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -95,10 +97,9 @@ public class FacilityService {
     private final Guard guard;
     private final Clock clock;
     private final jakarta.persistence.EntityManager em;
-    private final io.shoreloop.platform.Sql sql;
+    private final Sql sql;
 
-    public FacilityService(
-            Guard guard, Clock clock, jakarta.persistence.EntityManager em, io.shoreloop.platform.Sql sql) {
+    public FacilityService(Guard guard, Clock clock, jakarta.persistence.EntityManager em, Sql sql) {
         this.guard = guard;
         this.clock = clock;
         this.em = em;
@@ -163,34 +164,38 @@ public class FacilityService {
     /** One licence: a facility may carry out an activity on a stream. */
     public record Licence(UUID facilityId, Activity activity, Stream stream) {}
 
-    /**
-     * The licences of these facilities that are active, as a query to send together with another one (a step loads the
-     * manifest and the licences of the parties it names in one round trip).
-     */
-    public io.shoreloop.platform.Sql.Also<java.util.Set<Licence>> licencesQuery(
-            java.util.Collection<UUID> facilityIds) {
-        return new io.shoreloop.platform.Sql.Also<>(
-                "select l.facility_id, l.activity, l.stream from facility_licence l join facility f on f.id ="
-                        + " l.facility_id where f.active and l.facility_id = any (?)",
-                rs -> {
-                    java.util.Set<Licence> held = new java.util.HashSet<>();
-                    while (rs.next()) {
-                        held.add(new Licence(
-                                io.shoreloop.platform.Sql.uuid(rs, 1),
-                                io.shoreloop.platform.Sql.enumOf(rs, 2, Activity.class),
-                                io.shoreloop.platform.Sql.enumOf(rs, 3, Stream.class)));
-                    }
-                    return held;
-                },
-                (Object) facilityIds.toArray(UUID[]::new));
+    /** Which of the facilities asked are registered (active or not), and the licences of the active ones. */
+    public record Registered(Set<UUID> facilities, Set<Licence> licences) {
+        public boolean contains(UUID facility) {
+            return facilities.contains(facility);
+        }
     }
 
-    /** Whether a facility with this id is registered (active or not), without loading it. */
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public boolean exists(UUID facilityId) {
-        return facilityId != null
-                && sql.first("select 1 from facility where id = ?", rs -> Boolean.TRUE, facilityId)
-                        .isPresent();
+    /**
+     * {@link Registered} for these facilities and for the facility the user with this subject acts for (when
+     * {@code subject} is not null: the actor of a request, not looked up yet), as a query of {@code round}: a step
+     * loads the manifest, its actor and the licences of the parties it names in one round trip.
+     */
+    public Sql.Round.Result<Registered> registered(Sql.Round round, Collection<UUID> facilityIds, String subject) {
+        return round.add(
+                "select f.id, f.active, l.activity, l.stream from facility f left join facility_licence l on"
+                        + " l.facility_id = f.id where f.id = any (array_append(cast(? as uuid[]),"
+                        + " (select u.party_id from app_user u where u.subject = ?)))",
+                rs -> {
+                    Set<UUID> registered = new HashSet<>();
+                    Set<Licence> held = new HashSet<>();
+                    while (rs.next()) {
+                        UUID id = Sql.uuid(rs, 1);
+                        registered.add(id);
+                        if (rs.getBoolean(2) && rs.getString(3) != null) {
+                            held.add(new Licence(
+                                    id, Sql.enumOf(rs, 3, Activity.class), Sql.enumOf(rs, 4, Stream.class)));
+                        }
+                    }
+                    return new Registered(registered, held);
+                },
+                facilityIds.toArray(UUID[]::new),
+                subject);
     }
 
     public FacilityView create(Actor actor, FacilityInput input) {

@@ -422,6 +422,73 @@ class PartiesAndUsersTest {
         withToken(moved).get("/api/v1/users/" + id + "/history").then().statusCode(404);
     }
 
+    /**
+     * A manifest's step looks its signer up in the same round trip as the manifest and the licences it needs: the
+     * signer's facility and licences come from the user's row, and a deactivated or moved user is refused (401) before
+     * anything is signed, as on every other request.
+     */
+    @Test
+    void aStepLooksItsSignerUpWithTheManifestAndRefusesADeactivatedOrMovedUser() {
+        String subject = unique("receiver");
+        Response created = createUser(subject, "RECEIVER", FACILITY_GUOYUAN);
+        created.then().statusCode(201);
+        String userId = created.path("id");
+        String token = tokenOf(subject);
+        String manifest = io.shoreloop.manifest.ManifestFlowTest.draftSewage("6");
+        io.shoreloop.manifest.ManifestFlowTest.declare(manifest);
+        Map<String, Object> receipt = io.shoreloop.manifest.ManifestFlowTest.handover("6", FACILITY_TRANSPORTER);
+
+        Response off = as(ADMIN).header("If-Match", etag(created)).post("/api/v1/users/" + userId + "/deactivate");
+        off.then().statusCode(200);
+        withToken(token)
+                .body(receipt)
+                .post("/api/v1/manifests/" + manifest + "/receive")
+                .then()
+                .statusCode(401);
+        Response on = as(ADMIN).header("If-Match", etag(off)).post("/api/v1/users/" + userId + "/activate");
+        on.then().statusCode(200);
+
+        // moved to another reception facility: the old token is refused, the new one does not see the batch
+        Response moved = as(ADMIN)
+                .header("If-Match", etag(on))
+                .body(Map.of(
+                        "subject", subject, "displayName", "Moved", "role", "RECEIVER", "partyId", FACILITY_CHUANWEI))
+                .put("/api/v1/users/" + userId);
+        moved.then().statusCode(200);
+        withToken(token)
+                .body(receipt)
+                .post("/api/v1/manifests/" + manifest + "/receive")
+                .then()
+                .statusCode(401);
+        withToken(tokenOf(subject))
+                .body(receipt)
+                .post("/api/v1/manifests/" + manifest + "/receive")
+                .then()
+                .statusCode(404);
+        as(CREW_YU_CONTAINER)
+                .get("/api/v1/manifests/" + manifest)
+                .then()
+                .body("state", equalTo("DECLARED"))
+                .body("steps.action", equalTo(List.of("DRAFT", "DECLARE")));
+
+        // back at the facility named: the step is signed by this user for that facility, licensed through its row
+        as(ADMIN)
+                .header("If-Match", etag(moved))
+                .body(Map.of(
+                        "subject", subject, "displayName", "Back", "role", "RECEIVER", "partyId", FACILITY_GUOYUAN))
+                .put("/api/v1/users/" + userId)
+                .then()
+                .statusCode(200);
+        withToken(tokenOf(subject))
+                .body(receipt)
+                .post("/api/v1/manifests/" + manifest + "/receive")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("RECEIVED"))
+                .body("steps[2].userId", equalTo(userId))
+                .body("steps[2].partyId", equalTo(FACILITY_GUOYUAN));
+    }
+
     @Test
     void theLastActiveAdministratorStays() {
         String second = unique("admin");

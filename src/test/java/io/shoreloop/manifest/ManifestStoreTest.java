@@ -27,7 +27,13 @@ class ManifestStoreTest {
                 List.of("force_generic_plan", "auto", "auto"),
                 PlanCacheModes.after(
                         sql,
-                        () -> assertTrue(store.find(UUID.randomUUID(), true).isEmpty()),
-                        () -> assertTrue(store.find(UUID.randomUUID(), false).isEmpty())));
+                        () -> {
+                            Sql.Round round = store.round();
+                            Sql.Round.Result<java.util.Optional<Manifest>> found =
+                                    store.findForUpdate(round, UUID.randomUUID());
+                            round.run();
+                            assertTrue(found.get().isEmpty());
+                        },
+                        () -> assertTrue(store.find(UUID.randomUUID()).isEmpty())));
     }
 }
