@@ -46,6 +46,9 @@ public interface ShoreloopConfig {
     /** Paging limits for list endpoints. */
     Paging paging();
 
+    /** How long idempotency keys and their answers are kept. */
+    Idempotency idempotency();
+
     /** Manifest rules: reconciliation tolerance and deadlines. */
     Manifests manifest();
 
@@ -459,6 +462,21 @@ public interface ShoreloopConfig {
          * ({@code SHORELOOP_IDENTITY_BOOTSTRAP_ADMIN}).
          */
         java.util.Optional<String> bootstrapAdmin();
+    }
+
+    /** Idempotency keys. */
+    interface Idempotency {
+        /**
+         * A key is kept this long with its first answer (a retry within it is answered from the key; after it, the
+         * same key is a new request). Long enough for a device that queued its requests through days without a
+         * connection, short enough that the table holds days, not years, of answers.
+         */
+        @WithDefault("P7D")
+        Duration retention();
+
+        /** How often expired keys are deleted. */
+        @WithDefault("1h")
+        Duration purgeEvery();
     }
 
     /** Paging. */

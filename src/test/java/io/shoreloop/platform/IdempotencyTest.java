@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class IdempotencyTest {
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource db;
+
+    @jakarta.inject.Inject
+    io.shoreloop.platform.idempotency.IdempotencyPurge purge;
+
     static Map<String, Object> vessel(String mmsi) {
         return Map.of("name", "Idempotent " + mmsi, "mmsi", mmsi, "type", "CARGO");
     }
@@ -52,6 +58,59 @@ class IdempotencyTest {
                 .asString();
         assertEquals(first, replayed, "the replay answers the first answer's bytes");
         as(ADMIN).get("/api/v1/vessels?mmsi=413970001").then().body("total", equalTo(1));
+    }
+
+    @Test
+    void keysAreKeptForTheRetentionAndThenDeletedSoTheKeyIsNewAgain() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String mmsi = "41361" + String.format("%04d", new java.util.Random().nextInt(10_000));
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(vessel(mmsi))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201);
+        String principal;
+        try (java.sql.Connection c = db.getConnection();
+                java.sql.PreparedStatement ps =
+                        c.prepareStatement("select principal from idempotency_key where idem_key = ?")) {
+            ps.setString(1, key);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                principal = rs.getString(1);
+            }
+        }
+        // six days old: kept (the default retention is seven days)
+        age(principal, key, "6 days");
+        purge.purge();
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(vessel(mmsi))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201)
+                .header("Idempotent-Replayed", "true");
+        // eight days old: deleted, and the same key is a new request (a second vessel with this MMSI is refused)
+        age(principal, key, "8 days");
+        org.junit.jupiter.api.Assertions.assertTrue(purge.purge() >= 1);
+        as(ADMIN)
+                .header("Idempotency-Key", key)
+                .body(vessel(mmsi))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(409)
+                .header("Idempotent-Replayed", nullValue());
+    }
+
+    private void age(String principal, String key, String age) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("update idempotency_key set created_at = now() -"
+                        + " cast(? as interval) where principal = ? and idem_key = ?")) {
+            ps.setString(1, age);
+            ps.setString(2, principal);
+            ps.setString(3, key);
+            assertEquals(1, ps.executeUpdate());
+        }
     }
 
     @Test
