@@ -8,12 +8,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,6 +30,7 @@ final class EmbeddedBroker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
     private static final String READY = "SHORELOOP-BROKER-READY ";
+    private static final String MAIN_CLASS = "io.shoreloop.broker.EmbeddedBrokerMain";
 
     private final Process process;
     private final OutputStream stdin;
@@ -39,6 +43,7 @@ final class EmbeddedBroker implements AutoCloseable {
     }
 
     static EmbeddedBroker start(Path home, int preferredPort) {
+        awaitOrphanedBroker(home);
         int port = FreePorts.preferring(preferredPort);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -51,6 +56,52 @@ final class EmbeddedBroker implements AutoCloseable {
                 int next = FreePorts.find();
                 LOG.warnf("The embedded MQTT broker could not bind port %d; trying port %d", port, next);
                 port = next;
+            }
+        }
+    }
+
+    /** How long a broker left by a killed Shoreloop gets to stop by itself before it is stopped. */
+    private static final Duration ORPHAN_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * Waits for a broker that a previous Shoreloop on this data directory left behind (killed with {@code kill -9}, or
+     * crashed): it notices that its standard input closed and stops by itself, but until it has written its
+     * persistence and gone it holds the broker's data folder, and a broker started meanwhile fails ("Is another HiveMQ
+     * instance running?"), so a restart right after a crash failed. The data directory is locked by this process
+     * ({@link DataDir}), so a broker of it still running belongs to a dead Shoreloop. One that does not stop within
+     * {@link #ORPHAN_GRACE} is stopped (SIGTERM, then SIGKILL), as the orphaned postmaster is.
+     */
+    static void awaitOrphanedBroker(Path home) {
+        String argument = " " + home.toAbsolutePath() + " ";
+        List<ProcessHandle> orphans = ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(cl -> cl.contains(MAIN_CLASS) && cl.contains(argument))
+                        .orElse(false))
+                .toList();
+        for (ProcessHandle orphan : orphans) {
+            LOG.warnf(
+                    "The embedded MQTT broker of a previous run (pid %d) is still stopping; waiting for it",
+                    orphan.pid());
+            try {
+                orphan.onExit().get(ORPHAN_GRACE.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                LOG.warnf("Stopping the embedded MQTT broker of a previous run (pid %d)", orphan.pid());
+                orphan.destroy();
+                try {
+                    orphan.onExit().get(10, TimeUnit.SECONDS);
+                } catch (TimeoutException stillThere) {
+                    orphan.destroyForcibly();
+                    orphan.onExit().join();
+                } catch (ExecutionException | InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            } catch (ExecutionException e) {
+                // gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -78,7 +129,7 @@ final class EmbeddedBroker implements AutoCloseable {
                 "-Djava.awt.headless=true",
                 "-cp",
                 lib.toAbsolutePath() + "/*",
-                "io.shoreloop.broker.EmbeddedBrokerMain",
+                MAIN_CLASS,
                 home.toAbsolutePath().toString(),
                 "127.0.0.1",
                 String.valueOf(port)));
