@@ -353,7 +353,22 @@ public class MqttIngest {
     }
 
     private void receive(String topic, byte[] payload, Runnable acknowledge) {
-        Parsed parsed = parse(topic, payload, clock.instant());
+        Instant receivedAt = clock.instant();
+        Parsed parsed;
+        try {
+            parsed = parse(topic, payload, receivedAt);
+        } catch (RuntimeException e) {
+            // a parser bug must not hold the message unacknowledged (redelivered on every reconnect, a slot of the
+            // broker's in-flight window taken for good): it becomes a dead letter like any unreadable message
+            LOG.warnf(e, "A message on %s could not be read; dead-lettered", topic);
+            parsed = refused(
+                    topic,
+                    PayloadParser.topic(topic),
+                    payload,
+                    receivedAt,
+                    "invalid-json",
+                    "payload could not be read");
+        }
         long messages = pendingMessages.incrementAndGet();
         long readings = pendingReadings.addAndGet(parsed.readingCount());
         queues.get(writerOf(parsed.topic(), queues.size())).add(new Received(acknowledge, parsed));

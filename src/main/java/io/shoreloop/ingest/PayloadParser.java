@@ -390,6 +390,12 @@ final class PayloadParser {
             root = mapper.readTree(payload);
         } catch (JsonProcessingException e) {
             return List.of(new Element(null, payload, new Rejection("invalid-json", "payload is not valid JSON")));
+        } catch (NumberFormatException e) {
+            // valid JSON, but a number Java cannot hold (an exponent beyond an int: 1e88888888888), which Jackson
+            // reports this way (found by PayloadParserFuzzTest: it escaped the parser and the message was never
+            // acknowledged)
+            return List.of(
+                    new Element(null, payload, new Rejection("invalid-value", "payload holds a number out of range")));
         }
         if (root == null || root.isMissingNode()) {
             return List.of(new Element(null, payload, new Rejection("invalid-json", "payload is empty")));
@@ -491,7 +497,8 @@ final class PayloadParser {
         } catch (IllegalArgumentException e) {
             throw new Refused(
                     "invalid-value",
-                    "'energyKwh' " + energy.toPlainString() + " has more than three decimals" + " or is too large");
+                    // toString: the plain form of 1e999999999 is a billion characters
+                    "'energyKwh' " + energy + " has more than three decimals" + " or is too large");
         }
         Double power = optionalNumber(node, "powerKw");
         Double voltage = optionalNumber(node, "voltageV");

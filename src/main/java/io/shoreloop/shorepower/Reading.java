@@ -44,6 +44,15 @@ public record Reading(
         if (energyKwh.signum() < 0) {
             throw new IllegalArgumentException("negative register: " + energyKwh);
         }
+        // checked on the value's digits and exponent first: setScale on 1e999999999 (or 1e-999999999), eleven
+        // characters of JSON, would build a number of a billion digits (found by PayloadParserFuzzTest)
+        BigDecimal stripped = energyKwh.stripTrailingZeros();
+        if (stripped.scale() > 3) {
+            throw new IllegalArgumentException("the register has three decimals of kWh: " + energyKwh);
+        }
+        if (stripped.precision() - stripped.scale() > 16) {
+            throw new IllegalArgumentException("the register is beyond a long of Wh: " + energyKwh);
+        }
         try {
             return energyKwh
                     .setScale(3, RoundingMode.UNNECESSARY)
