@@ -21,7 +21,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -47,7 +49,10 @@ public class CallService {
     public record CargoInput(
             @NotBlank @Size(max = 200) String name,
             VesselCall.NlsCategory nlsCategory,
-            @DecimalMin("0") BigDecimal quantityT,
+
+            @DecimalMin("0") @DecimalMax("10000000") @Digits(integer = 8, fraction = 3)
+            BigDecimal quantityT,
+
             boolean solidifyingOrHighViscosity) {}
 
     /** What a client sends to register or update a call. */

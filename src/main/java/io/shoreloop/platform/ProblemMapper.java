@@ -201,6 +201,19 @@ public class ProblemMapper {
                     null,
                     null));
         }
+        if (causedByRefusedValue(e)) {
+            // a value the validation let through and the database's own checks refused: the request's fault, but the
+            // validation should have said so (logged as an error to be fixed there); nothing was stored
+            LOG.error("A value the validation missed was refused by the database at " + path(uri), e);
+            return respond(new Problem(
+                    Problem.typeOf("validation"),
+                    "Invalid request",
+                    422,
+                    "A value is out of the range the service stores; nothing was stored",
+                    path(uri),
+                    null,
+                    null));
+        }
         LOG.error("Unexpected error at " + path(uri), e);
         return respond(new Problem(
                 Problem.typeOf("internal"),
@@ -210,6 +223,17 @@ public class ProblemMapper {
                 path(uri),
                 null,
                 null));
+    }
+
+    /** A value broke a check constraint (23514) or a numeric column's range (22003) anywhere in the causes. */
+    static boolean causedByRefusedValue(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql
+                    && ("23514".equals(sql.getSQLState()) || "22003".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** PostgreSQL's unique_violation (SQLSTATE 23505) anywhere in the chain of causes. */

@@ -12,7 +12,9 @@ import io.shoreloop.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -42,7 +44,9 @@ public class FacilityService {
     public record VehicleInput(
             @NotBlank @Size(max = 40) String identifier,
             @NotNull Facility.VehicleKind kind,
-            @DecimalMin("0.001") BigDecimal capacity) {}
+
+            @DecimalMin("0.001") @DecimalMax("100000000") @Digits(integer = 9, fraction = 3)
+            BigDecimal capacity) {}
 
     /** What a client sends to register or update a facility. */
     public record FacilityInput(

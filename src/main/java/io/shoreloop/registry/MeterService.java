@@ -11,7 +11,9 @@ import io.shoreloop.platform.Versions;
 import io.shoreloop.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -36,7 +38,10 @@ public class MeterService {
             String code,
 
             @NotNull UUID berthId,
-            @DecimalMin("1") BigDecimal registerModulusKwh,
+
+            @DecimalMin("1") @DecimalMax("1000000000000") @Digits(integer = 13, fraction = 3)
+            BigDecimal registerModulusKwh,
+
             @Min(1) @Max(86400) Integer reportingIntervalS) {}
 
     /** A meter as answered, with the MQTT topic it publishes readings on. */

@@ -1,6 +1,8 @@
 package io.shoreloop.registry;
 
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
@@ -14,7 +16,10 @@ public record ShorePowerInput(
         boolean available,
         @Min(1) @Max(50000) Integer voltageV,
         Integer frequencyHz,
-        @DecimalMin(value = "0.1") BigDecimal capacityKva,
+
+        @DecimalMin(value = "0.1") @DecimalMax("100000") @Digits(integer = 6, fraction = 1)
+        BigDecimal capacityKva,
+
         Boolean highVoltage,
         @Size(max = 100) String socket) {
 

@@ -14,7 +14,9 @@ import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -40,7 +42,10 @@ public class VesselService {
     /** A collection tank as sent and answered. */
     public record TankInput(
             @NotNull Stream stream,
-            @NotNull @DecimalMin("0.001") BigDecimal capacity,
+
+            @NotNull @DecimalMin("0.001") @DecimalMax("1000000") @Digits(integer = 7, fraction = 3)
+            BigDecimal capacity,
+
             QuantityUnit unit) {}
 
     /** What a client sends to register or update a vessel. */
@@ -55,7 +60,10 @@ public class VesselService {
 
             @Size(max = 40) String cnShipId,
             @NotNull VesselType type,
-            @DecimalMin("0.1") BigDecimal grossTonnage,
+
+            @DecimalMin("0.1") @DecimalMax("1000000") @Digits(integer = 7, fraction = 1)
+            BigDecimal grossTonnage,
+
             @Min(0) Integer crewCapacity,
             UUID homePortId,
             @Valid ShorePowerInput shorePower,

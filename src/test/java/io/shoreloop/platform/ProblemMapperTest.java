@@ -32,6 +32,24 @@ class ProblemMapperTest {
     }
 
     @Test
+    void aValueTheDatabaseRefusesIs422WithoutItsNames() throws Exception {
+        Throwable refused = new PersistenceException(
+                "could not execute statement",
+                new org.hibernate.exception.ConstraintViolationException(
+                        "check",
+                        new SQLException("violates check constraint \"meter_register_modulus_kwh_check\"", "23514"),
+                        "meter_register_modulus_kwh_check"));
+        Response answer = mapper.unexpected(refused, null);
+        assertEquals(422, answer.getStatus());
+        String body = String.valueOf(answer.getEntity());
+        assertFalse(body.contains("meter_register"), "no database names in the answer");
+        assertEquals(
+                422,
+                mapper.unexpected(new RuntimeException(new SQLException("numeric field overflow", "22003")), null)
+                        .getStatus());
+    }
+
+    @Test
     void otherDatabaseErrorsStayInternal() {
         Throwable other = new PersistenceException(new SQLException("division by zero", "22012"));
         assertEquals(500, mapper.unexpected(other, null).getStatus());
