@@ -251,9 +251,12 @@ public class ProblemMapper {
             if (t instanceof JDBCConnectionException || t instanceof SQLTransientConnectionException) {
                 return true;
             }
+            // 08: the connection failed or was lost; 57P01-57P03: PostgreSQL is shutting down, crashed (the
+            // postmaster ends every session after a backend's crash) or is recovering and refuses connections
+            // (ManifestChaosIT met 500s for these while PostgreSQL recovered from a crash)
             if (t instanceof SQLException sql
                     && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("08")) {
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }
         }

@@ -86,6 +86,18 @@ class ManifestChaosIT {
 
     @Test
     void acknowledgedStepsSurviveKillsOfShoreloopAndCrashesOfPostgresqlWithOneEffectEach() throws Exception {
+        try {
+            run();
+        } catch (Throwable e) {
+            // what the application said about it (the logs go with the temporary directory)
+            for (Path log : logs) {
+                System.out.println(PackagedApp.tail(log, 150));
+            }
+            throw e;
+        }
+    }
+
+    private void run() throws Exception {
         Process app = start("first start");
         for (String subject :
                 List.of(CREW_YU_CONTAINER, RECEIVER_GUOYUAN, TRANSPORTER, DISPOSER_SEWAGE_PLANT, BUREAU_MSA)) {

@@ -50,6 +50,16 @@ class ProblemMapperTest {
     }
 
     @Test
+    void aDatabaseThatCrashedOrIsRecoveringIsUnavailable() {
+        for (String state : new String[] {"57P01", "57P02", "57P03", "08006"}) {
+            Throwable down = new RuntimeException(new SQLException("terminating connection", state));
+            Response answer = mapper.unexpected(down, null);
+            assertEquals(503, answer.getStatus(), state);
+            assertEquals("5", answer.getHeaderString("Retry-After"), state);
+        }
+    }
+
+    @Test
     void otherDatabaseErrorsStayInternal() {
         Throwable other = new PersistenceException(new SQLException("division by zero", "22012"));
         assertEquals(500, mapper.unexpected(other, null).getStatus());
