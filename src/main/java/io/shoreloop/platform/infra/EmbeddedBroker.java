@@ -94,8 +94,11 @@ final class EmbeddedBroker implements AutoCloseable {
                 } catch (TimeoutException stillThere) {
                     orphan.destroyForcibly();
                     orphan.onExit().join();
-                } catch (ExecutionException | InterruptedException ignored) {
+                } catch (ExecutionException gone) {
+                    // it stopped
+                } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
+                    return;
                 }
             } catch (ExecutionException e) {
                 // gone
