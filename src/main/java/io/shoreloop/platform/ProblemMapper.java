@@ -144,7 +144,8 @@ public class ProblemMapper {
                         Problem.typeOf("unavailable"),
                         "Service unavailable",
                         503,
-                        "The database is not reachable; nothing was changed. Retry later.",
+                        "The database is not reachable and the request did not complete. Retry later, with the same"
+                                + " Idempotency-Key: the request then takes effect once.",
                         path(uri),
                         null,
                         null)))
@@ -246,19 +247,42 @@ public class ProblemMapper {
         return false;
     }
 
-    private static boolean causedByConnectionLoss(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof JDBCConnectionException || t instanceof SQLTransientConnectionException) {
+    static boolean causedByConnectionLoss(Throwable e) {
+        return anyCause(
+                e,
+                t -> t instanceof JDBCConnectionException
+                        || t instanceof SQLTransientConnectionException
+                        // 08: the connection failed or was lost; 57P01-57P03: PostgreSQL is shutting down, crashed (the
+                        // postmaster ends every session after a backend's crash) or is recovering and refuses
+                        // connections
+                        // (ManifestChaosIT met 500s for these while PostgreSQL recovered from a crash)
+                        || (t instanceof SQLException sql
+                                && sql.getSQLState() != null
+                                && (sql.getSQLState().startsWith("08")
+                                        || sql.getSQLState().startsWith("57P"))));
+    }
+
+    /**
+     * Whether {@code e}, one of its causes or an exception suppressed by any of them is {@code wanted}: a commit that
+     * failed on a lost connection reaches us as the transaction manager's RollbackException, the driver's exception
+     * suppressed in it (ManifestChaosIT met that as a 500).
+     */
+    private static boolean anyCause(Throwable e, java.util.function.Predicate<Throwable> wanted) {
+        java.util.Deque<Throwable> todo = new java.util.ArrayDeque<>();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        todo.add(e);
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (wanted.test(t)) {
                 return true;
             }
-            // 08: the connection failed or was lost; 57P01-57P03: PostgreSQL is shutting down, crashed (the
-            // postmaster ends every session after a backend's crash) or is recovering and refuses connections
-            // (ManifestChaosIT met 500s for these while PostgreSQL recovered from a crash)
-            if (t instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
             }
+            todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
         }
         return false;
     }

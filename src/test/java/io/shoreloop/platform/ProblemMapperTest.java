@@ -60,6 +60,17 @@ class ProblemMapperTest {
     }
 
     @Test
+    void aCommitThatLostItsConnectionIsUnavailable() {
+        // as Narayana reports it: the driver's I/O error suppressed in the RollbackException
+        Exception rollback = new jakarta.transaction.RollbackException("ARJUNA016053: Could not commit transaction.");
+        rollback.addSuppressed(
+                new javax.transaction.xa.XAException("Error trying to transactionCommit local transaction")
+                        .initCause(new SQLException("An I/O error occurred while sending to the backend.", "08006")));
+        assertEquals(
+                503, mapper.unexpected(new RuntimeException(rollback), null).getStatus());
+    }
+
+    @Test
     void otherDatabaseErrorsStayInternal() {
         Throwable other = new PersistenceException(new SQLException("division by zero", "22012"));
         assertEquals(500, mapper.unexpected(other, null).getStatus());
