@@ -228,38 +228,32 @@ public class ProblemMapper {
 
     /** A value broke a check constraint (23514) or a numeric column's range (22003) anywhere in the causes. */
     static boolean causedByRefusedValue(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && ("23514".equals(sql.getSQLState()) || "22003".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(e, t -> sqlState(t, "23514") || sqlState(t, "22003"));
     }
 
-    /** PostgreSQL's unique_violation (SQLSTATE 23505) anywhere in the chain of causes. */
+    /** PostgreSQL's unique_violation (SQLSTATE 23505) anywhere in the causes. */
     static boolean causedByUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(e, t -> sqlState(t, "23505"));
     }
 
+    private static boolean sqlState(Throwable t, String prefix) {
+        return t instanceof SQLException sql
+                && sql.getSQLState() != null
+                && sql.getSQLState().startsWith(prefix);
+    }
+
+    /**
+     * A lost or refused database connection anywhere in the causes. SQLSTATE 08: the connection failed or was lost;
+     * 57P01-57P03: PostgreSQL is shutting down, crashed (the postmaster ends every session after a backend's crash) or
+     * is recovering and refuses connections (ManifestChaosIT met 500s for these while PostgreSQL recovered).
+     */
     static boolean causedByConnectionLoss(Throwable e) {
         return anyCause(
                 e,
                 t -> t instanceof JDBCConnectionException
                         || t instanceof SQLTransientConnectionException
-                        // 08: the connection failed or was lost; 57P01-57P03: PostgreSQL is shutting down, crashed (the
-                        // postmaster ends every session after a backend's crash) or is recovering and refuses
-                        // connections
-                        // (ManifestChaosIT met 500s for these while PostgreSQL recovered from a crash)
-                        || (t instanceof SQLException sql
-                                && sql.getSQLState() != null
-                                && (sql.getSQLState().startsWith("08")
-                                        || sql.getSQLState().startsWith("57P"))));
+                        || sqlState(t, "08")
+                        || sqlState(t, "57P"));
     }
 
     /**
