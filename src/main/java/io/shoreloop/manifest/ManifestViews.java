@@ -34,7 +34,9 @@ public final class ManifestViews {
 
     /** Declaration by the crew. */
     public record DeclareInput(
-            UUID receiverId, @Size(max = 2000) String evidence, List<UUID> evidenceIds) {}
+            UUID receiverId,
+            @Size(max = 2000) String evidence,
+            @Size(max = 100) List<@NotNull UUID> evidenceIds) {}
 
     /** A handover: receipt, pickup or disposal, with the quantity found and who takes the batch next. */
     public record HandoverInput(
@@ -44,7 +46,7 @@ public final class ManifestViews {
             @Size(max = 100) String vehicle,
             @Size(max = 200) String treatment,
             @Size(max = 2000) String evidence,
-            List<UUID> evidenceIds) {}
+            @Size(max = 100) List<@NotNull UUID> evidenceIds) {}
 
     /** An explanation of a discrepancy, or a bureau's finding when it closes one. */
     public record ExplanationInput(
@@ -138,7 +140,7 @@ public final class ManifestViews {
             @Size(max = 100) String vehicle,
             @Size(max = 200) String treatment,
             @Size(max = 2000) String evidence,
-            List<UUID> evidenceIds) {}
+            @Size(max = 100) List<@NotNull UUID> evidenceIds) {}
 
     /** List filters. */
     public record ManifestFilter(

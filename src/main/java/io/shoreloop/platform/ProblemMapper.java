@@ -84,6 +84,8 @@ public class ProblemMapper {
                     .replace(".[", "[");
             if (e instanceof UnrecognizedPropertyException) {
                 detail = "Unknown field '" + field + "'";
+            } else if (e instanceof StrictJson.Refused refused) {
+                detail = "'" + field + "' " + refused.reason();
             } else if (e instanceof InvalidFormatException invalid) {
                 detail = "'" + field + "' has an invalid value"
                         + (invalid.getTargetType() != null
@@ -151,6 +153,18 @@ public class ProblemMapper {
                         null)))
                 .header("Retry-After", "5")
                 .build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalidParameter(StrictParameters.InvalidParameter e, UriInfo uri) {
+        return respond(new Problem(
+                Problem.typeOf("invalid-parameter"),
+                "Invalid request",
+                400,
+                e.getMessage(),
+                path(uri),
+                e.parameter(),
+                List.of(new Problem.FieldError(e.parameter(), e.getMessage()))));
     }
 
     @ServerExceptionMapper
@@ -226,9 +240,20 @@ public class ProblemMapper {
                 null));
     }
 
-    /** A value broke a check constraint (23514) or a numeric column's range (22003) anywhere in the causes. */
+    /**
+     * A value broke a check constraint (23514) or a column's range anywhere in the causes: a number (22003), a time
+     * (22008), text too long (22001) or text PostgreSQL cannot hold (22021, 22P05). Other data errors (a division by
+     * zero, 22012) are ours, not the request's.
+     */
     static boolean causedByRefusedValue(Throwable e) {
-        return anyCause(e, t -> sqlState(t, "23514") || sqlState(t, "22003"));
+        return anyCause(
+                e,
+                t -> sqlState(t, "23514")
+                        || sqlState(t, "22003")
+                        || sqlState(t, "22008")
+                        || sqlState(t, "22001")
+                        || sqlState(t, "22021")
+                        || sqlState(t, "22P05"));
     }
 
     /** PostgreSQL's unique_violation (SQLSTATE 23505) anywhere in the causes. */

@@ -56,7 +56,7 @@ public class Sql {
 
     /** A database error, with its SQL state. */
     public static final class Failure extends RuntimeException {
-        Failure(String sql, SQLException cause) {
+        public Failure(String sql, SQLException cause) {
             super(cause.getMessage() + " [" + abbreviated(sql) + "]", cause);
         }
 

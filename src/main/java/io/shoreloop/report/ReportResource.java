@@ -8,6 +8,7 @@ import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.ShoreloopConfig;
 import io.shoreloop.registry.Stream;
 import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -115,12 +116,18 @@ public class ReportResource {
         if (value == null || value.isBlank()) {
             return null;
         }
+        YearMonth month;
         try {
-            return YearMonth.parse(value);
+            month = YearMonth.parse(value);
         } catch (java.time.format.DateTimeParseException e) {
             throw new io.shoreloop.platform.Problems.InvalidField(
                     "invalid-month", field, field + " must be a month such as 2026-01");
         }
+        String problem = io.shoreloop.platform.InputRules.monthProblem(month);
+        if (problem != null) {
+            throw new io.shoreloop.platform.Problems.InvalidField("invalid-month", field, field + " " + problem);
+        }
+        return month;
     }
 
     static ReportViews.GroupBy groupBy(String value) {
@@ -177,7 +184,7 @@ public class ReportResource {
     @Produces({MediaType.APPLICATION_JSON, CSV, XLSX})
     public Response overdue(
             @BeanParam FilterParams params,
-            @QueryParam("includeClosed") boolean includeClosed,
+            @QueryParam("includeClosed") @DefaultValue("false") boolean includeClosed,
             @BeanParam Paging.Params paging) {
         return list(ReportService.ListKind.OVERDUE, params, includeClosed, paging);
     }

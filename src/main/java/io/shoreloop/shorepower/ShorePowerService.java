@@ -256,7 +256,7 @@ public class ShorePowerService {
                     view.lastReadingAt(),
                     history);
         } catch (SQLException e) {
-            throw new StoreUnavailable(e);
+            throw new io.shoreloop.platform.Sql.Failure("meter status", e); // 503 only when the database is down
         }
     }
 
@@ -300,7 +300,7 @@ public class ShorePowerService {
             }
             return new Paging.Page<>(items, page.page(), page.size(), total);
         } catch (SQLException e) {
-            throw new StoreUnavailable(e);
+            throw new io.shoreloop.platform.Sql.Failure(select, e);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the last-resort mapper answers for database errors that are not the service's own problems. */
@@ -47,6 +48,14 @@ class ProblemMapperTest {
                 422,
                 mapper.unexpected(new RuntimeException(new SQLException("numeric field overflow", "22003")), null)
                         .getStatus());
+        // what the input rules keep from the database, should one slip through: a NUL in text, a year it cannot hold
+        for (String state : List.of("22021", "22008", "22001", "22P05")) {
+            assertEquals(
+                    422,
+                    mapper.unexpected(new Sql.Failure("select ?", new SQLException("refused", state)), null)
+                            .getStatus(),
+                    state);
+        }
     }
 
     @Test
