@@ -107,6 +107,23 @@ public class ProblemMapper {
                 field == null ? null : List.of(new Problem.FieldError(field, detail))));
     }
 
+    /**
+     * A body whose bytes are no text in the encoding Jackson detected from them (JSON may come as UTF-8, UTF-16 or
+     * UTF-32; {@code 00 00 00 7b} starts UTF-32, and a code point beyond U+10FFFF or a truncated character is
+     * unreadable). {@code RequestBodyFuzzTest} found it answered 500.
+     */
+    @ServerExceptionMapper
+    public Response undecodable(java.io.CharConversionException e, UriInfo uri) {
+        return respond(new Problem(
+                Problem.typeOf("malformed-body"),
+                "Malformed request body",
+                400,
+                "The request body is not text in a Unicode encoding (JSON is sent as UTF-8)",
+                path(uri),
+                null,
+                null));
+    }
+
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthenticated(RuntimeException e, UriInfo uri) {
         return Response.fromResponse(respond(new Problem(

@@ -24,6 +24,22 @@ class ProblemAndDocsTest {
     }
 
     @Test
+    void bytesThatAreNoTextAreAMalformedBody() {
+        // 00 00 00 7b makes Jackson read UTF-32; the next four bytes are beyond U+10FFFF, the last three a truncated
+        // character (RequestBodyFuzzTest found a 500 here)
+        for (byte[] body : new byte[][] {{0, 0, 0, '{', 0x7b, 0x21, 0x72, 0x65}, {0, 0, 0, '{', 0x21, 0x72, 0x65}}) {
+            as(ADMIN)
+                    .contentType("application/json")
+                    .body(body)
+                    .post("/api/v1/ports")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:shoreloop:problem:malformed-body"));
+        }
+    }
+
+    @Test
     void aFieldNobodyMaySetIsRefusedByName() {
         as(ADMIN)
                 .body("{\"name\":\"x\",\"mmsi\":\"413960001\",\"type\":\"CARGO\",\"active\":false,\"version\":9}")
