@@ -219,6 +219,20 @@ public class ProblemMapper {
         if (causedByConnectionLoss(e)) {
             return databaseDown(new SQLTransientConnectionException(e.getMessage()), uri);
         }
+        if (causedByPoolExhaustion(e)) {
+            LOG.warn("No database connection was free in time at " + path(uri));
+            return Response.fromResponse(respond(new Problem(
+                            Problem.typeOf("busy"),
+                            "Service unavailable",
+                            503,
+                            "The service is busy: no database connection became free in time, and the request did"
+                                    + " not start. Retry later, with the same Idempotency-Key.",
+                            path(uri),
+                            null,
+                            null)))
+                    .header("Retry-After", "1")
+                    .build();
+        }
         if (causedByUniqueViolation(e)) {
             // two requests stored the same unique value at once: the services check first, so only the one that lost
             // the race gets here; its transaction rolled back
@@ -271,6 +285,18 @@ public class ProblemMapper {
                         || sqlState(t, "22001")
                         || sqlState(t, "22021")
                         || sqlState(t, "22P05"));
+    }
+
+    /**
+     * Every connection of the pool stayed busy for its acquisition timeout (Agroal's SQLException has no SQL state,
+     * only this message): the service is overloaded, not broken.
+     */
+    static boolean causedByPoolExhaustion(Throwable e) {
+        return anyCause(
+                e,
+                t -> t instanceof SQLException sql
+                        && sql.getSQLState() == null
+                        && "Sorry, acquisition timeout!".equals(sql.getMessage()));
     }
 
     /** PostgreSQL's unique_violation (SQLSTATE 23505) anywhere in the causes. */

@@ -80,6 +80,20 @@ class ProblemMapperTest {
     }
 
     @Test
+    void aPoolWithoutAFreeConnectionIsBusy() {
+        // what Agroal throws when every connection stayed busy for the acquisition timeout, as Hibernate wraps it
+        Throwable exhausted = new org.hibernate.exception.GenericJDBCException(
+                "Unable to acquire JDBC Connection", new SQLException("Sorry, acquisition timeout!"));
+        Response answer = mapper.unexpected(new PersistenceException(exhausted), null);
+        assertEquals(503, answer.getStatus());
+        assertEquals("1", answer.getHeaderString("Retry-After"));
+        assertEquals(
+                500,
+                mapper.unexpected(new RuntimeException(new SQLException("something else")), null)
+                        .getStatus());
+    }
+
+    @Test
     void otherDatabaseErrorsStayInternal() {
         Throwable other = new PersistenceException(new SQLException("division by zero", "22012"));
         assertEquals(500, mapper.unexpected(other, null).getStatus());
