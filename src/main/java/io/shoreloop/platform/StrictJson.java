@@ -19,7 +19,7 @@ import java.time.Instant;
  * The REST mapper reads request bodies strictly: an empty string is not a value for a UUID, an enum, a number or a
  * list (Jackson would read it as {@code null}, silently dropping what the client meant to set), and text and times
  * must satisfy {@link InputRules} (the generated bad requests of {@code GeneratedBadRequestsTest} met a 500 for a NUL
- * character in a name and for a year beyond PostgreSQL's timestamps). A refused value is a 400 naming its field.
+ * character in a name, and half a surrogate pair stored as {@code ?}). A refused value is a 400 naming its field.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
