@@ -594,7 +594,7 @@ public class MqttIngest {
             try {
                 return directory.resolve(codes);
             } catch (StoreUnavailable e) {
-                LOG.warnf("Cannot resolve meters (%s); retrying in %d ms", e.getMessage(), delay);
+                LOG.warnf("Cannot resolve meters (%s); retrying in %d ms", e.reason(), delay);
                 Thread.sleep(delay);
                 delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
             }
@@ -671,15 +671,13 @@ public class MqttIngest {
             } catch (StoreUnavailable e) {
                 batchFailures.increment();
                 if (!e.isTransient()) {
-                    LOG.warnf(
-                            "A batch was refused (%s); storing its %d messages one by one",
-                            e.getMessage(), parts.size());
+                    LOG.warnf("A batch was refused (%s); storing its %d messages one by one", e.reason(), parts.size());
                     for (IngestBatch part : parts) {
                         storeOne(part);
                     }
                     return;
                 }
-                LOG.warnf("Database unavailable (%s); retrying the batch in %d ms", e.getMessage(), delay);
+                LOG.warnf("Database unavailable (%s); retrying the batch in %d ms", e.reason(), delay);
                 sleep(delay);
                 delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
             }
@@ -695,10 +693,10 @@ public class MqttIngest {
                 return;
             } catch (StoreUnavailable e) {
                 if (!e.isTransient() && attempt == part) {
-                    attempt = asDeadLetters(part, "store-refused: " + e.getMessage());
+                    attempt = asDeadLetters(part, "store-refused: " + e.reason());
                     continue;
                 }
-                LOG.warnf("Database unavailable (%s); retrying in %d ms", e.getMessage(), delay);
+                LOG.warnf("Database unavailable (%s); retrying in %d ms", e.reason(), delay);
                 sleep(delay);
                 delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
             }

@@ -10,11 +10,18 @@ public final class StoreUnavailable extends DomainException {
     private final transient SQLException sqlException;
 
     public StoreUnavailable(SQLException e) {
+        // the message is the problem's detail when this reaches a client (a rematch after a call's update): the
+        // database's own words stay in the logs and dead letters (reason())
         super(
                 ProblemKind.UNAVAILABLE,
                 "store-unavailable",
-                "The database is unavailable (SQLState " + e.getSQLState() + "): " + e.getMessage());
+                "The database is unavailable (SQLState " + e.getSQLState() + "); retry later");
         this.sqlException = e;
+    }
+
+    /** The SQL state and the database's message, for logs and dead letters (never a client's answer). */
+    public String reason() {
+        return "SQLState " + sqlException.getSQLState() + ": " + sqlException.getMessage();
     }
 
     /** The SQLState, for telling a transient failure (class 08, 40, 53, 57) from a refused row. */
