@@ -159,16 +159,19 @@ public class ProblemMapper {
     @ServerExceptionMapper({JDBCConnectionException.class, SQLTransientConnectionException.class})
     public Response databaseDown(Exception e, UriInfo uri) {
         LOG.warn("Database unavailable: " + e.getMessage());
-        return Response.fromResponse(respond(new Problem(
-                        Problem.typeOf("unavailable"),
-                        "Service unavailable",
-                        503,
-                        "The database is not reachable and the request did not complete. Retry later, with the same"
-                                + " Idempotency-Key: the request then takes effect once.",
-                        path(uri),
-                        null,
-                        null)))
-                .header("Retry-After", "5")
+        return retryLater(
+                "unavailable",
+                "The database is not reachable and the request did not complete. Retry later, with the same"
+                        + " Idempotency-Key: the request then takes effect once.",
+                5,
+                uri);
+    }
+
+    /** A 503 that tells the client when to try again. */
+    private Response retryLater(String slug, String detail, int seconds, UriInfo uri) {
+        return Response.fromResponse(respond(
+                        new Problem(Problem.typeOf(slug), "Service unavailable", 503, detail, path(uri), null, null)))
+                .header("Retry-After", String.valueOf(seconds))
                 .build();
     }
 
@@ -221,17 +224,12 @@ public class ProblemMapper {
         }
         if (causedByPoolExhaustion(e)) {
             LOG.warn("No database connection was free in time at " + path(uri));
-            return Response.fromResponse(respond(new Problem(
-                            Problem.typeOf("busy"),
-                            "Service unavailable",
-                            503,
-                            "The service is busy: no database connection became free in time, and the request did"
-                                    + " not start. Retry later, with the same Idempotency-Key.",
-                            path(uri),
-                            null,
-                            null)))
-                    .header("Retry-After", "1")
-                    .build();
+            return retryLater(
+                    "busy",
+                    "The service is busy: no database connection became free in time, and the request did not"
+                            + " start. Retry later, with the same Idempotency-Key.",
+                    1,
+                    uri);
         }
         if (causedByUniqueViolation(e)) {
             // two requests stored the same unique value at once: the services check first, so only the one that lost

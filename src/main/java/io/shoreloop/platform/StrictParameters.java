@@ -69,10 +69,10 @@ public class StrictParameters implements ParamConverterProvider {
             };
         }
         if (rawType == Instant.class) {
-            return (ParamConverter<T>) new Strict<>(name, null, text -> instant(name, text));
+            return (ParamConverter<T>) new Strict<>(null, text -> instant(name, text));
         }
         if (rawType == UUID.class) {
-            return (ParamConverter<T>) new Strict<>(name, null, text -> {
+            return (ParamConverter<T>) new Strict<>(null, text -> {
                 if (!UUID_TEXT.matcher(text).matches()) {
                     throw new InvalidParameter(name, "'" + name + "' must be a UUID");
                 }
@@ -80,7 +80,7 @@ public class StrictParameters implements ParamConverterProvider {
             });
         }
         if (rawType == Boolean.class || rawType == boolean.class) {
-            return (ParamConverter<T>) new Strict<>(name, rawType == boolean.class ? Boolean.FALSE : null, text -> {
+            return (ParamConverter<T>) new Strict<>(rawType == boolean.class ? Boolean.FALSE : null, text -> {
                 if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
                     return Boolean.valueOf(text);
                 }
@@ -88,7 +88,7 @@ public class StrictParameters implements ParamConverterProvider {
             });
         }
         if (rawType == Integer.class || rawType == int.class) {
-            return (ParamConverter<T>) new Strict<>(name, rawType == int.class ? Integer.valueOf(0) : null, text -> {
+            return (ParamConverter<T>) new Strict<>(rawType == int.class ? Integer.valueOf(0) : null, text -> {
                 try {
                     return Integer.valueOf(text);
                 } catch (NumberFormatException e) {
@@ -98,7 +98,7 @@ public class StrictParameters implements ParamConverterProvider {
         }
         if (rawType.isEnum()) {
             Class<? extends Enum> type = (Class<? extends Enum>) rawType;
-            return (ParamConverter<T>) new Strict<>(name, null, text -> {
+            return (ParamConverter<T>) new Strict<>(null, text -> {
                 for (Enum<?> constant : type.getEnumConstants()) {
                     if (constant.name().equals(text)) {
                         return constant;
@@ -126,7 +126,7 @@ public class StrictParameters implements ParamConverterProvider {
     }
 
     /** Converts a non-empty value with {@code parse}; an empty one is absent ({@code null}, or a primitive's zero). */
-    private record Strict<T>(String name, T absent, Function<String, T> parse) implements ParamConverter<T> {
+    private record Strict<T>(T absent, Function<String, T> parse) implements ParamConverter<T> {
         @Override
         public T fromString(String value) {
             return value == null || value.isEmpty() ? absent : parse.apply(value);
