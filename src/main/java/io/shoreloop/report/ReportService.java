@@ -250,7 +250,8 @@ public class ReportService {
                 + " and m.declared_at > :t30d),"
                 + " count(*) filter (where m.declared_at <= :t30d), count(*)"
                 + " from manifest m join port p on p.id = m.port_id"
-                + " where m.state in ('DECLARED', 'RECEIVED', 'IN_TRANSFER')");
+                + " where m.state in ('DECLARED', 'RECEIVED', 'IN_TRANSFER')"
+                + " and m.declared_at is not null and m.closed_at is null"); // the open: manifest_open_age_idx
         for (String age : List.of("2h", "1d", "3d", "7d", "30d")) {
             java.time.Duration d = age.endsWith("h")
                     ? java.time.Duration.ofHours(Long.parseLong(age.substring(0, age.length() - 1)))
@@ -322,7 +323,8 @@ public class ReportService {
         if (kind == ListKind.OVERDUE) {
             where.append(" and m.overdue");
             if (!includeClosed) {
-                where.append(" and m.state in ('DECLARED', 'RECEIVED', 'IN_TRANSFER')");
+                where.append(" and m.state in ('DECLARED', 'RECEIVED', 'IN_TRANSFER')"
+                        + " and m.declared_at is not null and m.closed_at is null");
             }
         } else {
             where.append(" and m.discrepant");

@@ -606,4 +606,116 @@ public class ManifestFlowTest {
                 .statusCode(400)
                 .body("type", equalTo("urn:shoreloop:problem:evidence-type"));
     }
+
+    @Test
+    void aPartyNamedToTakeTheBatchNextFindsItInItsListBeforeItSigns() {
+        String id = draftSewage("6");
+        declare(id);
+        as(RECEIVER_GUOYUAN).get("/api/v1/manifests?size=500").then().body("items.id", hasItem(id));
+        as(TRANSPORTER).get("/api/v1/manifests?size=500").then().body("items.id", not(hasItem(id)));
+        as(RECEIVER_GUOYUAN)
+                .body(handover("6", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(200);
+        // named, not yet signed: the transporter sees it, the plant nobody named yet does not
+        as(TRANSPORTER).get("/api/v1/manifests?size=500").then().body("items.id", hasItem(id));
+        as(TRANSPORTER).get("/api/v1/manifests/" + id).then().statusCode(200);
+        as(DISPOSER_SEWAGE_PLANT).get("/api/v1/manifests?size=500").then().body("items.id", not(hasItem(id)));
+        as(BUREAU_MSA)
+                .get("/api/v1/manifests?size=500&facilityId=" + FACILITY_TRANSPORTER)
+                .then()
+                .body("items.id", hasItem(id));
+        as(BUREAU_MSA)
+                .get("/api/v1/manifests?size=500&facilityId=" + FACILITY_SEWAGE_PLANT)
+                .then()
+                .body("items.id", not(hasItem(id)));
+        Map<String, Object> pickup = handover("6", FACILITY_SEWAGE_PLANT);
+        pickup.put("vehicle", "渝A·D5678");
+        as(TRANSPORTER)
+                .body(pickup)
+                .post("/api/v1/manifests/" + id + "/pickup")
+                .then()
+                .statusCode(200);
+        as(DISPOSER_SEWAGE_PLANT)
+                .get("/api/v1/manifests?size=500&state=IN_TRANSFER")
+                .then()
+                .body("items.id", hasItem(id));
+        as(DISPOSER_HAZWASTE).get("/api/v1/manifests?size=500").then().body("items.id", not(hasItem(id)));
+        as(BUREAU_MSA)
+                .get("/api/v1/manifests?size=500&facilityId=" + FACILITY_SEWAGE_PLANT)
+                .then()
+                .body("items.id", hasItem(id));
+    }
+
+    /**
+     * Receipt and pickup rewrite the manifest's row in place (a HOT update, V18): PostgreSQL can do that only when
+     * no index of the table covers a column the update changes, in its key or its condition. The columns that a
+     * receipt and a pickup change, read from the row before and after, must be in none of the indexes' definitions.
+     */
+    @Test
+    void receiptAndPickupChangeNoColumnAnIndexOfTheManifestCovers() throws SQLException {
+        String id = draftSewage("7");
+        declare(id);
+        Map<String, String> declared = row(id);
+        as(RECEIVER_GUOYUAN)
+                .body(handover("6", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(200);
+        Map<String, String> received = row(id);
+        Map<String, Object> pickup = handover("6", FACILITY_SEWAGE_PLANT);
+        pickup.put("vehicle", "渝A·D9012");
+        as(TRANSPORTER)
+                .body(pickup)
+                .post("/api/v1/manifests/" + id + "/pickup")
+                .then()
+                .statusCode(200);
+        Map<String, String> pickedUp = row(id);
+        java.util.Set<String> changed = new java.util.TreeSet<>();
+        for (String column : declared.keySet()) {
+            if (!java.util.Objects.equals(declared.get(column), received.get(column))
+                    || !java.util.Objects.equals(received.get(column), pickedUp.get(column))) {
+                changed.add(column);
+            }
+        }
+        assertTrue(changed.containsAll(List.of("state", "next_party_id", "current_qty", "received_at")), "" + changed);
+        List<String> indexes = new java.util.ArrayList<>();
+        try (Connection c = db.getConnection();
+                Statement st = c.createStatement();
+                var rs = st.executeQuery("select pg_get_indexdef(indexrelid) from pg_index"
+                        + " where indrelid = 'manifest'::regclass")) {
+            while (rs.next()) {
+                indexes.add(rs.getString(1));
+            }
+        }
+        assertTrue(indexes.size() >= 5, "" + indexes);
+        for (String index : indexes) {
+            // what follows "USING btree": the key columns and the condition, not the index's or the table's name
+            String covered = index.substring(index.indexOf(" USING "));
+            for (String column : changed) {
+                assertTrue(
+                        !java.util.regex.Pattern.compile("\\b" + column + "\\b")
+                                .matcher(covered)
+                                .find(),
+                        "a receipt or a pickup changes " + column + ", which " + index + " covers");
+            }
+        }
+    }
+
+    /** The manifest's row as text per column. */
+    private Map<String, String> row(String id) throws SQLException {
+        Map<String, String> row = new HashMap<>();
+        try (Connection c = db.getConnection();
+                var ps = c.prepareStatement("select * from manifest where id = ?::uuid")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+                }
+            }
+        }
+        return row;
+    }
 }
