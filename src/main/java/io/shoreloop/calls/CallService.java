@@ -6,6 +6,7 @@ import io.shoreloop.identity.Actor;
 import io.shoreloop.identity.Guard;
 import io.shoreloop.identity.Guarded;
 import io.shoreloop.platform.DomainException;
+import io.shoreloop.platform.Ids;
 import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.ProblemKind;
 import io.shoreloop.platform.Problems;
@@ -216,7 +217,7 @@ public class CallService {
         activeVessel(input.vesselId());
         validate(input, null);
         VesselCall call = new VesselCall();
-        call.id = UUID.randomUUID();
+        call.id = Ids.timeOrdered();
         apply(call, input, berth);
         call.persistAndFlush();
         changed.fire(new CallChanged(call.id));

@@ -8,6 +8,7 @@ import io.shoreloop.identity.Guard;
 import io.shoreloop.identity.Guarded;
 import io.shoreloop.identity.Role;
 import io.shoreloop.platform.CanonicalJson;
+import io.shoreloop.platform.Ids;
 import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.Sql;
@@ -325,7 +326,7 @@ public class ComplianceService {
                 v != null && v.reviewed() ? effective(v.id(), hash, verdict.outcome()) : verdict.outcome();
         sql.defer(
                 UPSERT,
-                v == null ? UUID.randomUUID() : v.id(),
+                v == null ? Ids.timeOrdered() : v.id(),
                 call.id(),
                 verdict.kind(),
                 verdict.outcome(),
@@ -453,7 +454,7 @@ public class ComplianceService {
             outcome = v.outcome;
         }
         VerdictReview r = new VerdictReview();
-        r.id = UUID.randomUUID();
+        r.id = Ids.timeOrdered();
         r.verdictId = v.id;
         r.decision = input.decision();
         r.reviewedOutcome = v.outcome;

@@ -8,6 +8,7 @@ import io.shoreloop.identity.ActorRef;
 import io.shoreloop.identity.Guard;
 import io.shoreloop.identity.Guarded;
 import io.shoreloop.identity.Role;
+import io.shoreloop.platform.Ids;
 import io.shoreloop.platform.Paging;
 import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.ShoreloopConfig;
@@ -123,7 +124,7 @@ public class ManifestService {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
         Manifest manifest = Manifest.draft(
-                UUID.randomUUID(),
+                Ids.timeOrdered(),
                 number(number.get()),
                 call.id(),
                 call.vesselId(),
@@ -244,7 +245,7 @@ public class ManifestService {
                 now);
         publish(m, step);
         Manifest linked = Manifest.forRefusedPart(
-                m, UUID.randomUUID(), nextNumber(), in.refusedQuantity(), in.method(), signer(actor), now);
+                m, Ids.timeOrdered(), nextNumber(), in.refusedQuantity(), in.method(), signer(actor), now);
         publish(linked, linked.recordDraft(signer(actor)));
         // a refusal starts before closure: if it closed the manifest, it did so just now
         return view(m, false);
@@ -293,7 +294,7 @@ public class ManifestService {
             throw new Problems.InvalidField("evidence-size", "body", "Evidence must be 1 byte to 10 MiB");
         }
         Evidence e = new Evidence();
-        e.id = UUID.randomUUID();
+        e.id = Ids.timeOrdered();
         e.manifestId = m.id();
         e.sha256 = io.shoreloop.platform.CanonicalJson.sha256Hex(upload.content());
         e.contentType = type;
@@ -550,7 +551,7 @@ public class ManifestService {
                 .divide(previous, 2, RoundingMode.HALF_UP);
         if (deviation.compareTo(config.manifest().tolerancePercent()) > 0) {
             Discrepancy d = new Discrepancy();
-            d.id = UUID.randomUUID();
+            d.id = Ids.timeOrdered();
             d.manifestId = m.id();
             d.stepSeq = step.seq();
             d.previousQty = previous;
@@ -727,7 +728,7 @@ public class ManifestService {
         }
         Set<UUID> required = m.partiesAffectedBy(in.stepSeq());
         Correction c = new Correction();
-        c.id = UUID.randomUUID();
+        c.id = Ids.timeOrdered();
         c.manifestId = m.id();
         c.stepSeq = in.stepSeq();
         c.newQuantity = in.quantity();
