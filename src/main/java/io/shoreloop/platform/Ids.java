@@ -8,9 +8,10 @@ import java.util.UUID;
  * of RFC 9562 (48 bits of Unix time in milliseconds, then 74 random bits). Random (version 4) ids put every new key of
  * an index at a random place: each insert touches a random leaf page of the primary key and of every index that
  * starts with the id (steps, ledger entries and chains, marks), so the pages a busy hour writes are spread over the
- * whole index instead of its end, and after each checkpoint nearly every one of them is written to the WAL in full
- * again. Ids made in the same millisecond are in random order among themselves; the random bits come from
- * {@link SecureRandom}, as {@link UUID#randomUUID()}'s do, so an id is no easier to guess than one of those.
+ * whole index instead of its end (which matters once the indexes outgrow memory, and for the full-page images written
+ * after each checkpoint). Ids made in the same millisecond are in random order among themselves. An id shows when it
+ * was made (as the rows' own times do); its 74 random bits come from {@link SecureRandom}, as those of
+ * {@link UUID#randomUUID()} do, so one id cannot be guessed from another.
  */
 public final class Ids {
 
