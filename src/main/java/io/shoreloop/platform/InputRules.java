@@ -7,8 +7,9 @@ import java.time.YearMonth;
  * What every input must satisfy before it reaches the database, whatever field it is in: text of whole characters
  * without NUL (PostgreSQL cannot store U+0000 and refuses the whole statement; half a surrogate pair would be stored
  * as {@code ?}), times within the years 0001-9999 (an ISO-8601 instant may name year -999999999 or +999999999, beyond
- * what PostgreSQL's timestamps hold). The JSON reader ({@link StrictJson}) and the query parameters ({@link StrictParameters}) apply them; a value that
- * breaks one is refused with a 400 naming the field, never a 5xx from the database.
+ * what PostgreSQL's timestamps hold). The JSON reader ({@link StrictJson}) and the query parameters
+ * ({@link StrictParameters}) apply them; a value that breaks one is refused with a 400 naming the field, never a 5xx
+ * from the database.
  */
 public final class InputRules {
 

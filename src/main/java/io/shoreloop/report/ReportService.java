@@ -40,7 +40,12 @@ public class ReportService {
     /** Months of declaration are counted in China Standard Time (the read model's view uses the same zone). */
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 
-    static final Set<String> OPEN_STATES = Set.of("DECLARED", "RECEIVED", "IN_TRANSFER");
+    /**
+     * The open manifests (of {@code manifest m}): their states, and declared and not closed, the condition of
+     * manifest_open_age_idx (V18), which PostgreSQL uses only when the query names it.
+     */
+    static final String OPEN_MANIFEST = "m.state in ('DECLARED', 'RECEIVED', 'IN_TRANSFER')"
+            + " and m.declared_at is not null and m.closed_at is null";
 
     private final EntityManager em;
     private final ClosureReadModel readModel;
@@ -250,8 +255,7 @@ public class ReportService {
                 + " and m.declared_at > :t30d),"
                 + " count(*) filter (where m.declared_at <= :t30d), count(*)"
                 + " from manifest m join port p on p.id = m.port_id"
-                + " where m.state in ('DECLARED', 'RECEIVED', 'IN_TRANSFER')"
-                + " and m.declared_at is not null and m.closed_at is null"); // the open: manifest_open_age_idx
+                + " where " + OPEN_MANIFEST);
         for (String age : List.of("2h", "1d", "3d", "7d", "30d")) {
             java.time.Duration d = age.endsWith("h")
                     ? java.time.Duration.ofHours(Long.parseLong(age.substring(0, age.length() - 1)))
@@ -323,8 +327,7 @@ public class ReportService {
         if (kind == ListKind.OVERDUE) {
             where.append(" and m.overdue");
             if (!includeClosed) {
-                where.append(" and m.state in ('DECLARED', 'RECEIVED', 'IN_TRANSFER')"
-                        + " and m.declared_at is not null and m.closed_at is null");
+                where.append(" and ").append(OPEN_MANIFEST);
             }
         } else {
             where.append(" and m.discrepant");

@@ -54,6 +54,26 @@ public class ManifestFlowTest {
         return m;
     }
 
+    /** The designated receiver receives {@code quantity}, naming {@code next}. */
+    static void receive(String id, String quantity, String next) {
+        as(RECEIVER_GUOYUAN)
+                .body(handover(quantity, next))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(200);
+    }
+
+    /** The transporter picks {@code quantity} up with {@code vehicle}, naming {@code next}. */
+    static void pickUp(String id, String quantity, String next, String vehicle) {
+        Map<String, Object> pickup = handover(quantity, next);
+        pickup.put("vehicle", vehicle);
+        as(TRANSPORTER)
+                .body(pickup)
+                .post("/api/v1/manifests/" + id + "/pickup")
+                .then()
+                .statusCode(200);
+    }
+
     @Test
     void aSewageBatchGoesFromShipToPlantAndTheLoopCloses() {
         String id = draftSewage("10");
@@ -613,11 +633,7 @@ public class ManifestFlowTest {
         declare(id);
         as(RECEIVER_GUOYUAN).get("/api/v1/manifests?size=500").then().body("items.id", hasItem(id));
         as(TRANSPORTER).get("/api/v1/manifests?size=500").then().body("items.id", not(hasItem(id)));
-        as(RECEIVER_GUOYUAN)
-                .body(handover("6", FACILITY_TRANSPORTER))
-                .post("/api/v1/manifests/" + id + "/receive")
-                .then()
-                .statusCode(200);
+        receive(id, "6", FACILITY_TRANSPORTER);
         // named, not yet signed: the transporter sees it, the plant nobody named yet does not
         as(TRANSPORTER).get("/api/v1/manifests?size=500").then().body("items.id", hasItem(id));
         as(TRANSPORTER).get("/api/v1/manifests/" + id).then().statusCode(200);
@@ -630,13 +646,7 @@ public class ManifestFlowTest {
                 .get("/api/v1/manifests?size=500&facilityId=" + FACILITY_SEWAGE_PLANT)
                 .then()
                 .body("items.id", not(hasItem(id)));
-        Map<String, Object> pickup = handover("6", FACILITY_SEWAGE_PLANT);
-        pickup.put("vehicle", "渝A·D5678");
-        as(TRANSPORTER)
-                .body(pickup)
-                .post("/api/v1/manifests/" + id + "/pickup")
-                .then()
-                .statusCode(200);
+        pickUp(id, "6", FACILITY_SEWAGE_PLANT, "渝A·D5678");
         as(DISPOSER_SEWAGE_PLANT)
                 .get("/api/v1/manifests?size=500&state=IN_TRANSFER")
                 .then()
@@ -658,19 +668,9 @@ public class ManifestFlowTest {
         String id = draftSewage("7");
         declare(id);
         Map<String, String> declared = row(id);
-        as(RECEIVER_GUOYUAN)
-                .body(handover("6", FACILITY_TRANSPORTER))
-                .post("/api/v1/manifests/" + id + "/receive")
-                .then()
-                .statusCode(200);
+        receive(id, "6", FACILITY_TRANSPORTER);
         Map<String, String> received = row(id);
-        Map<String, Object> pickup = handover("6", FACILITY_SEWAGE_PLANT);
-        pickup.put("vehicle", "渝A·D9012");
-        as(TRANSPORTER)
-                .body(pickup)
-                .post("/api/v1/manifests/" + id + "/pickup")
-                .then()
-                .statusCode(200);
+        pickUp(id, "6", FACILITY_SEWAGE_PLANT, "渝A·D9012");
         Map<String, String> pickedUp = row(id);
         java.util.Set<String> changed = new java.util.TreeSet<>();
         for (String column : declared.keySet()) {
