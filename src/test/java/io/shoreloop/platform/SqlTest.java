@@ -1,6 +1,8 @@
 package io.shoreloop.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,6 +141,118 @@ class SqlTest {
             return java.util.Arrays.asList(count.get(), none.get(), second.get());
         });
         assertEquals(java.util.Arrays.asList(2L, null, "b"), answers);
+    }
+
+    private static final String COMMIT_PROBE = "sql_commit_probe";
+
+    /** A row of the commit probe, read in a transaction of its own. */
+    private String committedNote(UUID id) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> sql.first("select note from " + COMMIT_PROBE + " where id = ?", rs -> rs.getString(1), id))
+                .orElse(null);
+    }
+
+    private void createCommitProbe() {
+        // a table of its own: a temporary one would go with the first transaction that ends
+        sql.update("create table if not exists " + COMMIT_PROBE + " (id uuid primary key, note text)");
+    }
+
+    /**
+     * The deferred writes and {@code COMMIT} go in one round trip: another transaction sees the writes before the
+     * transaction manager has committed, whose commit then succeeds with nothing left to send; a statement after it
+     * fails instead of running in a transaction of its own.
+     */
+    @Test
+    void commitWithDeferredEndsTheTransactionWithItsWrites() {
+        createCommitProbe();
+        UUID id = UUID.randomUUID();
+        String[] seenBeforeTheManagerCommitted = new String[1];
+        QuarkusTransaction.requiringNew().run(() -> {
+            sql.defer("insert into " + COMMIT_PROBE + " (id, note) values (?, ?)", id, "with the commit");
+            assertNull(committedNote(id), "not committed before");
+            assertTrue(sql.commitWithDeferred());
+            seenBeforeTheManagerCommitted[0] = committedNote(id);
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> sql.update("insert into " + COMMIT_PROBE + " (id) values (?)", UUID.randomUUID()));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> sql.defer("insert into " + COMMIT_PROBE + " (id) values (?)", UUID.randomUUID()));
+        });
+        assertEquals("with the commit", seenBeforeTheManagerCommitted[0]);
+        assertEquals("with the commit", committedNote(id));
+        // the connection went back to the pool in order: the next transactions on it work as usual
+        for (int i = 0; i < 3; i++) {
+            UUID next = UUID.randomUUID();
+            QuarkusTransaction.requiringNew()
+                    .run(() -> sql.update("insert into " + COMMIT_PROBE + " (id, note) values (?, 'next')", next));
+            assertEquals("next", committedNote(next));
+        }
+    }
+
+    /** A write that fails takes the COMMIT after it down with it: nothing of the transaction stays. */
+    @Test
+    void aFailedWriteWithTheCommitLeavesNothing() {
+        createCommitProbe();
+        UUID id = UUID.randomUUID();
+        UUID taken = UUID.randomUUID();
+        QuarkusTransaction.requiringNew()
+                .run(() -> sql.update("insert into " + COMMIT_PROBE + " (id) values (?)", taken));
+        assertThrows(
+                Sql.Failure.class,
+                () -> QuarkusTransaction.requiringNew().run(() -> {
+                    sql.defer("insert into " + COMMIT_PROBE + " (id, note) values (?, 'first')", id);
+                    sql.defer("insert into " + COMMIT_PROBE + " (id) values (?)", taken);
+                    sql.commitWithDeferred();
+                }));
+        assertNull(committedNote(id));
+    }
+
+    /**
+     * Not with the commit, and committed or rolled back by the transaction manager as usual: a transaction marked for
+     * rollback, one with nothing deferred, and one where Hibernate holds a change it writes at the commit (which would
+     * otherwise come after the COMMIT, in a transaction of its own). A Hibernate session without changes does not stop
+     * it; together, the two cases show that the session is found where Quarkus keeps it.
+     */
+    @Test
+    void commitWithDeferredStandsAsideWhenItCannotEndTheTransaction() {
+        createCommitProbe();
+        UUID rolledBack = UUID.randomUUID();
+        assertThrows(
+                io.quarkus.narayana.jta.QuarkusTransactionException.class,
+                () -> QuarkusTransaction.requiringNew().run(() -> {
+                    sql.defer("insert into " + COMMIT_PROBE + " (id) values (?)", rolledBack);
+                    QuarkusTransaction.setRollbackOnly();
+                    assertFalse(sql.commitWithDeferred());
+                }),
+                "rolled back, as marked");
+        assertNull(committedNote(rolledBack));
+
+        QuarkusTransaction.requiringNew().run(() -> assertFalse(sql.commitWithDeferred()));
+
+        UUID withHibernate = UUID.randomUUID();
+        io.shoreloop.registry.Bureau bureau = new io.shoreloop.registry.Bureau();
+        bureau.id = UUID.randomUUID();
+        bureau.code = "SQL-" + bureau.id.toString().substring(0, 8);
+        bureau.name = "Commit probe bureau";
+        bureau.kind = io.shoreloop.registry.Bureau.Kind.MARITIME;
+        bureau.createdAt = Instant.now();
+        QuarkusTransaction.requiringNew().run(() -> {
+            sql.defer("insert into " + COMMIT_PROBE + " (id, note) values (?, 'beside hibernate')", withHibernate);
+            bureau.persist();
+            assertFalse(sql.commitWithDeferred(), "Hibernate holds the new bureau");
+        });
+        assertEquals("beside hibernate", committedNote(withHibernate));
+        assertEquals(1L, io.shoreloop.registry.Bureau.count("id", bureau.id));
+
+        UUID cleanSession = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertEquals(
+                    bureau.code, io.shoreloop.registry.Bureau.<io.shoreloop.registry.Bureau>findById(bureau.id).code);
+            sql.defer("insert into " + COMMIT_PROBE + " (id, note) values (?, 'clean session')", cleanSession);
+            assertTrue(sql.commitWithDeferred(), "the session has nothing to write");
+        });
+        assertEquals("clean session", committedNote(cleanSession));
     }
 
     private void createProbe() {

@@ -27,7 +27,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Implements {@link Idempotent}. Opens the transaction itself, runs the method in it, and stores the key with the
- * request's hash and the answer in the same transaction (one insert, sent with the method's other writes). The key is
+ * request's hash and the answer in the same transaction (one insert, sent with the method's other writes and, when
+ * nothing else is left to write, with the {@code COMMIT}: {@link Sql#commitWithDeferred}). The key is
  * the table's primary key, so of two requests with the same key only one can commit: a retry, or a concurrent
  * duplicate, runs the method again and fails at the latest when it stores the key (it waits for a duplicate still in
  * flight); everything it did is rolled back, and it answers the stored first answer ({@code Idempotent-Replayed}),
@@ -93,8 +94,11 @@ public class IdempotencyInterceptor {
             return QuarkusTransaction.requiringNew().call(() -> {
                 Object result = ctx.proceed();
                 String body = store(principal, key, hash, result);
-                // the key with its answer and the method's deferred writes in one round trip, before the commit
-                sql.flush();
+                // the key with its answer, the method's deferred writes and the commit in one round trip (or the
+                // writes alone, before the commit, when the commit cannot go with them: see Sql.commitWithDeferred)
+                if (!sql.commitWithDeferred()) {
+                    sql.flush();
+                }
                 return withBody(result, body);
             });
         } catch (Exception e) {
