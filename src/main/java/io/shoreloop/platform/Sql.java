@@ -82,13 +82,12 @@ public class Sql {
     /** The writes deferred in one transaction (a resource of the transaction). */
     private static final class Deferred {
         final List<Statement> statements = new ArrayList<>();
+        /** Set once {@link #commitWithDeferred} has ended the transaction in the database. */
+        boolean ended;
     }
 
     /** The key of {@link Deferred} among the transaction's resources. */
     private static final Object DEFERRED = new Object();
-
-    /** Present among the transaction's resources once {@link #commitWithDeferred} has ended it in the database. */
-    private static final Object ENDED = new Object();
 
     /** The statement that ends a transaction, sent after its deferred writes by {@link #commitWithDeferred}. */
     private static final Statement COMMIT = new Statement("commit", new Object[0]);
@@ -116,21 +115,24 @@ public class Sql {
             update(sql, params);
             return;
         }
-        requireNotEnded();
         Deferred deferred = (Deferred) transactions.getResource(DEFERRED);
         if (deferred == null) {
-            deferred = new Deferred();
+            Deferred created = new Deferred();
+            deferred = created;
             transactions.putResource(DEFERRED, deferred);
             transactions.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
                 @Override
                 public void beforeCompletion() {
-                    flush();
+                    if (!created.ended) {
+                        flush();
+                    }
                 }
 
                 @Override
                 public void afterCompletion(int status) {}
             });
         }
+        requireNotEnded(deferred);
         deferred.statements.add(new Statement(sql, params));
     }
 
@@ -180,14 +182,13 @@ public class Sql {
         if (!inActiveTransaction() || hibernateHoldsChanges()) {
             return false;
         }
-        Deferred deferred = (Deferred) transactions.getResource(DEFERRED);
-        if (deferred == null || deferred.statements.isEmpty()) {
+        List<Statement> statements = takeDeferred();
+        if (statements.isEmpty()) {
             return false;
         }
-        List<Statement> statements = new ArrayList<>(takeDeferred());
         statements.add(COMMIT);
         run(statements, null, null);
-        transactions.putResource(ENDED, Boolean.TRUE);
+        ((Deferred) transactions.getResource(DEFERRED)).ended = true;
         return true;
     }
 
@@ -198,9 +199,12 @@ public class Sql {
                 && session.isDirty();
     }
 
-    /** Fails once {@link #commitWithDeferred} has ended the current transaction in the database. */
-    private void requireNotEnded() {
-        if (transactions.getTransactionKey() != null && transactions.getResource(ENDED) != null) {
+    /**
+     * Fails once {@link #commitWithDeferred} has ended the transaction in the database (every statement of this class
+     * takes the deferred writes first, so this is checked for each).
+     */
+    private static void requireNotEnded(Deferred deferred) {
+        if (deferred.ended) {
             throw new IllegalStateException(
                     "The transaction was committed with its deferred writes: no statement may follow");
         }
@@ -229,7 +233,11 @@ public class Sql {
             return List.of();
         }
         Deferred deferred = (Deferred) transactions.getResource(DEFERRED);
-        if (deferred == null || deferred.statements.isEmpty()) {
+        if (deferred == null) {
+            return List.of();
+        }
+        requireNotEnded(deferred);
+        if (deferred.statements.isEmpty()) {
             return List.of();
         }
         List<Statement> waiting = new ArrayList<>(deferred.statements);
@@ -265,7 +273,6 @@ public class Sql {
      * {@code first} of them and hands the rest to {@code answers}.
      */
     private <T> T send(List<Statement> statements, int first, Answers<T> answers) {
-        requireNotEnded();
         String text;
         if (statements.size() == 1) {
             text = statements.get(0).sql();
@@ -313,7 +320,6 @@ public class Sql {
     /** Runs one statement per item as a JDBC batch (one round trip); answers the rows changed in all. */
     public <T> int batch(String sql, Iterable<T> items, Binder<T> binder) {
         flush();
-        requireNotEnded();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             int n = 0;
