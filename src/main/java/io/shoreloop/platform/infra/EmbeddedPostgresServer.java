@@ -43,10 +43,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
                     .setPort(FreePorts.find())
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    // zonky turns it off by default: a commit would then be acknowledged before its WAL is written,
-                    // and a crash of PostgreSQL could lose an acknowledged manifest step
-                    .setServerConfig("synchronous_commit", "on");
+                    .setServerConfig("listen_addresses", "127.0.0.1");
+            DURABLE.forEach(builder::setServerConfig);
             extraSettings().forEach(builder::setServerConfig);
             EmbeddedPostgres pg = builder.start();
             createDatabaseIfMissing(pg);
@@ -57,9 +55,21 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
+     * The settings that make a commit durable, which zonky's defaults for throw-away test databases weaken: it sets
+     * {@code synchronous_commit=off} (a commit acknowledged before its WAL is written: a crash of PostgreSQL could lose
+     * an acknowledged manifest step) and starts the postmaster with {@code -F} ({@code fsync} off: nothing is ever
+     * flushed to the disk, so a crash or power cut of the machine could lose acknowledged steps or leave a corrupt
+     * cluster). A {@code -c} setting comes after {@code -F} on the postmaster's command line and wins.
+     * {@code full_page_writes} is on by default; it is named so that nothing can turn it off.
+     */
+    static final Map<String, String> DURABLE =
+            Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
+
+    /**
      * Further server settings from {@code shoreloop.embedded-postgres.settings} or
      * {@code SHORELOOP_EMBEDDED_POSTGRES_SETTINGS}: {@code name=value} pairs separated by {@code ;} (for example
-     * {@code shared_preload_libraries=pg_stat_statements;pg_stat_statements.track=all} to profile the database).
+     * {@code shared_preload_libraries=pg_stat_statements;pg_stat_statements.track=all} to profile the database). The
+     * {@link #DURABLE} settings cannot be changed this way.
      */
     static Map<String, String> extraSettings() {
         String configured = System.getProperty(
@@ -78,7 +88,14 @@ final class EmbeddedPostgresServer implements AutoCloseable {
                         "SHORELOOP_EMBEDDED_POSTGRES_SETTINGS: expected name=value pairs separated by ';', got '"
                                 + pair.trim() + "'");
             }
-            settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            String name = pair.substring(0, eq).trim();
+            if (DURABLE.keySet().stream().anyMatch(name::equalsIgnoreCase)) {
+                throw new IllegalArgumentException("SHORELOOP_EMBEDDED_POSTGRES_SETTINGS: '" + name
+                        + "' is always on in the embedded PostgreSQL (with fsync, synchronous_commit and"
+                        + " full_page_writes on, an acknowledged write survives a crash of PostgreSQL or of the"
+                        + " machine)");
+            }
+            settings.put(name, pair.substring(eq + 1).trim());
         }
         return settings;
     }
