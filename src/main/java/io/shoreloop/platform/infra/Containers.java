@@ -2,6 +2,9 @@ package io.shoreloop.platform.infra;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
@@ -72,12 +75,29 @@ final class Containers {
         }
     }
 
-    @SuppressWarnings("resource")
     static Postgres postgres(Path persistentDir) {
+        PostgreSQLContainer<?> pg = postgresContainer(persistentDir);
+        pg.start();
+        return new Postgres(pg);
+    }
+
+    /**
+     * The PostgreSQL container, not started. Testcontainers starts PostgreSQL with {@code fsync=off} (made for
+     * throw-away test databases); the launcher keeps its data in a persistent directory, so it runs with the same
+     * durable settings as the embedded server ({@link EmbeddedPostgresServer#DURABLE}).
+     */
+    @SuppressWarnings("resource")
+    static PostgreSQLContainer<?> postgresContainer(Path persistentDir) {
+        List<String> command = new ArrayList<>(List.of("postgres"));
+        new TreeMap<>(EmbeddedPostgresServer.DURABLE).forEach((name, value) -> {
+            command.add("-c");
+            command.add(name + "=" + value);
+        });
         PostgreSQLContainer<?> pg = new PostgreSQLContainer<>(DockerImageName.parse(POSTGRES_IMAGE))
                 .withDatabaseName(EmbeddedPostgresServer.DATABASE)
                 .withUsername("shoreloop")
-                .withPassword("shoreloop");
+                .withPassword("shoreloop")
+                .withCommand(command.toArray(String[]::new));
         if (persistentDir != null) {
             try {
                 Files.createDirectories(persistentDir);
@@ -86,8 +106,7 @@ final class Containers {
             }
             pg.withFileSystemBind(persistentDir.toString(), "/var/lib/postgresql/data", BindMode.READ_WRITE);
         }
-        pg.start();
-        return new Postgres(pg);
+        return pg;
     }
 
     @SuppressWarnings("resource")

@@ -1,0 +1,22 @@
+package io.shoreloop.platform.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Testcontainers PostgreSQL (chosen when a Docker engine answers) is as durable as the embedded one:
+ * Testcontainers' own command line turns {@code fsync} off. Checked on the container's definition, which needs no
+ * Docker engine.
+ */
+class ContainersTest {
+
+    @Test
+    void thePostgresContainerFlushesEveryCommit() {
+        List<String> command = List.of(Containers.postgresContainer(null).getCommandParts());
+        assertEquals(
+                List.of("postgres", "-c", "fsync=on", "-c", "full_page_writes=on", "-c", "synchronous_commit=on"),
+                command);
+    }
+}
