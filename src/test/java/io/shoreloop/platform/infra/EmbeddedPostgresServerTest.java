@@ -33,6 +33,14 @@ class EmbeddedPostgresServerTest {
                     assertEquals("on", rs.getString(1), name);
                 }
             }
+            // group commit: a commit waits up to 1 ms for others to share its flush
+            try (ResultSet rs = st.executeQuery(
+                    "select setting from pg_settings where name in ('commit_delay', 'commit_siblings') order by name")) {
+                assertTrue(rs.next());
+                assertEquals("1000", rs.getString(1));
+                assertTrue(rs.next());
+                assertEquals("2", rs.getString(1));
+            }
             // a further setting still reaches the server
             try (ResultSet rs = st.executeQuery("show work_mem")) {
                 assertTrue(rs.next());
