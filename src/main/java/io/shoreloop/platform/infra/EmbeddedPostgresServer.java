@@ -69,8 +69,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     /**
      * Group commit, so that one flush of the WAL serves several commits: a committing transaction waits up to 1 ms
      * before flushing when at least two others are open, and the commits that come meanwhile ride on its flush. On
-     * these machines a flush costs the flushing backend ~130 µs of CPU (measured with {@code synchronous_commit} off
-     * and on); in {@code bench/manifests} this took 1.3 commits per flush to 3.1. Further settings may change it.
+     * these machines a flush costs the flushing backend 120–150 µs of CPU ({@code bench/step-sql}); in {@code
+     * bench/manifests} this took 1.3 commits per flush to 3.1. Further settings may change it.
      */
     static final Map<String, String> GROUP_COMMIT = Map.of("commit_delay", "1000", "commit_siblings", "2");
 
