@@ -16,31 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients="${1:-16}"; seconds="${2:-30}"; json="${3:-}"
-# packaged again when a source is newer than the package (a stale package measures old code)
-if [ ! -f target/quarkus-app/quarkus-run.jar ] \
-   || [ -n "$(find src pom.xml -newer target/quarkus-app/app/shoreloop-0.1.0-SNAPSHOT.jar -print -quit 2>/dev/null)" ]; then
-  ./mvnw -B -q package -DskipTests
-fi
-data=$(mktemp -d /tmp/shoreloop-bench-XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-log="$data/shoreloop.log"
-SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_HTTP_PORT="$port" \
-  SHORELOOP_MANIFEST_DEADLINE_CHECK=1h QUARKUS_LOG_LEVEL=WARN \
-  java -Xmx1g ${SHORELOOP_BENCH_JAVA_OPTS:-} -Dquarkus.profile=demo -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
-app=$!
-cleanup() {
-  kill $app 2>/dev/null; wait $app 2>/dev/null || true
-  # the embedded PostgreSQL may still be writing its shutdown checkpoint for a moment
-  for _ in 1 2 3 4 5; do rm -rf "$data" 2>/dev/null && break; sleep 2; done
-}
-trap cleanup EXIT
-for _ in $(seq 1 180); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
-  kill -0 $app 2>/dev/null || { tail -50 "$log"; exit 1; }
-  sleep 1
-done
-jdbc=$(grep -o 'jdbc:postgresql://127.0.0.1:[0-9]*/shoreloop' "$log" | head -1)
-driver=$(ls target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)
+. bench/lib/embedded-shoreloop.sh
+start_embedded_shoreloop SHORELOOP_MANIFEST_DEADLINE_CHECK=1h
 [ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $clients clients, ${seconds}s per run, $(nproc) cores"
 # the embedded PostgreSQL's postmaster (its children are the backends), for the CPU time per step
 pm=$(head -1 "$(find "$data" -name postmaster.pid | head -1)" 2>/dev/null || echo -1)

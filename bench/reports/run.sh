@@ -34,29 +34,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-appdir="${SHORELOOP_APP_DIR:-target/quarkus-app}"
-[ -f "$appdir/quarkus-run.jar" ] || ./mvnw -B -q package -DskipTests
-data=$(mktemp -d /tmp/shoreloop-reports-XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-log="$data/shoreloop.log"
-SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_HTTP_PORT="$port" \
-  SHORELOOP_MANIFEST_DEADLINE_CHECK=1h SHORELOOP_MANIFEST_DEADLINE_CHECK_DELAY=24h \
-  SHORELOOP_COMPLIANCE_SWEEP_DELAY=24h SHORELOOP_SHOREPOWER_REMATCH_EVERY=24h QUARKUS_LOG_LEVEL=WARN \
-  java -Xmx1g -Dquarkus.profile=demo -jar "$appdir/quarkus-run.jar" > "$log" 2>&1 &
-app=$!
-cleanup() {
-  kill $app 2>/dev/null; wait $app 2>/dev/null || true
-  if [ -n "$keep" ]; then echo "data kept in $data" >&2; return; fi
-  # the embedded PostgreSQL may still be writing its shutdown checkpoint for a moment
-  for _ in 1 2 3 4 5; do rm -rf "$data" 2>/dev/null && break; sleep 2; done
-}
-trap cleanup EXIT
-for _ in $(seq 1 180); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
-  kill -0 $app 2>/dev/null || { tail -50 "$log"; exit 1; }
-  sleep 1
-done
-jdbc=$(grep -o 'jdbc:postgresql://127.0.0.1:[0-9]*/shoreloop' "$log" | head -1)
-driver=$(ls "$appdir"/lib/main/org.postgresql.postgresql-*.jar | head -1)
+. bench/lib/embedded-shoreloop.sh
+start_embedded_shoreloop SHORELOOP_MANIFEST_DEADLINE_CHECK=1h SHORELOOP_MANIFEST_DEADLINE_CHECK_DELAY=24h \
+  SHORELOOP_COMPLIANCE_SWEEP_DELAY=24h SHORELOOP_SHOREPOWER_REMATCH_EVERY=24h
 [ -z "$json" ] && echo "Shoreloop on :$port, $jdbc, $manifests manifests, $calls calls, seed $seed, $runs timed calls, $(nproc) cores"
 java -Xmx2g -cp "$driver" bench/reports/ReportBench.java "http://127.0.0.1:$port" "$jdbc" "$manifests" "$seed" "$runs" $json --calls "$calls" --readings "$readings"
