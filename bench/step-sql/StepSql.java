@@ -84,6 +84,9 @@ public class StepSql {
                     ids.add((UUID) rs.getObject(1));
                 }
             }
+            if (ids.isEmpty()) {
+                throw new IllegalStateException("the demo data has no received manifest to copy");
+            }
             st.execute("set plan_cache_mode = force_generic_plan");
             c.setAutoCommit(false);
             String[] shapes = {"joined", "fused", "joined, no flush"};
@@ -104,7 +107,7 @@ public class StepSql {
                     long cpu0 = cpuMillis(pid);
                     long t0 = System.nanoTime();
                     for (int i = 0; i < steps; i++, k++) {
-                        UUID id = ids.get((k * 7919) % ids.size());
+                        UUID id = ids.get((int) Math.floorMod(k * 7919L, (long) ids.size()));
                         Object[] row = new Object[cols.length];
                         try (PreparedStatement ps = c.prepareStatement(load)) {
                             ps.setObject(1, id);
