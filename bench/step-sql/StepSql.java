@@ -25,7 +25,10 @@ import java.util.UUID;
  *   <li>{@code joined, no flush}: as {@code joined} with {@code synchronous_commit} off for the session, so the
  *       difference to {@code joined} is what the WAL flush of a commit costs the committing backend.
  * </ul>
- * Writes copies of a demo manifest into the throw-away database of bench/step-sql/run.sh.
+ * Writes copies of a demo manifest into the throw-away database of bench/step-sql/run.sh. The statements are copies of
+ * Shoreloop's (this file runs with only the JDBC driver on its class path): {@code Manifest.COLUMNS},
+ * {@code ManifestStore.UPDATE} / {@code INSERT_STEP}, {@code Ledger.APPEND} and the idempotency interceptor's insert;
+ * change them here when those change.
  *
  * <p>Usage: java -cp postgresql.jar StepSql.java JDBC_URL STEPS [--json]
  */
