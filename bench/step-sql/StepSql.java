@@ -97,7 +97,6 @@ public class StepSql {
             for (String shape : shapes) {
                 totals.put(shape, new long[3]);
             }
-            String body = "{\"manifest\":\"" + "x".repeat(2100) + "\"}";
             String payload = "{\"type\":\"STEP_RECEIVE\",\"quantity\":\"1.5\",\"method\":\"METERED\",\"note\":\""
                     + "y".repeat(400) + "\"}";
             int k = 0;
@@ -130,7 +129,7 @@ public class StepSql {
                                 "0123456789abcdef".repeat(4)));
                         p.addAll(Arrays.asList(id, "0".repeat(64), payload, id, "STEP_RECEIVE", now, id));
                         p.addAll(Arrays.asList("bench-" + (k % 50), UUID.randomUUID().toString(), "hash", "POST",
-                                "/api/v1/manifests/" + id + "/receive", 200, "{}", body));
+                                "/api/v1/manifests/" + id + "/receive", 200, "{}", answer(id, k)));
                         try (PreparedStatement ps = c.prepareStatement(shape.equals("fused") ? fused : joined)) {
                             for (int j = 0; j < p.size(); j++) {
                                 if (p.get(j) == null) {
@@ -177,6 +176,38 @@ public class StepSql {
     }
 
     /** The backend's user + system CPU time in milliseconds (/proc/PID/stat, in clock ticks of 10 ms). */
+    /**
+     * An answer as Shoreloop stores it with an idempotency key: the manifest as a receipt leaves it, with its steps
+     * (1.9-2.5 kB of JSON, with three to five steps; ids, times and hashes differ from answer to answer, so it compresses as the real ones do).
+     */
+    static String answer(UUID id, int k) {
+        StringBuilder b = new StringBuilder("{\"id\":\"").append(id).append("\",\"number\":\"SL-2026-")
+                .append(100_000 + k).append("\",\"callId\":\"").append(UUID.randomUUID())
+                .append("\",\"vesselId\":\"").append(UUID.randomUUID()).append("\",\"portId\":\"")
+                .append(UUID.randomUUID()).append("\",\"receiverId\":\"").append(UUID.randomUUID())
+                .append("\",\"nextPartyId\":\"").append(UUID.randomUUID()).append("\",\"createdAt\":\"2026-12-05T08:")
+                .append(10 + k % 50).append(":01.123456Z\",\"declaredAt\":\"2026-12-05T08:").append(10 + k % 50)
+                .append(":02.654321Z\",\"overdue\":false,\"revision\":1,\"stream\":\"SEWAGE\",\"unit\":\"M3\",\"state\":\"RECEIVED\",")
+                .append("\"declaredQuantity\":10.0,\"currentQuantity\":8.8,\"discrepant\":true,\"version\":3,\"steps\":[");
+        String[][] steps = {
+            {"DRAFT", "CREW"}, {"DECLARE", "CREW"}, {"RECEIVE", "RECEIVER"}, {"PICKUP", "TRANSPORTER"},
+            {"DISPOSE", "DISPOSER"}
+        };
+        for (int i = 0; i < 3 + k % 3; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"seq\":").append(i + 1).append(",\"action\":\"")
+                    .append(steps[i][0]).append("\",\"userId\":\"").append(UUID.randomUUID())
+                    .append("\",\"partyId\":\"").append(UUID.randomUUID()).append("\",\"role\":\"")
+                    .append(steps[i][1]).append("\",\"at\":\"2026-12-05T09:1").append(i).append(":")
+                    .append(10 + k % 50).append(".").append(100_000 + k % 900_000).append("Z\",\"quantity\":")
+                    .append(i == 2 ? "8.8" : "10.0").append(",\"method\":\"").append(i == 2 ? "METERED" : "DECLARED")
+                    .append("\",\"nextPartyId\":\"").append(UUID.randomUUID()).append("\",\"contentHash\":\"")
+                    .append(UUID.randomUUID().toString().replace("-", ""))
+                    .append(UUID.randomUUID().toString().replace("-", "")).append("\",\"evidence\":[]}");
+        }
+        return b.append("],\"discrepancies\":[{\"stage\":\"RECEIVE\",\"previousQuantity\":10.0,")
+                .append("\"quantity\":8.8,\"deviationPercent\":12.0,\"state\":\"OPEN\"}]}").toString();
+    }
+
     static long cpuMillis(int pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
