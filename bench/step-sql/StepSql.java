@@ -25,6 +25,8 @@ import java.util.UUID;
  *   <li>{@code joined, no flush}: as {@code joined} with {@code synchronous_commit} off for the session, so the
  *       difference to {@code joined} is what the WAL flush of a commit costs the committing backend.
  * </ul>
+ * Beside the backend's CPU it prints the CPU of PostgreSQL's processes that work for all connections (WAL writer,
+ * checkpointer, autovacuum, ...) in the same stretch, and the WAL written, per step.
  * Writes copies of a demo manifest into the throw-away database of bench/step-sql/run.sh. The statements are copies of
  * Shoreloop's (this file runs with only the JDBC driver on its class path): {@code Manifest.COLUMNS},
  * {@code ManifestStore.UPDATE} / {@code INSERT_STEP}, {@code Ledger.APPEND} and the idempotency interceptor's insert;
@@ -95,7 +97,7 @@ public class StepSql {
             String[] shapes = {"joined", "fused", "joined, no flush"};
             Map<String, long[]> totals = new LinkedHashMap<>(); // cpu ms, wall ns, steps
             for (String shape : shapes) {
-                totals.put(shape, new long[3]);
+                totals.put(shape, new long[5]);
             }
             String payload = "{\"type\":\"STEP_RECEIVE\",\"quantity\":\"1.5\",\"method\":\"METERED\",\"note\":\""
                     + "y".repeat(400) + "\"}";
@@ -107,6 +109,8 @@ public class StepSql {
                     }
                     c.commit();
                     long cpu0 = cpuMillis(pid);
+                    long background0 = backgroundCpuMillis(st, pid);
+                    long wal0 = walBytes(st);
                     long t0 = System.nanoTime();
                     for (int i = 0; i < steps; i++, k++) {
                         UUID id = ids.get((int) Math.floorMod(k * 7919L, (long) ids.size()));
@@ -146,6 +150,8 @@ public class StepSql {
                     t[0] += cpuMillis(pid) - cpu0;
                     t[1] += System.nanoTime() - t0;
                     t[2] += steps;
+                    t[3] += backgroundCpuMillis(st, pid) - background0;
+                    t[4] += walBytes(st) - wal0;
                 }
             }
             double joinedCpu = perStepMicros(totals.get("joined")[0] * 1_000_000L, totals.get("joined")[2]);
@@ -155,16 +161,20 @@ public class StepSql {
             if (json) {
                 StringBuilder out = new StringBuilder("{");
                 totals.forEach((shape, t) -> out.append(String.format(
-                        "\"%s\":{\"steps\":%d,\"postgresCpuMicrosPerStep\":%.1f,\"wallMicrosPerStep\":%.1f},",
-                        shape, t[2], perStepMicros(t[0] * 1_000_000L, t[2]), perStepMicros(t[1], t[2]))));
+                        "\"%s\":{\"steps\":%d,\"postgresCpuMicrosPerStep\":%.1f,\"wallMicrosPerStep\":%.1f,"
+                                + "\"backgroundCpuMicrosPerStep\":%.1f,\"walBytesPerStep\":%d},",
+                        shape, t[2], perStepMicros(t[0] * 1_000_000L, t[2]), perStepMicros(t[1], t[2]),
+                        perStepMicros(t[3] * 1_000_000L, t[2]), t[4] / t[2])));
                 out.append(String.format(
                         "\"fusedOverJoined\":%.3f,\"flushCpuMicros\":%.1f}", fusedCpu / joinedCpu, joinedCpu - noFlushCpu));
                 System.out.println(out);
                 return;
             }
-            System.out.printf("%-20s %8s %26s %18s%n", "shape", "steps", "PostgreSQL CPU µs per step", "wall µs per step");
-            totals.forEach((shape, t) -> System.out.printf("%-20s %8d %26.1f %18.1f%n",
-                    shape, t[2], perStepMicros(t[0] * 1_000_000L, t[2]), perStepMicros(t[1], t[2])));
+            System.out.printf("%-20s %8s %26s %18s %26s %14s%n", "shape", "steps", "PostgreSQL CPU µs per step",
+                    "wall µs per step", "+ background CPU µs per step", "WAL B per step");
+            totals.forEach((shape, t) -> System.out.printf("%-20s %8d %26.1f %18.1f %26.1f %14d%n",
+                    shape, t[2], perStepMicros(t[0] * 1_000_000L, t[2]), perStepMicros(t[1], t[2]),
+                    perStepMicros(t[3] * 1_000_000L, t[2]), t[4] / t[2]));
             System.out.printf("%nfused ÷ joined (PostgreSQL CPU) = %.3f%n", fusedCpu / joinedCpu);
             System.out.printf("a commit's WAL flush costs the backend %.1f µs of CPU (joined − joined, no flush)%n",
                     joinedCpu - noFlushCpu);
@@ -175,7 +185,6 @@ public class StepSql {
         return nanos / 1_000.0 / steps;
     }
 
-    /** The backend's user + system CPU time in milliseconds (/proc/PID/stat, in clock ticks of 10 ms). */
     /**
      * An answer as Shoreloop stores it with an idempotency key: the manifest as a receipt leaves it, with its steps
      * (1.9-2.5 kB of JSON, with three to five steps; ids, times and hashes differ from answer to answer, so it compresses as the real ones do).
@@ -208,10 +217,58 @@ public class StepSql {
                 .append("\"quantity\":8.8,\"deviationPercent\":12.0,\"state\":\"OPEN\"}]}").toString();
     }
 
+    /** The backend's user + system CPU time in milliseconds (/proc/PID/stat, in clock ticks of 10 ms). */
     static long cpuMillis(int pid) throws Exception {
+        return stat(pid, false) * 1000 / Long.getLong("clk.tck", 100);
+    }
+
+    /**
+     * The CPU time in milliseconds of PostgreSQL's other processes, those that work for every connection (WAL writer,
+     * checkpointer, background writer, autovacuum, and the postmaster with the children it has reaped), not of the
+     * backend measured nor of other connections' backends (Shoreloop's, beside it).
+     */
+    static long backgroundCpuMillis(Statement st, int backend) throws Exception {
+        java.util.Set<Integer> clients = new java.util.HashSet<>();
+        try (ResultSet rs = st.executeQuery("select pid from pg_stat_activity where backend_type = 'client backend'")) {
+            while (rs.next()) {
+                clients.add(rs.getInt(1));
+            }
+        }
+        String own = Files.readString(Path.of("/proc/" + backend + "/stat"));
+        int postmaster = Integer.parseInt(own.substring(own.lastIndexOf(')') + 2).split(" ")[1]);
+        long ticks = stat(postmaster, true);
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit) || clients.contains(Integer.parseInt(name))) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    if (Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]) == postmaster) {
+                        ticks += stat(Integer.parseInt(name), false);
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended meanwhile: its time is the postmaster's reaped children's now
+                }
+            }
+        }
+        return ticks * 1000 / Long.getLong("clk.tck", 100);
+    }
+
+    /** User + system clock ticks of the process, and of its reaped children when {@code children}. */
+    static long stat(int pid, boolean children) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        return ticks * 1000 / Long.getLong("clk.tck", 100);
+        return Long.parseLong(f[11]) + Long.parseLong(f[12])
+                + (children ? Long.parseLong(f[13]) + Long.parseLong(f[14]) : 0);
+    }
+
+    /** Bytes of WAL inserted so far. */
+    static long walBytes(Statement st) throws Exception {
+        try (ResultSet rs = st.executeQuery("select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }
