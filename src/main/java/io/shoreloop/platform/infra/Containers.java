@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 import org.testcontainers.DockerClientFactory;
@@ -84,15 +85,19 @@ final class Containers {
     /**
      * The PostgreSQL container, not started. Testcontainers starts PostgreSQL with {@code fsync=off} (made for
      * throw-away test databases); the launcher keeps its data in a persistent directory, so it runs with the same
-     * durable settings as the embedded server ({@link EmbeddedPostgresServer#DURABLE}).
+     * durable settings as the embedded server ({@link EmbeddedPostgresServer#DURABLE}), and with its group commit
+     * ({@link EmbeddedPostgresServer#GROUP_COMMIT}: a flush shared by the commits that come within a millisecond).
      */
     @SuppressWarnings("resource")
     static PostgreSQLContainer<?> postgresContainer(Path persistentDir) {
         List<String> command = new ArrayList<>(List.of("postgres"));
-        new TreeMap<>(EmbeddedPostgresServer.DURABLE).forEach((name, value) -> {
-            command.add("-c");
-            command.add(name + "=" + value);
-        });
+        for (Map<String, String> settings :
+                List.of(EmbeddedPostgresServer.DURABLE, EmbeddedPostgresServer.GROUP_COMMIT)) {
+            new TreeMap<>(settings).forEach((name, value) -> {
+                command.add("-c");
+                command.add(name + "=" + value);
+            });
+        }
         PostgreSQLContainer<?> pg = new PostgreSQLContainer<>(DockerImageName.parse(POSTGRES_IMAGE))
                 .withDatabaseName(EmbeddedPostgresServer.DATABASE)
                 .withUsername("shoreloop")
