@@ -187,7 +187,8 @@ public class StepSql {
 
     /**
      * An answer as Shoreloop stores it with an idempotency key: the manifest as a receipt leaves it, with its steps
-     * (1.9-2.5 kB of JSON, with three to five steps; ids, times and hashes differ from answer to answer, so it compresses as the real ones do).
+     * (1.9-2.5 kB of JSON, with three to five steps; ids, times and hashes differ from answer to answer, so it
+     * compresses as the real ones do).
      */
     static String answer(UUID id, int k) {
         StringBuilder b = new StringBuilder("{\"id\":\"").append(id).append("\",\"number\":\"SL-2026-")
@@ -196,8 +197,10 @@ public class StepSql {
                 .append(UUID.randomUUID()).append("\",\"receiverId\":\"").append(UUID.randomUUID())
                 .append("\",\"nextPartyId\":\"").append(UUID.randomUUID()).append("\",\"createdAt\":\"2026-12-05T08:")
                 .append(10 + k % 50).append(":01.123456Z\",\"declaredAt\":\"2026-12-05T08:").append(10 + k % 50)
-                .append(":02.654321Z\",\"overdue\":false,\"revision\":1,\"stream\":\"SEWAGE\",\"unit\":\"M3\",\"state\":\"RECEIVED\",")
-                .append("\"declaredQuantity\":10.0,\"currentQuantity\":8.8,\"discrepant\":true,\"version\":3,\"steps\":[");
+                .append(":02.654321Z\",\"overdue\":false,\"revision\":1,")
+                .append("\"stream\":\"SEWAGE\",\"unit\":\"M3\",\"state\":\"RECEIVED\",")
+                .append("\"declaredQuantity\":10.0,\"currentQuantity\":8.8,\"discrepant\":true,\"version\":3,")
+                .append("\"steps\":[");
         String[][] steps = {
             {"DRAFT", "CREW"}, {"DECLARE", "CREW"}, {"RECEIVE", "RECEIVER"}, {"PICKUP", "TRANSPORTER"},
             {"DISPOSE", "DISPOSER"}
