@@ -50,6 +50,12 @@ import org.junit.jupiter.api.Test;
  * every reading exactly once, and its accounting (reading count, metered energy, session + unallocated energy) must
  * count each reading once.
  *
+ * <p>Before the kill, R7 (fail closed, recover by itself): PostgreSQL is stopped under the running Shoreloop while
+ * readings keep arriving (readiness goes 503, a write over the API is answered 503 and leaves nothing behind, the
+ * batch of the readings received meanwhile is retried, never acknowledged), then started again; then the broker is
+ * stopped and started under it (readiness 503, then Shoreloop reconnects and subscribes by itself). After each, every
+ * reading published so far is counted, without a restart of Shoreloop.
+ *
  * <p>Run against the embedded HiveMQ CE broker (always) and against Mosquitto (interop; when a {@code mosquitto}
  * binary is installed, e.g. by {@code bench/ingest/run.sh}; skipped otherwise).
  */
@@ -65,6 +71,7 @@ class IngestRecoveryIT {
 
     private static Path temp;
     private static EmbeddedPostgres postgres;
+    private static Database stoppable;
     private static final List<Process> started = new ArrayList<>();
 
     @BeforeAll
@@ -79,6 +86,7 @@ class IngestRecoveryIT {
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
+        stoppable = new Database(temp.resolve("pg"), temp.resolve("pg.log"));
     }
 
     @AfterAll
@@ -156,7 +164,46 @@ class IngestRecoveryIT {
         publishing.start();
         long total = (long) METERS * PER_METER;
 
+        // R7: PostgreSQL stops under Shoreloop, then the broker; it recovers from both by itself, without a restart
+        publisher.holdAt(total / 8);
+        publisher.awaitPublished(total / 8);
+        awaitCounted(jdbc, meters, total / 8, app);
+        stoppable.stop();
+        awaitReadiness(app, 503, "PostgreSQL stopped");
+        // a write over the API meets the database down: 503, and nothing of it is stored (checked below)
+        app.post(
+                "/api/v1/meters",
+                admin,
+                Map.of("code", "R7-" + name.toUpperCase(), "berthId", BERTH_GY_B01, "reportingIntervalS", 15),
+                503);
+        publisher.holdAt(total * 3 / 16);
+        publisher.awaitPublished(total * 3 / 16); // readings Shoreloop receives but cannot store yet
+        Thread.sleep(3_000); // their batch is retried meanwhile, never acknowledged
+        stoppable.start();
+        awaitReadiness(app, 200, "PostgreSQL back");
+        awaitCounted(jdbc, meters, total * 3 / 16, app);
+        double failedBatches = batchFailures(app);
+        assertTrue(failedBatches > 0, "the batch met the database down and was retried: " + failedBatches);
+        System.out.printf(
+                "[r4 %s] PostgreSQL stopped and started: readings held meanwhile stored (%.0f batch attempts failed)%n",
+                name, failedBatches);
+        broker.stop();
+        awaitReadiness(app, 503, "broker stopped");
+        broker.start();
+        awaitReadiness(app, 200, "broker back");
+        publisher.holdAt(total / 4);
         publisher.awaitPublished(total / 4);
+        awaitCounted(jdbc, meters, total / 4, app); // reconnected and subscribed again by itself
+        System.out.printf("[r4 %s] broker stopped and started: Shoreloop reconnected by itself%n", name);
+        // the refused write left nothing behind: the same meter can be registered now
+        app.post(
+                "/api/v1/meters",
+                admin,
+                Map.of("code", "R7-" + name.toUpperCase(), "berthId", BERTH_GY_B01, "reportingIntervalS", 15),
+                201);
+        publisher.holdAt(Long.MAX_VALUE);
+
+        publisher.awaitPublished(total / 3);
         app.kill(); // SIGKILL: whatever it received but had not committed is gone with it
         System.out.printf("[r4 %s] Shoreloop killed after %d published%n", name, publisher.published.get());
 
@@ -164,7 +211,7 @@ class IngestRecoveryIT {
         broker.restart(); // Shoreloop is away: the broker must keep what it queued for Shoreloop's session
         System.out.printf("[r4 %s] broker restarted after %d published%n", name, publisher.published.get());
 
-        publishing.join(TimeUnit.MINUTES.toMillis(5));
+        publishing.join(TimeUnit.MINUTES.toMillis(9));
         assertTrue(!publishing.isAlive() && publisher.failure == null, "the publisher finished: " + publisher.failure);
         System.out.printf(
                 "[r4 %s] %d readings published (%d publish retries)%n",
@@ -208,6 +255,98 @@ class IngestRecoveryIT {
         return app;
     }
 
+    /** The ingest's failed batch attempts (each retried later), from the Prometheus endpoint. */
+    private static double batchFailures(App app) throws Exception {
+        return PackagedApp.get(app.port(), "/q/metrics", null)
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("shoreloop_ingest_batch_failures_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** Waits until {@code /q/health/ready} answers {@code status} (200 ready, 503 not ready). */
+    private static void awaitReadiness(App app, int status, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            java.net.http.HttpResponse<String> r = PackagedApp.get(app.port(), "/q/health/ready", null);
+            last = r.statusCode() + " " + r.body();
+            if (r.statusCode() == status) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        fail(what + ": readiness did not answer " + status + " within 60 s (last: " + last + "); log tail:\n"
+                + app.tail(30));
+    }
+
+    /**
+     * The external PostgreSQL stopped ({@code pg_ctl stop -m fast}: open sessions are ended) and started again on the
+     * same data directory, port and settings (those of its running postmaster, from {@code postmaster.opts}).
+     */
+    private record Database(Path dataDirectory, Path log) {
+        void stop() throws Exception {
+            List<String> opts = options();
+            pgCtl(opts.get(0), "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t", "60", "stop");
+            Files.writeString(dataDirectory.resolve("r7-postmaster.opts"), String.join("\n", opts));
+            System.out.println("[r7] PostgreSQL stopped");
+        }
+
+        void start() throws Exception {
+            List<String> opts = Files.readAllLines(dataDirectory.resolve("r7-postmaster.opts"));
+            List<String> args = new ArrayList<>();
+            for (int i = 1; i < opts.size(); i++) {
+                if (opts.get(i).equals("-D")) {
+                    i++; // given to pg_ctl
+                } else {
+                    args.add(opts.get(i));
+                }
+            }
+            pgCtl(
+                    opts.get(0),
+                    "-D",
+                    dataDirectory.toString(),
+                    "-l",
+                    log.toString(),
+                    "-o",
+                    String.join(" ", args),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start");
+            System.out.println("[r7] PostgreSQL started");
+        }
+
+        /** The running postmaster's binary, then its arguments. */
+        private List<String> options() throws IOException {
+            String line =
+                    Files.readString(dataDirectory.resolve("postmaster.opts")).trim();
+            List<String> opts = new ArrayList<>();
+            opts.add(line.substring(0, line.indexOf(' ')));
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(line);
+            while (m.find()) {
+                opts.add(m.group(1));
+            }
+            return opts;
+        }
+
+        private static void pgCtl(String postgresBinary, String... args) throws Exception {
+            List<String> command = new ArrayList<>();
+            if ("root".equals(System.getProperty("user.name"))) {
+                // pg_ctl refuses to run as root; zonky runs it in a user namespace of its own the same way
+                command.addAll(List.of("unshare", "-U"));
+            }
+            command.add(Path.of(postgresBinary).resolveSibling("pg_ctl").toString());
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "pg_ctl finished");
+            assertEquals(0, p.exitValue(), "pg_ctl " + String.join(" ", args) + ": " + out);
+        }
+    }
+
     /** A running packaged application. */
     private record App(Process process, int port, Path log) {
         void kill() throws InterruptedException {
@@ -238,8 +377,12 @@ class IngestRecoveryIT {
     }
 
     private static void awaitAllStored(String jdbc, List<String> meters, App app) throws Exception {
+        awaitCounted(jdbc, meters, (long) meters.size() * PER_METER, app);
+    }
+
+    /** Waits until the meters' accounting has counted at least {@code expected} readings. */
+    private static void awaitCounted(String jdbc, List<String> meters, long expected, App app) throws Exception {
         long deadline = System.nanoTime() + SETTLE.toNanos();
-        long expected = (long) meters.size() * PER_METER;
         long stored = -1;
         while (System.nanoTime() < deadline) {
             stored = counted(jdbc, meters);
@@ -302,6 +445,9 @@ class IngestRecoveryIT {
         final AtomicLong published = new AtomicLong();
         final AtomicLong retries = new AtomicLong();
         volatile Throwable failure;
+        /** The publisher waits before its reading number {@code holdAt} (over all meters) until this moves on. */
+        volatile long holdAt = Long.MAX_VALUE;
+
         final Instant t0 =
                 Instant.now().minus(15L * PER_METER + 600, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
 
@@ -313,10 +459,13 @@ class IngestRecoveryIT {
         @Override
         public void run() {
             Mqtt5BlockingClient client = null;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
             try {
                 for (int i = 0; i < PER_METER; i++) {
                     for (String meter : meters) {
+                        while (published.get() >= holdAt) {
+                            Thread.sleep(20);
+                        }
                         byte[] payload = reading(meter, i).getBytes(StandardCharsets.UTF_8);
                         String topic = "shorepower/v1/CQ-GY/B01/" + meter + "/reading";
                         while (true) {
@@ -381,6 +530,10 @@ class IngestRecoveryIT {
                 }
             }
             return null;
+        }
+
+        void holdAt(long n) {
+            holdAt = n;
         }
 
         void awaitPublished(long n) throws InterruptedException {
