@@ -169,7 +169,7 @@ class IngestRecoveryIT {
         publisher.awaitPublished(total / 8);
         awaitCounted(jdbc, meters, total / 8, app);
         stoppable.stop();
-        awaitReadiness(app, 503, "PostgreSQL stopped");
+        awaitNotReady(app, "PostgreSQL stopped");
         // a write over the API meets the database down: 503, and nothing of it is stored (checked below)
         app.post(
                 "/api/v1/meters",
@@ -180,7 +180,7 @@ class IngestRecoveryIT {
         publisher.awaitPublished(total * 3 / 16); // readings Shoreloop receives but cannot store yet
         Thread.sleep(3_000); // their batch is retried meanwhile, never acknowledged
         stoppable.start();
-        awaitReadiness(app, 200, "PostgreSQL back");
+        PackagedApp.awaitReady(app.process(), app.port(), READY);
         awaitCounted(jdbc, meters, total * 3 / 16, app);
         double failedBatches = batchFailures(app);
         assertTrue(failedBatches > 0, "the batch met the database down and was retried: " + failedBatches);
@@ -188,9 +188,9 @@ class IngestRecoveryIT {
                 "[r4 %s] PostgreSQL stopped and started: readings held meanwhile stored (%.0f batch attempts failed)%n",
                 name, failedBatches);
         broker.stop();
-        awaitReadiness(app, 503, "broker stopped");
+        awaitNotReady(app, "broker stopped");
         broker.start();
-        awaitReadiness(app, 200, "broker back");
+        PackagedApp.awaitReady(app.process(), app.port(), READY);
         publisher.holdAt(total / 4);
         publisher.awaitPublished(total / 4);
         awaitCounted(jdbc, meters, total / 4, app); // reconnected and subscribed again by itself
@@ -265,36 +265,43 @@ class IngestRecoveryIT {
                 .sum();
     }
 
-    /** Waits until {@code /q/health/ready} answers {@code status} (200 ready, 503 not ready). */
-    private static void awaitReadiness(App app, int status, String what) throws Exception {
+    /** Waits until {@code /q/health/ready} answers 503 (not ready). */
+    private static void awaitNotReady(App app, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
             java.net.http.HttpResponse<String> r = PackagedApp.get(app.port(), "/q/health/ready", null);
             last = r.statusCode() + " " + r.body();
-            if (r.statusCode() == status) {
+            if (r.statusCode() == 503) {
                 return;
             }
             Thread.sleep(250);
         }
-        fail(what + ": readiness did not answer " + status + " within 60 s (last: " + last + "); log tail:\n"
-                + app.tail(30));
+        fail(what + ": readiness did not answer 503 within 60 s (last: " + last + "); log tail:\n" + app.tail(30));
     }
 
     /**
      * The external PostgreSQL stopped ({@code pg_ctl stop -m fast}: open sessions are ended) and started again on the
      * same data directory, port and settings (those of its running postmaster, from {@code postmaster.opts}).
      */
-    private record Database(Path dataDirectory, Path log) {
+    private static final class Database {
+        private final Path dataDirectory;
+        private final Path log;
+        /** The stopped postmaster's binary, then its arguments. */
+        private List<String> opts;
+
+        Database(Path dataDirectory, Path log) {
+            this.dataDirectory = dataDirectory;
+            this.log = log;
+        }
+
         void stop() throws Exception {
-            List<String> opts = options();
+            opts = options();
             pgCtl(opts.get(0), "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t", "60", "stop");
-            Files.writeString(dataDirectory.resolve("r7-postmaster.opts"), String.join("\n", opts));
             System.out.println("[r7] PostgreSQL stopped");
         }
 
         void start() throws Exception {
-            List<String> opts = Files.readAllLines(dataDirectory.resolve("r7-postmaster.opts"));
             List<String> args = new ArrayList<>();
             for (int i = 1; i < opts.size(); i++) {
                 if (opts.get(i).equals("-D")) {
