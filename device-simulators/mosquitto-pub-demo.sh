@@ -46,7 +46,7 @@ if [ -n "$external" ]; then
   BASE="http://127.0.0.1:$HTTP"
   SHORELOOP_MQTT_HOST=127.0.0.1 SHORELOOP_MQTT_PORT=$MQTT_PORT SHORELOOP_MQTT_SHARED=false \
   SHORELOOP_DATA_DIR="$WORK/data" SHORELOOP_DEMO=true QUARKUS_HTTP_PORT=$HTTP \
-    java -Xmx512m -Dquarkus.profile=demo -jar target/quarkus-app/quarkus-run.jar > "$WORK/shoreloop.log" 2>&1 &
+    java -Xmx512m -XX:+UseSerialGC -Dquarkus.profile=demo -jar target/quarkus-app/quarkus-run.jar > "$WORK/shoreloop.log" 2>&1 &
   PIDS+=($!)
   log "Mosquitto on $MQTT_PORT, Shoreloop on $HTTP (log $WORK/shoreloop.log)"
 fi

@@ -23,10 +23,13 @@
 # BENCH_PG_OPTS adds PostgreSQL settings (e.g. '-c shared_preload_libraries=pg_stat_statements' to see its statements).
 # BENCH_MQ_INFLIGHT sets Mosquitto's max_inflight_messages (default 1000): the QoS 1 messages it may have unacknowledged
 # at Shoreloop, i.e. how many the batch being written may hold.
+# JAVA_OPTS adds JVM options to the application's shipped ones (bench/lib/shoreloop-java-opts.sh: the serial collector,
+# 1 GB heap; naming another collector replaces the serial one).
 # Needs: JDK 17, Maven wrapper; installs mosquitto / postgresql with apt-get only if missing (benchmark only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
+. bench/lib/shoreloop-java-opts.sh
 WORK=$(mktemp -d /tmp/shoreloop-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
@@ -96,7 +99,7 @@ QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" \
 QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
 SHORELOOP_MQTT_HOST=127.0.0.1 SHORELOOP_MQTT_PORT=$MQPORT SHORELOOP_MQTT_CLIENT_ID="shoreloop-bench" \
 SHORELOOP_DATA_DIR="$WORK/data" SHORELOOP_DEMO=true QUARKUS_HTTP_PORT=$HTTP \
-  java ${JAVA_OPTS:--Xmx1g} -Dquarkus.profile=demo -Dquarkus.log.console.json.enabled=false -jar "$JAR" >"$WORK/shoreloop.log" 2>&1 &
+  java $(shoreloop_java_opts "${JAVA_OPTS:-}") -Dquarkus.profile=demo -Dquarkus.log.console.json.enabled=false -jar "$JAR" >"$WORK/shoreloop.log" 2>&1 &
 APP_PID=$!
 PIDS+=($APP_PID)
 for _ in $(seq 1 120); do

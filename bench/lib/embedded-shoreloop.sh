@@ -2,9 +2,10 @@
 # is newer than the package (a stale package measures old code), starts it on a fresh embedded data directory with the
 # demo data, waits until it is ready, and removes it all when the script exits (unless keep is set: then it prints
 # where the data is). Arguments: further NAME=value environment for the application; SHORELOOP_BENCH_JAVA_OPTS adds
-# JVM options; SHORELOOP_APP_DIR runs a copy of the packaged application elsewhere (never packaged again, so that a
-# build may go on meanwhile). Sets data, port, log, app (its pid), jdbc (its PostgreSQL) and driver (the PostgreSQL
-# JDBC driver's jar).
+# JVM options to the shipped ones (shoreloop-java-opts.sh); SHORELOOP_APP_DIR runs a copy of the packaged application
+# elsewhere (never packaged again, so that a build may go on meanwhile). Sets data, port, log, app (its pid), jdbc (its
+# PostgreSQL) and driver (the PostgreSQL JDBC driver's jar).
+. "$(dirname "${BASH_SOURCE[0]}")/shoreloop-java-opts.sh"
 start_embedded_shoreloop() {
   appdir="${SHORELOOP_APP_DIR:-target/quarkus-app}"
   if [ -z "${SHORELOOP_APP_DIR:-}" ] && { [ ! -f "$appdir/quarkus-run.jar" ] \
@@ -16,7 +17,7 @@ start_embedded_shoreloop() {
   log="$data/shoreloop.log"
   env SHORELOOP_DATA_DIR="$data" SHORELOOP_DEMO=true SHORELOOP_INFRA=embedded QUARKUS_HTTP_PORT="$port" \
     QUARKUS_LOG_LEVEL=WARN "$@" \
-    java -Xmx1g ${SHORELOOP_BENCH_JAVA_OPTS:-} -Dquarkus.profile=demo -jar "$appdir/quarkus-run.jar" \
+    java $(shoreloop_java_opts "${SHORELOOP_BENCH_JAVA_OPTS:-}") -Dquarkus.profile=demo -jar "$appdir/quarkus-run.jar" \
     > "$log" 2>&1 &
   app=$!
   trap stop_embedded_shoreloop EXIT

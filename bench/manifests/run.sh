@@ -12,7 +12,8 @@
 # over BENCH_MANIFESTS_PER_CALL (4) batches per call, as in a port. After each run it prints the work left
 # behind: calls whose verdicts wait to be recomputed and manifests the reports have not counted yet; the paced run
 # (half the rate) starts once the full-load run's backlog is done (the bench says how long that took, at most 300 s).
-# SHORELOOP_BENCH_JAVA_OPTS adds JVM options to the application (e.g. a JFR recording to profile it).
+# SHORELOOP_BENCH_JAVA_OPTS adds JVM options to the shipped ones (the serial collector, 1 GB heap; e.g. a JFR recording
+# to profile it; naming another collector replaces the serial one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients="${1:-16}"; seconds="${2:-30}"; json="${3:-}"

@@ -88,6 +88,7 @@ public final class PackagedApp {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(
                         java,
+                        "-XX:+UseSerialGC", // as run-demo.sh and the image launch it
                         "-Dquarkus.profile=demo",
                         "-jar",
                         appDir.resolve("quarkus-run.jar").toString())

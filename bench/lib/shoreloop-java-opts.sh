@@ -1,0 +1,10 @@
+# Sourced by bench scripts: shoreloop_java_opts EXTRA prints the JVM options the application is shipped with (the
+# serial collector, as run-demo.sh and src/main/docker/Dockerfile.jvm; README "The serial collector") with a 1 GB heap,
+# then EXTRA; EXTRA that chooses a collector replaces the serial one.
+shoreloop_java_opts() {
+  case " $1" in
+    *" -XX:+UseSerialGC"* | *" -XX:+UseParallelGC"* | *" -XX:+UseG1GC"* | *" -XX:+UseZGC"* | *" -XX:+UseShenandoahGC"*)
+      echo "-Xmx1g $1" ;;
+    *) echo "-Xmx1g -XX:+UseSerialGC $1" ;;
+  esac
+}
