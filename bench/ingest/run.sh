@@ -30,57 +30,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 . bench/lib/shoreloop-java-opts.sh
-WORK=$(mktemp -d /tmp/shoreloop-bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -n "${PGBIN:-}" ] && [ -d "$WORK/pg" ]; then
-    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
-  fi
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ -n "${BENCH_KEEP_LOGS:-}" ]; then cp "$WORK"/*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-log() { echo "[bench] $*" >&2; }
-# apt-get install, refreshing the package lists first when they are missing or stale
-apt_install() { apt-get install -y -q "$@" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$@" >/dev/null; }; }
-
-# --- tools (benchmark only) ---------------------------------------------------------------------------------
-if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
-  log "installing mosquitto"; apt_install mosquitto
-fi
-MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-PGCTL=$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | tail -1 || true)
-if [ -z "$PGCTL" ]; then
-  log "installing postgresql"; apt_install postgresql
-  PGCTL=$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1)
-fi
-PGBIN=$(dirname "$(readlink -f "$PGCTL")")
-
-# --- PostgreSQL ---------------------------------------------------------------------------------------------
-PGPORT=$(free_port)
-mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
-runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/log" -o "-p $PGPORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=100 ${BENCH_PG_OPTS:-}" -w start >/dev/null
-log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on port $PGPORT"
-
-# --- Mosquitto ----------------------------------------------------------------------------------------------
-MQPORT=$(free_port)
-cat > "$WORK/mosquitto.conf" <<EOF
-listener $MQPORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_queued_messages 0
-max_queued_bytes 0
-max_inflight_messages ${BENCH_MQ_INFLIGHT:-1000}
-EOF
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
-PIDS+=($!)
-log "Mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}') on port $MQPORT"
+. bench/lib/external-infra.sh
+external_infra_init
+start_external_postgres "${BENCH_PG_OPTS:-}"
+start_mosquitto "${BENCH_MQ_INFLIGHT:-1000}"
 
 # --- Shoreloop ----------------------------------------------------------------------------------------------
 JAR=target/quarkus-app/quarkus-run.jar
