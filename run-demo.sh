@@ -11,5 +11,5 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -type f -print -qui
   ./mvnw -B -q package -DskipTests
 fi
 export SHORELOOP_DEMO="${SHORELOOP_DEMO:-true}"
-# JVM options: the serial collector (README, "The collector"); JAVA_OPTS replaces them
+# JVM options: the serial collector (README, "The serial collector"); JAVA_OPTS replaces them
 exec java ${JAVA_OPTS:--XX:+UseSerialGC} -Dquarkus.profile=demo -jar "$jar" "$@"

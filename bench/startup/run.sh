@@ -46,6 +46,7 @@ probe_ms=$(printf '%s\n' "${probe[@]}" | sort -n | sed -n 2p)
 
 printf '%-8s %-28s %10s %10s\n' launch database "ready ms" "RSS MB"
 ready=()
+rsss=()
 for i in $(seq 1 "$launches"); do
   HTTP=$(free_port)
   t0=$(now_ms)
@@ -54,6 +55,7 @@ for i in $(seq 1 "$launches"); do
   SHORELOOP_DATA_DIR="$WORK/data" QUARKUS_HTTP_PORT=$HTTP \
     java $(shoreloop_java_opts "${JAVA_OPTS:-}") -jar "$JAR" >"$WORK/shoreloop-$i.log" 2>&1 &
   app=$!
+  PIDS+=($app) # stopped on exit if the script is interrupted
   ms=""
   while kill -0 $app 2>/dev/null; do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP/q/health/ready")" = 200 ]; then
