@@ -178,15 +178,14 @@ class IngestRecoveryIT {
                 503);
         publisher.holdAt(total * 3 / 16);
         publisher.awaitPublished(total * 3 / 16); // readings Shoreloop receives but cannot store yet
-        Thread.sleep(3_000); // their batch is retried meanwhile, never acknowledged
+        double failedBatches = awaitBatchFailure(app); // their batch meets the database down, is retried, not acked
         stoppable.start();
         PackagedApp.awaitReady(app.process(), app.port(), READY);
         awaitCounted(jdbc, meters, total * 3 / 16, app);
-        double failedBatches = batchFailures(app);
         assertTrue(failedBatches > 0, "the batch met the database down and was retried: " + failedBatches);
         System.out.printf(
-                "[r4 %s] PostgreSQL stopped and started: readings held meanwhile stored (%.0f batch attempts failed)%n",
-                name, failedBatches);
+                "[r7 %s] PostgreSQL stopped and started: readings held meanwhile stored (%.0f batch attempts failed)%n",
+                name, batchFailures(app));
         broker.stop();
         awaitNotReady(app, "broker stopped");
         broker.start();
@@ -194,7 +193,7 @@ class IngestRecoveryIT {
         publisher.holdAt(total / 4);
         publisher.awaitPublished(total / 4);
         awaitCounted(jdbc, meters, total / 4, app); // reconnected and subscribed again by itself
-        System.out.printf("[r4 %s] broker stopped and started: Shoreloop reconnected by itself%n", name);
+        System.out.printf("[r7 %s] broker stopped and started: Shoreloop reconnected by itself%n", name);
         // the refused write left nothing behind: the same meter can be registered now
         app.post(
                 "/api/v1/meters",
@@ -263,6 +262,17 @@ class IngestRecoveryIT {
                 .filter(l -> l.startsWith("shoreloop_ingest_batch_failures_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    /** Waits (up to 60 s) until the ingest has counted a failed batch attempt; the count then. */
+    private static double awaitBatchFailure(App app) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        double failed = batchFailures(app);
+        while (failed == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            failed = batchFailures(app);
+        }
+        return failed;
     }
 
     /** Waits until {@code /q/health/ready} answers 503 (not ready). */
