@@ -86,12 +86,15 @@ class ComplianceQueue {
      * Marks these calls, in the caller's transaction (the one that stored their shore-power sessions), due after the
      * debounce delay, as {@link #mark} does: a meter reporting every few seconds costs its call one recomputation per
      * delay, not one per batch. In a fixed order, so that two ingest writers marking the same calls wait for each
-     * other rather than deadlock.
+     * other rather than deadlock. A mark already there for shore power is left as it is, but locked all the same (an
+     * {@code on conflict do update} locks the rows its condition skips), so that the queue does not take it before
+     * this transaction commits: marking a call every batch had rewritten its row every batch (6.9 ms a batch with
+     * 5,000 meters; a lock writes no new row version).
      */
     void markCalls(java.util.Collection<UUID> calls) {
         em.createNativeQuery("insert into compliance_pending (call_id, not_before) select unnest(cast(?1 as uuid[])),"
                         + " now() + ?2 * interval '1 millisecond' on conflict (call_id) do update set marked_at ="
-                        + " now(), shore_power = true")
+                        + " now(), shore_power = true where not compliance_pending.shore_power")
                 .setParameter(1, calls.stream().sorted().toArray(UUID[]::new))
                 .setParameter(2, debounceMillis)
                 .executeUpdate();

@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -109,14 +110,84 @@ public class ShorePowerIngest {
                 updated_at = now()
             """;
 
-    private static final String UPDATE_STATE = """
-            update shore_meter_state set
-                resumable_after = ?, last_reading_at = greatest(last_reading_at, ?), last_received_at = ?,
-                reading_count = reading_count + ?, metered_wh = metered_wh + ?, session_wh = session_wh + ?,
-                unallocated_wh = unallocated_wh + ?, rejected_wh = rejected_wh + ?, version = version + 1,
-                online = coalesce(?, online), online_since = coalesce(?, online_since), updated_at = now()
-             where meter_id = ?
+    /**
+     * The batch's meters' state rows, one statement for all of them (one row per meter; their rows are locked by
+     * {@link #lockStates}). As a JDBC batch of one update per meter, with a batch holding one reading of each of ~2,900
+     * meters ({@code bench/ingest --meters 5000}), they took 0.008-0.011 ms of PostgreSQL per row, a sixth of its time.
+     */
+    private static final String UPDATE_STATES = """
+            update shore_meter_state s set
+                resumable_after = case when u.resumable_after is null then null
+                                       else timestamptz 'epoch' + u.resumable_after * interval '1 microsecond' end,
+                last_reading_at = greatest(s.last_reading_at,
+                                           timestamptz 'epoch' + u.last_ts * interval '1 microsecond'),
+                last_received_at = timestamptz 'epoch' + u.received * interval '1 microsecond',
+                reading_count = s.reading_count + u.n, metered_wh = s.metered_wh + u.metered,
+                session_wh = s.session_wh + u.session, unallocated_wh = s.unallocated_wh + u.unallocated,
+                rejected_wh = s.rejected_wh + u.rejected, version = s.version + 1,
+                online = case when u.went_online then true else s.online end,
+                online_since = case when u.went_online
+                                    then timestamptz 'epoch' + u.received * interval '1 microsecond'
+                                    else s.online_since end,
+                updated_at = now()
+              from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                          ?::bigint[], ?::bigint[], ?::boolean[])
+                   as u(meter_id, resumable_after, last_ts, received, n, metered, session, unallocated, rejected,
+                        went_online)
+             where s.meter_id = u.meter_id
             """;
+
+    /** The columns of {@link #UPDATE_STATES}, a meter at a time. */
+    private static final class StateUpdates {
+        private final List<UUID> meters = new ArrayList<>();
+        private final List<Long> resumableAfter = new ArrayList<>();
+        private final List<Long> lastTs = new ArrayList<>();
+        private final List<Long> received = new ArrayList<>();
+        private final List<Long> readings = new ArrayList<>();
+        private final List<Long> metered = new ArrayList<>();
+        private final List<Long> session = new ArrayList<>();
+        private final List<Long> unallocated = new ArrayList<>();
+        private final List<Long> rejected = new ArrayList<>();
+        private final List<Boolean> wentOnline = new ArrayList<>();
+
+        /** One meter (once per batch): its cursor and last reading (null: unchanged), the balance's deltas. */
+        void add(
+                UUID meter,
+                Instant cursor,
+                Instant last,
+                Instant receivedAt,
+                long count,
+                EnergyBalance before,
+                EnergyBalance after,
+                boolean online) {
+            meters.add(meter);
+            resumableAfter.add(cursor == null ? null : micros(cursor));
+            lastTs.add(last == null ? null : micros(last));
+            received.add(micros(receivedAt));
+            readings.add(count);
+            metered.add(delta(before, after, EnergyBalance::meteredWh));
+            session.add(delta(before, after, EnergyBalance::sessionWh));
+            unallocated.add(delta(before, after, EnergyBalance::unallocatedWh));
+            rejected.add(delta(before, after, EnergyBalance::rejectedWh));
+            wentOnline.add(online);
+        }
+
+        void write(Connection c) throws SQLException {
+            if (meters.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(UPDATE_STATES)) {
+                ps.setArray(1, c.createArrayOf("uuid", meters.toArray()));
+                int i = 2;
+                for (List<Long> column :
+                        List.of(resumableAfter, lastTs, received, readings, metered, session, unallocated, rejected)) {
+                    ps.setArray(i++, c.createArrayOf("int8", column.toArray()));
+                }
+                ps.setArray(i, c.createArrayOf("bool", wentOnline.toArray()));
+                ps.executeUpdate();
+            }
+        }
+    }
 
     /**
      * Calls changed since the sync last looked (oldest first, locked until the sync commits), with their departure
@@ -542,7 +613,7 @@ public class ShorePowerIngest {
 
         List<Session> upserts = new ArrayList<>();
         List<Session.Key> removals = new ArrayList<>();
-        List<Object[]> stateUpdates = new ArrayList<>();
+        StateUpdates stateUpdates = new StateUpdates();
         List<Object[]> cursorInserts = new ArrayList<>();
         List<Object[]> cursorDeletes = new ArrayList<>();
         List<Object[]> statusRows = new ArrayList<>();
@@ -585,19 +656,7 @@ public class ShorePowerIngest {
                 statusRows.add(new Object[] {id, true, "READING", ts(received)});
                 online.put(id, true);
             }
-            stateUpdates.add(new Object[] {
-                ts(cursor),
-                ts(lastTs),
-                ts(received),
-                (long) newOnes.size(),
-                delta(before, after, EnergyBalance::meteredWh),
-                delta(before, after, EnergyBalance::sessionWh),
-                delta(before, after, EnergyBalance::unallocatedWh),
-                delta(before, after, EnergyBalance::rejectedWh),
-                wentOnline ? Boolean.TRUE : null,
-                wentOnline ? ts(received) : null,
-                id
-            });
+            stateUpdates.add(id, cursor, lastTs, received, newOnes.size(), before, after, wentOnline);
             if (tl != null) {
                 Cached was = windows.containsKey(id) ? null : cached(id);
                 keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1);
@@ -618,7 +677,7 @@ public class ShorePowerIngest {
         }
 
         writeSessions(c, upserts, removals, meters);
-        batchUpdate(c, UPDATE_STATE, stateUpdates);
+        stateUpdates.write(c);
         batchUpdate(c, "delete from shore_meter_cursor where meter_id = ? and ts >= ?", cursorDeletes);
         batchUpdate(
                 c, "insert into shore_meter_cursor (meter_id, ts) values (?, ?) on conflict do nothing", cursorInserts);
@@ -687,17 +746,32 @@ public class ShorePowerIngest {
         return before == null ? 0 : f.applyAsLong(after) - f.applyAsLong(before);
     }
 
+    /**
+     * Locks the meters' state rows (in a fixed order, so that writers wait for each other rather than deadlock) and
+     * answers them. A meter's row is created with the meter ({@code V21}); one found missing (a meter registered
+     * before that, its row not back-filled, or a row deleted by hand) is created here and then locked.
+     */
     private Map<UUID, State> lockStates(Connection c, Set<UUID> ids) throws SQLException {
         Map<UUID, State> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
         UUID[] sorted = ids.stream().sorted().toArray(UUID[]::new);
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into shore_meter_state (meter_id) select unnest(?::uuid[]) order by 1 on conflict do nothing")) {
-            ps.setArray(1, c.createArrayOf("uuid", sorted));
-            ps.executeUpdate();
+        lockStates(c, sorted, out);
+        if (out.size() < sorted.length) {
+            UUID[] missing =
+                    Arrays.stream(sorted).filter(id -> !out.containsKey(id)).toArray(UUID[]::new);
+            try (PreparedStatement ps = c.prepareStatement("insert into shore_meter_state (meter_id)"
+                    + " select unnest(?::uuid[]) order by 1 on conflict do nothing")) {
+                ps.setArray(1, c.createArrayOf("uuid", missing));
+                ps.executeUpdate();
+            }
+            lockStates(c, missing, out);
         }
+        return out;
+    }
+
+    private static void lockStates(Connection c, UUID[] sorted, Map<UUID, State> out) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("select meter_id, resumable_after, version, online from shore_meter_state"
                         + " where meter_id = any(?) order by meter_id for update")) {
@@ -710,7 +784,6 @@ public class ShorePowerIngest {
                 }
             }
         }
-        return out;
     }
 
     /**

@@ -669,6 +669,48 @@ class ShorePowerIngestTest {
         assertEquals(n + 1, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
     }
 
+    /**
+     * A meter's state row comes with its registration (the batch only locks it); a batch for a meter whose row is
+     * missing (deleted here by hand) creates it and stores the readings all the same.
+     */
+    @Test
+    void aMeterHasItsStateRowFromRegistrationAndABatchRecreatesAMissingOne() throws SQLException {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        assertEquals(
+                List.of(0L, 0L),
+                row("select reading_count, version from shore_meter_state where meter_id = ?::uuid", meter.id()));
+        assertEquals(null, online(meter), "a meter never heard of is neither online nor offline");
+
+        TestMeter orphan = aMeterAt(BERTH_GY_B01, "B01", 15);
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("delete from shore_meter_state where meter_id = ?")) {
+            ps.setObject(1, UUID.fromString(orphan.id()));
+            assertEquals(1, ps.executeUpdate());
+        }
+        Instant t0 = Instant.now().minusSeconds(120).truncatedTo(ChronoUnit.SECONDS);
+        for (TestMeter m : List.of(meter, orphan)) { // in one batch, most likely: one row there, one missing
+            publish(mqtt, m.readingTopic(), m.reading(0, t0, "5.000", true, null));
+            publish(mqtt, m.readingTopic(), m.reading(1, t0.plusSeconds(15), "5.250", true, null));
+        }
+        awaitReadingCount("both readings of the meter stored", meter, 2);
+        awaitReadingCount("both readings of the meter without a state row stored", orphan, 2);
+        for (TestMeter m : List.of(meter, orphan)) {
+            assertEquals(
+                    List.of(2L, 250L),
+                    row("select reading_count, metered_wh from shore_meter_state where meter_id = ?::uuid", m.id()));
+            assertEquals(Boolean.TRUE, online(m));
+            // the last reading's time; received just now, online since the first batch that brought a reading
+            assertEquals(
+                    List.of(t0.plusSeconds(15).getEpochSecond(), 1L, 1L),
+                    row(
+                            "select extract(epoch from last_reading_at)::bigint,"
+                                    + " (last_received_at between now() - interval '5 minutes' and now())::int,"
+                                    + " (online_since between now() - interval '5 minutes' and last_received_at)::int"
+                                    + " from shore_meter_state where meter_id = ?::uuid",
+                            m.id()));
+        }
+    }
+
     @Test
     void theStatusTopicAndSilenceDecideWhetherAMeterIsOnline() {
         TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 1);
