@@ -5,7 +5,8 @@
 # launch prints the time from the launch to the first UP of /q/health/ready (polled every 20 ms) and the resident memory
 # (VmRSS) 15 s after it; the first launch migrates an empty database, the others find it migrated. Reference, measured
 # in the same run: the launch of a bare JVM that opens one JDBC connection to the same PostgreSQL, runs `select 1` and
-# exits (the floor under any JVM service here); the ratio is the median of the launches after the first over it.
+# exits (the floor under any JVM service here); the ratio is the median of the launches after the first over it. Also
+# printed: the CPU time the launch had used when it was ready (all its threads: the JIT compilers' share included).
 # Usage: bench/startup/run.sh [LAUNCHES=5]. JAVA_OPTS adds JVM options to the shipped ones (shoreloop-java-opts.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,6 +24,8 @@ fi
 DRIVER=$(ls target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)
 JDBC="jdbc:postgresql://127.0.0.1:$PGPORT/postgres"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# CPU time (user + system, all threads) the process has used so far, in ms
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 
 # the reference: a bare JVM with one JDBC round trip
 mkdir -p "$WORK/probe"
@@ -44,8 +47,9 @@ for _ in 1 2 3; do
 done
 probe_ms=$(printf '%s\n' "${probe[@]}" | sort -n | sed -n 2p)
 
-printf '%-8s %-28s %10s %10s\n' launch database "ready ms" "RSS MB"
+printf '%-8s %-28s %10s %14s %10s\n' launch database "ready ms" "CPU ms (ready)" "RSS MB"
 ready=()
+cpus=()
 rsss=()
 for i in $(seq 1 "$launches"); do
   HTTP=$(free_port)
@@ -59,7 +63,7 @@ for i in $(seq 1 "$launches"); do
   ms=""
   while kill -0 $app 2>/dev/null; do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP/q/health/ready")" = 200 ]; then
-      ms=$(( $(now_ms) - t0 )); break
+      ms=$(( $(now_ms) - t0 )); cpu=$(cpu_ms $app); break
     fi
     [ $(( $(now_ms) - t0 )) -gt 120000 ] && break
     sleep 0.02
@@ -68,8 +72,8 @@ for i in $(seq 1 "$launches"); do
   sleep 15
   rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app/status")
   kill -TERM $app; wait $app 2>/dev/null || true
-  printf '%-8s %-28s %10s %10s\n' "$i" "$([ "$i" = 1 ] && echo "empty (migrations)" || echo migrated)" "$ms" "$rss"
-  [ "$i" -gt 1 ] && ready+=("$ms")
+  printf '%-8s %-28s %10s %14s %10s\n' "$i" "$([ "$i" = 1 ] && echo "empty (migrations)" || echo migrated)" "$ms" "$cpu" "$rss"
+  [ "$i" -gt 1 ] && ready+=("$ms") && cpus+=("$cpu")
   rsss+=("$rss")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
@@ -77,5 +81,6 @@ med=$(median "${ready[@]:-0}")
 echo
 echo "bare JVM with one JDBC round trip (reference, median of 3): $probe_ms ms"
 echo "Shoreloop ready, median of launches 2-$launches: $med ms = $(awk -v a="$med" -v b="$probe_ms" 'BEGIN {printf "%.1f", a / b}') x the reference"
+echo "CPU used by then (all threads), median of launches 2-$launches: $(median "${cpus[@]:-0}") ms on $(nproc) cores"
 echo "RSS 15 s after ready: $(printf '%s\n' "${rsss[@]}" | sort -n | head -1)-$(printf '%s\n' "${rsss[@]}" | sort -n | tail -1) MB"
 echo "goal P4: ready < 3000 ms (JVM, external database); idle RSS < 300 MB"
