@@ -471,15 +471,22 @@ public class IngestBench {
      * Polls the number of committed readings until all are there (or nothing changes for 60 s); when that was. It
      * reads the meters' state rows, which Shoreloop updates in the transaction that stores the readings: counting the
      * readings table itself 50 times a second would load the database the run measures ({@link #check} counts them).
-     * It waits 20 ms between polls, or 20 times as long as the last poll took when that is longer: with 5,000 meters a
-     * poll (5,000 state rows by key) took 8.5 ms, and polling every 20 ms kept PostgreSQL busy for a third of a core
-     * of the two the run measures (pg_stat_statements: the run's most expensive statement). The poll's load stays
-     * under ~5 % of a core; the rate's error is at most one interval (a poll of 8.5 ms: 0.17 s in a 50 s shape).
+     * It waits 20 ms between polls, or 20 times as long as the last poll took when that is longer, but at most 100 ms,
+     * and no longer than the readings still missing should take at the rate seen so far: with 5,000 meters a poll
+     * (5,000 state rows by key) took 8.5 ms, and polling every 20 ms kept PostgreSQL busy for a third of a core of the
+     * two the run measures (pg_stat_statements: the run's most expensive statement). The bound matters as much: the
+     * count polled here is what the simulator's {@code --lead} follows, and a poll's round trip on two saturated cores
+     * can take tens of milliseconds with 100 meters too; without the bound the pause grew to a second or more, the
+     * simulator waited for a stale count and the end was seen late (live / broker 0.27-0.58 instead of ~0.8).
      */
     Instant waitForRows(Connection db, List<Meter> ms, long expected, AtomicLong stored) throws Exception {
         UUID[] ids = ms.stream().map(Meter::id).toArray(UUID[]::new);
         long last = -1;
         long lastChange = System.nanoTime();
+        long started = lastChange;
+        long first = -1;
+        long polls = 0;
+        long slowest = 0;
         try (PreparedStatement ps = db.prepareStatement(
                 "select coalesce(sum(reading_count), 0) from shore_meter_state where meter_id = any(?)")) {
             ps.setArray(1, db.createArrayOf("uuid", ids));
@@ -491,11 +498,23 @@ public class IngestBench {
                     n = rs.getLong(1);
                 }
                 stored.set(n);
+                if (first < 0) {
+                    first = n;
+                    started = polled;
+                }
                 long now = System.nanoTime();
-                long pause = Math.max(20, TimeUnit.NANOSECONDS.toMillis(now - polled) * 20);
                 if (n >= expected) {
+                    log(String.format("%d polls of the committed count, the slowest round trip %.1f ms", polls + 1,
+                            Math.max(slowest, now - polled) / 1e6));
                     return Instant.now();
                 }
+                long pause = Math.min(100, Math.max(20, TimeUnit.NANOSECONDS.toMillis(now - polled) * 20));
+                if (n > first) {
+                    double perMs = (n - first) * 1e6 / Math.max(1, now - started);
+                    pause = Math.max(5, Math.min(pause, (long) ((expected - n) / perMs)));
+                }
+                polls++;
+                slowest = Math.max(slowest, now - polled);
                 if (n != last) {
                     last = n;
                     lastChange = now;
