@@ -471,8 +471,9 @@ public class IngestBench {
      * Polls the number of committed readings until all are there (or nothing changes for 60 s); when that was. It
      * reads the meters' state rows, which Shoreloop updates in the transaction that stores the readings: counting the
      * readings table itself 50 times a second would load the database the run measures ({@link #check} counts them).
-     * It waits 20 ms between polls, or 20 times as long as the last poll took when that is longer, but at most 100 ms,
-     * and no longer than the readings still missing should take at the rate seen so far: with 5,000 meters a poll
+     * It waits 20 ms between polls, or 20 times as long as the last poll took when that is longer, but no longer than
+     * the rate seen so far takes to commit an eighth of the simulator's lead (at least 100 ms: 250 ms at 20,000
+     * readings/s), nor than the readings still missing should take: with 5,000 meters a poll
      * (5,000 state rows by key) took 8.5 ms, and polling every 20 ms kept PostgreSQL busy for a third of a core of the
      * two the run measures (pg_stat_statements: the run's most expensive statement). The bound matters as much: the
      * count polled here is what the simulator's {@code --lead} follows, and a poll's round trip on two saturated cores
@@ -508,10 +509,14 @@ public class IngestBench {
                             Math.max(slowest, now - polled) / 1e6));
                     return Instant.now();
                 }
-                long pause = Math.min(100, Math.max(20, TimeUnit.NANOSECONDS.toMillis(now - polled) * 20));
+                long pause = Math.max(20, TimeUnit.NANOSECONDS.toMillis(now - polled) * 20);
                 if (n > first) {
                     double perMs = (n - first) * 1e6 / Math.max(1, now - started);
-                    pause = Math.max(5, Math.min(pause, (long) ((expected - n) / perMs)));
+                    // the count may be stale by an eighth of the simulator's lead (at the rate seen), at least 100 ms
+                    long bound = Math.min(1000, Math.max(100, (long) (lead / perMs / 8)));
+                    pause = Math.max(5, Math.min(Math.min(pause, bound), (long) ((expected - n) / perMs)));
+                } else {
+                    pause = Math.min(pause, 100);
                 }
                 polls++;
                 slowest = Math.max(slowest, now - polled);
