@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The shore-power service API that ingestion calls: stores a batch of readings, status reports and dead letters in
@@ -95,11 +96,29 @@ public class ShorePowerIngest {
              order by r.meter_id, r.ts
             """;
 
-    private static final String UPSERT_SESSION = """
+    /**
+     * The changed sessions of a batch, one statement for all of them (a meter's sessions are distinct by start, and
+     * meters are distinct, so no row is upserted twice). Times go as microseconds since the epoch, a session's flags
+     * and candidate calls as comma-separated text: a JDBC batch of one upsert per session bound 17 parameters per row
+     * (timestamps with {@code setObject}, two arrays each) and was the largest part of storing a batch with 5,000
+     * meters (a third of the writers' CPU, async-profiler).
+     */
+    private static final String UPSERT_SESSIONS = """
             insert into shore_session (meter_id, start_ts, end_ts, metered_from, status, energy_wh, rejected_wh,
                                        reading_count, peak_kw, longest_gap_s, vessel_mmsi, flags, berth_id, port_id,
                                        call_id, match_outcome, match_candidates, updated_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?::uuid[], now())
+            select u.meter_id,
+                   timestamptz 'epoch' + u.start_us * interval '1 microsecond',
+                   timestamptz 'epoch' + u.end_us * interval '1 microsecond',
+                   timestamptz 'epoch' + u.from_us * interval '1 microsecond',
+                   u.status, u.energy_wh, u.rejected_wh, u.readings, u.peak_kw, u.gap_s, u.vessel,
+                   string_to_array(u.flags, ','), u.berth_id, u.port_id, u.call_id, u.outcome,
+                   string_to_array(u.candidates, ',')::uuid[], now()
+              from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[],
+                          ?::int[], ?::float8[], ?::bigint[], ?::text[], ?::text[], ?::uuid[], ?::uuid[], ?::uuid[],
+                          ?::text[], ?::text[])
+                   as u(meter_id, start_us, end_us, from_us, status, energy_wh, rejected_wh, readings, peak_kw, gap_s,
+                        vessel, flags, berth_id, port_id, call_id, outcome, candidates)
             on conflict (meter_id, start_ts) do update set
                 end_ts = excluded.end_ts, metered_from = excluded.metered_from, status = excluded.status,
                 energy_wh = excluded.energy_wh, rejected_wh = excluded.rejected_wh,
@@ -1281,42 +1300,69 @@ public class ShorePowerIngest {
             return;
         }
         Map<UUID, List<CallStay>> calls = callsFor(c, upserts, byCode);
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSION)) {
-            for (Session s : upserts) {
-                RegisteredMeter meter = byCode.get(s.meter());
-                SessionMatch match = matcher.match(s, calls.getOrDefault(meter.berthId(), List.of()));
-                if (match.callId() != null) {
-                    matchedCalls.get().add(match.callId());
-                }
-                int i = 1;
-                ps.setObject(i++, meter.id());
-                ps.setObject(i++, odt(s.start()));
-                ps.setObject(i++, odt(s.end()));
-                ps.setObject(i++, odt(s.meteredFrom()));
-                ps.setString(i++, s.status().name());
-                ps.setLong(i++, s.energyWh());
-                ps.setLong(i++, s.rejectedWh());
-                ps.setInt(i++, s.readingCount());
-                if (s.peakKw() == null) {
-                    ps.setNull(i++, Types.DOUBLE);
-                } else {
-                    ps.setDouble(i++, s.peakKw());
-                }
-                ps.setLong(i++, s.longestGap() == null ? 0 : s.longestGap().toSeconds());
-                ps.setString(i++, s.vessel());
-                ps.setArray(
-                        i++,
-                        c.createArrayOf(
-                                "text",
-                                s.flags().stream().map(Enum::name).sorted().toArray()));
-                ps.setObject(i++, meter.berthId());
-                ps.setObject(i++, meter.portId());
-                ps.setObject(i++, match.callId());
-                ps.setString(i++, match.outcome().name());
-                ps.setArray(i++, c.createArrayOf("uuid", match.candidates().toArray()));
-                ps.addBatch();
+        int n = upserts.size();
+        Object[] meterIds = new Object[n];
+        Object[] starts = new Object[n];
+        Object[] ends = new Object[n];
+        Object[] meteredFrom = new Object[n];
+        Object[] statuses = new Object[n];
+        Object[] energy = new Object[n];
+        Object[] rejected = new Object[n];
+        Object[] readings = new Object[n];
+        Object[] peaks = new Object[n];
+        Object[] gaps = new Object[n];
+        Object[] vessels = new Object[n];
+        Object[] flags = new Object[n];
+        Object[] berths = new Object[n];
+        Object[] ports = new Object[n];
+        Object[] callIds = new Object[n];
+        Object[] outcomes = new Object[n];
+        Object[] candidates = new Object[n];
+        for (int i = 0; i < n; i++) {
+            Session s = upserts.get(i);
+            RegisteredMeter meter = byCode.get(s.meter());
+            SessionMatch match = matcher.match(s, calls.getOrDefault(meter.berthId(), List.of()));
+            if (match.callId() != null) {
+                matchedCalls.get().add(match.callId());
             }
-            ps.executeBatch();
+            meterIds[i] = meter.id();
+            starts[i] = micros(s.start());
+            ends[i] = micros(s.end());
+            meteredFrom[i] = micros(s.meteredFrom());
+            statuses[i] = s.status().name();
+            energy[i] = s.energyWh();
+            rejected[i] = s.rejectedWh();
+            readings[i] = s.readingCount();
+            peaks[i] = s.peakKw();
+            gaps[i] = s.longestGap() == null ? 0L : s.longestGap().toSeconds();
+            vessels[i] = s.vessel();
+            flags[i] = s.flags().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
+            berths[i] = meter.berthId();
+            ports[i] = meter.portId();
+            callIds[i] = match.callId();
+            outcomes[i] = match.outcome().name();
+            candidates[i] = match.candidates().stream().map(UUID::toString).collect(Collectors.joining(","));
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
+            int i = 1;
+            ps.setArray(i++, c.createArrayOf("uuid", meterIds));
+            ps.setArray(i++, c.createArrayOf("int8", starts));
+            ps.setArray(i++, c.createArrayOf("int8", ends));
+            ps.setArray(i++, c.createArrayOf("int8", meteredFrom));
+            ps.setArray(i++, c.createArrayOf("text", statuses));
+            ps.setArray(i++, c.createArrayOf("int8", energy));
+            ps.setArray(i++, c.createArrayOf("int8", rejected));
+            ps.setArray(i++, c.createArrayOf("int4", readings));
+            ps.setArray(i++, c.createArrayOf("float8", peaks));
+            ps.setArray(i++, c.createArrayOf("int8", gaps));
+            ps.setArray(i++, c.createArrayOf("text", vessels));
+            ps.setArray(i++, c.createArrayOf("text", flags));
+            ps.setArray(i++, c.createArrayOf("uuid", berths));
+            ps.setArray(i++, c.createArrayOf("uuid", ports));
+            ps.setArray(i++, c.createArrayOf("uuid", callIds));
+            ps.setArray(i++, c.createArrayOf("text", outcomes));
+            ps.setArray(i, c.createArrayOf("text", candidates));
+            ps.executeUpdate();
         }
     }
 
