@@ -12,4 +12,9 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -type f -print -qui
 fi
 export SHORELOOP_DEMO="${SHORELOOP_DEMO:-true}"
 # JVM options: the serial collector (README, "The serial collector"); JAVA_OPTS replaces them
-exec java ${JAVA_OPTS:--XX:+UseSerialGC} -Dquarkus.profile=demo -jar "$jar" "$@"
+opts="${JAVA_OPTS:--XX:+UseSerialGC}"
+# the start-up archive: trained once per build and JDK (about half a minute), then every start maps it
+# (README "Start-up and footprint"; SHORELOOP_STARTUP_ARCHIVE=off starts without)
+. src/main/bin/startup-archive.sh
+archive=$(shoreloop_startup_archive target/quarkus-app target/quarkus-app/startup-archive $opts)
+exec java $opts $archive -Dquarkus.profile=demo -jar "$jar" "$@"
