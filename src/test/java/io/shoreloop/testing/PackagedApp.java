@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +86,27 @@ public final class PackagedApp {
      */
     public static Process launch(Path appDir, Path workDir, Path logFile, int httpPort, Map<String, String> variables)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(
-                        java,
-                        "-XX:+UseSerialGC", // as run-demo.sh and the image launch it
-                        "-Dquarkus.profile=demo",
-                        "-jar",
-                        appDir.resolve("quarkus-run.jar").toString())
+        return launch(appDir, workDir, logFile, httpPort, variables, List.of());
+    }
+
+    /** As {@link #launch(Path, Path, Path, int, Map)}, with these JVM options after the shipped ones. */
+    public static Process launch(
+            Path appDir,
+            Path workDir,
+            Path logFile,
+            int httpPort,
+            Map<String, String> variables,
+            List<String> jvmOptions)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.add("-XX:+UseSerialGC"); // as run-demo.sh and the image launch it
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "-Dquarkus.profile=demo",
+                "-jar",
+                appDir.resolve("quarkus-run.jar").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
@@ -104,6 +119,11 @@ public final class PackagedApp {
         env.putAll(variables);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         return builder.start();
+    }
+
+    /** The {@code java} of the JDK running the tests. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** Waits until {@code /q/health/ready} says UP; fails if the process exits first or the time runs out. */
