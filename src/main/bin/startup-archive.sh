@@ -68,7 +68,12 @@ shoreloop_startup_archive() {
   if [ "$major" -ge 25 ]; then kind=aot; else kind=jsa; fi
   key=$({
     echo "$version $(readlink -f "$java_bin") $*"
-    cd "$app_dir" && stat -c '%n %s %Y' quarkus-run.jar app/* quarkus/* lib/boot/* lib/main/* 2>/dev/null
+    # the JDK's release file names its exact build (a package update in place keeps the version, not the build)
+    cat "$(dirname "$(dirname "$(readlink -f "$java_bin")")")/release" 2>/dev/null
+    cd "$app_dir" || exit
+    # GNU stat, else BSD stat (macOS)
+    stat -c '%n %s %Y' quarkus-run.jar app/* quarkus/* lib/boot/* lib/main/* 2>/dev/null \
+      || stat -f '%N %z %m' quarkus-run.jar app/* quarkus/* lib/boot/* lib/main/* 2>/dev/null
   } | cksum | cut -d' ' -f1)
   mkdir -p "$dir" || return 0
   file="$(cd "$dir" && pwd)/shoreloop-$key.$kind"
@@ -88,7 +93,7 @@ shoreloop_startup_archive() {
 shoreloop_train_startup_archive() {
   local app_dir=$1 file=$2 kind=$3
   shift 3
-  local work pid port="" status="" flag t0=$SECONDS
+  local work pid port="" status="" flag t0=$SECONDS t1
   work=$(mktemp -d "${TMPDIR:-/tmp}/shoreloop-archive.XXXXXX") || return 1
   if [ "$kind" = aot ]; then
     flag="-XX:AOTCacheOutput=$file.part -Xlog:aot=warning,cds=off"
@@ -115,6 +120,10 @@ shoreloop_train_startup_archive() {
     sleep 0.5
   done
   kill -TERM "$pid" 2>/dev/null
+  # the JVM writes the archive as it exits; a stop that hangs is not waited for beyond two minutes
+  t1=$SECONDS
+  while kill -0 "$pid" 2>/dev/null && [ $((SECONDS - t1)) -lt 120 ]; do sleep 0.5; done
+  kill -KILL "$pid" 2>/dev/null && status=hung
   wait "$pid" 2>/dev/null
   if [ "$status" = ready ] && [ -s "$file.part" ]; then
     mv -f "$file.part" "$file"
