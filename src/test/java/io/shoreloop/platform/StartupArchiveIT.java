@@ -20,10 +20,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The start-up archive of {@code src/main/bin/startup-archive.sh} (which {@code run-demo.sh} uses) on the packaged
- * application and the JDK running the tests: the first call trains it (one start and stop on the embedded
+ * application, with the JDK running the tests and with every JDK 25+ found beside it ({@code SHORELOOP_TEST_JDKS}, a
+ * list of JDK homes separated by {@code :}, else {@code /usr/lib/jvm/*}), whose archive is an AOT cache: the first
+ * call trains it (one start and stop on the embedded
  * infrastructure), the next calls find it and train nothing, and the application starts with it while the JVM is told
  * to refuse to start if it cannot map it ({@code -Xshare:on}, or {@code -XX:AOTMode=on} on JDK 25+): proof that the
  * archive is one this JDK uses for this class path, not only a file. Also: a failed training leaves no options and no
@@ -51,15 +55,60 @@ class StartupArchiveIT {
         PackagedApp.cleanUp(launched, tempDir, PREFIX);
     }
 
-    @Test
-    void trainedOnceThenMappedByTheJvm() throws Exception {
-        Path archives = tempDir.resolve("archives");
-        Result first = archiveOptions(appDir, archives, "on");
+    /** The JDK running the tests, then every JDK 25+ found beside it (another kind of archive). */
+    static Stream<Path> javaHomes() throws IOException {
+        Path own = Path.of(System.getProperty("java.home")).toRealPath();
+        List<Path> candidates = new ArrayList<>();
+        String configured = System.getenv("SHORELOOP_TEST_JDKS");
+        if (configured != null && !configured.isBlank()) {
+            Arrays.stream(configured.split(":")).map(Path::of).forEach(candidates::add);
+        } else if (Files.isDirectory(Path.of("/usr/lib/jvm"))) {
+            try (Stream<Path> s = Files.list(Path.of("/usr/lib/jvm"))) {
+                s.sorted().forEach(candidates::add);
+            }
+        }
+        List<Path> homes = new ArrayList<>(List.of(own));
+        for (Path c : candidates) {
+            if (Files.isExecutable(c.resolve("bin/java")) && featureVersion(c) >= 25) {
+                Path real = c.toRealPath();
+                if (!homes.contains(real)) {
+                    homes.add(real);
+                }
+            }
+        }
+        return homes.stream();
+    }
+
+    /** The feature version in a JDK's {@code release} file (0 when it has none). */
+    private static int featureVersion(Path home) throws IOException {
+        Path release = home.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                String major = v.startsWith("1.") ? v.substring(2) : v;
+                return Integer.parseInt(major.split("[^0-9]", 2)[0]);
+            }
+        }
+        return 0;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("javaHomes")
+    void trainedOnceThenMappedByTheJvm(Path javaHome) throws Exception {
+        String java = javaHome.resolve("bin/java").toString();
+        int feature = featureVersion(javaHome) > 0
+                ? featureVersion(javaHome)
+                : Runtime.version().feature();
+        Path archives = tempDir.resolve("archives-" + feature + "-" + Math.abs(javaHome.hashCode()));
+        Result first = archiveOptions(javaHome, appDir, archives, "on");
         System.out.println(PREFIX + " first call: " + first);
         List<String> options = first.options();
         assertEquals(2, options.size(), "the archive and the silenced logging: " + first);
         Path file = archiveOf(options.get(0));
-        boolean aot = Runtime.version().feature() >= 25;
+        boolean aot = feature >= 25;
         assertTrue(
                 options.get(0).startsWith(aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile="),
                 "the option this JDK reads: " + options);
@@ -69,7 +118,7 @@ class StartupArchiveIT {
         assertEquals(List.of(file), files(archives), "nothing else left in the directory (no .part)");
 
         FileTime trainedAt = Files.getLastModifiedTime(file);
-        Result second = archiveOptions(appDir, archives, "on");
+        Result second = archiveOptions(javaHome, appDir, archives, "on");
         assertEquals(options, second.options(), "the same archive");
         assertFalse(second.stderr().contains("training"), "the second call trains nothing: " + second.stderr());
         assertEquals(trainedAt, Files.getLastModifiedTime(file), "the archive is not rewritten");
@@ -77,18 +126,19 @@ class StartupArchiveIT {
         // the JVM refuses to start when told to map an archive it cannot use: ready proves it used this one
         List<String> jvm = new ArrayList<>(options);
         jvm.add(aot ? "-XX:AOTMode=on" : "-Xshare:on");
-        Path classes = tempDir.resolve("classes.log");
+        Path classes = archives.resolve("classes.log");
         jvm.add("-Xlog:class+load=info:file=" + classes);
         int port = PackagedApp.freePort();
-        Path log = tempDir.resolve("app.log");
+        Path log = archives.resolve("app.log");
         Process app = PackagedApp.launch(
+                java,
                 appDir,
                 tempDir,
                 log,
                 port,
                 Map.of(
                         "SHORELOOP_DATA_DIR",
-                        tempDir.resolve("data").toString(),
+                        archives.resolve("data").toString(),
                         "SHORELOOP_DEMO",
                         "true",
                         "SHORELOOP_INFRA",
@@ -123,7 +173,7 @@ class StartupArchiveIT {
     void aFailedTrainingLeavesNoOptionsAndNoFile() throws Exception {
         Path noApp = Files.createDirectories(tempDir.resolve("no-app"));
         Path archives = tempDir.resolve("failed");
-        Result r = archiveOptions(noApp, archives, "on");
+        Result r = archiveOptions(ownJavaHome(), noApp, archives, "on");
         assertEquals(List.of(), r.options(), "no options: the application starts without an archive");
         assertTrue(r.stderr().contains("could not be trained"), r.stderr());
         assertEquals(List.of(), files(archives), "no archive, no .part");
@@ -133,7 +183,7 @@ class StartupArchiveIT {
     void useAndOffNeverTrain() throws Exception {
         Path archives = tempDir.resolve("untrained");
         for (String mode : List.of("use", "off")) {
-            Result r = archiveOptions(appDir, archives, mode);
+            Result r = archiveOptions(ownJavaHome(), appDir, archives, mode);
             assertEquals(List.of(), r.options(), mode + ": no archive there, no options");
             assertFalse(r.stderr().contains("training"), mode + " trains nothing: " + r.stderr());
         }
@@ -142,8 +192,12 @@ class StartupArchiveIT {
 
     private record Result(List<String> options, String stderr) {}
 
-    /** Sources the script and calls it as run-demo.sh does, with the JDK running the tests first on the PATH. */
-    private static Result archiveOptions(Path app, Path archives, String mode) throws Exception {
+    private static Path ownJavaHome() {
+        return Path.of(System.getProperty("java.home"));
+    }
+
+    /** Sources the script and calls it as run-demo.sh does, with that JDK first on the PATH. */
+    private static Result archiveOptions(Path javaHome, Path app, Path archives, String mode) throws Exception {
         Path out = Files.createTempFile(tempDir, "options", ".txt");
         Path err = Files.createTempFile(tempDir, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(
@@ -156,7 +210,8 @@ class StartupArchiveIT {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         Map<String, String> env = builder.environment();
-        env.put("PATH", Path.of(PackagedApp.java()).getParent() + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("PATH", javaHome.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.remove("JAVA_HOME");
         env.put("TMPDIR", tempDir.toString()); // the training's leftovers, if any, are named and cleaned up
         env.put("SHORELOOP_STARTUP_ARCHIVE", mode);
         Process p = builder.start();

@@ -86,11 +86,15 @@ public final class PackagedApp {
      */
     public static Process launch(Path appDir, Path workDir, Path logFile, int httpPort, Map<String, String> variables)
             throws IOException {
-        return launch(appDir, workDir, logFile, httpPort, variables, List.of());
+        return launch(java(), appDir, workDir, logFile, httpPort, variables, List.of());
     }
 
-    /** As {@link #launch(Path, Path, Path, int, Map)}, with these JVM options after the shipped ones. */
+    /**
+     * As {@link #launch(Path, Path, Path, int, Map)}, with this {@code java} and these JVM options after the shipped
+     * ones.
+     */
     public static Process launch(
+            String java,
             Path appDir,
             Path workDir,
             Path logFile,
@@ -99,7 +103,7 @@ public final class PackagedApp {
             List<String> jvmOptions)
             throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(java());
+        command.add(java);
         command.add("-XX:+UseSerialGC"); // as run-demo.sh and the image launch it
         command.addAll(jvmOptions);
         command.addAll(List.of(
