@@ -21,11 +21,10 @@
 # default), and its messages about it are silenced: the start is then as slow as without one. Delete ARCHIVE_DIR to
 # train again.
 
-# the JDK's version without starting a JVM (its release file), else from `java -version`
+# shoreloop_java_version JAVA JAVA_HOME: the JDK's version without starting a JVM (its release file), else from
+# `java -version`
 shoreloop_java_version() {
-  local home release
-  home=$(dirname "$(dirname "$(readlink -f "$1")")")
-  release="$home/release"
+  local release="$2/release"
   if [ -f "$release" ] && grep -q '^JAVA_VERSION=' "$release"; then
     sed -n 's/^JAVA_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$release" | head -1
   else
@@ -57,9 +56,11 @@ shoreloop_startup_archive() {
   shift 2
   local mode=${SHORELOOP_STARTUP_ARCHIVE:-on}
   [ "$mode" = off ] && return 0
-  local java_bin version major kind key file
+  local java_bin java_home version major kind key file
   java_bin=$(command -v java) || return 0
-  version=$(shoreloop_java_version "$java_bin")
+  java_bin=$(readlink -f "$java_bin")
+  java_home=$(dirname "$(dirname "$java_bin")")
+  version=$(shoreloop_java_version "$java_bin" "$java_home")
   major=$(shoreloop_java_major "$version")
   if [ -z "$major" ] || [ "$major" -lt 17 ]; then
     return 0
@@ -67,9 +68,9 @@ shoreloop_startup_archive() {
   # JDK 25 trains an AOT cache in one run (-XX:AOTCacheOutput); JDK 24's needs two, so it gets a CDS archive
   if [ "$major" -ge 25 ]; then kind=aot; else kind=jsa; fi
   key=$({
-    echo "$version $(readlink -f "$java_bin") $*"
+    echo "$version $java_bin $*"
     # the JDK's release file names its exact build (a package update in place keeps the version, not the build)
-    cat "$(dirname "$(dirname "$(readlink -f "$java_bin")")")/release" 2>/dev/null
+    cat "$java_home/release" 2>/dev/null
     cd "$app_dir" || exit
     # GNU stat, else BSD stat (macOS)
     stat -c '%n %s %Y' quarkus-run.jar app/* quarkus/* lib/boot/* lib/main/* 2>/dev/null \

@@ -99,9 +99,8 @@ class StartupArchiveIT {
     @MethodSource("javaHomes")
     void trainedOnceThenMappedByTheJvm(Path javaHome) throws Exception {
         String java = javaHome.resolve("bin/java").toString();
-        int feature = featureVersion(javaHome) > 0
-                ? featureVersion(javaHome)
-                : Runtime.version().feature();
+        int released = featureVersion(javaHome);
+        int feature = released > 0 ? released : Runtime.version().feature();
         Path archives = tempDir.resolve("archives-" + feature + "-" + Math.abs(javaHome.hashCode()));
         Result first = archiveOptions(javaHome, appDir, archives, "on");
         System.out.println(PREFIX + " first call: " + first);
