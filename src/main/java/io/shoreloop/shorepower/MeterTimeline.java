@@ -2,9 +2,11 @@ package io.shoreloop.shorepower;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -46,6 +49,11 @@ import java.util.TreeSet;
  * re-derives from the latest checkpoint or session start before it; one before the floor needs a window that starts
  * earlier, as for a resumed timeline.
  *
+ * <p>The window is kept as columns of primitives (the readings' fields, each one's step, its owner, whether the state
+ * machine was idle after it, its checkpoint), so a cached timeline is a handful of arrays however many readings it
+ * holds, not several objects per reading: the garbage collector neither copies nor marks readings that wait in a
+ * cached window, and a batch that appends touches the end of each array only.
+ *
  * <p>Not thread-safe: one meter's readings are processed by one thread at a time.
  */
 public final class MeterTimeline {
@@ -53,13 +61,51 @@ public final class MeterTimeline {
     private final MeterProfile profile;
     private final AccountingRules rules;
     private final EnergyRules energy;
+    private final String meter;
 
-    private final TreeMap<Instant, Reading> readings = new TreeMap<>();
-    private final TreeMap<Instant, EnergyStep> steps = new TreeMap<>();
-    /** Step (by its end) → start of the session owning it; absent: unallocated. */
-    private final Map<Instant, Instant> owner = new HashMap<>();
+    // The window: readings 0..n-1 in time order, one per timestamp, as columns.
+    private int n;
+    private long[] sec = new long[0];
+    private int[] nano = new int[0];
+    private long[] seq = new long[0];
+    private long[] register = new long[0];
+    /** Power in kW, {@link Double#NaN} when the reading has none. */
+    private double[] power = new double[0];
+    /** Breaker: {@link #BREAKER_NONE}, 0 (open) or 1 (closed). */
+    private byte[] breaker = new byte[0];
+    /** Vessel named by the reading; {@code null} until a reading of the window names one. */
+    private String[] vessel;
+
+    // The step ending at reading i (from reading i-1, from the floor for i = 0, or the meter's first reading's).
+    /** Counted Wh, or {@link #NO_STEP} for a reading merged in and not yet replayed. */
+    private long[] counted = new long[0];
+
+    private long[] rejected = new long[0];
+    /** The step's quality flags, one bit per {@link QualityFlag#ordinal()}. */
+    private byte[] flags = new byte[0];
+    /** Start of the session owning the step, as epoch second and nano; {@link #NO_OWNER}: unallocated. */
+    private long[] ownerSec = new long[0];
+
+    private int[] ownerNano = new int[0];
+    /** Whether the state machine was idle after reading i (depends only on the readings up to it and the departures before it). */
+    private boolean[] idle = new boolean[0];
+    /** The state machine's state after reading i (no candidate pending), kept every {@link #checkpointEvery}, or null. */
+    private SessionBuilder.Snapshot[] checkpoint = new SessionBuilder.Snapshot[0];
+
+    private static final long NO_STEP = -1;
+    private static final long NO_OWNER = Long.MIN_VALUE;
+    private static final byte BREAKER_NONE = -1;
+    private static final QualityFlag[] FLAGS = QualityFlag.values();
+
+    static {
+        if (FLAGS.length > 8) {
+            throw new ExceptionInInitializerError("a step's flags are kept in a byte");
+        }
+    }
 
     private final TreeMap<Instant, Session> sessions = new TreeMap<>();
+    /** Energy of the sessions in {@link #sessions}. */
+    private long sessionsWh;
     /** Departures of the calls at the meter's berth; the session state machine reads them. */
     private final TreeSet<Instant> departures = new TreeSet<>();
 
@@ -69,33 +115,33 @@ public final class MeterTimeline {
 
     private SessionBuilder tail;
     private List<Session> ended;
+    /** The reading being replayed (its step is the one the state machine usually decides on), or -1. */
+    private int replaying = -1;
+    /** The window's newest reading, or {@code null} when empty. */
+    private Reading last;
 
     /** Readings between two checkpoints, at most (see {@link #trim}). */
     static final int CHECKPOINT_EVERY = 256;
 
     private int checkpointEvery = CHECKPOINT_EVERY;
-    /** The state machine's state after these readings (no candidate pending); the floor's, if trimmed, included. */
-    private final TreeMap<Instant, SessionBuilder.Snapshot> checkpoints = new TreeMap<>();
     /** Readings replayed since the last checkpoint. */
     private int sinceCheckpoint;
 
     /** The reading before the window (known, not part of it), or {@code null} when the window is the whole history. */
     private Reading floor;
+    /** The state machine's state after the floor, when {@link #trim} cut the window there; else {@code null}. */
+    private SessionBuilder.Snapshot floorCheckpoint;
     /** Whether the state machine was idle after the floor (a resumed window), or inside a session (a trimmed one). */
     private boolean floorIdle = true;
     /** The latest idle point at or before the floor, or {@code null} (before the meter's first reading). */
     private Instant idleFloor;
     /** Energy of the sessions {@link #trim} forgot (they ended before the floor). */
     private long trimmedSessionWh;
-    /**
-     * Readings after which the state machine was idle (each depends only on the readings up to it and the departures
-     * before it).
-     */
-    private final TreeSet<Instant> idleAfter = new TreeSet<>();
 
     private MeterTimeline(MeterProfile profile, AccountingRules rules, Reading floor, Collection<Instant> departures) {
         this.profile = profile;
         this.rules = rules;
+        this.meter = profile.meter();
         this.floor = floor;
         this.idleFloor = floor == null ? null : floor.ts();
         this.energy = new EnergyRules(profile, rules);
@@ -164,6 +210,8 @@ public final class MeterTimeline {
         return timeline;
     }
 
+    private static final Comparator<Reading> BY_TIME = Comparator.comparing(Reading::ts);
+
     /**
      * Takes a batch of readings of this meter (any order, duplicates and late ones welcome).
      *
@@ -171,23 +219,28 @@ public final class MeterTimeline {
      */
     public SessionChanges accept(Collection<Reading> batch) {
         int duplicates = 0;
-        List<Reading> conflicting = new ArrayList<>();
-        Map<Instant, Reading> fresh = new TreeMap<>();
+        List<Reading> conflicting = new ArrayList<>(0);
+        List<Reading> fresh = new ArrayList<>(batch.size());
+        Map<Instant, Reading> freshAt = batch.size() > 1 ? new HashMap<>() : null;
         for (Reading r : batch) {
-            if (!profile.meter().equals(r.meter())) {
-                throw new IllegalArgumentException("reading of " + r.meter() + " given to " + profile.meter());
+            if (!meter.equals(r.meter())) {
+                throw new IllegalArgumentException("reading of " + r.meter() + " given to " + meter);
             }
-            Reading known = readings.get(r.ts());
+            Reading known;
             if (floor != null && !r.ts().isAfter(floor.ts())) {
                 if (!r.ts().equals(floor.ts())) {
                     throw new IllegalArgumentException(
                             "reading at " + r.ts() + " is before the window, which starts after " + floor.ts());
                 }
                 known = floor;
+            } else {
+                int i = n == 0 || compareAt(n - 1, r.ts()) < 0 ? -1 : indexOf(r.ts()); // most are the newest
+                known = i >= 0 ? readingAt(i) : null;
             }
             if (known == null) {
-                known = fresh.putIfAbsent(r.ts(), r);
+                known = freshAt == null ? null : freshAt.putIfAbsent(r.ts(), r);
                 if (known == null) {
+                    fresh.add(r);
                     continue;
                 }
             }
@@ -200,25 +253,36 @@ public final class MeterTimeline {
         if (fresh.isEmpty()) {
             return new SessionChanges(List.of(), List.of(), List.of(), 0, duplicates, conflicting);
         }
-        Instant earliest = fresh.keySet().iterator().next();
-        boolean append = readings.isEmpty() || earliest.isAfter(readings.lastKey());
-        Reading before = readings.isEmpty() ? floor : readings.lastEntry().getValue();
-        readings.putAll(fresh);
-
-        Map<Session.Key, Session> old = new HashMap<>();
-        Iterator<Reading> replay;
-        if (append) {
-            Session open = tail.openSession();
-            if (open != null) {
-                old.put(open.key(), sessions.remove(open.start()));
-            }
-            replay = fresh.values().iterator();
-        } else {
-            Restart restart = restart(sessions.lowerEntry(earliest), checkpoints.lowerEntry(earliest), old);
-            before = restart.before();
-            replay = restart.replay();
+        if (!inTimeOrder(fresh)) {
+            fresh.sort(BY_TIME);
         }
-        return replay(before, replay, old, fresh.size(), duplicates, conflicting);
+        Instant earliest = fresh.get(0).ts();
+        Map<Session.Key, Session> old = new HashMap<>();
+        if (n == 0 || compareAt(n - 1, earliest) < 0) {
+            // later than everything known: the state machine continues where it stopped
+            Reading before = n == 0 ? floor : last;
+            int from = n;
+            Instant open = tail.openSessionStart();
+            if (open != null) {
+                Session was = removeSession(open);
+                old.put(was.key(), was);
+            }
+            appendAll(fresh);
+            return replay(from, before, fresh, old, fresh.size(), duplicates, conflicting);
+        }
+        mergeIn(fresh);
+        int at = indexOf(earliest);
+        Restart restart = restart(sessions.lowerEntry(earliest), checkpointBefore(at), old);
+        return replay(restart.from(), restart.before(), null, old, fresh.size(), duplicates, conflicting);
+    }
+
+    private static boolean inTimeOrder(List<Reading> readings) {
+        for (int i = 1; i < readings.size(); i++) {
+            if (readings.get(i - 1).ts().isAfter(readings.get(i).ts())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -235,72 +299,100 @@ public final class MeterTimeline {
         changed.removeIf(d -> departures.contains(d) && next.contains(d));
         departures.clear();
         departures.addAll(next);
-        if (readings.isEmpty()) {
+        if (n == 0) {
             return SessionChanges.none();
         }
         // a step crosses a departure d when from <= d < to: nothing before the window's first step can be crossed,
         // and a departure at or after the latest reading has not been crossed yet
-        Instant first = floor == null ? readings.firstKey() : floor.ts();
+        Instant first = floor == null ? instantAt(0) : floor.ts();
         Instant earliest = changed.ceiling(first);
-        if (earliest == null || !earliest.isBefore(readings.lastKey())) {
+        if (earliest == null || compareAt(n - 1, earliest) <= 0) {
             return SessionChanges.none();
         }
         Map<Session.Key, Session> old = new HashMap<>();
         // a checkpoint at the departure itself still holds: only a later step can cross it
-        Restart restart = restart(sessions.floorEntry(earliest), checkpoints.floorEntry(earliest), old);
-        return replay(restart.before(), restart.replay(), old, 0, 0, List.of());
+        Restart restart = restart(sessions.floorEntry(earliest), checkpointBefore(upperBound(earliest)), old);
+        return replay(restart.from(), restart.before(), null, old, 0, 0, List.of());
     }
 
-    /** Where a re-derivation starts: the reading before it, and the readings to feed. */
-    private record Restart(Reading before, Iterator<Reading> replay) {}
+    /** Where a re-derivation starts: the index of the first reading to feed, and the reading before it. */
+    private record Restart(int from, Reading before) {}
+
+    /** The latest checkpoint among readings {@code 0..end-1}: its index, {@link #AT_FLOOR}, or {@link #NONE}. */
+    private int checkpointBefore(int end) {
+        for (int i = end - 1; i >= 0; i--) {
+            if (checkpoint[i] != null) {
+                return i;
+            }
+        }
+        return floorCheckpoint != null ? AT_FLOOR : NONE;
+    }
+
+    private static final int AT_FLOOR = -1;
+    private static final int NONE = -2;
 
     /**
      * Restarts the state machine at the later of two points: the start of {@code session} (the latest session that
-     * began before what changed; a fresh state machine there), or {@code checkpoint} (the latest state kept before
-     * it). Without a session in the window, the window's first reading counts as a start when the floor was idle.
+     * began before what changed; a fresh state machine there), or the checkpoint at {@code checkpointAt} (the latest
+     * state kept before it). Without a session in the window, the window's first reading counts as a start when the
+     * floor was idle.
      */
-    private Restart restart(
-            Map.Entry<Instant, Session> session,
-            Map.Entry<Instant, SessionBuilder.Snapshot> checkpoint,
-            Map<Session.Key, Session> old) {
+    private Restart restart(Map.Entry<Instant, Session> session, int checkpointAt, Map<Session.Key, Session> old) {
         Instant anchor = null;
         if (session != null && (floor == null || session.getKey().isAfter(floor.ts()))) {
             anchor = session.getKey();
         } else if (session == null && floorIdle) {
-            anchor = readings.firstKey();
+            anchor = instantAt(0);
         }
-        if (checkpoint != null && (anchor == null || !checkpoint.getKey().isBefore(anchor))) {
-            return restoreAt(checkpoint.getKey(), checkpoint.getValue(), old);
+        if (checkpointAt != NONE) {
+            Instant at = checkpointAt == AT_FLOOR ? floor.ts() : instantAt(checkpointAt);
+            if (anchor == null || !at.isBefore(anchor)) {
+                return restoreAt(checkpointAt, at, old);
+            }
         }
         if (anchor == null) {
             throw new IllegalStateException("no point to re-derive from after " + floor.ts());
         }
-        Reading before = restartAt(anchor, old);
-        return new Restart(before, readings.tailMap(anchor, true).values().iterator());
+        return restartAt(indexOf(anchor), anchor, old);
     }
 
     /**
-     * Forgets the sessions produced after {@code at} (into {@code old}), the one open there included, and takes the
-     * state machine's state kept at {@code at}.
+     * Forgets the sessions produced after the reading at {@code index} (into {@code old}), the one open there
+     * included, and takes the state machine's state kept there.
      */
-    private Restart restoreAt(Instant at, SessionBuilder.Snapshot state, Map<Session.Key, Session> old) {
-        NavigableMap<Instant, Session> stale = sessions.tailMap(at, false);
-        stale.values().forEach(s -> old.put(s.key(), s));
-        stale.clear();
+    private Restart restoreAt(int index, Instant at, Map<Session.Key, Session> old) {
+        SessionBuilder.Snapshot state = index == AT_FLOOR ? floorCheckpoint : checkpoint[index];
+        forgetSessions(sessions.tailMap(at, false), old);
         Instant open = state.openSessionStart();
         if (open != null) {
-            Session s = sessions.remove(open);
+            Session s = removeSession(open);
             if (s != null) {
                 old.put(s.key(), s);
             }
         }
         tail = newBuilder();
         tail.restore(state);
-        idleAfter.tailSet(at, false).clear();
-        checkpoints.tailMap(at, false).clear();
         sinceCheckpoint = 0;
-        Reading before = floor != null && at.equals(floor.ts()) ? floor : readings.get(at);
-        return new Restart(before, readings.tailMap(at, false).values().iterator());
+        return new Restart(index + 1, index == AT_FLOOR ? floor : readingAt(index));
+    }
+
+    /**
+     * Forgets the sessions from {@code anchor} on (into {@code old}) and restarts the state machine there: the
+     * start of a session, or the first reading, where the state before is "off, no candidate".
+     */
+    private Restart restartAt(int index, Instant anchor, Map<Session.Key, Session> old) {
+        forgetSessions(sessions.tailMap(anchor, true), old);
+        tail = newBuilder();
+        sinceCheckpoint = 0;
+        return new Restart(index, index == 0 ? floor : readingAt(index - 1));
+    }
+
+    private void forgetSessions(NavigableMap<Instant, Session> stale, Map<Session.Key, Session> old) {
+        for (Session s : stale.values()) {
+            old.put(s.key(), s);
+            sessionsWh -= s.energyWh();
+        }
+        stale.clear();
     }
 
     /** The departures this timeline knows, in time order. */
@@ -309,48 +401,38 @@ public final class MeterTimeline {
     }
 
     /**
-     * Forgets the sessions from {@code anchor} on (into {@code old}) and restarts the state machine there: the
-     * start of a session, or the first reading, where the state before is "off, no candidate". Returns the reading
-     * before the anchor (or the floor).
+     * Feeds readings {@code from..n-1} to the state machine after {@code before}: their steps, owners, idle points and
+     * checkpoints are derived again ({@code given}: those readings as objects, when the caller has them).
      */
-    private Reading restartAt(Instant anchor, Map<Session.Key, Session> old) {
-        NavigableMap<Instant, Session> stale = sessions.tailMap(anchor, true);
-        stale.values().forEach(s -> old.put(s.key(), s));
-        stale.clear();
-        tail = newBuilder();
-        idleAfter.tailSet(anchor, true).clear();
-        checkpoints.tailMap(anchor, true).clear();
-        sinceCheckpoint = 0;
-        Map.Entry<Instant, Reading> previous = readings.lowerEntry(anchor);
-        return previous == null ? floor : previous.getValue();
-    }
-
     private SessionChanges replay(
+            int from,
             Reading before,
-            Iterator<Reading> replay,
+            List<Reading> given,
             Map<Session.Key, Session> old,
             int accepted,
             int duplicates,
             List<Reading> conflicting) {
         ended = new ArrayList<>();
         Reading prev = before;
-        while (replay.hasNext()) {
-            Reading r = replay.next();
+        for (int i = from; i < n; i++) {
+            Reading r = given != null ? given.get(i - from) : readingAt(i);
             EnergyStep step = energy.step(prev, r);
-            replaceStep(step);
+            replaying = i;
+            setStep(i, step);
             tail.accept(r, step);
-            if (tail.isIdle()) {
-                idleAfter.add(r.ts());
-            }
+            idle[i] = tail.isIdle();
+            checkpoint[i] = null;
             if (++sinceCheckpoint >= checkpointEvery) {
                 SessionBuilder.Snapshot state = tail.snapshot();
                 if (state != null) {
-                    checkpoints.put(r.ts(), state);
+                    checkpoint[i] = state;
                     sinceCheckpoint = 0;
                 }
             }
             prev = r;
         }
+        replaying = -1;
+        last = prev;
         List<Session> produced = ended;
         ended = null;
         Session open = tail.openSession();
@@ -360,7 +442,7 @@ public final class MeterTimeline {
         List<Session> created = new ArrayList<>();
         List<Session> changed = new ArrayList<>();
         for (Session s : produced) {
-            sessions.put(s.start(), s);
+            putSession(s);
             Session was = old.remove(s.key());
             if (was == null) {
                 created.add(s);
@@ -374,10 +456,11 @@ public final class MeterTimeline {
     }
 
     private SessionBuilder newBuilder() {
-        return new SessionBuilder(profile.meter(), rules, departures, new SessionBuilder.Sink() {
+        return new SessionBuilder(meter, rules, departures, new SessionBuilder.Sink() {
             @Override
             public void own(Instant stepTo, Instant start) {
-                setOwner(stepTo, start);
+                int i = replaying >= 0 && compareAt(replaying, stepTo) == 0 ? replaying : indexOf(stepTo);
+                setOwner(i, start);
             }
 
             @Override
@@ -387,28 +470,56 @@ public final class MeterTimeline {
         });
     }
 
-    private void replaceStep(EnergyStep step) {
-        EnergyStep was = steps.put(step.to(), step);
-        if (was != null) {
-            meteredWh -= was.meteredWh();
-            rejectedWh -= was.rejectedWh();
-            if (owner.remove(step.to()) == null) {
-                unallocatedWh -= was.countedWh();
+    /** The step ending at reading {@code i} is now this one, unallocated (the state machine decides its owner next). */
+    private void setStep(int i, EnergyStep step) {
+        if (counted[i] != NO_STEP) {
+            meteredWh -= counted[i] + rejected[i];
+            rejectedWh -= rejected[i];
+            if (ownerSec[i] == NO_OWNER) {
+                unallocatedWh -= counted[i];
             }
         }
+        counted[i] = step.countedWh();
+        rejected[i] = step.rejectedWh();
+        byte bits = 0;
+        for (QualityFlag f : step.flags()) {
+            bits |= (byte) (1 << f.ordinal());
+        }
+        flags[i] = bits;
+        ownerSec[i] = NO_OWNER;
+        ownerNano[i] = 0;
         meteredWh += step.meteredWh();
         rejectedWh += step.rejectedWh();
         unallocatedWh += step.countedWh();
     }
 
-    private void setOwner(Instant stepTo, Instant start) {
-        long counted = steps.get(stepTo).countedWh();
-        Instant was = start == null ? owner.remove(stepTo) : owner.put(stepTo, start);
-        if (was == null && start != null) {
-            unallocatedWh -= counted;
-        } else if (was != null && start == null) {
-            unallocatedWh += counted;
+    private void setOwner(int i, Instant start) {
+        boolean was = ownerSec[i] != NO_OWNER;
+        if (start == null) {
+            ownerSec[i] = NO_OWNER;
+            ownerNano[i] = 0;
+        } else {
+            ownerSec[i] = start.getEpochSecond();
+            ownerNano[i] = start.getNano();
         }
+        if (!was && start != null) {
+            unallocatedWh -= counted[i];
+        } else if (was && start == null) {
+            unallocatedWh += counted[i];
+        }
+    }
+
+    private void putSession(Session s) {
+        Session was = sessions.put(s.start(), s);
+        sessionsWh += s.energyWh() - (was == null ? 0 : was.energyWh());
+    }
+
+    private Session removeSession(Instant start) {
+        Session was = sessions.remove(start);
+        if (was != null) {
+            sessionsWh -= was.energyWh();
+        }
+        return was;
     }
 
     public MeterProfile profile() {
@@ -426,23 +537,22 @@ public final class MeterTimeline {
      * checkpoint allows it (a candidate pending all along), and the caller then drops the timeline instead.
      */
     public boolean trim(int max, int keep) {
-        if (readings.size() <= max) {
+        if (n <= max) {
             return true;
         }
-        Iterator<Instant> newest = readings.descendingKeySet().iterator();
-        Instant keepFrom = null;
-        for (int i = 0; i < Math.max(1, keep) && newest.hasNext(); i++) {
-            keepFrom = newest.next();
-        }
-        Map.Entry<Instant, SessionBuilder.Snapshot> cut = checkpoints.lowerEntry(keepFrom);
-        if (cut == null || (floor != null && !cut.getKey().isAfter(floor.ts()))) {
+        int keepFrom = Math.max(0, n - Math.max(1, keep));
+        int cut = checkpointBefore(keepFrom);
+        if (cut < 0) {
             return false;
         }
-        Instant at = cut.getKey();
-        Instant open = cut.getValue().openSessionStart();
-        Instant idle = idleAfter.floor(at);
-        if (idle != null) {
-            idleFloor = idle;
+        Instant at = instantAt(cut);
+        SessionBuilder.Snapshot state = checkpoint[cut];
+        Instant open = state.openSessionStart();
+        for (int i = cut; i >= 0; i--) {
+            if (idle[i]) {
+                idleFloor = instantAt(i);
+                break;
+            }
         }
         Iterator<Map.Entry<Instant, Session>> before =
                 sessions.headMap(at, true).entrySet().iterator();
@@ -450,17 +560,16 @@ public final class MeterTimeline {
             Map.Entry<Instant, Session> e = before.next();
             if (!e.getKey().equals(open)) {
                 trimmedSessionWh += e.getValue().energyWh();
+                sessionsWh -= e.getValue().energyWh();
                 before.remove();
             }
         }
-        floor = readings.get(at);
+        floor = readingAt(cut);
+        floorCheckpoint = state;
         floorIdle = open == null;
-        readings.headMap(at, true).clear();
-        steps.headMap(at, true).clear();
-        owner.keySet().removeIf(to -> !to.isAfter(at));
-        idleAfter.headSet(at, true).clear();
-        checkpoints.headMap(at, false).clear();
-        return readings.size() <= max;
+        // the steps up to the floor go with their readings; their energy stays in the balance
+        dropFirst(cut + 1);
+        return n <= max;
     }
 
     /** Keeps a checkpoint every {@code n} readings from now on (tests use small ones). */
@@ -479,12 +588,15 @@ public final class MeterTimeline {
 
     /** Whether the timeline holds a reading at this instant (in its window, or its floor). */
     public boolean knows(Instant ts) {
-        return readings.containsKey(ts) || (floor != null && floor.ts().equals(ts));
+        if (n > 0 && compareAt(n - 1, ts) < 0) {
+            return false; // after the newest (the floor is before the window)
+        }
+        return indexOf(ts) >= 0 || (floor != null && floor.ts().equals(ts));
     }
 
     /** How many readings the window holds. */
     public int size() {
-        return readings.size();
+        return n;
     }
 
     /**
@@ -502,23 +614,40 @@ public final class MeterTimeline {
 
     /** The session owning the step that ends at this reading, if any. */
     public Optional<Session> sessionOwningStepTo(Instant readingTs) {
-        Instant start = owner.get(readingTs);
-        return start == null ? Optional.empty() : Optional.of(sessions.get(start));
+        int i = indexOf(readingTs);
+        if (i < 0 || ownerSec[i] == NO_OWNER) {
+            return Optional.empty();
+        }
+        return Optional.of(sessions.get(Instant.ofEpochSecond(ownerSec[i], ownerNano[i])));
     }
 
     /** All readings kept, in time order (one per timestamp). */
     public List<Reading> readings() {
-        return List.copyOf(readings.values());
+        List<Reading> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            all.add(readingAt(i));
+        }
+        return List.copyOf(all);
     }
 
     /** All energy steps, in time order (one per reading, ending at it). */
     public List<EnergyStep> steps() {
-        return List.copyOf(steps.values());
+        List<EnergyStep> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            all.add(stepAt(i));
+        }
+        return List.copyOf(all);
     }
 
     /** Steps longer than the gap threshold, in time order. */
     public List<EnergyStep> gaps() {
-        return steps.values().stream().filter(s -> s.has(QualityFlag.GAP)).toList();
+        List<EnergyStep> gaps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if ((flags[i] & (1 << QualityFlag.GAP.ordinal())) != 0) {
+                gaps.add(stepAt(i));
+            }
+        }
+        return List.copyOf(gaps);
     }
 
     /**
@@ -526,22 +655,206 @@ public final class MeterTimeline {
      * continues exactly like this one for all later readings. Empty: only from the beginning of the window.
      */
     public Optional<Instant> resumableAfter() {
-        if (!idleAfter.isEmpty()) {
-            return Optional.of(idleAfter.last());
+        for (int i = n - 1; i >= 0; i--) {
+            if (idle[i]) {
+                return Optional.of(instantAt(i));
+            }
         }
         return Optional.ofNullable(idleFloor);
     }
 
     public Optional<Instant> lastReadingAt() {
-        return readings.isEmpty() ? Optional.empty() : Optional.of(readings.lastKey());
+        return n == 0 ? Optional.empty() : Optional.of(last.ts());
     }
 
     /** Where the meter's energy went; see {@link EnergyBalance}. */
     public EnergyBalance balance() {
-        long inSessions = trimmedSessionWh;
-        for (Session s : sessions.values()) {
-            inSessions += s.energyWh();
+        return new EnergyBalance(meteredWh, trimmedSessionWh + sessionsWh, unallocatedWh, rejectedWh);
+    }
+
+    // --- the columns -------------------------------------------------------------------------------------------
+
+    private Instant instantAt(int i) {
+        return Instant.ofEpochSecond(sec[i], nano[i]);
+    }
+
+    private int compareAt(int i, Instant t) {
+        int c = Long.compare(sec[i], t.getEpochSecond());
+        return c != 0 ? c : Integer.compare(nano[i], t.getNano());
+    }
+
+    /** The index of the reading at {@code t}, or {@code -(insertion point) - 1}. */
+    private int indexOf(Instant t) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = compareAt(mid, t);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
         }
-        return new EnergyBalance(meteredWh, inSessions, unallocatedWh, rejectedWh);
+        return -(lo + 1);
+    }
+
+    /** How many readings are at or before {@code t}. */
+    private int upperBound(Instant t) {
+        int i = indexOf(t);
+        return i >= 0 ? i + 1 : -(i + 1);
+    }
+
+    private Reading readingAt(int i) {
+        double kw = power[i];
+        return new Reading(
+                meter,
+                seq[i],
+                instantAt(i),
+                register[i],
+                Double.isNaN(kw) ? null : kw,
+                breaker[i] == BREAKER_NONE ? null : breaker[i] == 1,
+                vessel == null ? null : vessel[i]);
+    }
+
+    private EnergyStep stepAt(int i) {
+        Instant to = instantAt(i);
+        Instant from = i > 0 ? instantAt(i - 1) : floor == null ? null : floor.ts();
+        if (from == null) {
+            return EnergyStep.first(to);
+        }
+        Set<QualityFlag> set = EnumSet.noneOf(QualityFlag.class);
+        for (QualityFlag f : FLAGS) {
+            if ((flags[i] & (1 << f.ordinal())) != 0) {
+                set.add(f);
+            }
+        }
+        return new EnergyStep(from, to, counted[i], rejected[i], set);
+    }
+
+    private void appendAll(List<Reading> fresh) {
+        ensureCapacity(n + fresh.size());
+        for (Reading r : fresh) {
+            put(n++, r);
+        }
+    }
+
+    /** Merges readings in time order, none of them known, into the window (their steps to be derived). */
+    private void mergeIn(List<Reading> fresh) {
+        int k = fresh.size();
+        ensureCapacity(n + k);
+        int i = n - 1;
+        int j = k - 1;
+        for (int w = n + k - 1; j >= 0; w--) {
+            Reading r = fresh.get(j);
+            if (i >= 0 && compareAt(i, r.ts()) > 0) {
+                move(i--, w);
+            } else {
+                put(w, r);
+                j--;
+            }
+        }
+        n += k;
+    }
+
+    private void put(int i, Reading r) {
+        sec[i] = r.ts().getEpochSecond();
+        nano[i] = r.ts().getNano();
+        seq[i] = r.seq();
+        register[i] = r.registerWh();
+        power[i] = r.powerKw() == null ? Double.NaN : r.powerKw();
+        breaker[i] = r.breakerClosed() == null ? BREAKER_NONE : (byte) (r.breakerClosed() ? 1 : 0);
+        if (r.vessel() != null && vessel == null) {
+            vessel = new String[sec.length];
+        }
+        if (vessel != null) {
+            vessel[i] = r.vessel();
+        }
+        counted[i] = NO_STEP;
+        rejected[i] = 0;
+        flags[i] = 0;
+        ownerSec[i] = NO_OWNER;
+        ownerNano[i] = 0;
+        idle[i] = false;
+        checkpoint[i] = null;
+    }
+
+    private void move(int from, int to) {
+        sec[to] = sec[from];
+        nano[to] = nano[from];
+        seq[to] = seq[from];
+        register[to] = register[from];
+        power[to] = power[from];
+        breaker[to] = breaker[from];
+        if (vessel != null) {
+            vessel[to] = vessel[from];
+        }
+        counted[to] = counted[from];
+        rejected[to] = rejected[from];
+        flags[to] = flags[from];
+        ownerSec[to] = ownerSec[from];
+        ownerNano[to] = ownerNano[from];
+        idle[to] = idle[from];
+        checkpoint[to] = checkpoint[from];
+    }
+
+    /** Forgets readings {@code 0..k-1}; the arrays shrink when they are much larger than what is left. */
+    private void dropFirst(int k) {
+        int left = n - k;
+        int capacity = sec.length > 3 * left + 16 ? 2 * left + 16 : sec.length;
+        sec = shifted(sec, k, left, capacity);
+        nano = shifted(nano, k, left, capacity);
+        seq = shifted(seq, k, left, capacity);
+        register = shifted(register, k, left, capacity);
+        power = shifted(power, k, left, capacity);
+        breaker = shifted(breaker, k, left, capacity);
+        vessel = vessel == null ? null : shifted(vessel, k, left, capacity);
+        counted = shifted(counted, k, left, capacity);
+        rejected = shifted(rejected, k, left, capacity);
+        flags = shifted(flags, k, left, capacity);
+        ownerSec = shifted(ownerSec, k, left, capacity);
+        ownerNano = shifted(ownerNano, k, left, capacity);
+        idle = shifted(idle, k, left, capacity);
+        checkpoint = shifted(checkpoint, k, left, capacity);
+        n = left;
+    }
+
+    /** {@code array}'s elements {@code k..k+left-1} at the start of an array of {@code capacity} (this one if it fits). */
+    private static <A> A shifted(A array, int k, int left, int capacity) {
+        int length = java.lang.reflect.Array.getLength(array);
+        A to = capacity == length ? array : newLike(array, capacity);
+        System.arraycopy(array, k, to, 0, left);
+        if (to == array && !array.getClass().getComponentType().isPrimitive()) {
+            Arrays.fill((Object[]) array, left, left + k, null);
+        }
+        return to;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A> A newLike(A array, int capacity) {
+        return (A) java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), capacity);
+    }
+
+    private void ensureCapacity(int need) {
+        if (need <= sec.length) {
+            return;
+        }
+        int capacity = Math.max(need, Math.max(16, sec.length + (sec.length >> 1)));
+        sec = Arrays.copyOf(sec, capacity);
+        nano = Arrays.copyOf(nano, capacity);
+        seq = Arrays.copyOf(seq, capacity);
+        register = Arrays.copyOf(register, capacity);
+        power = Arrays.copyOf(power, capacity);
+        breaker = Arrays.copyOf(breaker, capacity);
+        vessel = vessel == null ? null : Arrays.copyOf(vessel, capacity);
+        counted = Arrays.copyOf(counted, capacity);
+        rejected = Arrays.copyOf(rejected, capacity);
+        flags = Arrays.copyOf(flags, capacity);
+        ownerSec = Arrays.copyOf(ownerSec, capacity);
+        ownerNano = Arrays.copyOf(ownerNano, capacity);
+        idle = Arrays.copyOf(idle, capacity);
+        checkpoint = Arrays.copyOf(checkpoint, capacity);
     }
 }

@@ -89,6 +89,11 @@ final class SessionBuilder {
         return view.toSession(meter, SessionStatus.OPEN, view.lastTs);
     }
 
+    /** The start of the session still open after the last reading fed, or {@code null}. */
+    Instant openSessionStart() {
+        return session == null ? null : session.start;
+    }
+
     /**
      * The state after the last reading fed, when no candidate is pending (a candidate may still revise the owner of
      * steps before it), else {@code null}. {@link #restore} continues from it exactly as this builder continues.

@@ -114,6 +114,7 @@ class MeterHistoryProperties {
         MeterTimeline full = MeterTimeline.recompute(h.profile, h.rules, h.delivered, h.departures);
 
         assertEquals(full.sessions(), t.sessions(), h::toString);
+        assertEquals(full.readings(), t.readings(), h::toString);
         assertEquals(full.steps(), t.steps(), h::toString);
         assertEquals(full.balance(), t.balance(), h::toString);
         assertEquals(full.resumableAfter(), t.resumableAfter(), h::toString);
@@ -269,6 +270,19 @@ class MeterHistoryProperties {
                 List.of(balance[0], balance[1], balance[2], balance[3]),
                 h::toString);
         assertEquals(full.resumableAfter(), t.resumableAfter(), h::toString);
+        Instant floor = t.windowFloor();
+        assertEquals(
+                full.readings().stream()
+                        .filter(r -> floor == null || r.ts().isAfter(floor))
+                        .toList(),
+                t.readings(),
+                h::toString);
+        assertEquals(
+                full.steps().stream()
+                        .filter(s -> floor == null || s.to().isAfter(floor))
+                        .toList(),
+                t.steps(),
+                h::toString);
         if (h.delivered.size() > 3 * max) {
             assertTrue(trims > 0 || t.windowFloor() == null, h::toString);
         }

@@ -16,10 +16,10 @@ class TimelineCacheBoundTest {
 
     @Test
     void theContainersHeapBoundsItToFifteenPercent() {
-        // k8s/: 768 MiB limit, heap 75 % of it = 576 MiB; 15 % of that at 320 bytes a reading
+        // k8s/: 768 MiB limit, heap 75 % of it = 576 MiB; 15 % of that at 192 bytes a reading
         long heap = 576 * MIB;
-        assertEquals(heap / 100 * 15 / 320, ShorePowerIngest.cacheTotalReadings(1_000_000, heap));
-        assertEquals(283_115, ShorePowerIngest.cacheTotalReadings(1_000_000, heap));
+        assertEquals(heap / 100 * 15 / 192, ShorePowerIngest.cacheTotalReadings(1_000_000, heap));
+        assertEquals(471_859, ShorePowerIngest.cacheTotalReadings(1_000_000, heap));
     }
 
     @Test
