@@ -6,7 +6,7 @@
 # then runs bench/ingest/IngestBench.java, which drives the device simulator's load mode
 # (device-simulators/target/shoreloop-device-simulators.jar, built if missing) for the broker QoS 1 pass-through
 # (same load, another topic root, a plain counting subscriber), the live shape (1 reading per message from M meters)
-# and the backfill shape (arrays of 500), and itself times COPY of as many rows and naive one-insert-per-reading;
+# and the backfill shape (arrays of 500), and itself times COPY of as many rows (binary, as Shoreloop sends them, and CSV) and naive one-insert-per-reading;
 # checks 0 lost and 0 duplicated and exact session energy (the simulator reports each meter's true register
 # increase); prints a table with ratios (--json: one JSON object).
 #

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shoreloop.platform.InputRules;
 import io.shoreloop.shorepower.Reading;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -308,7 +309,7 @@ final class PayloadParser {
             return null;
         }
         Instant at = IsoTimestamps.parse(ts);
-        if (at == null || at.isAfter(now.plus(futureTolerance))) {
+        if (at == null || at.isBefore(InputRules.EARLIEST) || at.isAfter(now.plus(futureTolerance))) {
             return null;
         }
         return new ParsedReading(meter, seq, at, registerWh, power, voltage, current, frequency, breaker, vessel);
@@ -443,6 +444,9 @@ final class PayloadParser {
             if (at == null) {
                 throw new IllegalArgumentException("invalid-value: 'ts' is not an ISO-8601 timestamp");
             }
+            if (at.isBefore(InputRules.EARLIEST) || at.isAfter(InputRules.LATEST)) {
+                throw new IllegalArgumentException("invalid-value: 'ts' is outside the years 1 to 9999");
+            }
         }
         return new Status(online.booleanValue(), at);
     }
@@ -483,6 +487,9 @@ final class PayloadParser {
         Instant ts = instant(required(node, "ts"));
         if (ts == null) {
             throw new Refused("invalid-value", "'ts' is not an ISO-8601 timestamp with offset");
+        }
+        if (ts.isBefore(InputRules.EARLIEST)) {
+            throw new Refused("invalid-value", "'ts' " + ts + " is before the year 1");
         }
         if (ts.isAfter(now.plus(futureTolerance))) {
             throw new Refused(

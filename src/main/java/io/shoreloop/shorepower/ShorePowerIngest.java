@@ -62,29 +62,20 @@ public class ShorePowerIngest {
             + " frequency_hz, breaker_closed, vessel_mmsi, received_at";
 
     /** A batch's readings go straight in while none is stored already (the common case)... */
-    private static final String COPY_READINGS = "copy meter_reading (" + READING_COLUMNS + ") from stdin";
+    private static final String COPY_READINGS =
+            "copy meter_reading (" + READING_COLUMNS + ") from stdin (format binary)";
 
     /** ...else into a staging table (one per connection, emptied at commit), and the new ones moved over from it. */
     private static final String STAGE = "create temporary table if not exists shore_reading_stage"
             + " (like meter_reading including defaults) on commit delete rows";
 
-    private static final String COPY_TO_STAGE = "copy shore_reading_stage (" + READING_COLUMNS + ") from stdin";
+    private static final String COPY_TO_STAGE =
+            "copy shore_reading_stage (" + READING_COLUMNS + ") from stdin (format binary)";
 
     private static final String INSERT_STAGED = "insert into meter_reading (" + READING_COLUMNS + ") select "
             + READING_COLUMNS + " from shore_reading_stage on conflict do nothing returning meter_id, ts";
 
     private static final String UNIQUE_VIOLATION = "23505";
-
-    /**
-     * A batch's {@code COPY} text is built and sent in chunks of about this many bytes (each row whole), never as one
-     * array: a batch of 20,000 readings is ~3 MB of text, and arrays that large are "humongous" to G1 (over half a heap
-     * region: 512 KiB with a 1 GiB heap), allocated outside the young generation. When the text was one builder, its
-     * string and the string's bytes, that was three of them per batch, and G1 starts a concurrent marking cycle of the
-     * whole heap (the cached timelines included) on a humongous allocation once the old generation is above its
-     * threshold: 20 cycles in a bench run, 9 with chunks; G1's share of the application's CPU during a measured
-     * backfill 42 % → 34 %.
-     */
-    static final int COPY_CHUNK_BYTES = 64 * 1024;
 
     private static final String LOAD_WINDOWS = """
             select r.meter_id, r.ts, r.seq, r.register_wh, r.power_kw, r.breaker_closed, r.vessel_mmsi
@@ -882,23 +873,24 @@ public class ShorePowerIngest {
         if (n == 0) {
             return fresh;
         }
-        // COPY text format: tab-separated, \N for null; sent in chunks (see COPY_CHUNK_BYTES)
-        CopyText rows = new CopyText();
+        // COPY's binary format, sent in chunks (see CopyRows)
+        CopyRows rows = new CopyRows(11);
         for (Map.Entry<UUID, List<IngestBatch.Incoming>> e : byMeter.entrySet()) {
-            String meter = e.getKey().toString();
+            UUID meter = e.getKey();
             for (IngestBatch.Incoming in : e.getValue()) {
                 Reading rd = in.reading();
-                rows.ascii(meter);
-                rows.field(rd.ts());
-                rows.field(rd.seq());
-                rows.field(rd.registerWh());
-                rows.field(rd.powerKw());
-                rows.field(in.voltageV());
-                rows.field(in.currentA());
-                rows.field(in.frequencyHz());
-                rows.field(rd.breakerClosed() == null ? null : rd.breakerClosed() ? "t" : "f");
-                rows.field(rd.vessel());
-                rows.field(in.receivedAt());
+                rows.startRow();
+                rows.uuid(meter);
+                rows.timestamp(rd.ts());
+                rows.int8(rd.seq());
+                rows.int8(rd.registerWh());
+                rows.float8(rd.powerKw());
+                rows.float8(in.voltageV());
+                rows.float8(in.currentA());
+                rows.float8(in.frequencyHz());
+                rows.bool(rd.breakerClosed());
+                rows.text(rd.vessel());
+                rows.timestamp(in.receivedAt());
                 rows.endRow();
             }
         }
@@ -963,213 +955,6 @@ public class ShorePowerIngest {
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
-            }
-        }
-    }
-
-    /**
-     * {@code COPY} text (tab-separated fields, {@code \N} for null, text escaped) written straight as UTF-8 bytes, in
-     * chunks of about {@link #COPY_CHUNK_BYTES} bytes, each row whole. Written through a {@code StringBuilder}, every
-     * byte was copied three times (the builder, its string, the string's bytes): a fifth of the bytes the live
-     * benchmark allocated.
-     */
-    static final class CopyText {
-        private final List<byte[]> chunks = new ArrayList<>();
-        private byte[] buffer = new byte[COPY_CHUNK_BYTES + 1024];
-        private int length;
-
-        /** Text known to be ASCII without tabs, newlines or backslashes (codes, UUIDs, numbers, timestamps). */
-        void ascii(String text) {
-            room(text.length());
-            for (int i = 0; i < text.length(); i++) {
-                buffer[length++] = (byte) text.charAt(i);
-            }
-        }
-
-        /** A tab, then the value: {@code \N} for null, text escaped, anything else as its {@code toString()}. */
-        void field(Object value) {
-            room(1);
-            buffer[length++] = '\t';
-            if (value == null) {
-                ascii("\\N");
-            } else if (value instanceof String text) {
-                text(text);
-            } else {
-                ascii(value.toString());
-            }
-        }
-
-        /**
-         * A tab, then the instant as {@link Instant#toString()} writes it (ISO 8601 in UTC, the fraction in groups of
-         * three digits, none when zero), which PostgreSQL reads as a {@code timestamptz}: written digit by digit for
-         * the years 0-9999 (the formatter took 4 % of the application's CPU in the live benchmark, two instants per
-         * reading, and allocated for each), other years through the formatter.
-         */
-        void field(Instant t) {
-            long seconds = t.getEpochSecond();
-            if (seconds < YEAR_0 || seconds >= YEAR_10000) {
-                field((Object) t);
-                return;
-            }
-            java.time.LocalDate date = java.time.LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
-            int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
-            room(32);
-            buffer[length++] = '\t';
-            digits(date.getYear(), 4);
-            buffer[length++] = '-';
-            digits(date.getMonthValue(), 2);
-            buffer[length++] = '-';
-            digits(date.getDayOfMonth(), 2);
-            buffer[length++] = 'T';
-            digits(secondOfDay / 3600, 2);
-            buffer[length++] = ':';
-            digits(secondOfDay / 60 % 60, 2);
-            buffer[length++] = ':';
-            digits(secondOfDay % 60, 2);
-            int nanos = t.getNano();
-            if (nanos != 0) {
-                buffer[length++] = '.';
-                if (nanos % 1_000_000 == 0) {
-                    digits(nanos / 1_000_000, 3);
-                } else if (nanos % 1000 == 0) {
-                    digits(nanos / 1000, 6);
-                } else {
-                    digits(nanos, 9);
-                }
-            }
-            buffer[length++] = 'Z';
-        }
-
-        /** The epoch seconds of 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the years written digit by digit. */
-        private static final long YEAR_0 = -62_167_219_200L;
-
-        private static final long YEAR_10000 = 253_402_300_800L;
-
-        /** {@code count} decimal digits of a value below 10^count, zero-padded (room made by the caller). */
-        private void digits(long value, int count) {
-            for (int i = length + count - 1; i >= length; i--) {
-                buffer[i] = (byte) ('0' + value % 10);
-                value /= 10;
-            }
-            length += count;
-        }
-
-        /**
-         * A tab, then the number ({@code \N} for null): as the shortest decimal of at most six fraction digits that
-         * reads back as exactly this double, written digit by digit, else as {@link Double#toString(double)}. A meter's
-         * values have a few decimals; {@code Double.toString} took 1.3 % of the application's CPU in the live
-         * benchmark (four values per reading) and allocated for each.
-         */
-        void field(Double value) {
-            if (value == null) {
-                field((Object) null);
-                return;
-            }
-            room(1);
-            buffer[length++] = '\t';
-            decimal(value);
-        }
-
-        private static final double[] POW10 = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-
-        private static final long[] LONG_POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
-
-        /**
-         * The decimal m / 10^k for the smallest k whose m reads back as {@code v}. PostgreSQL reads a decimal as the
-         * double nearest to it; with m below 2^53 both m and 10^k are exact doubles and their quotient is correctly
-         * rounded, i.e. that same nearest double, so the check below is exactly "PostgreSQL reads {@code v}".
-         */
-        private void decimal(double v) {
-            if (v >= 0 && v < 1e15 && Double.doubleToRawLongBits(v) >= 0) { // not NaN, infinite or -0.0
-                for (int k = 0; k < POW10.length; k++) {
-                    long m = Math.round(v * POW10[k]);
-                    if (m > 1L << 53) {
-                        break;
-                    }
-                    if (m / POW10[k] == v) {
-                        number(m / LONG_POW10[k]);
-                        if (k > 0) {
-                            room(k + 1);
-                            buffer[length++] = '.';
-                            digits(m % LONG_POW10[k], k);
-                        }
-                        return;
-                    }
-                }
-            }
-            ascii(Double.toString(v));
-        }
-
-        /** A tab, then the number. */
-        void field(long value) {
-            room(1);
-            buffer[length++] = '\t';
-            number(value);
-        }
-
-        private void number(long value) {
-            if (value < 0) {
-                ascii(Long.toString(value));
-                return;
-            }
-            int count = 1;
-            for (long v = value; v >= 10; v /= 10) {
-                count++;
-            }
-            room(count);
-            digits(value, count);
-        }
-
-        private void text(String text) {
-            StringBuilder escaped = null;
-            for (int i = 0; i < text.length(); i++) {
-                char ch = text.charAt(i);
-                if (ch >= 0x80 || ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
-                    escaped = new StringBuilder(text.length() + 8);
-                    break;
-                }
-            }
-            if (escaped == null) {
-                ascii(text);
-                return;
-            }
-            for (int i = 0; i < text.length(); i++) {
-                char ch = text.charAt(i);
-                switch (ch) {
-                    case '\\' -> escaped.append("\\\\");
-                    case '\t' -> escaped.append("\\t");
-                    case '\n' -> escaped.append("\\n");
-                    case '\r' -> escaped.append("\\r");
-                    default -> escaped.append(ch);
-                }
-            }
-            byte[] bytes = escaped.toString().getBytes(StandardCharsets.UTF_8);
-            room(bytes.length);
-            System.arraycopy(bytes, 0, buffer, length, bytes.length);
-            length += bytes.length;
-        }
-
-        void endRow() {
-            room(1);
-            buffer[length++] = '\n';
-            if (length >= COPY_CHUNK_BYTES) {
-                chunks.add(java.util.Arrays.copyOf(buffer, length));
-                length = 0;
-            }
-        }
-
-        /** The chunks written (the last one completed). */
-        List<byte[]> chunks() {
-            if (length > 0) {
-                chunks.add(java.util.Arrays.copyOf(buffer, length));
-                length = 0;
-            }
-            return chunks;
-        }
-
-        private void room(int more) {
-            if (length + more > buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
             }
         }
     }
