@@ -862,9 +862,13 @@ public class ShorePowerIngest {
             new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * Stores the readings not stored yet; answers them by meter, in time order. Straight in with {@code COPY} under a
-     * savepoint, unless {@code holdsStored}: a stored reading refuses the whole copy, and the readings then go through
-     * a staging table and {@code insert … on conflict do nothing returning}.
+     * Stores the readings not stored yet; answers them by meter, in time order. Straight in with {@code COPY}, unless
+     * {@code holdsStored}: then through a staging table and {@code insert … on conflict do nothing returning}. A stored
+     * reading the cached timelines did not know refuses the whole copy, and with it the transaction: the caller stores
+     * the batch again ({@link StoreUnavailable#isStoredMeanwhile()}), and it and the next
+     * {@link #STAGED_AFTER_DUPLICATE} batches take the staging table. The copy once ran under a savepoint, so that
+     * the transaction survived the refusal: two more round trips per batch (8 % of a writer's time in the live
+     * benchmark), and a subtransaction for the readings.
      */
     private Map<UUID, List<Reading>> insertReadings(
             Connection c, Map<UUID, List<IngestBatch.Incoming>> byMeter, boolean holdsStored) throws SQLException {
@@ -896,20 +900,18 @@ public class ShorePowerIngest {
         }
         List<byte[]> chunks = rows.chunks();
         if (!holdsStored) {
-            execute(c, "savepoint shore_readings");
             try {
                 copy(c, COPY_READINGS, chunks);
-                execute(c, "release savepoint shore_readings");
-                // all of them, already in time order
-                byMeter.forEach((id, mine) -> fresh.put(id, readingsOf(mine)));
-                return fresh;
             } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw e;
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    // the transaction is lost; the caller stores the batch again at once, through the staging table
+                    stagedBatches.set(STAGED_AFTER_DUPLICATE);
                 }
-                execute(c, "rollback to savepoint shore_readings");
-                stagedBatches.set(STAGED_AFTER_DUPLICATE);
+                throw e;
             }
+            // all of them, already in time order
+            byMeter.forEach((id, mine) -> fresh.put(id, readingsOf(mine)));
+            return fresh;
         }
         Map<UUID, Map<Instant, Reading>> offered = new HashMap<>();
         byMeter.forEach((id, mine) -> {

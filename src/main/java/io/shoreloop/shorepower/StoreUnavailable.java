@@ -29,6 +29,15 @@ public final class StoreUnavailable extends DomainException {
         return sqlException.getSQLState();
     }
 
+    /**
+     * {@code true} when the batch held a reading stored meanwhile (by an earlier delivery the cached timelines did not
+     * know: after a restart, or by another instance): the readings' {@code COPY} refused it as a whole, and the same
+     * batch stored again at once goes through the staging table, which absorbs the duplicates.
+     */
+    public boolean isStoredMeanwhile() {
+        return "23505".equals(sqlState());
+    }
+
     /** {@code true} when retrying the same work later may succeed. */
     public boolean isTransient() {
         String state = sqlState();

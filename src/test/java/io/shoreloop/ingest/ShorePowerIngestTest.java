@@ -414,11 +414,18 @@ class ShorePowerIngestTest {
         publish(mqtt, meter.readingTopic(), late.get(1)); // long before it
         awaitReadingCount("the late readings taken", meter, n);
 
-        // a stored reading the kept window no longer holds, delivered again: the copy refuses it, the staging
-        // table absorbs it
+        // a stored reading the kept window no longer holds, delivered again: the copy refuses it (and the batch's
+        // transaction), the batch is stored again at once through the staging table, which absorbs it: no failed
+        // batch, no dead letter
         double duplicatesBefore = duplicates.count();
+        double failuresBefore =
+                metrics.counter("shoreloop.ingest.batch.failures").count();
         publish(mqtt, meter.readingTopic(), late.get(0));
         await("the redelivery absorbed", WAIT, () -> duplicates.count() >= duplicatesBefore + 1);
+        assertEquals(
+                failuresBefore,
+                metrics.counter("shoreloop.ingest.batch.failures").count());
+        assertEquals(0, count("select count(*) from dead_letter where meter_code = ?", meter.code()));
 
         long wh = 10L * (n - 1);
         as(ADMIN)
