@@ -234,7 +234,7 @@ public final class MeterTimeline {
                 }
                 known = floor;
             } else {
-                int i = n == 0 || compareAt(n - 1, r.ts()) < 0 ? -1 : indexOf(r.ts()); // most are the newest
+                int i = afterNewest(r.ts()) ? -1 : indexOf(r.ts()); // most are the newest
                 known = i >= 0 ? readingAt(i) : null;
             }
             if (known == null) {
@@ -258,7 +258,7 @@ public final class MeterTimeline {
         }
         Instant earliest = fresh.get(0).ts();
         Map<Session.Key, Session> old = new HashMap<>();
-        if (n == 0 || compareAt(n - 1, earliest) < 0) {
+        if (afterNewest(earliest)) {
             // later than everything known: the state machine continues where it stopped
             Reading before = n == 0 ? floor : last;
             int from = n;
@@ -588,8 +588,8 @@ public final class MeterTimeline {
 
     /** Whether the timeline holds a reading at this instant (in its window, or its floor). */
     public boolean knows(Instant ts) {
-        if (n > 0 && compareAt(n - 1, ts) < 0) {
-            return false; // after the newest (the floor is before the window)
+        if (n > 0 && afterNewest(ts)) {
+            return false; // the floor is before the window
         }
         return indexOf(ts) >= 0 || (floor != null && floor.ts().equals(ts));
     }
@@ -681,6 +681,11 @@ public final class MeterTimeline {
     private int compareAt(int i, Instant t) {
         int c = Long.compare(sec[i], t.getEpochSecond());
         return c != 0 ? c : Integer.compare(nano[i], t.getNano());
+    }
+
+    /** Whether {@code t} is after every reading of the window (always, when it is empty). */
+    private boolean afterNewest(Instant t) {
+        return n == 0 || compareAt(n - 1, t) < 0;
     }
 
     /** The index of the reading at {@code t}, or {@code -(insertion point) - 1}. */
@@ -803,45 +808,31 @@ public final class MeterTimeline {
     /** Forgets readings {@code 0..k-1}; the arrays shrink when they are much larger than what is left. */
     private void dropFirst(int k) {
         int left = n - k;
-        int capacity = sec.length > 3 * left + 16 ? 2 * left + 16 : sec.length;
-        sec = shifted(sec, k, left, capacity);
-        nano = shifted(nano, k, left, capacity);
-        seq = shifted(seq, k, left, capacity);
-        register = shifted(register, k, left, capacity);
-        power = shifted(power, k, left, capacity);
-        breaker = shifted(breaker, k, left, capacity);
-        vessel = vessel == null ? null : shifted(vessel, k, left, capacity);
-        counted = shifted(counted, k, left, capacity);
-        rejected = shifted(rejected, k, left, capacity);
-        flags = shifted(flags, k, left, capacity);
-        ownerSec = shifted(ownerSec, k, left, capacity);
-        ownerNano = shifted(ownerNano, k, left, capacity);
-        idle = shifted(idle, k, left, capacity);
-        checkpoint = shifted(checkpoint, k, left, capacity);
-        n = left;
-    }
-
-    /** {@code array}'s elements {@code k..k+left-1} at the start of an array of {@code capacity} (this one if it fits). */
-    private static <A> A shifted(A array, int k, int left, int capacity) {
-        int length = java.lang.reflect.Array.getLength(array);
-        A to = capacity == length ? array : newLike(array, capacity);
-        System.arraycopy(array, k, to, 0, left);
-        if (to == array && !array.getClass().getComponentType().isPrimitive()) {
-            Arrays.fill((Object[]) array, left, left + k, null);
+        for (Object column : new Object[] {
+            sec, nano, seq, register, power, breaker, counted, rejected, flags, ownerSec, ownerNano, idle, checkpoint
+        }) {
+            System.arraycopy(column, k, column, 0, left);
         }
-        return to;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <A> A newLike(A array, int capacity) {
-        return (A) java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), capacity);
+        Arrays.fill(checkpoint, left, n, null);
+        if (vessel != null) {
+            System.arraycopy(vessel, k, vessel, 0, left);
+            Arrays.fill(vessel, left, n, null);
+        }
+        n = left;
+        if (sec.length > 3 * left + 16) {
+            resize(2 * left + 16);
+        }
     }
 
     private void ensureCapacity(int need) {
         if (need <= sec.length) {
             return;
         }
-        int capacity = Math.max(need, Math.max(16, sec.length + (sec.length >> 1)));
+        resize(Math.max(need, Math.max(16, sec.length + (sec.length >> 1))));
+    }
+
+    /** Every column at this capacity (at least {@link #n}). */
+    private void resize(int capacity) {
         sec = Arrays.copyOf(sec, capacity);
         nano = Arrays.copyOf(nano, capacity);
         seq = Arrays.copyOf(seq, capacity);
