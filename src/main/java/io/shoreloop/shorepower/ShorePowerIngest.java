@@ -3,6 +3,9 @@ package io.shoreloop.shorepower;
 import io.agroal.api.AgroalDataSource;
 import io.shoreloop.platform.ShoreloopConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -290,6 +293,8 @@ public class ShorePowerIngest {
 
     private final jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched;
 
+    private final TransactionSynchronizationRegistry transactions;
+
     /** Calls matched by the batch being stored, per writer thread (set for the length of a transaction). */
     private final ThreadLocal<Set<UUID>> matchedCalls = new ThreadLocal<>();
 
@@ -304,8 +309,10 @@ public class ShorePowerIngest {
             AgroalDataSource dataSource,
             Clock clock,
             ShoreloopConfig config,
-            jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched) {
+            jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched,
+            TransactionSynchronizationRegistry transactions) {
         this.sessionsMatched = sessionsMatched;
+        this.transactions = transactions;
         this.dataSource = dataSource;
         this.clock = clock;
         this.rules = AccountingRules.defaults();
@@ -338,7 +345,10 @@ public class ShorePowerIngest {
     /**
      * Runs {@code work} (one transaction, committed by it) under {@code lock} (see {@link #writers});
      * {@code matchedCalls} collects the calls of the sessions it stores, announced ({@link SessionsMatched}) in the
-     * same transaction so that their verdicts are sure to follow. A failure drops the cached timelines it touched.
+     * same transaction so that their verdicts are sure to follow. A failure drops the cached timelines it touched, and
+     * so does a transaction that does not commit after the work (the commit comes after this returns): a timeline kept
+     * for version v+1 of a meter whose v+1 was never stored would match the v+1 another instance stores next, and the
+     * next batch would build on readings that are not in the store, without those that are.
      */
     private <T> T committed(java.util.concurrent.locks.Lock lock, Set<UUID> matchedCalls, Work<T> work) {
         Set<UUID> touched = new HashSet<>();
@@ -346,6 +356,7 @@ public class ShorePowerIngest {
         this.matchedCalls.set(matchedCalls);
         try (Connection c = dataSource.getConnection()) {
             T result = work.run(c, touched);
+            dropUnlessCommitted(touched);
             if (!matchedCalls.isEmpty()) {
                 sessionsMatched.fire(new SessionsMatched(Set.copyOf(matchedCalls)));
             }
@@ -365,6 +376,24 @@ public class ShorePowerIngest {
             this.matchedCalls.remove();
             lock.unlock();
         }
+    }
+
+    private void dropUnlessCommitted(Set<UUID> touched) {
+        if (touched.isEmpty()) {
+            return;
+        }
+        Set<UUID> kept = Set.copyOf(touched);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != Status.STATUS_COMMITTED) {
+                    kept.forEach(ShorePowerIngest.this::uncache);
+                }
+            }
+        });
     }
 
     /**

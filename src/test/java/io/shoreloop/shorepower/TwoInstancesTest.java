@@ -1,0 +1,258 @@
+package io.shoreloop.shorepower;
+
+import static io.shoreloop.testing.DemoUsers.BERTH_GY_B01;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.narayana.jta.QuarkusTransactionException;
+import io.quarkus.test.junit.QuarkusTest;
+import io.shoreloop.ingest.MqttTestSupport;
+import io.shoreloop.platform.ShoreloopConfig;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Shoreloop instances on one database, as on a shared subscription, which hands each message of a meter to
+ * whichever instance it likes: the batches of generated meter histories (duplicates, late and out-of-order readings,
+ * backfills) are split at random between two {@link ShorePowerIngest}s, each with its own cache of timelines, stored
+ * from two threads at once. Each meter's sessions and energy balance must come out exactly as for a twin meter that
+ * got the same readings through one instance in one batch: the state rows' lock and version are what keeps an
+ * instance from building on a timeline the other has moved on.
+ */
+@QuarkusTest
+class TwoInstancesTest {
+
+    static final int METERS = 4;
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    ShorePowerIngest instanceA;
+
+    @Inject
+    MeterDirectory directory;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    ShoreloopConfig config;
+
+    @Inject
+    Event<SessionsMatched> sessionsMatched;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
+    @Test
+    void batchesSplitBetweenTwoInstancesGiveWhatOneInstanceGives() throws Exception {
+        ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
+        Random split = new Random(20261206);
+        List<RegisteredMeter> tested = new ArrayList<>();
+        List<RegisteredMeter> twins = new ArrayList<>();
+        List<List<List<Reading>>> batchesOf = new ArrayList<>();
+        for (int m = 0; m < METERS; m++) {
+            GeneratedHistory history = GeneratedHistory.of(7_000 + m);
+            RegisteredMeter meter = aMeter();
+            RegisteredMeter twin = aMeter();
+            // the history, moved to end an hour ago (inside the store's partitions whenever the test runs), in whole
+            // seconds (the parser hands the store microseconds at most)
+            Instant last = history.delivered.get(history.delivered.size() - 1).ts();
+            Duration shift = Duration.between(
+                    last, clock.instant().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+            List<List<Reading>> batches = new ArrayList<>();
+            for (List<Reading> batch : history.batches) {
+                batches.add(batch.stream().map(r -> moved(r, meter, shift)).toList());
+            }
+            store(
+                    instanceA,
+                    twin,
+                    history.delivered.stream().map(r -> moved(r, twin, shift)).toList());
+            tested.add(meter);
+            twins.add(twin);
+            batchesOf.add(batches);
+        }
+
+        // each meter's batches in their order of arrival, each to instance A or B; the two instances run at once
+        List<List<Runnable>> work = List.of(new ArrayList<>(), new ArrayList<>());
+        int[] sent = new int[2];
+        for (int m = 0; m < METERS; m++) {
+            for (List<Reading> batch : batchesOf.get(m)) {
+                int to = split.nextInt(2);
+                ShorePowerIngest instance = to == 0 ? instanceA : instanceB;
+                RegisteredMeter meter = tested.get(m);
+                work.get(to).add(() -> store(instance, meter, batch));
+                sent[to]++;
+            }
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (List<Runnable> queue : work) {
+                done.add(threads.submit(() -> {
+                    start.await();
+                    queue.forEach(Runnable::run);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertFalse(sent[0] == 0 || sent[1] == 0, "both instances stored batches");
+
+        for (int m = 0; m < METERS; m++) {
+            String what = "meter " + m + " (history " + (7_000 + m) + ")";
+            assertEquals(sessionsOf(twins.get(m)), sessionsOf(tested.get(m)), what + ": sessions");
+            assertEquals(stateOf(twins.get(m)), stateOf(tested.get(m)), what + ": energy balance and cursor");
+            assertEquals(readingsOf(twins.get(m)), readingsOf(tested.get(m)), what + ": readings stored, each once");
+        }
+    }
+
+    /**
+     * An instance keeps a meter's timeline for its next batch before the batch's transaction commits; when the commit
+     * fails, that timeline must go with it. Otherwise the version it was kept for can later be reached by the other
+     * instance's batches, and the first instance would build on readings that were never stored and without those
+     * that were.
+     */
+    @Test
+    void aTimelineKeptForABatchThatDidNotCommitIsNotUsed() {
+        ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
+        GeneratedHistory history = GeneratedHistory.of(7_100);
+        RegisteredMeter meter = aMeter();
+        RegisteredMeter twin = aMeter();
+        Instant last = history.delivered.get(history.delivered.size() - 1).ts();
+        Duration shift = Duration.between(
+                last, clock.instant().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        List<Reading> all =
+                history.delivered.stream().map(r -> moved(r, meter, shift)).toList();
+        int n = all.size();
+        List<Reading> first = all.subList(0, n / 3);
+        List<Reading> lost = all.subList(n / 3, 2 * n / 3);
+        List<Reading> third = all.subList(2 * n / 3, 5 * n / 6);
+        List<Reading> fourth = all.subList(5 * n / 6, n);
+
+        store(instanceA, meter, first);
+        // A stores the second part, keeps its timeline, and then the transaction does not commit
+        assertThrows(
+                QuarkusTransactionException.class,
+                () -> QuarkusTransaction.requiringNew().run(() -> {
+                    instanceA.store(new IngestBatch(incoming(meter, lost), List.of(), List.of()));
+                    QuarkusTransaction.setRollbackOnly();
+                }));
+        store(instanceB, meter, third); // the meter's next version, from the other instance
+        store(instanceA, meter, fourth);
+        store(instanceB, meter, lost); // redelivered: everything is stored now
+
+        store(
+                instanceA,
+                twin,
+                history.delivered.stream().map(r -> moved(r, twin, shift)).toList());
+        assertEquals(readingsOf(twin), readingsOf(meter), "readings");
+        assertEquals(sessionsOf(twin), sessionsOf(meter), "sessions");
+        assertEquals(stateOf(twin), stateOf(meter), "energy balance and cursor");
+    }
+
+    private RegisteredMeter aMeter() {
+        MqttTestSupport.TestMeter registered = MqttTestSupport.aMeterAt("CQ-GY", BERTH_GY_B01, "B01", 60);
+        return directory.resolve(Set.of(registered.code())).get(registered.code());
+    }
+
+    private static Reading moved(Reading r, RegisteredMeter meter, Duration shift) {
+        return new Reading(
+                meter.code(), r.seq(), r.ts().plus(shift), r.registerWh(), r.powerKw(), r.breakerClosed(), r.vessel());
+    }
+
+    /** Stores a batch as a writer does: again after a refusal (a deadlock, a reading stored meanwhile). */
+    private void store(ShorePowerIngest instance, RegisteredMeter meter, List<Reading> readings) {
+        IngestBatch batch = new IngestBatch(incoming(meter, readings), List.of(), List.of());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // one transaction per batch, as the bean's @Transactional gives instance A
+                QuarkusTransaction.requiringNew().run(() -> instance.store(batch));
+                return;
+            } catch (StoreUnavailable e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private List<IngestBatch.Incoming> incoming(RegisteredMeter meter, List<Reading> readings) {
+        return readings.stream()
+                .map(r -> new IngestBatch.Incoming(meter, r, null, null, null, clock.instant()))
+                .toList();
+    }
+
+    private List<List<Object>> sessionsOf(RegisteredMeter meter) {
+        return rows(
+                "select start_ts, end_ts, metered_from, status, energy_wh, rejected_wh, reading_count, peak_kw,"
+                        + " longest_gap_s, vessel_mmsi, flags::text, call_id, match_outcome,"
+                        + " match_candidates::text from shore_session where meter_id = ? order by start_ts",
+                meter);
+    }
+
+    private List<List<Object>> stateOf(RegisteredMeter meter) {
+        return rows(
+                "select resumable_after, last_reading_at, reading_count, metered_wh, session_wh, unallocated_wh,"
+                        + " rejected_wh from shore_meter_state where meter_id = ?",
+                meter);
+    }
+
+    private List<List<Object>> readingsOf(RegisteredMeter meter) {
+        return rows(
+                "select seq, ts, register_wh, power_kw, breaker_closed, vessel_mmsi from meter_reading"
+                        + " where meter_id = ? order by ts",
+                meter);
+    }
+
+    private List<List<Object>> rows(String sql, RegisteredMeter meter) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, meter.id());
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
