@@ -57,7 +57,8 @@ import org.junit.jupiter.api.Test;
  * reading published so far is counted, without a restart of Shoreloop.
  *
  * <p>Run against the embedded HiveMQ CE broker (always) and against Mosquitto (interop; when a {@code mosquitto}
- * binary is installed, e.g. by {@code bench/ingest/run.sh}; skipped otherwise).
+ * binary is installed, e.g. by {@code bench/ingest/run.sh}; skipped otherwise). A third test runs two instances on
+ * the shared subscription at once.
  */
 class IngestRecoveryIT {
 
@@ -123,6 +124,87 @@ class IngestRecoveryIT {
         // a restart it drops what is published to them until the subscriber is back (measured here: every reading
         // published between the broker restart and Shoreloop's return was lost). A plain subscription is restored.
         scenario("mosquitto", new Mosquitto(binary, temp.resolve("mosquitto"), PackagedApp.freePort()), false);
+    }
+
+    /**
+     * Two Shoreloop instances on the shared subscription of the embedded HiveMQ CE broker, which hands each message to
+     * either of them, so every meter's readings are stored by both, interleaved: each reading must be stored and
+     * counted once, and each meter's energy exactly once, and both instances must have taken a share.
+     */
+    @Test
+    void twoInstancesSplitTheSharedSubscriptionAndCountEachReadingOnce() throws Exception {
+        String name = "two";
+        Broker broker = new HiveMqBroker(temp.resolve("hivemq-two"), PackagedApp.freePort());
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("create database r4_two");
+        }
+        String jdbc = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/r4_two";
+        broker.start();
+        List<App> apps = new ArrayList<>();
+        try {
+            for (String instance : List.of("a", "b")) {
+                Path dir = Files.createDirectories(temp.resolve(name + "-" + instance));
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("SHORELOOP_DATA_DIR", dir.resolve("data").toString());
+                env.put("SHORELOOP_DEMO", "true"); // the second finds the demo data loaded
+                env.put("SHORELOOP_INFRA", "embedded");
+                env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbc);
+                env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+                env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+                env.put("SHORELOOP_MQTT_HOST", "127.0.0.1");
+                env.put("SHORELOOP_MQTT_PORT", String.valueOf(broker.port()));
+                env.put("SHORELOOP_MQTT_CLIENT_ID", "shoreloop-two-" + instance);
+                env.put("SHORELOOP_MQTT_SHARED", "true");
+                apps.add(launch(dir, "app.log", env));
+            }
+            App first = apps.get(0);
+            String admin = PackagedApp.demoToken(first.port(), "demo-admin");
+            List<String> meters = new ArrayList<>();
+            for (int m = 0; m < METERS; m++) {
+                String code = "TWO-" + m;
+                first.post(
+                        "/api/v1/meters",
+                        admin,
+                        Map.of("code", code, "berthId", BERTH_GY_B01, "reportingIntervalS", 15),
+                        201);
+                meters.add(code);
+            }
+
+            Publisher publisher = new Publisher(broker.port(), meters);
+            Thread publishing = new Thread(publisher, "two-publisher");
+            publishing.start();
+            publishing.join(TimeUnit.MINUTES.toMillis(9));
+            assertTrue(
+                    !publishing.isAlive() && publisher.failure == null, "the publisher finished: " + publisher.failure);
+            awaitAllStored(jdbc, meters, first);
+            for (String meter : meters) {
+                assertMeterComplete(jdbc, meter);
+            }
+            double a = messages(apps.get(0));
+            double b = messages(apps.get(1));
+            assertTrue(a > 0 && b > 0, "both instances took messages: " + a + " and " + b);
+            assertTrue(a + b >= (double) METERS * PER_METER, "every message was taken: " + (a + b));
+            System.out.printf(
+                    "[two] %d meters x %d readings through two instances (%.0f and %.0f messages): each stored and"
+                            + " counted once%n",
+                    METERS, PER_METER, a, b);
+        } finally {
+            for (App app : apps) {
+                app.stop();
+            }
+            broker.stop();
+        }
+    }
+
+    /** The messages an instance's ingest has stored or dead-lettered (Prometheus endpoint). */
+    private static double messages(App app) throws Exception {
+        return PackagedApp.get(app.port(), "/q/metrics", null)
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("shoreloop_ingest_messages_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private void scenario(String name, Broker broker, boolean shared) throws Exception {
