@@ -145,18 +145,8 @@ class IngestRecoveryIT {
         try {
             for (String instance : List.of("a", "b")) {
                 Path dir = Files.createDirectories(temp.resolve(name + "-" + instance));
-                Map<String, String> env = new LinkedHashMap<>();
-                env.put("SHORELOOP_DATA_DIR", dir.resolve("data").toString());
-                env.put("SHORELOOP_DEMO", "true"); // the second finds the demo data loaded
-                env.put("SHORELOOP_INFRA", "embedded");
-                env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbc);
-                env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-                env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
-                env.put("SHORELOOP_MQTT_HOST", "127.0.0.1");
-                env.put("SHORELOOP_MQTT_PORT", String.valueOf(broker.port()));
-                env.put("SHORELOOP_MQTT_CLIENT_ID", "shoreloop-two-" + instance);
-                env.put("SHORELOOP_MQTT_SHARED", "true");
-                apps.add(launch(dir, "app.log", env));
+                // both with the demo data: the second finds it loaded
+                apps.add(launch(dir, "app.log", env(dir, jdbc, broker, "shoreloop-two-" + instance, true)));
             }
             App first = apps.get(0);
             String admin = PackagedApp.demoToken(first.port(), "demo-admin");
@@ -215,17 +205,7 @@ class IngestRecoveryIT {
         }
         String jdbc = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
         Path dir = Files.createDirectories(temp.resolve(name));
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("SHORELOOP_DATA_DIR", dir.resolve("data").toString());
-        env.put("SHORELOOP_DEMO", "true");
-        env.put("SHORELOOP_INFRA", "embedded");
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbc);
-        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
-        env.put("SHORELOOP_MQTT_HOST", "127.0.0.1");
-        env.put("SHORELOOP_MQTT_PORT", String.valueOf(broker.port()));
-        env.put("SHORELOOP_MQTT_CLIENT_ID", "shoreloop-r4-" + name);
-        env.put("SHORELOOP_MQTT_SHARED", String.valueOf(shared));
+        Map<String, String> env = env(dir, jdbc, broker, "shoreloop-r4-" + name, shared);
 
         broker.start();
         App app = launch(dir, "app-1.log", env);
@@ -320,6 +300,22 @@ class IngestRecoveryIT {
             app.stop();
             broker.stop();
         }
+    }
+
+    /** The packaged application's environment: the demo data, the test's PostgreSQL database and broker. */
+    private static Map<String, String> env(Path dir, String jdbc, Broker broker, String clientId, boolean shared) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SHORELOOP_DATA_DIR", dir.resolve("data").toString());
+        env.put("SHORELOOP_DEMO", "true");
+        env.put("SHORELOOP_INFRA", "embedded");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbc);
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+        env.put("SHORELOOP_MQTT_HOST", "127.0.0.1");
+        env.put("SHORELOOP_MQTT_PORT", String.valueOf(broker.port()));
+        env.put("SHORELOOP_MQTT_CLIENT_ID", clientId);
+        env.put("SHORELOOP_MQTT_SHARED", String.valueOf(shared));
+        return env;
     }
 
     private static App launch(Path dir, String log, Map<String, String> env) throws Exception {
