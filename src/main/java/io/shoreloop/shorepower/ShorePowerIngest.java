@@ -1,6 +1,8 @@
 package io.shoreloop.shorepower;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.shoreloop.platform.ShoreloopConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
@@ -329,11 +331,48 @@ public class ShorePowerIngest {
      * Stores one batch in one transaction. Readings already stored (same meter and timestamp) are absorbed; sessions
      * of the meters concerned are brought up to date and matched to the calls at their berths.
      *
-     * @throws StoreUnavailable when the database refused the batch: nothing of it is stored, the caller retries
+     * @throws StoreUnavailable when the database refused the batch, also at its commit: nothing of it is stored, the
+     *     caller retries
      */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public IngestBatch.Outcome store(IngestBatch batch) {
-        Set<UUID> matchedCalls = new HashSet<>();
-        return committed(writers.readLock(), matchedCalls, (c, touched) -> storeWith(c, batch, touched));
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Set<UUID> matchedCalls = new HashSet<>();
+                return committed(writers.readLock(), matchedCalls, (c, touched) -> storeWith(c, batch, touched));
+            });
+        } catch (QuarkusTransactionException e) {
+            // the work was done but the commit failed (the database went away at that moment, a deferred check):
+            // nothing of the batch is stored, and the caller must hear so, not an unexpected failure it cannot retry
+            throw new StoreUnavailable(commitFailure(e));
+        }
+    }
+
+    /**
+     * The database's own error behind a failed commit (the transaction manager keeps it as a suppressed exception of
+     * its own), else one that says the transaction was rolled back.
+     */
+    private static SQLException commitFailure(QuarkusTransactionException e) {
+        SQLException found = sqlExceptionIn(e, 0);
+        return found != null
+                ? found
+                : new SQLException("The batch's transaction did not commit: " + e.getCause(), "40000", e);
+    }
+
+    private static SQLException sqlExceptionIn(Throwable t, int depth) {
+        if (t == null || depth > 8) {
+            return null;
+        }
+        if (t instanceof SQLException sql && sql.getSQLState() != null) {
+            return sql;
+        }
+        for (Throwable suppressed : t.getSuppressed()) {
+            SQLException found = sqlExceptionIn(suppressed, depth + 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return t.getCause() == t ? null : sqlExceptionIn(t.getCause(), depth + 1);
     }
 
     /** Work on one connection; {@code touched} collects the meters whose cached timelines it may have changed. */

@@ -4,10 +4,9 @@ import static io.shoreloop.testing.DemoUsers.BERTH_GY_B01;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shoreloop.ingest.MqttTestSupport;
 import io.shoreloop.platform.ShoreloopConfig;
@@ -19,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,13 +138,14 @@ class TwoInstancesTest {
     }
 
     /**
-     * An instance keeps a meter's timeline for its next batch before the batch's transaction commits; when the commit
-     * fails, that timeline must go with it. Otherwise the version it was kept for can later be reached by the other
-     * instance's batches, and the first instance would build on readings that were never stored and without those
-     * that were.
+     * An instance keeps a meter's timeline for its next batch before the batch's transaction commits. When the commit
+     * fails (here a deferred check that refuses it once, as a database going away at that moment would), the batch is
+     * refused as unavailable, to be retried like any other, and the timeline goes with it: otherwise the version it
+     * was kept for can later be reached by the other instance's batches, and the first instance would build on
+     * readings that were never stored and without those that were.
      */
     @Test
-    void aTimelineKeptForABatchThatDidNotCommitIsNotUsed() {
+    void aBatchWhoseCommitFailsIsRetriedAndLeavesNothingToBuildOn() throws SQLException {
         ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
         GeneratedHistory history = GeneratedHistory.of(7_100);
         RegisteredMeter meter = aMeter();
@@ -161,13 +162,34 @@ class TwoInstancesTest {
         List<Reading> fourth = all.subList(5 * n / 6, n);
 
         store(instanceA, meter, first);
-        // A stores the second part, keeps its timeline, and then the transaction does not commit
-        assertThrows(
-                QuarkusTransactionException.class,
-                () -> QuarkusTransaction.requiringNew().run(() -> {
-                    instanceA.store(new IngestBatch(incoming(meter, lost), List.of(), List.of()));
-                    QuarkusTransaction.setRollbackOnly();
-                }));
+        String trigger = "fail_commit_once_" + meter.id().toString().replace("-", "");
+        try (Connection c = db.getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("create sequence " + trigger);
+            st.execute("create function " + trigger + "() returns trigger language plpgsql as $$ begin"
+                    + " if nextval('" + trigger + "') = 1 then"
+                    + " raise exception 'refused at commit' using errcode = '40001'; end if;"
+                    + " return null; end $$");
+            st.execute("create constraint trigger " + trigger + " after update on shore_meter_state"
+                    + " deferrable initially deferred for each row when (new.meter_id = '" + meter.id()
+                    + "') execute function " + trigger + "()");
+        }
+        try {
+            StoreUnavailable refused = assertThrows(
+                    StoreUnavailable.class,
+                    () -> instanceA.store(new IngestBatch(incoming(meter, lost), List.of(), List.of())));
+            assertEquals("40001", refused.sqlState(), refused.reason());
+            assertTrue(refused.isTransient(), "a failed commit is retried");
+        } finally {
+            try (Connection c = db.getConnection();
+                    Statement st = c.createStatement()) {
+                st.execute("drop trigger " + trigger + " on shore_meter_state");
+                st.execute("drop function " + trigger + "()");
+                st.execute("drop sequence " + trigger);
+            }
+        }
+        assertEquals(first.size(), readingsOf(meter).size(), "nothing of the refused batch is stored");
+
         store(instanceB, meter, third); // the meter's next version, from the other instance
         store(instanceA, meter, fourth);
         store(instanceB, meter, lost); // redelivered: everything is stored now
@@ -196,8 +218,7 @@ class TwoInstancesTest {
         IngestBatch batch = new IngestBatch(incoming(meter, readings), List.of(), List.of());
         for (int attempt = 1; ; attempt++) {
             try {
-                // one transaction per batch, as the bean's @Transactional gives instance A
-                QuarkusTransaction.requiringNew().run(() -> instance.store(batch));
+                instance.store(batch); // its own transaction
                 return;
             } catch (StoreUnavailable e) {
                 if (attempt == 20) {
