@@ -5,6 +5,8 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
@@ -102,6 +104,7 @@ public class MqttIngest {
     private final Counter messages;
     private final Counter batchFailures;
     private final Counter readPauses;
+    private final Counter sessionsTakenOver;
 
     public MqttIngest(
             ShoreloopConfig config,
@@ -124,6 +127,7 @@ public class MqttIngest {
         this.messages = metrics.counter("shoreloop.ingest.messages");
         this.batchFailures = metrics.counter("shoreloop.ingest.batch.failures");
         this.readPauses = metrics.counter("shoreloop.ingest.read.pauses");
+        this.sessionsTakenOver = metrics.counter("shoreloop.ingest.sessions.taken.over");
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -226,7 +230,26 @@ public class MqttIngest {
                     }
                     subscribe.run();
                 })
-                .addDisconnectedListener(ctx -> LOG.debugf("MQTT disconnected (%s); reconnecting", ctx.getCause()));
+                .addDisconnectedListener(ctx -> disconnected(ctx.getCause()));
+    }
+
+    /**
+     * A broker ends a session's connection when another connection comes with the same client id (MQTT 5 says so with
+     * the reason code; over 3.1.1 the connection just closes). Two instances sharing an id would take the session from
+     * each other in turn, so that is told loudly: each instance needs its own {@code SHORELOOP_MQTT_CLIENT_ID}.
+     */
+    private void disconnected(Throwable cause) {
+        if (cause instanceof Mqtt5DisconnectException d
+                && d.getMqttMessage().getReasonCode() == Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER) {
+            sessionsTakenOver.increment();
+            LOG.warnf(
+                    "The broker gave this instance's MQTT session to another connection with the same client id (%s);"
+                            + " reconnecting. If another Shoreloop instance uses this id, give each its own"
+                            + " SHORELOOP_MQTT_CLIENT_ID",
+                    config.clientId());
+        } else {
+            LOG.debugf("MQTT disconnected (%s); reconnecting", cause);
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -36,6 +37,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -775,6 +777,44 @@ class ShorePowerIngestTest {
                 what,
                 WAIT,
                 () -> count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()) == n);
+    }
+
+    /**
+     * Another connection with this instance's client id (a second instance configured with the same id) takes the
+     * broker session over: Shoreloop counts and logs it, takes the session back by reconnecting, and goes on storing.
+     */
+    @Test
+    void aSecondConnectionWithThisInstancesClientIdIsToldAndIngestionGoesOn() {
+        Counter takenOver = metrics.counter("shoreloop.ingest.sessions.taken.over");
+        double before = takenOver.count();
+        var config = ConfigProvider.getConfig();
+        Mqtt5BlockingClient intruder = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(config.getValue("shoreloop.mqtt.client-id", String.class))
+                .serverHost(config.getValue("shoreloop.mqtt.host", String.class))
+                .serverPort(config.getValue("shoreloop.mqtt.port", Integer.class))
+                .buildBlocking();
+        intruder.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(Duration.ofDays(7).toSeconds())
+                .send();
+        try {
+            await("the takeover is counted", WAIT, () -> takenOver.count() > before);
+        } finally {
+            try {
+                intruder.disconnect();
+            } catch (RuntimeException alreadyTakenBack) {
+                // Shoreloop reconnected first and took the session back
+            }
+        }
+
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        publish(mqtt, meter.readingTopic(), meter.reading(0, t0, "10.000", false, null));
+        await(
+                "a reading published after the takeover is stored",
+                WAIT,
+                () -> count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()) == 1);
     }
 
     private long count(String sql, String... params) {
