@@ -98,6 +98,11 @@ public class IngestBench {
     long lead = 40_000;
     /** Shoreloop's process id (for the JIT compiler's time, from its performance counters), or -1. */
     long appPid = -1;
+    /** PostgreSQL's postmaster (its backends are its children) and the broker, for the CPU each shape costs them. */
+    long pgPid = -1;
+    long brokerPid = -1;
+    /** CPU per process, sampled every 100 ms while the bench runs (see {@link CpuSampler}). */
+    CpuSampler cpu;
     boolean json;
     final String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36).toUpperCase(Locale.ROOT);
     final Map<String, Object> results = new LinkedHashMap<>();
@@ -122,6 +127,8 @@ public class IngestBench {
                 case "--cold-simulator" -> b.simulatorWarmup = false;
                 case "--lead" -> b.lead = Long.parseLong(args[++i]);
                 case "--app-pid" -> b.appPid = Long.parseLong(args[++i]);
+                case "--pg-pid" -> b.pgPid = Long.parseLong(args[++i]);
+                case "--broker-pid" -> b.brokerPid = Long.parseLong(args[++i]);
                 case "--json" -> b.json = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -130,7 +137,9 @@ public class IngestBench {
     }
 
     void runAll() throws Exception {
-        try (Connection db = DriverManager.getConnection(jdbc, user, password)) {
+        try (CpuSampler sampler = new CpuSampler(appPid, pgPid, brokerPid);
+                Connection db = DriverManager.getConnection(jdbc, user, password)) {
+            cpu = sampler;
             List<Meter> liveMeters = register(db, "BL", meters);
             List<Meter> liveMetersAgain = register(db, "BM", meters);
             List<Meter> backfillMeters = register(db, "BB", this.backfillMeters);
@@ -344,6 +353,10 @@ public class IngestBench {
         }
         Thread.sleep(200);
         double seconds = secondsSince(load.startedAt(), Instant.ofEpochMilli(lastReceivedMs.get()));
+        if (measured) {
+            cpuPer("broker" + pass, "message passed through", load.startedAt(),
+                    Instant.ofEpochMilli(lastReceivedMs.get()), load.messages());
+        }
         if (measured) { // summed over the measured passes
             results.merge("broker_received", count.get(), (a, b) -> (Long) a + (Long) b);
             results.merge(
@@ -458,6 +471,7 @@ public class IngestBench {
         log(String.format(
                 "live: %d readings from %d meters (simulator load mode), committed %.2f s after the first publish",
                 load.readings(), ms.size(), seconds));
+        cpuPer("live_" + prefix, "live reading", load.startedAt(), done, load.readings());
         return check(db, ms, load, seconds);
     }
 
@@ -731,6 +745,150 @@ public class IngestBench {
         System.out.printf("backfill / COPY    = %.2f  (goal >= 0.5; against COPY csv %.2f)%n", backfillR.rate / copy,
                 backfillR.rate / csv);
         System.out.printf("backfill / naive   = %.1f  (goal >= 10)%n", backfillR.rate / naiveRate);
+    }
+
+    /**
+     * Logs (and keeps in the JSON) the CPU time Shoreloop, PostgreSQL (postmaster and backends) and the broker spent
+     * between {@code from} and {@code to}, per item: on these shared two-core hosts the rates move with the host's speed
+     * from run to run, the CPU an item costs much less, so changes are best compared by it.
+     */
+    void cpuPer(String key, String item, Instant from, Instant to, long items) {
+        long[] ticks = cpu.between(from, to);
+        if (ticks == null || items <= 0) {
+            return;
+        }
+        double[] us = new double[ticks.length];
+        for (int i = 0; i < ticks.length; i++) {
+            us[i] = ticks[i] * 1e6 / CpuSampler.HZ / items;
+        }
+        log(String.format("CPU per %s: Shoreloop %.1f us, PostgreSQL %.1f us, broker %.1f us", item, us[0], us[1], us[2]));
+        results.put("cpu_us_" + key, List.of(round(us[0]), round(us[1]), round(us[2])));
+    }
+
+    /**
+     * Samples every 100 ms the CPU time (user + system, clock ticks from {@code /proc/<pid>/stat}) of Shoreloop, of
+     * PostgreSQL's postmaster with its children, and of the broker. A process not given (pid -1) counts 0.
+     */
+    static final class CpuSampler implements AutoCloseable {
+        static final double HZ = 100; // USER_HZ on Linux
+        private record Sample(long atMs, long[] ticks) {}
+        private final long[] pids;
+        private final List<Sample> samples = new ArrayList<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        CpuSampler(long appPid, long pgPid, long brokerPid) {
+            this.pids = new long[] {appPid, pgPid, brokerPid};
+            thread = new Thread(() -> {
+                while (running) {
+                    Sample s = new Sample(System.currentTimeMillis(), read());
+                    synchronized (samples) {
+                        samples.add(s);
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "cpu-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Ticks per process between the last sample at or before {@code from} and the first at or after {@code to}. */
+        long[] between(Instant from, Instant to) {
+            for (int i = 0; i < 10 && latest() < to.toEpochMilli(); i++) {
+                try {
+                    Thread.sleep(50); // the sample after the window is still to come
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            Sample a = null;
+            Sample b = null;
+            synchronized (samples) {
+                for (Sample s : samples) {
+                    if (s.atMs() <= from.toEpochMilli()) {
+                        a = s;
+                    }
+                    if (b == null && s.atMs() >= to.toEpochMilli()) {
+                        b = s;
+                    }
+                }
+            }
+            if (a == null || b == null) {
+                return null;
+            }
+            long[] out = new long[pids.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = b.ticks()[i] - a.ticks()[i];
+            }
+            return out;
+        }
+
+        private long latest() {
+            synchronized (samples) {
+                return samples.isEmpty() ? Long.MIN_VALUE : samples.get(samples.size() - 1).atMs();
+            }
+        }
+
+        private long[] read() {
+            long[] out = new long[pids.length];
+            for (int i = 0; i < pids.length; i++) {
+                if (pids[i] > 0) {
+                    long[] st = stat(pids[i]);
+                    out[i] = st == null ? 0 : st[1];
+                }
+            }
+            // PostgreSQL: its backends and helper processes are the postmaster's children (a backend that ended
+            // takes its CPU time with it: the bench's and Shoreloop's connections stay open while a shape runs)
+            if (pids[1] > 0) {
+                for (long child : children(pids[1])) {
+                    long[] st = stat(child);
+                    if (st != null) {
+                        out[1] += st[1];
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** The process's children, from {@code /proc/<pid>/task/<pid>/children}. */
+        private static List<Long> children(long pid) {
+            List<Long> out = new ArrayList<>();
+            try {
+                String list = java.nio.file.Files.readString(
+                        Path.of("/proc", String.valueOf(pid), "task", String.valueOf(pid), "children"));
+                for (String c : list.trim().split("\\s+")) {
+                    if (!c.isEmpty()) {
+                        out.add(Long.parseLong(c));
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // gone, or a kernel without the file: PostgreSQL counts its postmaster only
+            }
+            return out;
+        }
+
+        /** {parent pid, user + system ticks} of a process, or null when it is gone. */
+        private static long[] stat(long pid) {
+            try {
+                String line = java.nio.file.Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                // after the name: state(0) ppid(1) ... utime(11) stime(12)
+                return new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])};
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            thread.interrupt();
+        }
     }
 
     static double round(double v) {

@@ -8,7 +8,8 @@
 # (same load, another topic root, a plain counting subscriber), the live shape (1 reading per message from M meters)
 # and the backfill shape (arrays of 500), and itself times COPY of as many rows (binary, as Shoreloop sends them, and CSV) and naive one-insert-per-reading;
 # checks 0 lost and 0 duplicated and exact session energy (the simulator reports each meter's true register
-# increase); prints a table with ratios (--json: one JSON object).
+# increase); prints a table with ratios (--json: one JSON object), and the CPU time per live reading (and per message
+# passed through the broker) of Shoreloop, PostgreSQL and the broker, sampled from /proc.
 #
 # Usage: bench/ingest/run.sh [--json] [--meters M] [--live N] [--backfill N] [--naive N] [--warmup N]
 #        [--warmup-backfill N]
@@ -64,7 +65,8 @@ log "Shoreloop ready on port $HTTP"
 
 java -cp "$(cat "$CP_FILE")" bench/ingest/IngestBench.java --simulator "$SIM" \
   --mqtt-host 127.0.0.1 --mqtt-port "$MQPORT" \
-  --jdbc "jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --user postgres --password postgres --app-pid "$APP_PID" "$@"
+  --jdbc "jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --user postgres --password postgres --app-pid "$APP_PID" \
+  --pg-pid "$(head -1 "$WORK/pg/postmaster.pid")" --broker-pid "$MQ_PID" "$@"
 
 # Mosquitto 2.0.11 numbers a subscriber's QoS 1 messages when it queues them: once more than 65,535 wait for
 # Shoreloop, it sends identifiers still in flight, which the client refuses (in the runs seen, nothing was lost or

@@ -56,6 +56,7 @@ max_queued_bytes 0
 max_inflight_messages ${1:-1000}
 CONF
   "$MOSQUITTO" -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
-  PIDS+=($!)
+  MQ_PID=$!
+  PIDS+=($MQ_PID)
   log "Mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}') on port $MQPORT"
 }
