@@ -681,23 +681,17 @@ public class MqttIngest {
     }
 
     /**
-     * Stores the parts as one batch; retries with backoff while the database is unavailable, and at once (once) when
-     * it held a reading stored meanwhile ({@link StoreUnavailable#isStoredMeanwhile()}). A batch refused for
+     * Stores the parts as one batch; retries with backoff while the database is unavailable. A batch refused for
      * another reason (a row the database will never take) is split into its messages, and a message refused on its
      * own becomes a dead letter, so that one bad message never blocks the stream.
      */
     private void storeAll(List<IngestBatch> parts) throws InterruptedException {
         long delay = config.retryDelay().toMillis();
-        boolean again = false;
         while (true) {
             try {
                 record(store.store(merge(parts)));
                 return;
             } catch (StoreUnavailable e) {
-                if (e.isStoredMeanwhile() && !again) {
-                    again = true; // the store takes the batch through its staging table now
-                    continue;
-                }
                 batchFailures.increment();
                 if (!e.isTransient()) {
                     LOG.warnf("A batch was refused (%s); storing its %d messages one by one", e.reason(), parts.size());
@@ -716,16 +710,11 @@ public class MqttIngest {
     private void storeOne(IngestBatch part) throws InterruptedException {
         long delay = config.retryDelay().toMillis();
         IngestBatch attempt = part;
-        boolean again = false;
         while (true) {
             try {
                 record(store.store(attempt));
                 return;
             } catch (StoreUnavailable e) {
-                if (e.isStoredMeanwhile() && !again) {
-                    again = true;
-                    continue;
-                }
                 if (!e.isTransient() && attempt == part) {
                     attempt = asDeadLetters(part, "store-refused: " + e.reason());
                     continue;

@@ -337,6 +337,20 @@ public class ShorePowerIngest {
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public IngestBatch.Outcome store(IngestBatch batch) {
         try {
+            return storeOnce(batch);
+        } catch (StoreUnavailable e) {
+            if (!e.isStoredMeanwhile()) {
+                throw e;
+            }
+            // a reading stored meanwhile refused the copy and with it the transaction: once more, at once, through the
+            // staging table (see insertReadings); neither a failed batch nor a dead letter
+            return storeOnce(batch);
+        }
+    }
+
+    /** {@link #store} in one transaction, a failed commit refused as {@link StoreUnavailable}. */
+    private IngestBatch.Outcome storeOnce(IngestBatch batch) {
+        try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 Set<UUID> matchedCalls = new HashSet<>();
                 return committed(writers.readLock(), matchedCalls, (c, touched) -> storeWith(c, batch, touched));
@@ -932,8 +946,8 @@ public class ShorePowerIngest {
     /**
      * Stores the readings not stored yet; answers them by meter, in time order. Straight in with {@code COPY}, unless
      * {@code holdsStored}: then through a staging table and {@code insert … on conflict do nothing returning}. A stored
-     * reading the cached timelines did not know refuses the whole copy, and with it the transaction: the caller stores
-     * the batch again ({@link StoreUnavailable#isStoredMeanwhile()}), and it and the next
+     * reading the cached timelines did not know refuses the whole copy, and with it the transaction: {@link #store}
+     * stores the batch again ({@link StoreUnavailable#isStoredMeanwhile()}), and it and the next
      * {@link #STAGED_AFTER_DUPLICATE} batches take the staging table. The copy once ran under a savepoint, so that
      * the transaction survived the refusal: two more round trips per batch (8 % of a writer's time in the live
      * benchmark), and a subtransaction for the readings.
