@@ -353,11 +353,9 @@ public class IngestBench {
         }
         Thread.sleep(200);
         double seconds = secondsSince(load.startedAt(), Instant.ofEpochMilli(lastReceivedMs.get()));
-        if (measured) {
+        if (measured) { // summed over the measured passes
             cpuPer("broker" + pass, "message passed through", load.startedAt(),
                     Instant.ofEpochMilli(lastReceivedMs.get()), load.messages());
-        }
-        if (measured) { // summed over the measured passes
             results.merge("broker_received", count.get(), (a, b) -> (Long) a + (Long) b);
             results.merge(
                     "broker_lost", load.messages() - Math.min(count.get(), load.messages()), (a, b) -> (Long) a + (Long) b);

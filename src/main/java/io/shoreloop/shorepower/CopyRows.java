@@ -76,10 +76,7 @@ final class CopyRows {
             nul();
             return;
         }
-        room(12);
-        putInt(8);
-        putLong(Double.doubleToRawLongBits(value));
-        written++;
+        int8(Double.doubleToRawLongBits(value)); // both are 8 bytes, big-endian
     }
 
     void bool(Boolean value) {
@@ -104,11 +101,7 @@ final class CopyRows {
         if (t.isBefore(InputRules.EARLIEST) || t.isAfter(InputRules.LATEST)) {
             throw new IllegalArgumentException("a timestamp outside 0001-01-01 to 9999-12-31: " + t);
         }
-        long micros = (t.getEpochSecond() - PG_EPOCH_SECOND) * 1_000_000L + (t.getNano() + 500) / 1000;
-        room(12);
-        putInt(8);
-        putLong(micros);
-        written++;
+        int8((t.getEpochSecond() - PG_EPOCH_SECOND) * 1_000_000L + (t.getNano() + 500) / 1000);
     }
 
     /** Text as UTF-8, or null. */

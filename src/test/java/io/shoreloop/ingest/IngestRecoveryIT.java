@@ -135,11 +135,7 @@ class IngestRecoveryIT {
     void twoInstancesSplitTheSharedSubscriptionAndCountEachReadingOnce() throws Exception {
         String name = "two";
         Broker broker = new HiveMqBroker(temp.resolve("hivemq-two"), PackagedApp.freePort());
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("create database r4_two");
-        }
-        String jdbc = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/r4_two";
+        String jdbc = createDatabase("r4_two");
         broker.start();
         List<App> apps = new ArrayList<>();
         try {
@@ -149,17 +145,7 @@ class IngestRecoveryIT {
                 apps.add(launch(dir, "app.log", env(dir, jdbc, broker, "shoreloop-two-" + instance, true)));
             }
             App first = apps.get(0);
-            String admin = PackagedApp.demoToken(first.port(), "demo-admin");
-            List<String> meters = new ArrayList<>();
-            for (int m = 0; m < METERS; m++) {
-                String code = "TWO-" + m;
-                first.post(
-                        "/api/v1/meters",
-                        admin,
-                        Map.of("code", code, "berthId", BERTH_GY_B01, "reportingIntervalS", 15),
-                        201);
-                meters.add(code);
-            }
+            List<String> meters = registerMeters(first, PackagedApp.demoToken(first.port(), "demo-admin"), "TWO-");
 
             Publisher publisher = new Publisher(broker.port(), meters);
             Thread publishing = new Thread(publisher, "two-publisher");
@@ -187,32 +173,35 @@ class IngestRecoveryIT {
         }
     }
 
-    /** The messages an instance's ingest has stored or dead-lettered (Prometheus endpoint). */
+    /** The messages an instance's ingest has stored or dead-lettered. */
     private static double messages(App app) throws Exception {
+        return counter(app, "shoreloop_ingest_messages_total");
+    }
+
+    /** A counter of the application's, summed over its tags (Prometheus endpoint). */
+    private static double counter(App app, String name) throws Exception {
         return PackagedApp.get(app.port(), "/q/metrics", null)
                 .body()
                 .lines()
-                .filter(l -> l.startsWith("shoreloop_ingest_messages_total"))
+                .filter(l -> l.startsWith(name))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
     }
 
-    private void scenario(String name, Broker broker, boolean shared) throws Exception {
-        String database = "r4_" + name;
+    /** A database of its own on the test's PostgreSQL; its JDBC URL. */
+    private static String createDatabase(String name) throws SQLException {
         try (Connection c = postgres.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement()) {
-            s.execute("create database " + database);
+            s.execute("create database " + name);
         }
-        String jdbc = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
-        Path dir = Files.createDirectories(temp.resolve(name));
-        Map<String, String> env = env(dir, jdbc, broker, "shoreloop-r4-" + name, shared);
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name;
+    }
 
-        broker.start();
-        App app = launch(dir, "app-1.log", env);
-        String admin = PackagedApp.demoToken(app.port(), "demo-admin");
+    /** {@link #METERS} meters at Guoyuan B01, registered over the API as {@code prefix}0, {@code prefix}1, ... */
+    private static List<String> registerMeters(App app, String admin, String prefix) throws Exception {
         List<String> meters = new ArrayList<>();
         for (int m = 0; m < METERS; m++) {
-            String code = "R4-" + name.toUpperCase() + "-" + m;
+            String code = prefix + m;
             app.post(
                     "/api/v1/meters",
                     admin,
@@ -220,6 +209,18 @@ class IngestRecoveryIT {
                     201);
             meters.add(code);
         }
+        return meters;
+    }
+
+    private void scenario(String name, Broker broker, boolean shared) throws Exception {
+        String jdbc = createDatabase("r4_" + name);
+        Path dir = Files.createDirectories(temp.resolve(name));
+        Map<String, String> env = env(dir, jdbc, broker, "shoreloop-r4-" + name, shared);
+
+        broker.start();
+        App app = launch(dir, "app-1.log", env);
+        String admin = PackagedApp.demoToken(app.port(), "demo-admin");
+        List<String> meters = registerMeters(app, admin, "R4-" + name.toUpperCase() + "-");
 
         Publisher publisher = new Publisher(broker.port(), meters);
         Thread publishing = new Thread(publisher, "r4-publisher");
@@ -334,12 +335,7 @@ class IngestRecoveryIT {
 
     /** The ingest's failed batch attempts (each retried later), from the Prometheus endpoint. */
     private static double batchFailures(App app) throws Exception {
-        return PackagedApp.get(app.port(), "/q/metrics", null)
-                .body()
-                .lines()
-                .filter(l -> l.startsWith("shoreloop_ingest_batch_failures_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return counter(app, "shoreloop_ingest_batch_failures_total");
     }
 
     /** Waits (up to 60 s) until the ingest has counted a failed batch attempt; the count then. */
