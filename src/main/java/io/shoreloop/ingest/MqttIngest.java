@@ -516,7 +516,9 @@ public class MqttIngest {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.error("Unexpected failure in the ingest loop", e);
+                // not even the dead letters could be stored: the batch stays unacknowledged, and the broker sends it
+                // again at the next connection
+                LOG.error("Unexpected failure in the ingest loop; the batch stays unacknowledged", e);
             }
         }
     }
@@ -598,7 +600,7 @@ public class MqttIngest {
         for (Parsed p : batch.parsed) {
             parts.add(toPart(p, meters));
         }
-        storeAll(parts);
+        storeAll(parts, batch.parsed);
         for (Runnable acknowledge : batch.acknowledgements) {
             acknowledge.run();
         }
@@ -681,11 +683,14 @@ public class MqttIngest {
     }
 
     /**
-     * Stores the parts as one batch; retries with backoff while the database is unavailable. A batch refused for
-     * another reason (a row the database will never take) is split into its messages, and a message refused on its
-     * own becomes a dead letter, so that one bad message never blocks the stream.
+     * Stores the parts (one per message, in the order of {@code messages}) as one batch; retries with backoff while
+     * the database is unavailable. A batch refused for another reason (a row the database will never take), or failing
+     * unexpectedly (a fault of Shoreloop's that some message brings out), is split into its messages, and a message
+     * that fails on its own becomes a dead letter with its payload as it came, so that one message never blocks the
+     * stream and nothing it carried is lost: once the cause is mended, the dead letter's payload can be published
+     * again as it is.
      */
-    private void storeAll(List<IngestBatch> parts) throws InterruptedException {
+    private void storeAll(List<IngestBatch> parts, List<Parsed> messages) throws InterruptedException {
         long delay = config.retryDelay().toMillis();
         while (true) {
             try {
@@ -695,19 +700,33 @@ public class MqttIngest {
                 batchFailures.increment();
                 if (!e.isTransient()) {
                     LOG.warnf("A batch was refused (%s); storing its %d messages one by one", e.reason(), parts.size());
-                    for (IngestBatch part : parts) {
-                        storeOne(part);
-                    }
+                    storeEach(parts, messages);
                     return;
                 }
                 LOG.warnf("Database unavailable (%s); retrying the batch in %d ms", e.reason(), delay);
                 sleep(delay);
                 delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
+            } catch (RuntimeException e) {
+                batchFailures.increment();
+                LOG.errorf(e, "A batch failed unexpectedly; storing its %d messages one by one", parts.size());
+                storeEach(parts, messages);
+                return;
             }
         }
     }
 
-    private void storeOne(IngestBatch part) throws InterruptedException {
+    private void storeEach(List<IngestBatch> parts, List<Parsed> messages) throws InterruptedException {
+        for (int i = 0; i < parts.size(); i++) {
+            storeOne(parts.get(i), messages.get(i));
+        }
+    }
+
+    /**
+     * Stores one message's part; a part refused or failing for a reason a retry does not cure is stored as the
+     * message's dead letter instead. When even that fails unexpectedly, the failure goes up and the batch stays
+     * unacknowledged: the broker sends it again at the next connection.
+     */
+    private void storeOne(IngestBatch part, Parsed message) throws InterruptedException {
         long delay = config.retryDelay().toMillis();
         IngestBatch attempt = part;
         while (true) {
@@ -716,29 +735,34 @@ public class MqttIngest {
                 return;
             } catch (StoreUnavailable e) {
                 if (!e.isTransient() && attempt == part) {
-                    attempt = asDeadLetters(part, "store-refused: " + e.reason());
+                    attempt = asDeadLetter(part, message, new PayloadParser.Rejection("store-refused", e.reason()));
                     continue;
                 }
                 LOG.warnf("Database unavailable (%s); retrying in %d ms", e.reason(), delay);
                 sleep(delay);
                 delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
+            } catch (RuntimeException e) {
+                if (attempt != part) {
+                    throw e;
+                }
+                LOG.errorf(e, "A message on %s failed unexpectedly; it goes to the dead letters", message.topicRaw());
+                attempt = asDeadLetter(part, message, new PayloadParser.Rejection("store-failed", String.valueOf(e)));
             }
         }
     }
 
-    private IngestBatch asDeadLetters(IngestBatch part, String reason) {
+    /**
+     * The message as one dead letter, with its topic and payload as received (a status, a reading or a whole array),
+     * beside the dead letters its own bad elements already made.
+     */
+    private IngestBatch asDeadLetter(IngestBatch part, Parsed message, PayloadParser.Rejection rejection) {
         List<IngestBatch.DeadLetter> letters = new ArrayList<>(part.deadLetters());
-        for (IngestBatch.Incoming in : part.readings()) {
-            metrics.counter("shoreloop.ingest.dead.letters", "reason", "store-refused")
-                    .increment();
-            letters.add(new IngestBatch.DeadLetter(
-                    "shorepower/v1/" + in.meter().portCode() + "/" + in.meter().berthCode() + "/"
-                            + in.meter().code() + "/reading",
-                    in.meter().portCode(),
-                    in.meter().code(),
-                    in.reading().toString(),
-                    reason,
-                    in.receivedAt()));
+        if (!part.readings().isEmpty() || !part.statuses().isEmpty()) {
+            String port = message.topic() == null
+                    ? PayloadParser.portOf(message.topicRaw())
+                    : message.topic().port();
+            String meterCode = message.topic() == null ? null : message.topic().meter();
+            letters.add(letter(message, port, meterCode, message.payload(), rejection));
         }
         return new IngestBatch(List.of(), List.of(), letters);
     }

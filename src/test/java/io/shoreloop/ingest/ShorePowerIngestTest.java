@@ -817,6 +817,113 @@ class ShorePowerIngestTest {
                 () -> count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()) == 1);
     }
 
+    /**
+     * A message the store fails on unexpectedly (a fault of Shoreloop's own, injected here by an observer of matched
+     * sessions) goes to the dead letters with its payload as it came, and the message published beside it is stored.
+     * The failed message is acknowledged (the broker does not send it again after a reconnect), its readings are not
+     * stored, and once the fault is mended the dead letter's payload published again is stored as it is.
+     */
+    @Test
+    void aMessageTheStoreFailsOnUnexpectedlyIsDeadLetteredWithItsPayloadAndTheStreamGoesOn() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        TestMeter idle = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Counter failed = metrics.counter("shoreloop.ingest.dead.letters", "reason", "store-failed");
+        double failedBefore = failed.count();
+        Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String array = "[" + meter.reading(0, t0, "10.000", true, null) + ","
+                + meter.reading(1, t0.plusSeconds(15), "10.250", true, null) + ","
+                + meter.reading(2, t0.plusSeconds(30), "10.500", true, null) + "]";
+        FailingOnMatchedSessions.failFor = UUID.fromString(CALL_YU_CONTAINER_OPEN);
+        try {
+            publish(mqtt, meter.readingTopic(), array);
+            // no session (breaker open): not matched, so stored while the fault is on
+            publish(mqtt, idle.readingTopic(), idle.reading(0, t0, "3.000", false, null));
+            await(
+                    "the failed message dead-lettered",
+                    WAIT,
+                    () -> count("select count(*) from dead_letter where meter_code = ?", meter.code()) == 1);
+            awaitReadingCount("the reading beside it stored", idle, 1);
+        } finally {
+            FailingOnMatchedSessions.failFor = null;
+        }
+        assertEquals(0, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+        assertEquals(failedBefore + 1, failed.count());
+        String payload = as(ADMIN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code())
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
+                .body("items[0].topic", equalTo(meter.readingTopic()))
+                .body("items[0].reason", org.hamcrest.Matchers.startsWith("store-failed: "))
+                .body("items[0].reason", org.hamcrest.Matchers.containsString("injected fault"))
+                .body("items[0].payloadTruncated", equalTo(false))
+                .extract()
+                .jsonPath()
+                .getString("items[0].payload");
+        assertEquals(array, payload);
+
+        ingest.stop();
+        ingest.start();
+        await("subscribed again", WAIT, ingest::subscribed);
+        publish(mqtt, meter.readingTopic(), payload);
+        awaitReadingCount("the dead letter's payload published again", meter, 3);
+        assertEquals(1, count("select count(*) from dead_letter where meter_code = ?", meter.code()), "sent again");
+        as(ADMIN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .body("total", equalTo(1))
+                .body("items[0].energyKwh", equalTo(0.500f))
+                .body("items[0].callId", equalTo(CALL_YU_CONTAINER_OPEN));
+    }
+
+    /**
+     * A message the database refuses for good (here a trigger raising an error for one meter's readings, SQLState
+     * P0001, as a constraint would) is split out of its batch into a dead letter with its payload; the messages published
+     * around it, in its batch or not, are stored.
+     */
+    @Test
+    void aMessageTheDatabaseRefusesIsDeadLetteredAndTheMessagesAroundItAreStored() throws SQLException {
+        TestMeter refused = aMeterAt(BERTH_GY_B01, "B01", 15);
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        String function = "refuse_" + refused.code().replace('-', '_').toLowerCase();
+        try (Connection c = db.getConnection();
+                var st = c.createStatement()) {
+            st.execute("create function " + function + "() returns trigger language plpgsql as $$ begin"
+                    + " if new.meter_id = '" + refused.id() + "' then raise exception 'refused for the test'; end if;"
+                    + " return new; end $$");
+            st.execute("create trigger " + function + " before insert on meter_reading for each row execute function "
+                    + function + "()");
+        }
+        try {
+            Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+            String bad = refused.reading(0, t0, "1.000", false, null);
+            for (int i = 0; i < 5; i++) {
+                publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), "2.00" + i, false, null));
+                if (i == 2) {
+                    publish(mqtt, refused.readingTopic(), bad);
+                }
+            }
+            awaitReadingCount("the other messages stored", meter, 5);
+            await(
+                    "the refused message dead-lettered",
+                    WAIT,
+                    () -> count("select count(*) from dead_letter where meter_code = ?", refused.code()) == 1);
+            as(ADMIN)
+                    .get("/api/v1/shorepower/dead-letters?meterCode=" + refused.code())
+                    .then()
+                    .body("items[0].reason", org.hamcrest.Matchers.startsWith("store-refused: SQLState P0001"))
+                    .body("items[0].payload", equalTo(bad))
+                    .body("items[0].topic", equalTo(refused.readingTopic()));
+            assertEquals(0, count("select count(*) from meter_reading where meter_id = ?::uuid", refused.id()));
+        } finally {
+            try (Connection c = db.getConnection();
+                    var st = c.createStatement()) {
+                st.execute("drop trigger " + function + " on meter_reading");
+                st.execute("drop function " + function + "()");
+            }
+        }
+    }
+
     private long count(String sql, String... params) {
         List<Long> row = row(sql, params);
         return row.isEmpty() ? -1 : row.get(0);
