@@ -90,6 +90,9 @@ public class MqttIngest {
 
     private final BrokerClients clients;
     private volatile boolean running;
+    /** Set at a graceful stop: reading from the broker stays off while the writers store what was received. */
+    private volatile boolean draining;
+
     private volatile BrokerClients.Protocol protocol;
     private volatile boolean subscribed;
     private final List<Thread> workers = new ArrayList<>();
@@ -150,6 +153,7 @@ public class MqttIngest {
             return;
         }
         running = true;
+        draining = false;
         // messages of an earlier connection were not acknowledged: the broker sends them again
         queues.forEach(BlockingQueue::clear);
         pendingMessages.set(0);
@@ -225,6 +229,9 @@ public class MqttIngest {
                     Channel connected = channelOf(ctx.getClientConfig());
                     pausedAt.set(0); // a new connection reads
                     channel = connected;
+                    if (draining && connected != null) {
+                        connected.config().setAutoRead(false); // stopping: nothing more is read
+                    }
                     if (connected != null && config.consolidateFlushes()) {
                         consolidateFlushes(connected);
                     }
@@ -302,7 +309,7 @@ public class MqttIngest {
      */
     private void resumeReadingIfDrained() {
         long since = pausedAt.get();
-        if (since == 0) {
+        if (since == 0 || draining) {
             return;
         }
         boolean drained = pendingMessages.get() <= config.maxPendingMessages() / 2
@@ -375,7 +382,8 @@ public class MqttIngest {
         }
     }
 
-    private void receive(String topic, byte[] payload, Runnable acknowledge) {
+    /** A message from the broker, on the client's thread ({@code acknowledge} sends its PUBACK; tests pass their own). */
+    void receive(String topic, byte[] payload, Runnable acknowledge) {
         Instant receivedAt = clock.instant();
         Parsed parsed;
         try {
@@ -445,7 +453,14 @@ public class MqttIngest {
         subscribed = error == null;
     }
 
+    /**
+     * Stops gracefully: reading from the broker stops, the writers store and acknowledge what was received (at most
+     * {@code drain-timeout}, so that a database that is away does not hold the stop), then the connection closes. So a
+     * rolling update or a scale-down leaves in the broker session only what the broker had sent and this instance had
+     * not read yet, or not stored in time: the broker sends it again at the next connection with this client id.
+     */
     void stop() {
+        drain();
         Thread connecting;
         List<Thread> working;
         synchronized (this) {
@@ -474,6 +489,44 @@ public class MqttIngest {
                 connection = null;
             }
         }
+    }
+
+    private void drain() {
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            draining = true;
+        }
+        Channel c = channel;
+        if (c != null && c.isActive()) {
+            try {
+                // on the network thread, after any read in progress: every message it brought is queued by then
+                c.eventLoop().submit(() -> c.config().setAutoRead(false)).await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        long end = System.nanoTime() + config.drainTimeout().toNanos();
+        try {
+            while (pendingMessages.get() > 0 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long left = pendingMessages.get();
+        if (left > 0) {
+            LOG.warnf(
+                    "Stopping with %d messages received and not stored within %s; the broker sends them again",
+                    left, config.drainTimeout());
+        }
+    }
+
+    /** Messages received and not yet stored and acknowledged (for tests). */
+    long pending() {
+        return pendingMessages.get();
     }
 
     private void work(BlockingQueue<Received> queue) {

@@ -367,6 +367,15 @@ public interface ShoreloopConfig {
         Duration maxReadPause();
 
         /**
+         * At a graceful stop, the longest wait for the writers to store and acknowledge what was received (reading from
+         * the broker stops first). What is left then stays unacknowledged in the broker session, which sends it again
+         * at the next connection with this client id (or, once the session ended, to another member of the shared
+         * subscription).
+         */
+        @WithDefault("10s")
+        Duration drainTimeout();
+
+        /**
          * Writer threads, each with a queue and a database connection of its own; a meter's messages always go to the
          * same writer (by its code), so its readings are stored in the order they arrived. With two, one writer's
          * statements run in PostgreSQL while the other builds its batch.

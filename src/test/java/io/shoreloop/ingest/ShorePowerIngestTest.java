@@ -924,6 +924,67 @@ class ShorePowerIngestTest {
         }
     }
 
+    /**
+     * A graceful stop (a rolling update, a scale-down) first stops reading from the broker, then lets the writers store
+     * and acknowledge what was received, then disconnects: nothing received is left unstored (before, the messages
+     * still queued stayed in the broker session until this client id came back). Here the writers are held up (the
+     * meters' state rows locked from another transaction) with a batch each, and more messages come while they wait:
+     * handed to the ingest as the client hands them over, with acknowledgements the test counts. (The embedded HiveMQ
+     * CE sends a shared subscription's messages to a client one at a time here, so the broker alone would not fill a
+     * queue; Mosquitto sends up to its in-flight window, thousands.)
+     */
+    @Test
+    void aGracefulStopStoresAndAcknowledgesWhatWasReceivedBeforeItDisconnects() throws Exception {
+        await("subscribed", WAIT, ingest::subscribed);
+        List<TestMeter> meters = List.of(
+                aMeterAt(BERTH_GY_B01, "B01", 15),
+                aMeterAt(BERTH_GY_B01, "B01", 15),
+                aMeterAt(BERTH_GY_B01, "B01", 15));
+        int n = 10;
+        Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        java.util.concurrent.atomic.AtomicInteger acknowledged = new java.util.concurrent.atomic.AtomicInteger();
+        Thread stopping;
+        try (Connection hold = db.getConnection()) {
+            hold.setAutoCommit(false);
+            for (TestMeter meter : meters) {
+                try (PreparedStatement ps =
+                        hold.prepareStatement("select 1 from shore_meter_state where meter_id = ?::uuid for update")) {
+                    ps.setString(1, meter.id());
+                    ps.executeQuery().close();
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                String kwh = java.math.BigDecimal.valueOf(10_000 + 50L * i, 3).toPlainString();
+                for (TestMeter meter : meters) {
+                    byte[] payload = meter.reading(i, t0.plusSeconds(15L * i), kwh, true, null)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    ingest.receive(meter.readingTopic(), payload, acknowledged::incrementAndGet);
+                }
+                if (i == 0) {
+                    Thread.sleep(300); // the writers take their batch and wait for the locks; the rest queues
+                }
+            }
+            assertEquals(3 * n, ingest.pending(), "received, none stored yet");
+            stopping = new Thread(ingest::stop, "test-stop");
+            stopping.start();
+            Thread.sleep(500);
+            assertTrue(stopping.isAlive(), "the stop waits for what was received");
+            hold.commit();
+        }
+        stopping.join(Duration.ofSeconds(30).toMillis());
+        try {
+            assertTrue(!stopping.isAlive(), "stopped");
+            assertEquals(0, ingest.pending(), "received and not stored after the stop");
+            assertEquals(3 * n, acknowledged.get(), "acknowledged");
+            for (TestMeter meter : meters) {
+                assertEquals(n, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+            }
+        } finally {
+            ingest.start();
+            await("subscribed again", WAIT, ingest::subscribed);
+        }
+    }
+
     private long count(String sql, String... params) {
         List<Long> row = row(sql, params);
         return row.isEmpty() ? -1 : row.get(0);
