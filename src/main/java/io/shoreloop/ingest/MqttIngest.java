@@ -491,6 +491,44 @@ public class MqttIngest {
         }
     }
 
+    /**
+     * A dead letter's message stored as if it came now from the broker, with the time it was first received (the
+     * future-timestamp rule judges it as it was then): the same validation (the topic, the payload and the registry
+     * must agree), the same store. Its readings and statuses are stored (a reading stored meanwhile counts as a
+     * duplicate); the dead letters of its own bad elements are stored too unless {@code elementLettersKept} (the
+     * original processing stored them already). Nothing is stored when the message is rejected again as a whole.
+     *
+     * @throws DeadLetterStillRejected when the message would be rejected again as a whole
+     * @throws StoreUnavailable when the database refused it (a retry may succeed when {@link
+     *     StoreUnavailable#isTransient()})
+     */
+    public IngestBatch.Outcome replay(String topic, String payload, Instant receivedAt, boolean elementLettersKept) {
+        Parsed p = parse(topic, payload.getBytes(StandardCharsets.UTF_8), receivedAt);
+        Map<String, RegisteredMeter> meters = p.topic() == null
+                ? Map.of()
+                : directory.resolve(Set.of(p.topic().meter()));
+        IngestBatch part = toPart(p, meters, false);
+        if (part.readings().isEmpty() && part.statuses().isEmpty()) {
+            throw new DeadLetterStillRejected(part.deadLetters().stream()
+                    .map(IngestBatch.DeadLetter::reason)
+                    .distinct()
+                    .toList());
+        }
+        if (!elementLettersKept) {
+            part.deadLetters()
+                    .forEach(d -> metrics.counter(
+                                    "shoreloop.ingest.dead.letters",
+                                    "reason",
+                                    d.reason()
+                                            .substring(0, Math.max(0, d.reason().indexOf(':'))))
+                            .increment());
+        }
+        IngestBatch toStore = elementLettersKept ? new IngestBatch(part.readings(), part.statuses(), List.of()) : part;
+        IngestBatch.Outcome outcome = store.store(toStore);
+        record(outcome);
+        return outcome;
+    }
+
     private void drain() {
         synchronized (this) {
             if (!running) {
@@ -651,7 +689,7 @@ public class MqttIngest {
         Map<String, RegisteredMeter> meters = resolve(codes);
         List<IngestBatch> parts = new ArrayList<>(batch.size());
         for (Parsed p : batch.parsed) {
-            parts.add(toPart(p, meters));
+            parts.add(toPart(p, meters, true));
         }
         storeAll(parts, batch.parsed);
         for (Runnable acknowledge : batch.acknowledgements) {
@@ -680,7 +718,7 @@ public class MqttIngest {
     }
 
     /** The readings, status or dead letters of one message. */
-    private IngestBatch toPart(Parsed p, Map<String, RegisteredMeter> meters) {
+    private IngestBatch toPart(Parsed p, Map<String, RegisteredMeter> meters, boolean counted) {
         List<IngestBatch.Incoming> readings = new ArrayList<>();
         List<IngestBatch.StatusReport> statuses = new ArrayList<>();
         List<IngestBatch.DeadLetter> letters = new ArrayList<>();
@@ -689,7 +727,7 @@ public class MqttIngest {
                 : p.topic().port();
         String meterCode = p.topic() == null ? null : p.topic().meter();
         if (p.rejection() != null) {
-            letters.add(letter(p, port, meterCode, p.payload(), p.rejection()));
+            letters.add(letter(counted, p, port, meterCode, p.payload(), p.rejection()));
             return new IngestBatch(readings, statuses, letters);
         }
         RegisteredMeter meter = meters.get(p.topic().meter());
@@ -705,7 +743,7 @@ public class MqttIngest {
         }
         if (p.status() != null) {
             if (unregistered != null) {
-                letters.add(letter(p, port, meterCode, p.payload(), unregistered));
+                letters.add(letter(counted, p, port, meterCode, p.payload(), unregistered));
             } else {
                 statuses.add(new IngestBatch.StatusReport(
                         meter, p.status().online(), p.status().ts()));
@@ -713,12 +751,12 @@ public class MqttIngest {
             return new IngestBatch(readings, statuses, letters);
         }
         if (unregistered != null) {
-            letters.add(letter(p, port, meterCode, p.payload(), unregistered));
+            letters.add(letter(counted, p, port, meterCode, p.payload(), unregistered));
             return new IngestBatch(readings, statuses, letters);
         }
         for (PayloadParser.Element e : p.elements()) {
             if (e.rejection() != null) {
-                letters.add(letter(p, port, meterCode, e.json(), e.rejection()));
+                letters.add(letter(counted, p, port, meterCode, e.json(), e.rejection()));
             } else {
                 PayloadParser.ParsedReading r = e.reading();
                 readings.add(new IngestBatch.Incoming(
@@ -729,9 +767,16 @@ public class MqttIngest {
     }
 
     private IngestBatch.DeadLetter letter(
-            Parsed p, String port, String meterCode, String payload, PayloadParser.Rejection rejection) {
-        metrics.counter("shoreloop.ingest.dead.letters", "reason", rejection.kind())
-                .increment();
+            boolean counted,
+            Parsed p,
+            String port,
+            String meterCode,
+            String payload,
+            PayloadParser.Rejection rejection) {
+        if (counted) {
+            metrics.counter("shoreloop.ingest.dead.letters", "reason", rejection.kind())
+                    .increment();
+        }
         return new IngestBatch.DeadLetter(p.topicRaw(), port, meterCode, payload, rejection.reason(), p.receivedAt());
     }
 
@@ -815,7 +860,7 @@ public class MqttIngest {
                     ? PayloadParser.portOf(message.topicRaw())
                     : message.topic().port();
             String meterCode = message.topic() == null ? null : message.topic().meter();
-            letters.add(letter(message, port, meterCode, message.payload(), rejection));
+            letters.add(letter(true, message, port, meterCode, message.payload(), rejection));
         }
         return new IngestBatch(List.of(), List.of(), letters);
     }

@@ -14,8 +14,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 /**
- * {@code /api/v1/shorepower}: sessions with energy, flags and matched call; dead letters; meter liveness. Scoped like
- * meters (admin; the port's berth operator; bureaus covering the port).
+ * {@code /api/v1/shorepower}: sessions with energy, flags and matched call; meter liveness (dead letters: {@code
+ * io.shoreloop.ingest.DeadLetterResource}). Scoped like meters (admin; the port's berth operator; bureaus covering the
+ * port).
  */
 @Path("/api/v1/shorepower")
 @Authenticated
@@ -50,20 +51,6 @@ public class ShorePowerResource {
                 actor.get(),
                 new ShorePowerService.SessionFilter(
                         berthId, portId, meterId, vesselId, mmsi, callId, from, to, status, matchOutcome),
-                paging.resolve(config.paging()));
-    }
-
-    @GET
-    @Path("dead-letters")
-    public Paging.Page<ShorePowerService.DeadLetterView> deadLetters(
-            @QueryParam("portId") UUID portId,
-            @QueryParam("meterCode") String meterCode,
-            @QueryParam("from") Instant from,
-            @QueryParam("to") Instant to,
-            @BeanParam Paging.Params paging) {
-        return service.deadLetters(
-                actor.get(),
-                new ShorePowerService.DeadLetterFilter(portId, meterCode, from, to),
                 paging.resolve(config.paging()));
     }
 

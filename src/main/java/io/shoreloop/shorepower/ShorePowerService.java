@@ -72,10 +72,12 @@ public class ShorePowerService {
             String reason,
             String payload,
             boolean payloadTruncated,
-            Instant receivedAt) {}
+            Instant receivedAt,
+            Instant replayedAt,
+            String replayOutcome) {}
 
-    /** Dead-letter filters. */
-    public record DeadLetterFilter(UUID portId, String meterCode, Instant from, Instant to) {}
+    /** Dead-letter filters ({@code replayed}: only those replayed, or only those not; null: both). */
+    public record DeadLetterFilter(UUID portId, String meterCode, Instant from, Instant to, Boolean replayed) {}
 
     /** One change of a meter's liveness. */
     public record StatusChange(boolean online, String source, Instant at, Instant recordedAt) {}
@@ -171,6 +173,9 @@ public class ShorePowerService {
                 .and("d.meter_code = ?", f.meterCode())
                 .and("d.received_at >= ?", odt(f.from()))
                 .and("d.received_at < ?", odt(f.to()));
+        if (f.replayed() != null) {
+            sql.and(f.replayed() ? "d.replayed_at is not null" : "d.replayed_at is null");
+        }
         if (!scope.all()) {
             sql.and("d.port_id = any(?)", scope.portIds().toArray(UUID[]::new));
         }
@@ -178,7 +183,7 @@ public class ShorePowerService {
         return query(
                 "select count(*)" + from,
                 "select d.id, d.topic, d.port_id, d.meter_code, d.reason, d.payload, d.payload_truncated,"
-                        + " d.received_at"
+                        + " d.received_at, d.replayed_at, d.replay_outcome"
                         + from
                         + " order by d.received_at desc, d.id desc",
                 sql,
@@ -191,7 +196,9 @@ public class ShorePowerService {
                         rs.getString(5),
                         rs.getString(6),
                         rs.getBoolean(7),
-                        instant(rs, 8)));
+                        instant(rs, 8),
+                        instant(rs, 9),
+                        rs.getString(10)));
     }
 
     public Paging.Page<MeterStatusView> meterStatuses(Actor actor, UUID portId, UUID berthId, Paging.Request page) {

@@ -1,0 +1,217 @@
+package io.shoreloop.ingest;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.shoreloop.identity.Action;
+import io.shoreloop.identity.Actor;
+import io.shoreloop.identity.Guard;
+import io.shoreloop.identity.Guarded;
+import io.shoreloop.identity.Role;
+import io.shoreloop.platform.Problems;
+import io.shoreloop.platform.Sql;
+import io.shoreloop.shorepower.IngestBatch;
+import io.shoreloop.shorepower.ShorePowerService;
+import io.shoreloop.shorepower.StoreUnavailable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Replays dead letters: the message of a dead letter is processed again as it came (its topic, payload and receive
+ * time) through the same validation and store as a message from the broker, once. The case it is for: a meter that
+ * published before it was registered (its messages are dead letters {@code unregistered-meter} until then), or a
+ * message a fault of Shoreloop's refused ({@code store-failed}) once that is mended. Readings stored meanwhile count as
+ * duplicates; the energy rules take late readings as they take them from the broker. A message rejected again stays
+ * an unreplayed dead letter, and nothing of it is stored. Replaying is the port's berth operators' and the
+ * administrators' (bureaus see dead letters, they do not act on them).
+ */
+@ApplicationScoped
+public class DeadLetterReplay {
+
+    /** What a replay of several dead letters gave: those rejected again are named with their reasons. */
+    public record Summary(
+            int replayed, int readingsStored, int duplicates, List<Rejected> stillRejected, boolean more) {}
+
+    /** A dead letter rejected again. */
+    public record Rejected(long id, List<String> reasons) {}
+
+    /** At most this many dead letters per request of {@link #replayAll}; {@code more} tells that others wait. */
+    static final int MAX_PER_REQUEST = 500;
+
+    private record Letter(
+            long id,
+            String topic,
+            UUID portId,
+            String meterCode,
+            String payload,
+            boolean truncated,
+            String reason,
+            Instant receivedAt,
+            Instant replayedAt) {}
+
+    private final MqttIngest ingest;
+    private final Sql sql;
+    private final Guard guard;
+    private final Clock clock;
+
+    public DeadLetterReplay(MqttIngest ingest, Sql sql, Guard guard, Clock clock) {
+        this.ingest = ingest;
+        this.sql = sql;
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    /** Replays one dead letter; answers it as it is now (replayed, with what the replay gave). */
+    public ShorePowerService.DeadLetterView replay(Actor actor, long id) {
+        try {
+            return QuarkusTransaction.requiringNew()
+                    .call(() -> replayLocked(actor, id, false))
+                    .view();
+        } catch (DeadLetterStillRejected e) {
+            noteRejection(id, e.reasons());
+            throw e;
+        }
+    }
+
+    /**
+     * Notes on an unreplayed dead letter why its replay was rejected again (after the replay's transaction, which held
+     * the letter locked, rolled back): its original reason stays as it was.
+     */
+    private void noteRejection(long id, List<String> reasons) {
+        String note = "rejected again at " + clock.instant() + ": " + String.join("; ", reasons);
+        QuarkusTransaction.requiringNew()
+                .run(() -> sql.update(
+                        "update dead_letter set replay_outcome = ? where id = ? and replayed_at is null",
+                        note.length() > 2000 ? note.substring(0, 2000) : note,
+                        id));
+    }
+
+    /** A replayed dead letter as it is now, and what its message gave. */
+    private record Done(ShorePowerService.DeadLetterView view, IngestBatch.Outcome outcome) {}
+
+    /**
+     * Replays the unreplayed dead letters of one meter (by the code its messages named), in the order they came, at most
+     * {@link #MAX_PER_REQUEST}; each in a transaction of its own, so that one rejected again does not hold the others.
+     */
+    public Summary replayAll(Actor actor, String meterCode) {
+        if (!actor.is(Role.ADMIN) && !actor.is(Role.BERTH_OPERATOR)) {
+            throw new Problems.ActionForbidden("Only berth operators and administrators replay dead letters");
+        }
+        List<Long> ids = QuarkusTransaction.requiringNew()
+                .call(() -> sql.query(
+                        "select id from dead_letter where meter_code = ? and replayed_at is null"
+                                + " order by received_at, id limit " + (MAX_PER_REQUEST + 1),
+                        rs -> {
+                            List<Long> out = new ArrayList<>();
+                            while (rs.next()) {
+                                out.add(rs.getLong(1));
+                            }
+                            return out;
+                        },
+                        meterCode));
+        int replayed = 0;
+        int stored = 0;
+        int duplicates = 0;
+        List<Rejected> rejected = new ArrayList<>();
+        for (long id : ids.subList(0, Math.min(ids.size(), MAX_PER_REQUEST))) {
+            try {
+                Done done = QuarkusTransaction.requiringNew().call(() -> replayLocked(actor, id, true));
+                if (done != null) {
+                    replayed++;
+                    stored += done.outcome().stored();
+                    duplicates += done.outcome().duplicates();
+                }
+            } catch (DeadLetterStillRejected e) {
+                noteRejection(id, e.reasons());
+                rejected.add(new Rejected(id, e.reasons()));
+            } catch (DeadLetterTruncated e) {
+                rejected.add(new Rejected(id, List.of(e.getMessage())));
+            } catch (DeadLetterAlreadyReplayed e) {
+                // replayed by a concurrent request meanwhile
+            }
+        }
+        return new Summary(replayed, stored, duplicates, rejected, ids.size() > MAX_PER_REQUEST);
+    }
+
+    /**
+     * In the caller's transaction: locks the dead letter (a concurrent replay of it waits, then finds it replayed),
+     * checks the actor's right, processes the message (its store commits on its own: what it stores is stored even if
+     * this transaction then fails, and a replay after that finds its readings stored, as duplicates), then marks the
+     * letter replayed. {@code quietAboutOthers}: a letter out of the actor's scope is skipped (null), not refused.
+     */
+    private Done replayLocked(Actor actor, long id, boolean quietAboutOthers) {
+        Letter letter = sql.query(
+                "select id, topic, port_id, meter_code, payload, payload_truncated, reason, received_at, replayed_at"
+                        + " from dead_letter where id = ? for update",
+                rs -> rs.next() ? letter(rs) : null,
+                id);
+        if (letter == null || (letter.portId() == null && !actor.is(Role.ADMIN))) {
+            throw new Problems.NotFound("Dead letter " + id);
+        }
+        if (quietAboutOthers && !guard.permits(actor, Action.UPDATE, new Guarded.MeterRef(letter.portId()))) {
+            return null;
+        }
+        guard.require(actor, Action.UPDATE, new Guarded.MeterRef(letter.portId()), "Dead letter " + id);
+        if (letter.replayedAt() != null) {
+            throw new DeadLetterAlreadyReplayed(id, letter.replayedAt());
+        }
+        if (letter.truncated()) {
+            throw new DeadLetterTruncated(id);
+        }
+        // the dead letters of a stored-and-refused message's bad elements were stored with it the first time
+        boolean elementLettersKept =
+                letter.reason().startsWith("store-failed:") || letter.reason().startsWith("store-refused:");
+        IngestBatch.Outcome outcome;
+        try {
+            outcome = ingest.replay(letter.topic(), letter.payload(), letter.receivedAt(), elementLettersKept);
+        } catch (StoreUnavailable e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            throw new DeadLetterStillRejected(List.of("store-refused: " + e.reason()));
+        }
+        String text = "stored " + outcome.stored() + ", duplicates " + outcome.duplicates()
+                + (outcome.deadLetters() > 0 ? ", dead letters " + outcome.deadLetters() : "");
+        Instant now = clock.instant();
+        sql.update(
+                "update dead_letter set replayed_at = ?, replayed_by = ?, replay_outcome = ? where id = ?",
+                OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                actor.userId(),
+                text,
+                id);
+        return new Done(
+                new ShorePowerService.DeadLetterView(
+                        letter.id(),
+                        letter.topic(),
+                        letter.portId(),
+                        letter.meterCode(),
+                        letter.reason(),
+                        letter.payload(),
+                        letter.truncated(),
+                        letter.receivedAt(),
+                        now,
+                        text),
+                outcome);
+    }
+
+    private static Letter letter(ResultSet rs) throws SQLException {
+        Timestamp replayed = rs.getTimestamp(9);
+        return new Letter(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getObject(3, UUID.class),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getBoolean(6),
+                rs.getString(7),
+                rs.getTimestamp(8).toInstant(),
+                replayed == null ? null : replayed.toInstant());
+    }
+}

@@ -1,0 +1,218 @@
+package io.shoreloop.ingest;
+
+import static io.shoreloop.ingest.MqttTestSupport.await;
+import static io.shoreloop.ingest.MqttTestSupport.publish;
+import static io.shoreloop.testing.DemoUsers.ADMIN;
+import static io.shoreloop.testing.DemoUsers.BERTH_GY_B01;
+import static io.shoreloop.testing.DemoUsers.BUREAU_MSA;
+import static io.shoreloop.testing.DemoUsers.CALL_YU_CONTAINER_OPEN;
+import static io.shoreloop.testing.DemoUsers.OPERATOR_CHAOTIANMEN;
+import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.as;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dead letters replayed over the API: a meter that published before it was registered gets its readings once the
+ * port's operator replays them (a session with the exact energy, matched to the call at the berth); a message rejected
+ * again stays a dead letter and stores nothing; a letter is replayed once; only the port's berth operators and
+ * administrators replay.
+ */
+@QuarkusTest
+class DeadLetterReplayTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    MqttIngest ingest;
+
+    Mqtt5BlockingClient mqtt;
+
+    @BeforeEach
+    void connect() {
+        mqtt = MqttTestSupport.publisher();
+        await("subscribed", WAIT, ingest::subscribed);
+    }
+
+    @AfterEach
+    void disconnect() {
+        mqtt.disconnect();
+    }
+
+    @Test
+    void readingsOfAMeterRegisteredLateAreStoredOnceItsDeadLettersAreReplayed() throws SQLException {
+        String code = "T-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String topic = "shorepower/v1/CQ-GY/B01/" + code + "/reading";
+        Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String[] kwh = {"10.000", "10.250", "10.500"};
+        for (int i = 0; i < kwh.length; i++) {
+            publish(mqtt, topic, reading(code, i, t0.plusSeconds(15L * i), kwh[i]));
+        }
+        publish(mqtt, topic, "{not json");
+        await(
+                "four dead letters",
+                WAIT,
+                () -> count("select count(*) from dead_letter where meter_code = ?", code) == 4);
+
+        // still unregistered: every message is rejected again, nothing stored, nothing marked (the malformed one too:
+        // a message of an unregistered meter is refused for that before its payload is read)
+        as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
+                .then()
+                .statusCode(200)
+                .body("replayed", equalTo(0))
+                .body("stillRejected", hasSize(4))
+                .body(
+                        "stillRejected.reasons.flatten().collect { it.substring(0, it.indexOf(':')) }.sort()",
+                        contains(
+                                "unregistered-meter",
+                                "unregistered-meter",
+                                "unregistered-meter",
+                                "unregistered-meter"));
+
+        String meterId = as(ADMIN)
+                .body(Map.of("code", code, "berthId", BERTH_GY_B01, "reportingIntervalS", 15))
+                .post("/api/v1/meters")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+
+        // a bureau sees them and may not replay; another port's operator neither sees nor replays them
+        as(BUREAU_MSA)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + code)
+                .then()
+                .body("total", equalTo(4));
+        as(BUREAU_MSA)
+                .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
+                .then()
+                .statusCode(403);
+        long first = firstLetter(code);
+        as(BUREAU_MSA)
+                .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
+                .then()
+                .statusCode(403);
+        as(OPERATOR_CHAOTIANMEN)
+                .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
+                .then()
+                .statusCode(404);
+        as(OPERATOR_CHAOTIANMEN)
+                .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
+                .then()
+                .statusCode(200)
+                .body("replayed", equalTo(0));
+        assertEquals(0, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
+
+        // one by hand, then the rest
+        as(OPERATOR_GUOYUAN)
+                .header("Idempotency-Key", "replay-" + first)
+                .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
+                .then()
+                .statusCode(200)
+                .body("replayedAt", notNullValue())
+                .body("replayOutcome", equalTo("stored 1, duplicates 0"));
+        as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
+                .then()
+                .statusCode(409)
+                .body("type", org.hamcrest.Matchers.endsWith("dead-letter-already-replayed"));
+        as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
+                .then()
+                .statusCode(200)
+                .body("replayed", equalTo(2))
+                .body("readingsStored", equalTo(2))
+                .body("duplicates", equalTo(0))
+                .body("stillRejected", hasSize(1))
+                .body("stillRejected[0].reasons", contains(startsWith("invalid-json")))
+                .body("more", equalTo(false));
+        assertEquals(3, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
+        as(ADMIN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meterId)
+                .then()
+                .body("total", equalTo(1))
+                .body("items[0].energyKwh", equalTo(0.500f))
+                .body("items[0].callId", equalTo(CALL_YU_CONTAINER_OPEN));
+
+        // what is left: the message rejected again, unreplayed; single replay answers why
+        as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + code + "&replayed=false")
+                .then()
+                .body("total", equalTo(1))
+                .body("items[0].reason", startsWith("unregistered-meter"))
+                .body("items[0].replayedAt", equalTo(null))
+                .body("items[0].replayOutcome", startsWith("rejected again at "))
+                .body("items[0].replayOutcome", org.hamcrest.Matchers.containsString(": invalid-json: "));
+        long left = as(ADMIN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + code + "&replayed=false")
+                .then()
+                .extract()
+                .jsonPath()
+                .getLong("items[0].id");
+        as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/" + left + "/replay")
+                .then()
+                .statusCode(422)
+                .body("type", org.hamcrest.Matchers.endsWith("dead-letter-still-rejected"));
+        as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + code + "&replayed=true")
+                .then()
+                .body("total", equalTo(3))
+                .body("items.replayOutcome", everyItem(equalTo("stored 1, duplicates 0")));
+
+        // the same readings published again now are duplicates; a replay changes nothing twice
+        as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
+                .then()
+                .body("replayed", equalTo(0));
+        assertEquals(3, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
+    }
+
+    private static String reading(String code, int seq, Instant ts, String kwh) {
+        return "{\"meter\":\"" + code + "\",\"seq\":" + seq + ",\"ts\":\"" + ts + "\",\"energyKwh\":" + kwh
+                + ",\"breakerClosed\":true,\"voltageV\":400.1,\"frequencyHz\":50.0}";
+    }
+
+    private long firstLetter(String code) throws SQLException {
+        return count(
+                "select min(id) from dead_letter where meter_code = ? and reason like 'unregistered-meter%'", code);
+    }
+
+    private long count(String sql, String param) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
