@@ -104,10 +104,14 @@ public class DeadLetterReplay {
         if (!actor.is(Role.ADMIN) && !actor.is(Role.BERTH_OPERATOR)) {
             throw new Problems.ActionForbidden("Only berth operators and administrators replay dead letters");
         }
+        // an operator's: those of the ports it operates (a letter without a known port is the administrators')
+        boolean all = actor.is(Role.ADMIN);
+        UUID[] ports = actor.portIds().toArray(UUID[]::new);
         List<Long> ids = QuarkusTransaction.requiringNew()
                 .call(() -> sql.query(
                         "select id from dead_letter where meter_code = ? and replayed_at is null"
-                                + " order by received_at, id limit " + (MAX_PER_REQUEST + 1),
+                                + " and (?::boolean or port_id = any(?::uuid[])) order by received_at, id limit "
+                                + (MAX_PER_REQUEST + 1),
                         rs -> {
                             List<Long> out = new ArrayList<>();
                             while (rs.next()) {
@@ -115,7 +119,9 @@ public class DeadLetterReplay {
                             }
                             return out;
                         },
-                        meterCode));
+                        meterCode,
+                        all,
+                        ports));
         int replayed = 0;
         int stored = 0;
         int duplicates = 0;
@@ -152,11 +158,15 @@ public class DeadLetterReplay {
                         + " from dead_letter where id = ? for update",
                 rs -> rs.next() ? letter(rs) : null,
                 id);
-        if (letter == null || (letter.portId() == null && !actor.is(Role.ADMIN))) {
-            throw new Problems.NotFound("Dead letter " + id);
-        }
-        if (quietAboutOthers && !guard.permits(actor, Action.UPDATE, new Guarded.MeterRef(letter.portId()))) {
+        boolean unscoped = letter != null && letter.portId() == null && !actor.is(Role.ADMIN);
+        if (quietAboutOthers
+                && (letter == null
+                        || unscoped
+                        || !guard.permits(actor, Action.UPDATE, new Guarded.MeterRef(letter.portId())))) {
             return null;
+        }
+        if (letter == null || unscoped) {
+            throw new Problems.NotFound("Dead letter " + id);
         }
         guard.require(actor, Action.UPDATE, new Guarded.MeterRef(letter.portId()), "Dead letter " + id);
         if (letter.replayedAt() != null) {
