@@ -785,8 +785,8 @@ public class MqttIngest {
      * the database is unavailable. A batch refused for another reason (a row the database will never take), or failing
      * unexpectedly (a fault of Shoreloop's that some message brings out), is split into its messages, and a message
      * that fails on its own becomes a dead letter with its payload as it came, so that one message never blocks the
-     * stream and nothing it carried is lost: once the cause is mended, the dead letter's payload can be published
-     * again as it is.
+     * stream and nothing it carried is lost: once the cause is mended, the dead letter is replayed ({@link
+     * DeadLetterReplay}), or its payload published again as it is.
      */
     private void storeAll(List<IngestBatch> parts, List<Parsed> messages) throws InterruptedException {
         long delay = config.retryDelay().toMillis();
