@@ -946,9 +946,8 @@ class ShorePowerIngestTest {
      * and acknowledge what was received, then disconnects: nothing received is left unstored (before, the messages
      * still queued stayed in the broker session until this client id came back). Here the writers are held up (the
      * meters' state rows locked from another transaction) with a batch each, and more messages come while they wait:
-     * handed to the ingest as the client hands them over, with acknowledgements the test counts. (The embedded HiveMQ
-     * CE sends a shared subscription's messages to a client one at a time here, so the broker alone would not fill a
-     * queue; Mosquitto sends up to its in-flight window, thousands.)
+     * handed to the ingest as the client hands them over, with acknowledgements the test counts (so that the queue's
+     * content does not depend on how many unacknowledged messages the broker sends at once).
      */
     @Test
     void aGracefulStopStoresAndAcknowledgesWhatWasReceivedBeforeItDisconnects() throws Exception {

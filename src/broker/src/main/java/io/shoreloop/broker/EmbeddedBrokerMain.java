@@ -49,6 +49,11 @@ public final class EmbeddedBrokerMain {
             Files.writeString(conf.resolve("logback.xml"), LOGBACK, StandardCharsets.UTF_8);
         }
 
+        // HiveMQ CE sends a client at most 50 unacknowledged QoS 1 messages whatever its receive maximum (an internal
+        // constant, not in config.xml): with Shoreloop acknowledging a batch after its commit, that bounded the
+        // embedded defaults' ingestion to ~1,500 readings/s, below what the simulator publishes to it. Two writers'
+        // batches of 2,000 messages may be in flight, below Shoreloop's bound of 10,000 pending messages.
+        com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = 4000;
         String user = System.getenv("SHORELOOP_BROKER_USERNAME");
         String password = System.getenv("SHORELOOP_BROKER_PASSWORD");
         EmbeddedExtension auth = EmbeddedExtension.builder()
