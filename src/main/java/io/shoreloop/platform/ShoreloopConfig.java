@@ -376,6 +376,13 @@ public interface ShoreloopConfig {
         Duration drainTimeout();
 
         /**
+         * Dead letters are kept this long after they were received, replayed or not (time enough to mend a cause and
+         * replay them; a meter that sends garbage for good would otherwise fill the table), then deleted.
+         */
+        @WithDefault("P90D")
+        Duration deadLetterRetention();
+
+        /**
          * Writer threads, each with a queue and a database connection of its own; a meter's messages always go to the
          * same writer (by its code), so its readings are stored in the order they arrived. With two, one writer's
          * statements run in PostgreSQL while the other builds its batch.

@@ -28,6 +28,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -191,6 +192,32 @@ class DeadLetterReplayTest {
                 .then()
                 .body("replayed", equalTo(0));
         assertEquals(3, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
+    }
+
+    @Inject
+    DeadLetterPurge purge;
+
+    /** Dead letters received longer ago than the retention (90 days) are deleted; younger ones stay. */
+    @Test
+    void deadLettersOlderThanTheRetentionArePurged() throws SQLException {
+        String code = "T-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("insert into dead_letter (topic, meter_code, payload, reason,"
+                        + " received_at) values ('t', ?, 'p', 'invalid-json: test', now() - cast(? as interval))")) {
+            for (String age : List.of("91 days", "89 days", "1 minute")) {
+                ps.setString(1, code);
+                ps.setString(2, age);
+                ps.executeUpdate();
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(purge.purge() >= 1);
+        assertEquals(2, count("select count(*) from dead_letter where meter_code = ?", code));
+        assertEquals(
+                0,
+                count(
+                        "select count(*) from dead_letter where meter_code = ? and received_at < now() - interval '90"
+                                + " days'",
+                        code));
     }
 
     private static String reading(String code, int seq, Instant ts, String kwh) {
