@@ -35,9 +35,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class DeadLetterReplay {
 
-    /** What a replay of several dead letters gave: those rejected again are named with their reasons. */
+    /**
+     * What a replay of several dead letters gave: those rejected again are named with their reasons; {@code more}: others
+     * wait after {@code lastId} (pass it as {@code after} to go on; letters rejected again stay unreplayed before it).
+     */
     public record Summary(
-            int replayed, int readingsStored, int duplicates, List<Rejected> stillRejected, boolean more) {}
+            int replayed,
+            int readingsStored,
+            int duplicates,
+            List<Rejected> stillRejected,
+            boolean more,
+            Long lastId) {}
 
     /** A dead letter rejected again. */
     public record Rejected(long id, List<String> reasons) {}
@@ -97,10 +105,11 @@ public class DeadLetterReplay {
     private record Done(ShorePowerService.DeadLetterView view, IngestBatch.Outcome outcome) {}
 
     /**
-     * Replays the unreplayed dead letters of one meter (by the code its messages named), in the order they came, at most
-     * {@link #MAX_PER_REQUEST}; each in a transaction of its own, so that one rejected again does not hold the others.
+     * Replays the unreplayed dead letters of one meter (by the code its messages named) after the letter {@code after}
+     * (0: from the first), in the order they were stored, at most {@link #MAX_PER_REQUEST}; each in a transaction of its
+     * own, so that one rejected again does not hold the others.
      */
-    public Summary replayAll(Actor actor, String meterCode) {
+    public Summary replayAll(Actor actor, String meterCode, long after) {
         if (!actor.is(Role.ADMIN) && !actor.is(Role.BERTH_OPERATOR)) {
             throw new Problems.ActionForbidden("Only berth operators and administrators replay dead letters");
         }
@@ -109,8 +118,8 @@ public class DeadLetterReplay {
         UUID[] ports = actor.portIds().toArray(UUID[]::new);
         List<Long> ids = QuarkusTransaction.requiringNew()
                 .call(() -> sql.query(
-                        "select id from dead_letter where meter_code = ? and replayed_at is null"
-                                + " and (?::boolean or port_id = any(?::uuid[])) order by received_at, id limit "
+                        "select id from dead_letter where meter_code = ? and replayed_at is null and id > ?"
+                                + " and (?::boolean or port_id = any(?::uuid[])) order by id limit "
                                 + (MAX_PER_REQUEST + 1),
                         rs -> {
                             List<Long> out = new ArrayList<>();
@@ -120,13 +129,15 @@ public class DeadLetterReplay {
                             return out;
                         },
                         meterCode,
+                        after,
                         all,
                         ports));
         int replayed = 0;
         int stored = 0;
         int duplicates = 0;
         List<Rejected> rejected = new ArrayList<>();
-        for (long id : ids.subList(0, Math.min(ids.size(), MAX_PER_REQUEST))) {
+        List<Long> taken = ids.subList(0, Math.min(ids.size(), MAX_PER_REQUEST));
+        for (long id : taken) {
             try {
                 Done done = QuarkusTransaction.requiringNew().call(() -> replayLocked(actor, id, true));
                 if (done != null) {
@@ -143,7 +154,13 @@ public class DeadLetterReplay {
                 // replayed by a concurrent request meanwhile
             }
         }
-        return new Summary(replayed, stored, duplicates, rejected, ids.size() > MAX_PER_REQUEST);
+        return new Summary(
+                replayed,
+                stored,
+                duplicates,
+                rejected,
+                ids.size() > MAX_PER_REQUEST,
+                taken.isEmpty() ? null : taken.get(taken.size() - 1));
     }
 
     /**

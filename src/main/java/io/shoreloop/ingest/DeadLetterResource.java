@@ -63,11 +63,16 @@ public class DeadLetterResource {
         return RestResponse.ok(replay.replay(actor.get(), id));
     }
 
-    /** Replays the unreplayed dead letters of one meter code, oldest first, at most 500 per request. */
+    /**
+     * Replays the unreplayed dead letters of one meter code, oldest first, at most 500 per request; {@code after} (the
+     * answer's {@code lastId} when it says {@code more}) goes on from there.
+     */
     @POST
     @Path("replay")
     @Idempotent
-    public RestResponse<DeadLetterReplay.Summary> replayAll(@QueryParam("meterCode") @NotBlank String meterCode) {
-        return RestResponse.ok(replay.replayAll(actor.get(), meterCode));
+    public RestResponse<DeadLetterReplay.Summary> replayAll(
+            @QueryParam("meterCode") @NotBlank String meterCode,
+            @QueryParam("after") @jakarta.validation.constraints.PositiveOrZero Long after) {
+        return RestResponse.ok(replay.replayAll(actor.get(), meterCode, after == null ? 0 : after));
     }
 }

@@ -151,7 +151,8 @@ class DeadLetterReplayTest {
                 .body("duplicates", equalTo(0))
                 .body("stillRejected", hasSize(1))
                 .body("stillRejected[0].reasons", contains(startsWith("invalid-json")))
-                .body("more", equalTo(false));
+                .body("more", equalTo(false))
+                .body("lastId", notNullValue());
         assertEquals(3, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
         as(ADMIN)
                 .get("/api/v1/shorepower/sessions?meterId=" + meterId)
