@@ -195,6 +195,52 @@ class DeadLetterReplayTest {
         assertEquals(3, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
     }
 
+    /**
+     * A bulk replay takes 500 letters at a time, oldest first: letters rejected again stay unreplayed, and the answer's
+     * {@code lastId} goes on past them ({@code after}).
+     */
+    @Test
+    void aBulkReplayPagesOnPastLettersRejectedAgain() throws SQLException {
+        String code = "T-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("insert into dead_letter (topic, port_id, meter_code, payload,"
+                                + " reason, received_at) select 'shorepower/v1/CQ-GY/B01/' || ?::text || '/reading', ?::uuid, ?,"
+                                + " '{not json', 'unregistered-meter: test', now() - interval '1 hour' from generate_series(1,"
+                                + " 501)")) {
+            ps.setString(1, code);
+            ps.setString(2, io.shoreloop.testing.DemoUsers.PORT_GUOYUAN);
+            ps.setString(3, code);
+            ps.executeUpdate();
+        }
+        var first = as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
+                .then()
+                .statusCode(200)
+                .body("replayed", equalTo(0))
+                .body("stillRejected", hasSize(500))
+                .body("more", equalTo(true))
+                .extract()
+                .jsonPath();
+        long lastId = first.getLong("lastId");
+        long rest = as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code + "&after=" + lastId)
+                .then()
+                .statusCode(200)
+                .body("stillRejected", hasSize(1))
+                .body("more", equalTo(false))
+                .extract()
+                .jsonPath()
+                .getLong("stillRejected[0].id");
+        assertEquals(count("select max(id) from dead_letter where meter_code = ?", code), rest, "the 501st, newest");
+        assertEquals(
+                501,
+                count(
+                        "select count(*) from dead_letter where meter_code = ? and replayed_at is null"
+                                + " and replay_outcome like 'rejected again at %'",
+                        code));
+    }
+
     @Inject
     DeadLetterPurge purge;
 
