@@ -80,7 +80,7 @@ public class DeadLetterReplay {
     public ShorePowerService.DeadLetterView replay(Actor actor, long id) {
         try {
             return QuarkusTransaction.requiringNew()
-                    .call(() -> replayLocked(actor, id, false))
+                    .call(() -> replayLocked(actor, id))
                     .view();
         } catch (DeadLetterStillRejected e) {
             noteRejection(id, e.reasons());
@@ -139,19 +139,17 @@ public class DeadLetterReplay {
         List<Long> taken = ids.subList(0, Math.min(ids.size(), MAX_PER_REQUEST));
         for (long id : taken) {
             try {
-                Done done = QuarkusTransaction.requiringNew().call(() -> replayLocked(actor, id, true));
-                if (done != null) {
-                    replayed++;
-                    stored += done.outcome().stored();
-                    duplicates += done.outcome().duplicates();
-                }
+                Done done = QuarkusTransaction.requiringNew().call(() -> replayLocked(actor, id));
+                replayed++;
+                stored += done.outcome().stored();
+                duplicates += done.outcome().duplicates();
             } catch (DeadLetterStillRejected e) {
                 noteRejection(id, e.reasons());
                 rejected.add(new Rejected(id, e.reasons()));
             } catch (DeadLetterTruncated e) {
                 rejected.add(new Rejected(id, List.of(e.getMessage())));
-            } catch (DeadLetterAlreadyReplayed e) {
-                // replayed by a concurrent request meanwhile
+            } catch (DeadLetterAlreadyReplayed | Problems.NotFound e) {
+                // replayed by a concurrent request, or purged, meanwhile (the query took only the actor's ports)
             }
         }
         return new Summary(
@@ -167,22 +165,15 @@ public class DeadLetterReplay {
      * In the caller's transaction: locks the dead letter (a concurrent replay of it waits, then finds it replayed),
      * checks the actor's right, processes the message (its store commits on its own: what it stores is stored even if
      * this transaction then fails, and a replay after that finds its readings stored, as duplicates), then marks the
-     * letter replayed. {@code quietAboutOthers}: a letter out of the actor's scope is skipped (null), not refused.
+     * letter replayed.
      */
-    private Done replayLocked(Actor actor, long id, boolean quietAboutOthers) {
+    private Done replayLocked(Actor actor, long id) {
         Letter letter = sql.query(
                 "select id, topic, port_id, meter_code, payload, payload_truncated, reason, received_at, replayed_at"
                         + " from dead_letter where id = ? for update",
                 rs -> rs.next() ? letter(rs) : null,
                 id);
-        boolean unscoped = letter != null && letter.portId() == null && !actor.is(Role.ADMIN);
-        if (quietAboutOthers
-                && (letter == null
-                        || unscoped
-                        || !guard.permits(actor, Action.UPDATE, new Guarded.MeterRef(letter.portId())))) {
-            return null;
-        }
-        if (letter == null || unscoped) {
+        if (letter == null || (letter.portId() == null && !actor.is(Role.ADMIN))) {
             throw new Problems.NotFound("Dead letter " + id);
         }
         guard.require(actor, Action.UPDATE, new Guarded.MeterRef(letter.portId()), "Dead letter " + id);

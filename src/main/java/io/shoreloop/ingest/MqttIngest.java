@@ -515,13 +515,10 @@ public class MqttIngest {
                     .toList());
         }
         if (!elementLettersKept) {
+            // counted now that they are stored (a reason is "kind: text")
             part.deadLetters()
-                    .forEach(d -> metrics.counter(
-                                    "shoreloop.ingest.dead.letters",
-                                    "reason",
-                                    d.reason()
-                                            .substring(0, Math.max(0, d.reason().indexOf(':'))))
-                            .increment());
+                    .forEach(d ->
+                            countDeadLetter(d.reason().substring(0, d.reason().indexOf(':'))));
         }
         IngestBatch toStore = elementLettersKept ? new IngestBatch(part.readings(), part.statuses(), List.of()) : part;
         IngestBatch.Outcome outcome = store.store(toStore);
@@ -722,12 +719,8 @@ public class MqttIngest {
         List<IngestBatch.Incoming> readings = new ArrayList<>();
         List<IngestBatch.StatusReport> statuses = new ArrayList<>();
         List<IngestBatch.DeadLetter> letters = new ArrayList<>();
-        String port = p.topic() == null
-                ? PayloadParser.portOf(p.topicRaw())
-                : p.topic().port();
-        String meterCode = p.topic() == null ? null : p.topic().meter();
         if (p.rejection() != null) {
-            letters.add(letter(counted, p, port, meterCode, p.payload(), p.rejection()));
+            letters.add(letter(counted, p, p.payload(), p.rejection()));
             return new IngestBatch(readings, statuses, letters);
         }
         RegisteredMeter meter = meters.get(p.topic().meter());
@@ -743,7 +736,7 @@ public class MqttIngest {
         }
         if (p.status() != null) {
             if (unregistered != null) {
-                letters.add(letter(counted, p, port, meterCode, p.payload(), unregistered));
+                letters.add(letter(counted, p, p.payload(), unregistered));
             } else {
                 statuses.add(new IngestBatch.StatusReport(
                         meter, p.status().online(), p.status().ts()));
@@ -751,12 +744,12 @@ public class MqttIngest {
             return new IngestBatch(readings, statuses, letters);
         }
         if (unregistered != null) {
-            letters.add(letter(counted, p, port, meterCode, p.payload(), unregistered));
+            letters.add(letter(counted, p, p.payload(), unregistered));
             return new IngestBatch(readings, statuses, letters);
         }
         for (PayloadParser.Element e : p.elements()) {
             if (e.rejection() != null) {
-                letters.add(letter(counted, p, port, meterCode, e.json(), e.rejection()));
+                letters.add(letter(counted, p, e.json(), e.rejection()));
             } else {
                 PayloadParser.ParsedReading r = e.reading();
                 readings.add(new IngestBatch.Incoming(
@@ -766,18 +759,21 @@ public class MqttIngest {
         return new IngestBatch(readings, statuses, letters);
     }
 
+    /** A dead letter of message {@code p} ({@code payload}: the message's, or one bad element's). */
     private IngestBatch.DeadLetter letter(
-            boolean counted,
-            Parsed p,
-            String port,
-            String meterCode,
-            String payload,
-            PayloadParser.Rejection rejection) {
+            boolean counted, Parsed p, String payload, PayloadParser.Rejection rejection) {
         if (counted) {
-            metrics.counter("shoreloop.ingest.dead.letters", "reason", rejection.kind())
-                    .increment();
+            countDeadLetter(rejection.kind());
         }
+        String port = p.topic() == null
+                ? PayloadParser.portOf(p.topicRaw())
+                : p.topic().port();
+        String meterCode = p.topic() == null ? null : p.topic().meter();
         return new IngestBatch.DeadLetter(p.topicRaw(), port, meterCode, payload, rejection.reason(), p.receivedAt());
+    }
+
+    private void countDeadLetter(String kind) {
+        metrics.counter("shoreloop.ingest.dead.letters", "reason", kind).increment();
     }
 
     /**
@@ -856,11 +852,7 @@ public class MqttIngest {
     private IngestBatch asDeadLetter(IngestBatch part, Parsed message, PayloadParser.Rejection rejection) {
         List<IngestBatch.DeadLetter> letters = new ArrayList<>(part.deadLetters());
         if (!part.readings().isEmpty() || !part.statuses().isEmpty()) {
-            String port = message.topic() == null
-                    ? PayloadParser.portOf(message.topicRaw())
-                    : message.topic().port();
-            String meterCode = message.topic() == null ? null : message.topic().meter();
-            letters.add(letter(true, message, port, meterCode, message.payload(), rejection));
+            letters.add(letter(true, message, message.payload(), rejection));
         }
         return new IngestBatch(List.of(), List.of(), letters);
     }

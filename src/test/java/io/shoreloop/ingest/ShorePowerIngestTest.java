@@ -977,7 +977,21 @@ class ShorePowerIngestTest {
                     ingest.receive(meter.readingTopic(), payload, acknowledged::incrementAndGet);
                 }
                 if (i == 0) {
-                    Thread.sleep(300); // the writers take their batch and wait for the locks; the rest queues
+                    // the writers take their batch and wait for the locks before the rest comes, so that it queues
+                    long writers = meters.stream()
+                            .map(m -> MqttIngest.writerOf(
+                                    PayloadParser.topic(m.readingTopic()),
+                                    ConfigProvider.getConfig().getValue("shoreloop.mqtt.writers", Integer.class)))
+                            .distinct()
+                            .count();
+                    await(
+                            "the writers wait for the locked state rows",
+                            WAIT,
+                            () -> count(
+                                            "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                                                    + " and query like ? ",
+                                            "%from shore_meter_state%for update%")
+                                    >= writers);
                 }
             }
             assertEquals(3 * n, ingest.pending(), "received, none stored yet");
