@@ -31,7 +31,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -281,17 +283,27 @@ public class ShorePowerIngest {
         return Math.max(1, cacheReadings / 4);
     }
 
-    /** A timeline in step with the store at {@code version}; its window starts after {@code floor} (null: all). */
-    private record Cached(MeterTimeline timeline, Instant floor, long version, int size) {
-        Cached(MeterTimeline timeline, Instant floor, long version) {
-            this(timeline, floor, version, timeline.size());
+    /**
+     * A timeline in step with the store at {@code version}; its window starts after {@code floor} (null: all), and
+     * {@code below} readings of the meter were stored at or before the floor at that version (the state row's count
+     * less the window's; see {@link #catchUp}).
+     */
+    private record Cached(MeterTimeline timeline, Instant floor, long version, long below, int size) {
+        Cached(MeterTimeline timeline, Instant floor, long version, long below) {
+            this(timeline, floor, version, below, timeline.size());
         }
     }
+
+    /** Timelines brought up to a later version by reading only their window again ({@link #catchUp}). */
+    private final java.util.concurrent.atomic.AtomicLong caughtUp = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Timelines of meters with readings resumed from the store (none cached, or one that could not catch up). */
+    private final java.util.concurrent.atomic.AtomicLong resumed = new java.util.concurrent.atomic.AtomicLong();
 
     /** Readings the cached timelines hold together (as they were when cached). */
     private long cachedReadings;
 
-    private record State(UUID meterId, Instant resumableAfter, long version, Boolean online) {}
+    private record State(UUID meterId, Instant resumableAfter, long version, Boolean online, long readings) {}
 
     private final jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched;
 
@@ -623,7 +635,7 @@ public class ShorePowerIngest {
                 cursorInserts.add(new Object[] {id, ts(cursor)});
             }
             Cached was = windows.containsKey(id) ? null : cached(id);
-            keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1);
+            keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1, st.readings());
         }
         calls.addAll(callsOf(c, previous, meters)); // the calls they were matched to until now
         writeSessions(c, upserts, removals, meters);
@@ -688,23 +700,34 @@ public class ShorePowerIngest {
         Map<UUID, MeterTimeline> timelines = new HashMap<>();
         Map<UUID, Instant> windows = new HashMap<>();
         Map<UUID, Instant> earliest = new HashMap<>();
+        Map<UUID, Cached> behind = new HashMap<>();
         for (Map.Entry<UUID, List<Reading>> e : fresh.entrySet()) {
             UUID id = e.getKey();
             State st = states.get(id);
             Instant first = e.getValue().get(0).ts();
             earliest.put(id, first);
             Cached cached = cached(id);
-            if (cached != null
-                    && cached.version() == st.version()
-                    && (cached.floor() == null || first.isAfter(cached.floor()))) {
-                timelines.put(id, cached.timeline());
-            } else {
+            if (cached != null && (cached.floor() == null || first.isAfter(cached.floor()))) {
+                if (cached.version() == st.version()) {
+                    timelines.put(id, cached.timeline());
+                } else if (cached.version() < st.version()) {
+                    behind.put(id, cached);
+                }
+            }
+        }
+        catchUp(c, behind, fresh, meters, states, timelines);
+        for (Map.Entry<UUID, Instant> e : earliest.entrySet()) {
+            UUID id = e.getKey();
+            if (!timelines.containsKey(id)) {
+                State st = states.get(id);
+                Instant first = e.getValue();
                 Instant cursor = st.resumableAfter() != null && first.isAfter(st.resumableAfter())
                         ? st.resumableAfter()
                         : cursorBefore(c, id, first);
                 windows.put(id, cursor);
             }
         }
+        resumed.addAndGet(windows.size());
         loadWindows(c, windows, fresh, meters, timelines);
 
         List<Session> upserts = new ArrayList<>();
@@ -755,7 +778,12 @@ public class ShorePowerIngest {
             stateUpdates.add(id, cursor, lastTs, received, newOnes.size(), before, after, wentOnline);
             if (tl != null) {
                 Cached was = windows.containsKey(id) ? null : cached(id);
-                keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1);
+                keep(
+                        id,
+                        tl,
+                        was == null ? windows.get(id) : was.floor(),
+                        st.version() + 1,
+                        st.readings() + newOnes.size());
             } else {
                 advance(id, st.version());
             }
@@ -790,14 +818,19 @@ public class ShorePowerIngest {
      * Keeps a timeline for the meter's next batch, its window trimmed to the cache's bound (however long its session
      * runs), or drops it when it cannot be trimmed; the next batch then resumes from the store.
      */
-    private void keep(UUID id, MeterTimeline tl, Instant windowFloor, long version) {
+    private void keep(UUID id, MeterTimeline tl, Instant windowFloor, long version, long storedReadings) {
         if (!tl.trim(cacheReadings, cacheReadings / 2)) {
             uncache(id);
             return;
         }
         synchronized (cache) {
-            Cached was =
-                    cache.put(id, new Cached(tl, tl.windowFloor() != null ? tl.windowFloor() : windowFloor, version));
+            Cached was = cache.put(
+                    id,
+                    new Cached(
+                            tl,
+                            tl.windowFloor() != null ? tl.windowFloor() : windowFloor,
+                            version,
+                            storedReadings - tl.size()));
             cachedReadings += tl.size() - (was == null ? 0 : was.size());
             Iterator<Map.Entry<UUID, Cached>> eldest = cache.entrySet().iterator();
             while ((cachedReadings > cacheTotalReadings || cache.size() > CACHE_METERS) && eldest.hasNext()) {
@@ -821,7 +854,8 @@ public class ShorePowerIngest {
         synchronized (cache) {
             Cached cached = cache.get(id);
             if (cached != null && cached.version() == version) {
-                cache.put(id, new Cached(cached.timeline(), cached.floor(), version + 1, cached.size()));
+                cache.put(
+                        id, new Cached(cached.timeline(), cached.floor(), version + 1, cached.below(), cached.size()));
             } else if (cached != null) {
                 cachedReadings -= cache.remove(id).size();
             }
@@ -870,14 +904,14 @@ public class ShorePowerIngest {
     /** Locks those of the (sorted) meters' state rows that exist, in that order; adds them to {@code out}. */
     private static void lockExisting(Connection c, UUID[] sorted, Map<UUID, State> out) throws SQLException {
         try (PreparedStatement ps =
-                c.prepareStatement("select meter_id, resumable_after, version, online from shore_meter_state"
-                        + " where meter_id = any(?) order by meter_id for update")) {
+                c.prepareStatement("select meter_id, resumable_after, version, online, reading_count"
+                        + " from shore_meter_state where meter_id = any(?) order by meter_id for update")) {
             ps.setArray(1, c.createArrayOf("uuid", sorted));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     Object online = rs.getObject(4);
-                    out.put(id, new State(id, instant(rs, 2), rs.getLong(3), (Boolean) online));
+                    out.put(id, new State(id, instant(rs, 2), rs.getLong(3), (Boolean) online, rs.getLong(5)));
                 }
             }
         }
@@ -1063,21 +1097,75 @@ public class ShorePowerIngest {
         }
     }
 
-    /** Loads floor and window of each meter in {@code windows} (meter → cursor, null: whole history). */
-    private void loadWindows(
+    /**
+     * Brings cached timelines up to the store's version when others stored batches of their meters since they were
+     * kept (another instance on the shared subscription, which hands a meter's messages to any of them; a dead
+     * letter replayed): their windows are read again (the readings after their floor: the ones they hold and the
+     * others' new ones, at most the cache's bound beyond what came meanwhile) and the others' readings fed to them.
+     * Resuming from the meter's cursor instead re-reads its whole open session, which grows as long as the ship stays
+     * connected: with instances taking turns on a meter, every batch did. A timeline catches up only when nothing it
+     * cannot see changed: no reading stored at or before its floor meanwhile (the state row's count less the
+     * window's, against the same figure when it was kept), and the departures from its floor on as it knows them
+     * (the departure sync changes them); otherwise it is resumed from the store as before.
+     */
+    private void catchUp(
             Connection c,
-            Map<UUID, Instant> windows,
+            Map<UUID, Cached> behind,
             Map<UUID, List<Reading>> fresh,
             Map<UUID, RegisteredMeter> meters,
+            Map<UUID, State> states,
             Map<UUID, MeterTimeline> timelines)
             throws SQLException {
-        if (windows.isEmpty()) {
+        if (behind.isEmpty()) {
             return;
         }
-        UUID[] ids = windows.keySet().toArray(UUID[]::new);
+        UUID[] ids = behind.keySet().toArray(UUID[]::new);
+        Map<UUID, Instant> floors = new HashMap<>();
+        behind.forEach((id, cached) -> floors.put(id, cached.floor()));
+        Map<UUID, List<Reading>> window =
+                readWindows(c, ids, floors, fresh, meters).known();
+        Map<UUID, List<Instant>> departures = departuresAt(c, ids, floors, meters);
+        for (UUID id : ids) {
+            Cached cached = behind.get(id);
+            List<Reading> readings = window.getOrDefault(id, List.of());
+            if (states.get(id).readings() - readings.size() != cached.below()) {
+                continue; // readings at or before its floor were stored meanwhile
+            }
+            MeterTimeline tl = cached.timeline();
+            Instant floor = cached.floor();
+            NavigableSet<Instant> stored =
+                    new TreeSet<>(departures.getOrDefault(meters.get(id).berthId(), List.of()));
+            if (floor != null) {
+                stored = stored.tailSet(floor, true);
+            }
+            if (!stored.equals(floor == null ? tl.departures() : tl.departures().tailSet(floor, true))) {
+                continue; // the departure sync re-derived the meter
+            }
+            tl.accept(readings);
+            timelines.put(id, tl);
+            caughtUp.incrementAndGet();
+        }
+    }
+
+    /** Cached timelines caught up with the store ({@link #catchUp}), and timelines resumed from it, since start. */
+    long[] timelineSources() {
+        return new long[] {caughtUp.get(), resumed.get()};
+    }
+
+    /** The stored readings at each meter's cursor (its floor) and after it (its window), this batch's left out. */
+    private record Windows(Map<UUID, Reading> floors, Map<UUID, List<Reading>> known) {}
+
+    /** Reads floor and window of each meter of {@code ids} from its cursor in {@code from} (null: whole history). */
+    private static Windows readWindows(
+            Connection c,
+            UUID[] ids,
+            Map<UUID, Instant> from,
+            Map<UUID, List<Reading>> fresh,
+            Map<UUID, RegisteredMeter> meters)
+            throws SQLException {
         Long[] after = new Long[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            Instant cursor = windows.get(ids[i]);
+            Instant cursor = from.get(ids[i]);
             after[i] = cursor == null ? null : micros(cursor);
         }
         Map<UUID, Set<Instant>> exclude = new HashMap<>();
@@ -1103,7 +1191,7 @@ public class ShorePowerIngest {
                     Boolean breaker = (Boolean) rs.getObject(6);
                     Reading reading = new Reading(
                             meters.get(id).code(), rs.getLong(3), ts, rs.getLong(4), power, breaker, rs.getString(7));
-                    if (ts.equals(windows.get(id))) {
+                    if (ts.equals(from.get(id))) {
                         floors.put(id, reading);
                     } else {
                         known.computeIfAbsent(id, k -> new ArrayList<>()).add(reading);
@@ -1111,6 +1199,24 @@ public class ShorePowerIngest {
                 }
             }
         }
+        return new Windows(floors, known);
+    }
+
+    /** Loads floor and window of each meter in {@code windows} (meter → cursor, null: whole history). */
+    private void loadWindows(
+            Connection c,
+            Map<UUID, Instant> windows,
+            Map<UUID, List<Reading>> fresh,
+            Map<UUID, RegisteredMeter> meters,
+            Map<UUID, MeterTimeline> timelines)
+            throws SQLException {
+        if (windows.isEmpty()) {
+            return;
+        }
+        UUID[] ids = windows.keySet().toArray(UUID[]::new);
+        Windows read = readWindows(c, ids, windows, fresh, meters);
+        Map<UUID, Reading> floors = read.floors();
+        Map<UUID, List<Reading>> known = read.known();
         Map<UUID, List<Instant>> departures = departuresAt(c, ids, windows, meters);
         for (UUID id : ids) {
             Instant cursor = windows.get(id);

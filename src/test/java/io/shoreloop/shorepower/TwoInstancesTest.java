@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * backfills) are split at random between two {@link ShorePowerIngest}s, each with its own cache of timelines, stored
  * from two threads at once. Each meter's sessions and energy balance must come out exactly as for a twin meter that
  * got the same readings through one instance in one batch: the state rows' lock and version are what keeps an
- * instance from building on a timeline the other has moved on.
+ * instance from building on a timeline the other has moved on, and an instance whose timeline the other moved on
+ * catches it up by reading its window again (or resumes it from the store when readings before its window came).
  */
 @QuarkusTest
 class TwoInstancesTest {
@@ -97,6 +98,7 @@ class TwoInstancesTest {
             batchesOf.add(batches);
         }
 
+        long caughtUpBefore = instanceA.timelineSources()[0];
         // each meter's batches in their order of arrival, each to instance A or B; the two instances run at once
         List<List<Runnable>> work = List.of(new ArrayList<>(), new ArrayList<>());
         int[] sent = new int[2];
@@ -128,6 +130,11 @@ class TwoInstancesTest {
             threads.shutdownNow();
         }
         assertFalse(sent[0] == 0 || sent[1] == 0, "both instances stored batches");
+        // a timeline the other instance moved on is mostly caught up (its window read again), not resumed from the
+        // meter's cursor (its whole open session read again); the sessions below show that both give the same
+        long caughtUp =
+                instanceA.timelineSources()[0] - caughtUpBefore + instanceB.timelineSources()[0];
+        assertTrue(caughtUp > 0, "timelines caught up with the other instance's batches: " + caughtUp);
 
         for (int m = 0; m < METERS; m++) {
             String what = "meter " + m + " (history " + (7_000 + m) + ")";
@@ -135,6 +142,56 @@ class TwoInstancesTest {
             assertEquals(stateOf(twins.get(m)), stateOf(tested.get(m)), what + ": energy balance and cursor");
             assertEquals(readingsOf(twins.get(m)), readingsOf(tested.get(m)), what + ": readings stored, each once");
         }
+    }
+
+    /**
+     * A late reading from before the window an instance keeps, stored by the other instance, changes what the kept
+     * window was derived from (here it opens the breaker early in a long session and ends it there): the first
+     * instance must resume that meter from the store, not catch its window up, or its next batch would extend a session
+     * that no longer exists.
+     */
+    @Test
+    void aReadingBeforeTheKeptWindowStoredByTheOtherInstanceIsNotCaughtUpPast() throws SQLException {
+        ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
+        RegisteredMeter meter = aMeter();
+        RegisteredMeter twin = aMeter();
+        Instant start = clock.instant().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        // 200 readings every 15 s of a ship supplied at ~100 kW, breaker closed: one long session
+        List<Instant> at = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            at.add(start.plusSeconds(15L * i));
+        }
+        java.util.function.BiFunction<RegisteredMeter, Integer, Reading> supplied =
+                (m, i) -> new Reading(m.code(), i, at.get(i), 1_000_000L + 417L * i, 100.0, true, null);
+        List<Reading> first = new ArrayList<>();
+        for (int i = 0; i < 199; i++) {
+            if (i != 20) {
+                first.add(supplied.apply(meter, i));
+            }
+        }
+        // the late one, at reading 20's time: breaker open, no power
+        Reading late = new Reading(meter.code(), 20, at.get(20), 1_000_000L + 417L * 20, 0.0, false, null);
+        Reading next = supplied.apply(meter, 199);
+        for (int from = 0; from < first.size(); from += 20) {
+            store(instanceA, meter, first.subList(from, Math.min(first.size(), from + 20)));
+        }
+        store(instanceB, meter, List.of(late)); // before A's window, which was trimmed long after reading 20
+        long[] before = instanceA.timelineSources();
+        store(instanceA, meter, List.of(next));
+        long[] after = instanceA.timelineSources();
+        assertEquals(before[0], after[0], "not caught up");
+        assertEquals(before[1] + 1, after[1], "resumed from the store");
+
+        List<Reading> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            all.add(
+                    i == 20
+                            ? new Reading(twin.code(), 20, at.get(20), 1_000_000L + 417L * 20, 0.0, false, null)
+                            : supplied.apply(twin, i));
+        }
+        store(instanceA, twin, all);
+        assertEquals(sessionsOf(twin), sessionsOf(meter), "sessions");
+        assertEquals(stateOf(twin), stateOf(meter), "energy balance and cursor");
     }
 
     /**
