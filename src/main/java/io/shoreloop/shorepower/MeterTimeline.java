@@ -210,6 +210,81 @@ public final class MeterTimeline {
         return timeline;
     }
 
+    /**
+     * The session state machine's state after the reading at {@code at}, inside a session (no candidate pending), as
+     * the store keeps it so that a timeline can be resumed there ({@link #resumeInside}) instead of from the idle
+     * point before the session, which a ship connected for hours puts hours of readings back.
+     */
+    record Checkpoint(Instant at, SessionBuilder.Snapshot state) {
+
+        /** The state as text ({@link #decode} reads it). */
+        String encoded() {
+            return state.encode();
+        }
+
+        /** @throws IllegalArgumentException when the text is not a session state */
+        static Checkpoint decode(Instant at, String text) {
+            SessionBuilder.Snapshot state = SessionBuilder.Snapshot.decode(text);
+            if (state.openSessionStart() == null) {
+                throw new IllegalArgumentException("a checkpoint is inside a session");
+            }
+            return new Checkpoint(at, state);
+        }
+    }
+
+    /**
+     * The latest checkpoint of the window inside a session that is later than the latest idle point (so that resuming
+     * there reads fewer readings than from {@link #resumableAfter()}), or empty.
+     */
+    Optional<Checkpoint> latestCheckpoint() {
+        Instant idle = resumableAfter().orElse(null);
+        for (int i = n - 1; i >= 0; i--) {
+            if (checkpoint[i] != null) {
+                return inside(instantAt(i), checkpoint[i], idle);
+            }
+        }
+        return floorCheckpoint == null ? Optional.empty() : inside(floor.ts(), floorCheckpoint, idle);
+    }
+
+    private static Optional<Checkpoint> inside(Instant at, SessionBuilder.Snapshot state, Instant idle) {
+        return state.openSessionStart() == null || (idle != null && !at.isAfter(idle))
+                ? Optional.empty()
+                : Optional.of(new Checkpoint(at, state));
+    }
+
+    /**
+     * A timeline of the readings after {@code floor}, the reading of a {@link #latestCheckpoint} taken by a timeline of
+     * the same readings and departures: for every later reading it behaves like the timeline of the whole history.
+     *
+     * @param idleBefore that timeline's {@link #resumableAfter()} (the latest idle point, before the checkpoint), or
+     *     {@code null}
+     * @param window the readings after the floor
+     */
+    static MeterTimeline resumeInside(
+            MeterProfile profile,
+            AccountingRules rules,
+            Reading floor,
+            Checkpoint checkpoint,
+            Instant idleBefore,
+            Collection<Reading> window,
+            Collection<Instant> departures,
+            int checkpointEvery) {
+        if (!floor.ts().equals(checkpoint.at())) {
+            throw new IllegalArgumentException("the floor at " + floor.ts() + " is not the checkpoint's reading");
+        }
+        if (idleBefore != null && !idleBefore.isBefore(floor.ts())) {
+            throw new IllegalArgumentException("an idle point at " + idleBefore + " is after the checkpoint");
+        }
+        MeterTimeline timeline = new MeterTimeline(profile, rules, floor, departures).checkpointEvery(checkpointEvery);
+        timeline.floorCheckpoint = checkpoint.state();
+        timeline.floorIdle = false;
+        timeline.idleFloor = idleBefore;
+        timeline.tail.restore(checkpoint.state());
+        timeline.putSession(timeline.tail.openSession());
+        timeline.accept(window);
+        return timeline;
+    }
+
     private static final Comparator<Reading> BY_TIME = Comparator.comparing(Reading::ts);
 
     /**

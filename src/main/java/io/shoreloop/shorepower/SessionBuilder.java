@@ -124,6 +124,86 @@ final class SessionBuilder {
         Instant openSessionStart() {
             return session == null ? null : session.start;
         }
+
+        /**
+         * The state as text, for the store ({@link #decode} gives it back exactly): a version, then the open session's
+         * start, metered-from and last reading (epoch second and nano), energy and rejected Wh, readings, peak kW
+         * (empty: none), longest gap (second and nano), whether vessels conflicted, the flags (by name), and last the
+         * vessel named (empty: none), which may hold any character. Empty text: idle.
+         */
+        String encode() {
+            if (session == null) {
+                return "";
+            }
+            Acc a = session;
+            StringBuilder out = new StringBuilder(128).append("1;");
+            instant(out, a.start);
+            instant(out, a.meteredFrom);
+            instant(out, a.lastTs);
+            out.append(a.energyWh)
+                    .append(';')
+                    .append(a.rejectedWh)
+                    .append(';')
+                    .append(a.readings)
+                    .append(';');
+            out.append(a.peakKw == null ? "" : Double.toString(a.peakKw)).append(';');
+            out.append(a.longestGap.getSeconds())
+                    .append(';')
+                    .append(a.longestGap.getNano())
+                    .append(';');
+            out.append(a.vesselConflict ? '1' : '0').append(';');
+            StringBuilder flags = new StringBuilder();
+            for (QualityFlag f : a.flags) {
+                flags.append(flags.length() == 0 ? "" : ",").append(f.name());
+            }
+            out.append(flags).append(';');
+            return out.append(a.vessel == null ? "" : "=" + a.vessel).toString();
+        }
+
+        private static void instant(StringBuilder out, Instant t) {
+            out.append(t.getEpochSecond()).append(';').append(t.getNano()).append(';');
+        }
+
+        /**
+         * The state {@link #encode} wrote.
+         *
+         * @throws IllegalArgumentException when the text is not one it writes
+         */
+        static Snapshot decode(String text) {
+            if (text.isEmpty()) {
+                return new Snapshot(null);
+            }
+            try {
+                String[] f = text.split(";", 16);
+                if (f.length != 16 || !"1".equals(f[0])) {
+                    throw new IllegalArgumentException("not a session state: " + text);
+                }
+                Instant start = Instant.ofEpochSecond(Long.parseLong(f[1]), Integer.parseInt(f[2]));
+                Instant meteredFrom = Instant.ofEpochSecond(Long.parseLong(f[3]), Integer.parseInt(f[4]));
+                Acc a = new Acc(start, meteredFrom);
+                a.lastTs = Instant.ofEpochSecond(Long.parseLong(f[5]), Integer.parseInt(f[6]));
+                a.energyWh = Long.parseLong(f[7]);
+                a.rejectedWh = Long.parseLong(f[8]);
+                a.readings = Integer.parseInt(f[9]);
+                a.peakKw = f[10].isEmpty() ? null : Double.valueOf(f[10]);
+                a.longestGap = Duration.ofSeconds(Long.parseLong(f[11]), Integer.parseInt(f[12]));
+                a.vesselConflict = "1".equals(f[13]);
+                if (!f[14].isEmpty()) {
+                    for (String flag : f[14].split(",")) {
+                        a.flags.add(QualityFlag.valueOf(flag));
+                    }
+                }
+                if (!f[15].isEmpty()) {
+                    if (f[15].charAt(0) != '=') {
+                        throw new IllegalArgumentException("not a session state: " + text);
+                    }
+                    a.vessel = f[15].substring(1);
+                }
+                return new Snapshot(a);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a session state: " + text, e);
+            }
+        }
     }
 
     /** No session and no candidate: what comes next does not depend on what came before. */
@@ -315,6 +395,13 @@ final class SessionBuilder {
         List<Instant> stepTos;
         /** A close candidate's first step: it stays in the session if the session closes. */
         final EnergyStep firstStep;
+
+        /** A session's accumulation as a checkpoint held it ({@link Snapshot#decode}); the rest is set by the caller. */
+        Acc(Instant start, Instant meteredFrom) {
+            this.start = start;
+            this.meteredFrom = meteredFrom;
+            this.firstStep = null;
+        }
 
         Acc(Reading first, EnergyStep owned, boolean provisional) {
             this.start = first.ts();

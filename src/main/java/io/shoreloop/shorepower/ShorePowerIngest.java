@@ -62,6 +62,8 @@ import java.util.stream.Collectors;
 @Transactional
 public class ShorePowerIngest {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ShorePowerIngest.class);
+
     /** Dead-letter payloads are cut at 64 KiB (contract.md). */
     static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
@@ -147,11 +149,15 @@ public class ShorePowerIngest {
                 online_since = case when u.went_online
                                     then timestamptz 'epoch' + u.received * interval '1 microsecond'
                                     else s.online_since end,
+                checkpoint_at = case when u.cp_set
+                                     then timestamptz 'epoch' + u.cp_at * interval '1 microsecond'
+                                     else s.checkpoint_at end,
+                checkpoint = case when u.cp_set then u.cp else s.checkpoint end,
                 updated_at = now()
               from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
-                          ?::bigint[], ?::bigint[], ?::boolean[])
+                          ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[], ?::bigint[], ?::text[])
                    as u(meter_id, resumable_after, last_ts, received, n, metered, session, unallocated, rejected,
-                        went_online)
+                        went_online, cp_set, cp_at, cp)
              where s.meter_id = u.meter_id
             """;
 
@@ -167,6 +173,20 @@ public class ShorePowerIngest {
         private final List<Long> unallocated = new ArrayList<>();
         private final List<Long> rejected = new ArrayList<>();
         private final List<Boolean> wentOnline = new ArrayList<>();
+        private final List<Boolean> checkpointSet = new ArrayList<>();
+        private final List<Long> checkpointAt = new ArrayList<>();
+        private final List<String> checkpoint = new ArrayList<>();
+
+        /**
+         * The meter's checkpoint (null: none) to be written with its row; without this call the row keeps its own.
+         * Follows the meter's {@link #add}.
+         */
+        void checkpoint(MeterTimeline.Checkpoint cp) {
+            int last = checkpointSet.size() - 1;
+            checkpointSet.set(last, true);
+            checkpointAt.set(last, cp == null ? null : micros(cp.at()));
+            checkpoint.set(last, cp == null ? null : cp.encoded());
+        }
 
         /** One meter (once per batch): its cursor and last reading (null: unchanged), the balance's deltas. */
         void add(
@@ -188,6 +208,9 @@ public class ShorePowerIngest {
             unallocated.add(delta(before, after, EnergyBalance::unallocatedWh));
             rejected.add(delta(before, after, EnergyBalance::rejectedWh));
             wentOnline.add(online);
+            checkpointSet.add(false);
+            checkpointAt.add(null);
+            checkpoint.add(null);
         }
 
         void write(Connection c) throws SQLException {
@@ -201,7 +224,10 @@ public class ShorePowerIngest {
                         List.of(resumableAfter, lastTs, received, readings, metered, session, unallocated, rejected)) {
                     ps.setArray(i++, c.createArrayOf("int8", column.toArray()));
                 }
-                ps.setArray(i, c.createArrayOf("bool", wentOnline.toArray()));
+                ps.setArray(i++, c.createArrayOf("bool", wentOnline.toArray()));
+                ps.setArray(i++, c.createArrayOf("bool", checkpointSet.toArray()));
+                ps.setArray(i++, c.createArrayOf("int8", checkpointAt.toArray()));
+                ps.setArray(i, c.createArrayOf("text", checkpoint.toArray()));
                 ps.executeUpdate();
             }
         }
@@ -224,7 +250,7 @@ public class ShorePowerIngest {
     private static final String UPDATE_STATE_DEPARTED = """
             update shore_meter_state set
                 resumable_after = ?, session_wh = session_wh + ?, unallocated_wh = unallocated_wh + ?,
-                version = version + 1, updated_at = now()
+                version = version + 1, checkpoint_at = null, checkpoint = null, updated_at = now()
              where meter_id = ?
             """;
 
@@ -288,10 +314,27 @@ public class ShorePowerIngest {
      * {@code below} readings of the meter were stored at or before the floor at that version (the state row's count
      * less the window's; see {@link #catchUp}).
      */
-    private record Cached(MeterTimeline timeline, Instant floor, long version, long below, int size) {
-        Cached(MeterTimeline timeline, Instant floor, long version, long below) {
-            this(timeline, floor, version, below, timeline.size());
+    private record Cached(
+            MeterTimeline timeline,
+            Instant floor,
+            long version,
+            long below,
+            MeterTimeline.Checkpoint written,
+            int size) {
+        Cached(MeterTimeline timeline, Instant floor, long version, long below, MeterTimeline.Checkpoint written) {
+            this(timeline, floor, version, below, written, timeline.size());
         }
+    }
+
+    /** A checkpoint the state row may hold, not known to the cache (another instance wrote the row last). */
+    private static final MeterTimeline.Checkpoint UNKNOWN = new MeterTimeline.Checkpoint(Instant.EPOCH, null);
+
+    /** Whether the row holds {@code known} (never {@link #UNKNOWN}), which is the same checkpoint as {@code cp}. */
+    private static boolean holds(MeterTimeline.Checkpoint known, MeterTimeline.Checkpoint cp) {
+        if (known == UNKNOWN) {
+            return false;
+        }
+        return cp == null ? known == null : known != null && cp.at().equals(known.at()) && cp.state() == known.state();
     }
 
     /** Timelines brought up to a later version by reading only their window again ({@link #catchUp}). */
@@ -299,6 +342,9 @@ public class ShorePowerIngest {
 
     /** Timelines of meters with readings resumed from the store (none cached, or one that could not catch up). */
     private final java.util.concurrent.atomic.AtomicLong resumed = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Of those, the ones resumed from the checkpoint their state row kept inside a session. */
+    private final java.util.concurrent.atomic.AtomicLong resumedInside = new java.util.concurrent.atomic.AtomicLong();
 
     /** Readings the cached timelines hold together (as they were when cached). */
     private long cachedReadings;
@@ -601,7 +647,7 @@ public class ShorePowerIngest {
                                 : cursorAtOrBefore(c, m.id(), from));
             }
         }
-        loadWindows(c, windows, Map.of(), meters, timelines);
+        loadWindows(c, windows, Map.of(), states, Map.of(), meters, timelines);
 
         List<Session> upserts = new ArrayList<>();
         List<Session.Key> removals = new ArrayList<>();
@@ -635,7 +681,8 @@ public class ShorePowerIngest {
                 cursorInserts.add(new Object[] {id, ts(cursor)});
             }
             Cached was = windows.containsKey(id) ? null : cached(id);
-            keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1, st.readings());
+            // the departures' update clears the row's checkpoint
+            keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1, st.readings(), null);
         }
         calls.addAll(callsOf(c, previous, meters)); // the calls they were matched to until now
         writeSessions(c, upserts, removals, meters);
@@ -716,6 +763,13 @@ public class ShorePowerIngest {
             }
         }
         catchUp(c, behind, fresh, meters, states, timelines);
+        // what the row holds of the cached timelines in step: known; of the others not
+        Map<UUID, MeterTimeline.Checkpoint> written = new HashMap<>();
+        timelines
+                .keySet()
+                .forEach(id -> written.put(
+                        id, behind.containsKey(id) ? UNKNOWN : cached(id).written()));
+        Map<UUID, Instant> cursors = new HashMap<>();
         for (Map.Entry<UUID, Instant> e : earliest.entrySet()) {
             UUID id = e.getKey();
             if (!timelines.containsKey(id)) {
@@ -724,11 +778,25 @@ public class ShorePowerIngest {
                 Instant cursor = st.resumableAfter() != null && first.isAfter(st.resumableAfter())
                         ? st.resumableAfter()
                         : cursorBefore(c, id, first);
-                windows.put(id, cursor);
+                cursors.put(id, cursor);
             }
         }
+        Map<UUID, MeterTimeline.Checkpoint> inside = storedCheckpoints(c, cursors.keySet(), states, earliest);
+        windows.putAll(cursors);
+        inside.forEach((id, cp) -> windows.put(id, cp.at()));
         resumed.addAndGet(windows.size());
-        loadWindows(c, windows, fresh, meters, timelines);
+        resumedInside.addAndGet(inside.size());
+        Set<UUID> floorless = loadWindows(c, windows, inside, states, fresh, meters, timelines);
+        if (!floorless.isEmpty()) {
+            // a checkpoint whose reading is not stored (a row changed by hand): from the idle point instead
+            Map<UUID, Instant> again = new HashMap<>();
+            floorless.forEach(id -> again.put(id, cursors.get(id)));
+            windows.putAll(again);
+            loadWindows(c, again, Map.of(), states, fresh, meters, timelines);
+        }
+        inside.forEach(written::put);
+        floorless.forEach(id -> written.put(id, UNKNOWN));
+        cursors.keySet().forEach(id -> written.putIfAbsent(id, UNKNOWN));
 
         List<Session> upserts = new ArrayList<>();
         List<Session.Key> removals = new ArrayList<>();
@@ -777,13 +845,18 @@ public class ShorePowerIngest {
             }
             stateUpdates.add(id, cursor, lastTs, received, newOnes.size(), before, after, wentOnline);
             if (tl != null) {
+                MeterTimeline.Checkpoint checkpoint = tl.latestCheckpoint().orElse(null);
+                if (!holds(written.get(id), checkpoint)) {
+                    stateUpdates.checkpoint(checkpoint);
+                }
                 Cached was = windows.containsKey(id) ? null : cached(id);
                 keep(
                         id,
                         tl,
                         was == null ? windows.get(id) : was.floor(),
                         st.version() + 1,
-                        st.readings() + newOnes.size());
+                        st.readings() + newOnes.size(),
+                        checkpoint);
             } else {
                 advance(id, st.version());
             }
@@ -818,7 +891,13 @@ public class ShorePowerIngest {
      * Keeps a timeline for the meter's next batch, its window trimmed to the cache's bound (however long its session
      * runs), or drops it when it cannot be trimmed; the next batch then resumes from the store.
      */
-    private void keep(UUID id, MeterTimeline tl, Instant windowFloor, long version, long storedReadings) {
+    private void keep(
+            UUID id,
+            MeterTimeline tl,
+            Instant windowFloor,
+            long version,
+            long storedReadings,
+            MeterTimeline.Checkpoint written) {
         if (!tl.trim(cacheReadings, cacheReadings / 2)) {
             uncache(id);
             return;
@@ -830,7 +909,8 @@ public class ShorePowerIngest {
                             tl,
                             tl.windowFloor() != null ? tl.windowFloor() : windowFloor,
                             version,
-                            storedReadings - tl.size()));
+                            storedReadings - tl.size(),
+                            written));
             cachedReadings += tl.size() - (was == null ? 0 : was.size());
             Iterator<Map.Entry<UUID, Cached>> eldest = cache.entrySet().iterator();
             while ((cachedReadings > cacheTotalReadings || cache.size() > CACHE_METERS) && eldest.hasNext()) {
@@ -855,7 +935,14 @@ public class ShorePowerIngest {
             Cached cached = cache.get(id);
             if (cached != null && cached.version() == version) {
                 cache.put(
-                        id, new Cached(cached.timeline(), cached.floor(), version + 1, cached.below(), cached.size()));
+                        id,
+                        new Cached(
+                                cached.timeline(),
+                                cached.floor(),
+                                version + 1,
+                                cached.below(),
+                                cached.written(),
+                                cached.size()));
             } else if (cached != null) {
                 cachedReadings -= cache.remove(id).size();
             }
@@ -1147,9 +1234,12 @@ public class ShorePowerIngest {
         }
     }
 
-    /** Cached timelines caught up with the store ({@link #catchUp}), and timelines resumed from it, since start. */
+    /**
+     * Since start: cached timelines caught up with the store ({@link #catchUp}), timelines resumed from it, and of
+     * those the ones resumed from a checkpoint inside a session.
+     */
     long[] timelineSources() {
-        return new long[] {caughtUp.get(), resumed.get()};
+        return new long[] {caughtUp.get(), resumed.get(), resumedInside.get()};
     }
 
     /** The stored readings at each meter's cursor (its floor) and after it (its window), this batch's left out. */
@@ -1202,16 +1292,23 @@ public class ShorePowerIngest {
         return new Windows(floors, known);
     }
 
-    /** Loads floor and window of each meter in {@code windows} (meter → cursor, null: whole history). */
-    private void loadWindows(
+    /**
+     * Loads floor and window of each meter in {@code windows} (meter → cursor, null: whole history; or the reading of
+     * its checkpoint in {@code inside}, where it resumes inside the session). Answers the meters of {@code inside}
+     * whose checkpoint's reading was not found: they are not loaded.
+     */
+    private Set<UUID> loadWindows(
             Connection c,
             Map<UUID, Instant> windows,
+            Map<UUID, MeterTimeline.Checkpoint> inside,
+            Map<UUID, State> states,
             Map<UUID, List<Reading>> fresh,
             Map<UUID, RegisteredMeter> meters,
             Map<UUID, MeterTimeline> timelines)
             throws SQLException {
+        Set<UUID> floorless = new HashSet<>();
         if (windows.isEmpty()) {
-            return;
+            return floorless;
         }
         UUID[] ids = windows.keySet().toArray(UUID[]::new);
         Windows read = readWindows(c, ids, windows, fresh, meters);
@@ -1223,12 +1320,67 @@ public class ShorePowerIngest {
             Reading floor = cursor == null ? null : floors.get(id);
             MeterProfile profile = meters.get(id).profile();
             List<Instant> atBerth = departures.getOrDefault(meters.get(id).berthId(), List.of());
+            MeterTimeline.Checkpoint checkpoint = inside.get(id);
+            if (checkpoint != null) {
+                if (floor == null) {
+                    floorless.add(id);
+                } else {
+                    timelines.put(
+                            id,
+                            MeterTimeline.resumeInside(
+                                    profile,
+                                    rules,
+                                    floor,
+                                    checkpoint,
+                                    states.get(id).resumableAfter(),
+                                    known.getOrDefault(id, List.of()),
+                                    atBerth,
+                                    checkpointEvery));
+                }
+                continue;
+            }
             // without a cursor, floor is null too: the meter's whole history
             timelines.put(
                     id,
                     MeterTimeline.resume(
                             profile, rules, floor, known.getOrDefault(id, List.of()), atBerth, checkpointEvery));
         }
+        return floorless;
+    }
+
+    /**
+     * The checkpoints the state rows of these meters keep, where a meter's timeline may resume: after its idle cursor
+     * and before the batch's first reading of it (a late reading before the checkpoint needs the session from its
+     * start). A checkpoint that cannot be read (a row changed by hand) is passed over.
+     */
+    private static Map<UUID, MeterTimeline.Checkpoint> storedCheckpoints(
+            Connection c, Set<UUID> ids, Map<UUID, State> states, Map<UUID, Instant> earliest) throws SQLException {
+        Map<UUID, MeterTimeline.Checkpoint> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("select meter_id, checkpoint_at, checkpoint"
+                + " from shore_meter_state where meter_id = any(?) and checkpoint_at is not null")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    Instant at = instant(rs, 2);
+                    Instant idle = states.get(id).resumableAfter();
+                    if (!earliest.get(id).isAfter(at) || (idle != null && !at.isAfter(idle))) {
+                        continue;
+                    }
+                    try {
+                        out.put(id, MeterTimeline.Checkpoint.decode(at, rs.getString(3)));
+                    } catch (IllegalArgumentException e) {
+                        LOG.warnf(
+                                "Meter %s: its stored checkpoint cannot be read (%s); resuming from its cursor",
+                                id, e.getMessage());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -213,6 +213,30 @@ class MeterHistoryProperties {
      */
     @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
     void aTrimmedTimelineReportsWhatTheWholeOneDoes(@ForAll long seed) {
+        keptAsTheServiceKeepsIt(seed, false);
+    }
+
+    /**
+     * The same, with the timeline dropped at random after a batch (another instance stored the meter, the cache
+     * dropped it, the service restarted) and resumed from the checkpoint the store keeps for it, its state as text,
+     * when it has one (a session open since before the latest checkpoint), else from the store's whole history.
+     */
+    @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
+    void aTimelineResumedFromItsStoredCheckpointReportsWhatTheWholeOneDoes(@ForAll long seed) {
+        keptAsTheServiceKeepsIt(seed, true);
+    }
+
+    /** The property above does resume timelines from stored checkpoints (most histories hold long sessions). */
+    @net.jqwik.api.Example
+    void storedCheckpointsAreResumedFrom() {
+        long before = RESUMED_INSIDE.get();
+        for (long seed = 1; seed <= 50; seed++) {
+            keptAsTheServiceKeepsIt(seed, true);
+        }
+        assertTrue(RESUMED_INSIDE.get() - before > 0, "timelines resumed from a stored checkpoint");
+    }
+
+    private static void keptAsTheServiceKeepsIt(long seed, boolean dropped) {
         GeneratedHistory h = GeneratedHistory.of(seed);
         Random rnd = new Random(seed);
         LAST.clear();
@@ -225,6 +249,7 @@ class MeterHistoryProperties {
         long[] balance = new long[4];
         MeterTimeline t = MeterTimeline.start(h.profile, h.rules).checkpointEvery(every);
         int trims = 0;
+        int resumedInside = 0;
         for (int i = 0; i <= h.batches.size(); i++) {
             java.util.NavigableSet<Instant> departures = h.departuresBefore.get(i);
             if (departures != null) {
@@ -253,6 +278,13 @@ class MeterHistoryProperties {
                         stored.add(r);
                     }
                 });
+            }
+            if (dropped && rnd.nextInt(3) == 0) {
+                Optional<MeterTimeline.Checkpoint> checkpoint = t.latestCheckpoint();
+                t = checkpoint.isPresent()
+                        ? resumedInside(h, stored, recorded, every, checkpoint.get(), t.resumableAfter())
+                        : reloaded(h, stored, recorded, every);
+                resumedInside += checkpoint.isPresent() ? 1 : 0;
             }
             Instant before = t.windowFloor();
             if (!t.trim(max, keep)) {
@@ -284,8 +316,36 @@ class MeterHistoryProperties {
                 t.steps(),
                 h::toString);
         if (h.delivered.size() > 3 * max) {
-            assertTrue(trims > 0 || t.windowFloor() == null, h::toString);
+            // a timeline resumed from a checkpoint starts small: it need not have been trimmed since
+            assertTrue(trims > 0 || t.windowFloor() == null || resumedInside > 0, h::toString);
         }
+        RESUMED_INSIDE.addAndGet(resumedInside);
+    }
+
+    /** Timelines resumed from a stored checkpoint over all tries (the property's own check that it does). */
+    static final java.util.concurrent.atomic.AtomicLong RESUMED_INSIDE = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * What the service does on a cache miss when the store keeps a checkpoint: the floor reading and the readings after
+     * it from the store, the state from its text.
+     */
+    private static MeterTimeline resumedInside(
+            GeneratedHistory h,
+            List<Reading> stored,
+            java.util.NavigableSet<Instant> departures,
+            int every,
+            MeterTimeline.Checkpoint checkpoint,
+            Optional<Instant> idle) {
+        MeterTimeline.Checkpoint read = MeterTimeline.Checkpoint.decode(checkpoint.at(), checkpoint.encoded());
+        assertEquals(checkpoint.encoded(), read.encoded(), h::toString);
+        List<Reading> window = stored.stream()
+                .filter(r -> r.ts().isAfter(checkpoint.at()))
+                .sorted(java.util.Comparator.comparing(Reading::ts))
+                .toList();
+        MeterTimeline t = MeterTimeline.resumeInside(
+                h.profile, h.rules, find(stored, checkpoint.at()), read, idle.orElse(null), window, departures, every);
+        LAST.put(t, t.balance());
+        return t;
     }
 
     /** The delivered changes applied to the "store", and the balance moved by the change in the timeline's own. */

@@ -195,6 +195,47 @@ class TwoInstancesTest {
     }
 
     /**
+     * An instance without the meter's timeline (the other one stored its batches, its cache dropped it, it was
+     * restarted) resumes it from the checkpoint the meter's state row keeps inside the open session, reading the
+     * readings after it, not the whole session from the idle point before it; and stores what one instance would.
+     */
+    @Test
+    void anInstanceWithoutTheTimelineResumesInsideTheSessionFromTheStoredCheckpoint() throws SQLException {
+        ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
+        RegisteredMeter meter = aMeter();
+        RegisteredMeter twin = aMeter();
+        Instant start = clock.instant().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
+        java.util.function.BiFunction<RegisteredMeter, Integer, Reading> supplied =
+                (m, i) -> new Reading(m.code(), i, start.plusSeconds(15L * i), 2_000_000L + 400L * i, 96.0, true, null);
+        // a ship connected for 300 readings (75 minutes at 15 s), stored by A in batches of 25
+        List<Reading> all = new ArrayList<>();
+        for (int i = 0; i < 301; i++) {
+            all.add(supplied.apply(meter, i));
+        }
+        for (int from = 0; from < 300; from += 25) {
+            store(instanceA, meter, all.subList(from, from + 25));
+        }
+        List<List<Object>> checkpoint = rows(
+                "select checkpoint_at is not null and checkpoint_at > coalesce(resumable_after, '-infinity'),"
+                        + " checkpoint like '1;%' from shore_meter_state where meter_id = ?",
+                meter);
+        assertEquals(List.of(List.of(true, true)), checkpoint, "a checkpoint inside the session is stored");
+
+        long[] before = instanceB.timelineSources();
+        store(instanceB, meter, all.subList(300, 301));
+        long[] after = instanceB.timelineSources();
+        assertEquals(before[2] + 1, after[2], "B resumed inside the session");
+
+        List<Reading> twins = new ArrayList<>();
+        for (int i = 0; i < 301; i++) {
+            twins.add(supplied.apply(twin, i));
+        }
+        store(instanceA, twin, twins);
+        assertEquals(sessionsOf(twin), sessionsOf(meter), "sessions");
+        assertEquals(stateOf(twin), stateOf(meter), "energy balance and cursor");
+    }
+
+    /**
      * An instance keeps a meter's timeline for its next batch before the batch's transaction commits. When the commit
      * fails (here a deferred check that refuses it once, as a database going away at that moment would), the batch is
      * refused as unavailable, to be retried like any other, and the timeline goes with it: otherwise the version it
