@@ -1,6 +1,8 @@
 package io.shoreloop.shorepower;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.shoreloop.platform.ShoreloopConfig;
@@ -337,14 +339,16 @@ public class ShorePowerIngest {
         return cp == null ? known == null : known != null && cp.at().equals(known.at()) && cp.state() == known.state();
     }
 
-    /** Timelines brought up to a later version by reading only their window again ({@link #catchUp}). */
-    private final java.util.concurrent.atomic.AtomicLong caughtUp = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Where the timelines of a batch's meters came from when not from the cache in step with the store
+     * ({@code shoreloop.ingest.timelines{source}}): brought up to a later version by reading only their window again
+     * ({@link #catchUp}), resumed from the checkpoint their state row keeps inside a session, or resumed from their
+     * cursor (the idle point before the open session; none cached, or one that could not catch up).
+     */
+    private final Counter caughtUp;
 
-    /** Timelines of meters with readings resumed from the store (none cached, or one that could not catch up). */
-    private final java.util.concurrent.atomic.AtomicLong resumed = new java.util.concurrent.atomic.AtomicLong();
-
-    /** Of those, the ones resumed from the checkpoint their state row kept inside a session. */
-    private final java.util.concurrent.atomic.AtomicLong resumedInside = new java.util.concurrent.atomic.AtomicLong();
+    private final Counter resumedInside;
+    private final Counter resumedFromCursor;
 
     /** Readings the cached timelines hold together (as they were when cached). */
     private long cachedReadings;
@@ -370,7 +374,11 @@ public class ShorePowerIngest {
             Clock clock,
             ShoreloopConfig config,
             jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched,
-            TransactionSynchronizationRegistry transactions) {
+            TransactionSynchronizationRegistry transactions,
+            MeterRegistry metrics) {
+        this.caughtUp = metrics.counter("shoreloop.ingest.timelines", "source", "caught-up");
+        this.resumedInside = metrics.counter("shoreloop.ingest.timelines", "source", "resumed-inside-session");
+        this.resumedFromCursor = metrics.counter("shoreloop.ingest.timelines", "source", "resumed-from-cursor");
         this.sessionsMatched = sessionsMatched;
         this.transactions = transactions;
         this.dataSource = dataSource;
@@ -748,6 +756,8 @@ public class ShorePowerIngest {
         Map<UUID, Instant> windows = new HashMap<>();
         Map<UUID, Instant> earliest = new HashMap<>();
         Map<UUID, Cached> behind = new HashMap<>();
+        // what the row holds of the cached timelines in step: known; of the others not
+        Map<UUID, MeterTimeline.Checkpoint> written = new HashMap<>();
         for (Map.Entry<UUID, List<Reading>> e : fresh.entrySet()) {
             UUID id = e.getKey();
             State st = states.get(id);
@@ -757,18 +767,14 @@ public class ShorePowerIngest {
             if (cached != null && (cached.floor() == null || first.isAfter(cached.floor()))) {
                 if (cached.version() == st.version()) {
                     timelines.put(id, cached.timeline());
+                    written.put(id, cached.written());
                 } else if (cached.version() < st.version()) {
                     behind.put(id, cached);
                 }
             }
         }
         catchUp(c, behind, fresh, meters, states, timelines);
-        // what the row holds of the cached timelines in step: known; of the others not
-        Map<UUID, MeterTimeline.Checkpoint> written = new HashMap<>();
-        timelines
-                .keySet()
-                .forEach(id -> written.put(
-                        id, behind.containsKey(id) ? UNKNOWN : cached(id).written()));
+        behind.keySet().forEach(id -> written.put(id, UNKNOWN));
         Map<UUID, Instant> cursors = new HashMap<>();
         for (Map.Entry<UUID, Instant> e : earliest.entrySet()) {
             UUID id = e.getKey();
@@ -784,8 +790,8 @@ public class ShorePowerIngest {
         Map<UUID, MeterTimeline.Checkpoint> inside = storedCheckpoints(c, cursors.keySet(), states, earliest);
         windows.putAll(cursors);
         inside.forEach((id, cp) -> windows.put(id, cp.at()));
-        resumed.addAndGet(windows.size());
-        resumedInside.addAndGet(inside.size());
+        resumedInside.increment(inside.size());
+        resumedFromCursor.increment(windows.size() - inside.size());
         Set<UUID> floorless = loadWindows(c, windows, inside, states, fresh, meters, timelines);
         if (!floorless.isEmpty()) {
             // a checkpoint whose reading is not stored (a row changed by hand): from the idle point instead
@@ -1230,7 +1236,7 @@ public class ShorePowerIngest {
             }
             tl.accept(readings);
             timelines.put(id, tl);
-            caughtUp.incrementAndGet();
+            caughtUp.increment();
         }
     }
 
@@ -1239,7 +1245,8 @@ public class ShorePowerIngest {
      * those the ones resumed from a checkpoint inside a session.
      */
     long[] timelineSources() {
-        return new long[] {caughtUp.get(), resumed.get(), resumedInside.get()};
+        long inside = (long) resumedInside.count();
+        return new long[] {(long) caughtUp.count(), inside + (long) resumedFromCursor.count(), inside};
     }
 
     /** The stored readings at each meter's cursor (its floor) and after it (its window), this batch's left out. */

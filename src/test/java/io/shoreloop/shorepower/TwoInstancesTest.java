@@ -71,7 +71,13 @@ class TwoInstancesTest {
 
     @Test
     void batchesSplitBetweenTwoInstancesGiveWhatOneInstanceGives() throws Exception {
-        ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
+        ShorePowerIngest instanceB = new ShorePowerIngest(
+                db,
+                clock,
+                config,
+                sessionsMatched,
+                transactions,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         Random split = new Random(20261206);
         List<RegisteredMeter> tested = new ArrayList<>();
         List<RegisteredMeter> twins = new ArrayList<>();
@@ -152,7 +158,13 @@ class TwoInstancesTest {
      */
     @Test
     void aReadingBeforeTheKeptWindowStoredByTheOtherInstanceIsNotCaughtUpPast() throws SQLException {
-        ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
+        ShorePowerIngest instanceB = new ShorePowerIngest(
+                db,
+                clock,
+                config,
+                sessionsMatched,
+                transactions,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         RegisteredMeter meter = aMeter();
         RegisteredMeter twin = aMeter();
         Instant start = clock.instant().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
@@ -201,7 +213,13 @@ class TwoInstancesTest {
      */
     @Test
     void anInstanceWithoutTheTimelineResumesInsideTheSessionFromTheStoredCheckpoint() throws SQLException {
-        ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
+        ShorePowerIngest instanceB = new ShorePowerIngest(
+                db,
+                clock,
+                config,
+                sessionsMatched,
+                transactions,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         RegisteredMeter meter = aMeter();
         RegisteredMeter twin = aMeter();
         Instant start = clock.instant().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
@@ -244,7 +262,13 @@ class TwoInstancesTest {
      */
     @Test
     void aBatchWhoseCommitFailsIsRetriedAndLeavesNothingToBuildOn() throws SQLException {
-        ShorePowerIngest instanceB = new ShorePowerIngest(db, clock, config, sessionsMatched, transactions);
+        ShorePowerIngest instanceB = new ShorePowerIngest(
+                db,
+                clock,
+                config,
+                sessionsMatched,
+                transactions,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         GeneratedHistory history = GeneratedHistory.of(7_100);
         RegisteredMeter meter = aMeter();
         RegisteredMeter twin = aMeter();
