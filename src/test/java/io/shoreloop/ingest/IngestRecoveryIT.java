@@ -165,8 +165,9 @@ class IngestRecoveryIT {
                     "[two] %d meters x %d readings through two instances (%.0f and %.0f messages): each stored and"
                             + " counted once%n",
                     METERS, PER_METER, a, b);
-            // a meter's batches alternate between the instances: a timeline the other one moved on is caught up
-            // from its window (or resumed inside its session), not re-read from the session's start
+            // where the timelines not in step came from (a timeline the other instance moved on is caught up from its
+            // window, or resumed inside its session): printed, not asserted, as the broker decides how often the
+            // instances take turns on a meter (TwoInstancesTest makes them take turns)
             double[] sources = new double[3];
             for (App app : apps) {
                 sources[0] += counter(app, "shoreloop_ingest_timelines_total{source=\"caught-up\"");
@@ -177,7 +178,6 @@ class IngestRecoveryIT {
                     "[two] timelines not in step in the cache: %.0f caught up, %.0f resumed inside the session, %.0f"
                             + " resumed from the cursor%n",
                     sources[0], sources[1], sources[2]);
-            assertTrue(sources[0] > 0, "timelines were caught up: " + sources[0]);
         } finally {
             for (App app : apps) {
                 app.stop();

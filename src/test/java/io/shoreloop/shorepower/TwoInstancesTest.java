@@ -71,13 +71,7 @@ class TwoInstancesTest {
 
     @Test
     void batchesSplitBetweenTwoInstancesGiveWhatOneInstanceGives() throws Exception {
-        ShorePowerIngest instanceB = new ShorePowerIngest(
-                db,
-                clock,
-                config,
-                sessionsMatched,
-                transactions,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        ShorePowerIngest instanceB = otherInstance();
         Random split = new Random(20261206);
         List<RegisteredMeter> tested = new ArrayList<>();
         List<RegisteredMeter> twins = new ArrayList<>();
@@ -158,13 +152,7 @@ class TwoInstancesTest {
      */
     @Test
     void aReadingBeforeTheKeptWindowStoredByTheOtherInstanceIsNotCaughtUpPast() throws SQLException {
-        ShorePowerIngest instanceB = new ShorePowerIngest(
-                db,
-                clock,
-                config,
-                sessionsMatched,
-                transactions,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        ShorePowerIngest instanceB = otherInstance();
         RegisteredMeter meter = aMeter();
         RegisteredMeter twin = aMeter();
         Instant start = clock.instant().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
@@ -213,13 +201,7 @@ class TwoInstancesTest {
      */
     @Test
     void anInstanceWithoutTheTimelineResumesInsideTheSessionFromTheStoredCheckpoint() throws SQLException {
-        ShorePowerIngest instanceB = new ShorePowerIngest(
-                db,
-                clock,
-                config,
-                sessionsMatched,
-                transactions,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        ShorePowerIngest instanceB = otherInstance();
         RegisteredMeter meter = aMeter();
         RegisteredMeter twin = aMeter();
         Instant start = clock.instant().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
@@ -262,13 +244,7 @@ class TwoInstancesTest {
      */
     @Test
     void aBatchWhoseCommitFailsIsRetriedAndLeavesNothingToBuildOn() throws SQLException {
-        ShorePowerIngest instanceB = new ShorePowerIngest(
-                db,
-                clock,
-                config,
-                sessionsMatched,
-                transactions,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        ShorePowerIngest instanceB = otherInstance();
         GeneratedHistory history = GeneratedHistory.of(7_100);
         RegisteredMeter meter = aMeter();
         RegisteredMeter twin = aMeter();
@@ -323,6 +299,17 @@ class TwoInstancesTest {
         assertEquals(readingsOf(twin), readingsOf(meter), "readings");
         assertEquals(sessionsOf(twin), sessionsOf(meter), "sessions");
         assertEquals(stateOf(twin), stateOf(meter), "energy balance and cursor");
+    }
+
+    /** A second instance on the same database: a cache of its own, counters of its own. */
+    private ShorePowerIngest otherInstance() {
+        return new ShorePowerIngest(
+                db,
+                clock,
+                config,
+                sessionsMatched,
+                transactions,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     private RegisteredMeter aMeter() {
