@@ -226,7 +226,7 @@ public final class MeterTimeline {
         static Checkpoint decode(Instant at, String text) {
             SessionBuilder.Snapshot state = SessionBuilder.Snapshot.decode(text);
             if (state.openSessionStart() == null) {
-                throw new IllegalArgumentException("a checkpoint is inside a session");
+                throw new IllegalArgumentException("a checkpoint must be inside a session");
             }
             return new Checkpoint(at, state);
         }

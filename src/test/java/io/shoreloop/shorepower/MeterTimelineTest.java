@@ -342,4 +342,51 @@ class MeterTimelineTest {
         assertEquals(full.resumableAfter(), t.resumableAfter());
         assertTrue(t.balance().isBalanced());
     }
+
+    /**
+     * A checkpoint inside a session goes to the store as text and comes back exactly, a vessel field with the text's
+     * own separators included; a timeline resumed there continues like the whole one.
+     */
+    @Test
+    void aCheckpointInsideASessionRoundTripsThroughItsTextAndResumesThere() {
+        String vessel = "41;3=456,789";
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            readings.add(new Reading(
+                    MeterFixtures.METER,
+                    i,
+                    MeterFixtures.T0.plus(MeterFixtures.INTERVAL.multipliedBy(i)),
+                    1_000_000L + 1_500L * i,
+                    90.0 + i % 3,
+                    true,
+                    vessel));
+        }
+        MeterTimeline whole = MeterTimeline.start(aBerthMeter(), rules()).checkpointEvery(8);
+        whole.accept(readings.subList(0, 30));
+        MeterTimeline.Checkpoint checkpoint = whole.latestCheckpoint().orElseThrow();
+        String text = checkpoint.encoded();
+        MeterTimeline.Checkpoint read = MeterTimeline.Checkpoint.decode(checkpoint.at(), text);
+        assertEquals(text, read.encoded());
+        assertTrue(text.endsWith("=" + vessel), text);
+
+        int at = readings.indexOf(readings.stream()
+                .filter(r -> r.ts().equals(checkpoint.at()))
+                .findFirst()
+                .orElseThrow());
+        MeterTimeline resumed = MeterTimeline.resumeInside(
+                aBerthMeter(),
+                rules(),
+                readings.get(at),
+                read,
+                whole.resumableAfter().orElse(null),
+                readings.subList(at + 1, 30),
+                List.of(),
+                8);
+        whole.accept(readings.subList(30, 40));
+        resumed.accept(readings.subList(30, 40));
+        assertEquals(whole.sessions(), resumed.sessions());
+        assertEquals(vessel, resumed.sessions().get(0).vessel());
+        assertThrows(IllegalArgumentException.class, () -> MeterTimeline.Checkpoint.decode(checkpoint.at(), ""));
+        assertThrows(IllegalArgumentException.class, () -> MeterTimeline.Checkpoint.decode(checkpoint.at(), "2;x"));
+    }
 }
