@@ -514,14 +514,11 @@ public class MqttIngest {
                     .distinct()
                     .toList());
         }
-        if (!elementLettersKept) {
-            // counted now that they are stored (a reason is "kind: text")
-            part.deadLetters()
-                    .forEach(d ->
-                            countDeadLetter(d.reason().substring(0, d.reason().indexOf(':'))));
-        }
         IngestBatch toStore = elementLettersKept ? new IngestBatch(part.readings(), part.statuses(), List.of()) : part;
         IngestBatch.Outcome outcome = store.store(toStore);
+        // the element letters counted once stored (a reason is "kind: text"), not when the store refused them
+        toStore.deadLetters()
+                .forEach(d -> countDeadLetter(d.reason().substring(0, d.reason().indexOf(':'))));
         record(outcome);
         return outcome;
     }
