@@ -101,6 +101,8 @@ public class IngestBench {
     /** PostgreSQL's postmaster (its backends are its children) and the broker, for the CPU each shape costs them. */
     long pgPid = -1;
     long brokerPid = -1;
+    /** Shoreloop's Prometheus endpoint, for the size of the batches it wrote (null: not reported). */
+    String metricsUrl;
     /** CPU per process, sampled every 100 ms while the bench runs (see {@link CpuSampler}). */
     CpuSampler cpu;
     boolean json;
@@ -129,6 +131,7 @@ public class IngestBench {
                 case "--app-pid" -> b.appPid = Long.parseLong(args[++i]);
                 case "--pg-pid" -> b.pgPid = Long.parseLong(args[++i]);
                 case "--broker-pid" -> b.brokerPid = Long.parseLong(args[++i]);
+                case "--metrics-url" -> b.metricsUrl = args[++i];
                 case "--json" -> b.json = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -462,6 +465,7 @@ public class IngestBench {
 
     Result liveShape(Connection db, List<Meter> ms, String prefix) throws Exception {
         AtomicLong stored = new AtomicLong();
+        Map<String, Double> before = batchMetrics();
         Process sim = startLoad(true, prefix, ms.size(), live, stored::get);
         Instant done = waitForRows(db, ms, live, stored);
         LoadReport load = report(sim);
@@ -470,7 +474,52 @@ public class IngestBench {
                 "live: %d readings from %d meters (simulator load mode), committed %.2f s after the first publish",
                 load.readings(), ms.size(), seconds));
         cpuPer("live_" + prefix, "live reading", load.startedAt(), done, load.readings());
+        batchesBetween("live_" + prefix, before, batchMetrics());
         return check(db, ms, load, seconds);
+    }
+
+    /**
+     * Shoreloop's batch summaries ({@code shoreloop_ingest_batch_messages} and {@code _meters}: count and sum) from its
+     * Prometheus endpoint, or an empty map when there is none.
+     */
+    Map<String, Double> batchMetrics() {
+        Map<String, Double> out = new HashMap<>();
+        if (metricsUrl == null) {
+            return out;
+        }
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var response = client.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(metricsUrl)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            for (String line : response.body().split("\n")) {
+                if (line.startsWith("shoreloop_ingest_batch_")) {
+                    int space = line.lastIndexOf(' ');
+                    out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            log("batch metrics not read: " + e);
+        }
+        return out;
+    }
+
+    /** Logs (and keeps in the JSON) how many batches Shoreloop wrote between two readings of its metrics, and their size. */
+    void batchesBetween(String key, Map<String, Double> before, Map<String, Double> after) {
+        double batches = delta(before, after, "shoreloop_ingest_batch_messages_count");
+        if (batches <= 0) {
+            return;
+        }
+        double messages = delta(before, after, "shoreloop_ingest_batch_messages_sum") / batches;
+        double meters = delta(before, after, "shoreloop_ingest_batch_meters_sum") / batches;
+        log(String.format(
+                "batches written: %.0f, on average %.0f messages from %.0f meters (%.1f messages per meter)",
+                batches, messages, meters, meters > 0 ? messages / meters : 0));
+        results.put("batches_" + key, List.of(round(batches), round(messages), round(meters)));
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+        return after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
     }
 
     Result backfillShape(Connection db, List<Meter> ms) throws Exception {

@@ -66,7 +66,8 @@ log "Shoreloop ready on port $HTTP"
 java -cp "$(cat "$CP_FILE")" bench/ingest/IngestBench.java --simulator "$SIM" \
   --mqtt-host 127.0.0.1 --mqtt-port "$MQPORT" \
   --jdbc "jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --user postgres --password postgres --app-pid "$APP_PID" \
-  --pg-pid "$(head -1 "$WORK/pg/postmaster.pid")" --broker-pid "$MQ_PID" "$@"
+  --pg-pid "$(head -1 "$WORK/pg/postmaster.pid")" --broker-pid "$MQ_PID" \
+  --metrics-url "http://127.0.0.1:$HTTP/q/metrics" "$@"
 
 # Mosquitto 2.0.11 numbers a subscriber's QoS 1 messages when it queues them: once more than 65,535 wait for
 # Shoreloop, it sends identifiers still in flight, which the client refuses (in the runs seen, nothing was lost or

@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
@@ -108,6 +109,10 @@ public class MqttIngest {
     private final Counter batchFailures;
     private final Counter readPauses;
     private final Counter sessionsTakenOver;
+    /** Messages per batch written, and the meters they came from: what a batch's per-meter writes are shared by. */
+    private final DistributionSummary batchMessages;
+
+    private final DistributionSummary batchMeters;
 
     public MqttIngest(
             ShoreloopConfig config,
@@ -131,6 +136,12 @@ public class MqttIngest {
         this.batchFailures = metrics.counter("shoreloop.ingest.batch.failures");
         this.readPauses = metrics.counter("shoreloop.ingest.read.pauses");
         this.sessionsTakenOver = metrics.counter("shoreloop.ingest.sessions.taken.over");
+        this.batchMessages = DistributionSummary.builder("shoreloop.ingest.batch.messages")
+                .description("Messages per batch written")
+                .register(metrics);
+        this.batchMeters = DistributionSummary.builder("shoreloop.ingest.batch.meters")
+                .description("Meters whose messages a batch written holds")
+                .register(metrics);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -691,6 +702,8 @@ public class MqttIngest {
         }
         acknowledged.addAndGet(batch.size());
         messages.increment(batch.size());
+        batchMessages.record(batch.size());
+        batchMeters.record(codes.size());
         if (LOG.isDebugEnabled()) {
             LOG.debugf(
                     "batch of %d messages, %d readings in %d ms",

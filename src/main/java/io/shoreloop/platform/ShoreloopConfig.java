@@ -351,8 +351,13 @@ public interface ShoreloopConfig {
          * as far as the broker sends it (Mosquitto 2.0 was seen sending more than the receive maximum). In the live
          * benchmark, with up to 40,000 messages not yet stored (its lead), young collections kept 150-250 MB alive
          * (40 MB after a full collection), which G1 then promoted and marked: 30 marking cycles in a run, 8 with this bound.
+         * It also bounds the batches: a writer's batch is what waited for it while it wrote the one before (each writer
+         * gets about half), and with many meters each reporting once in that time a batch writes one session row and
+         * one state row per reading; with 5,000 meters 10,000 gave batches of about one reading per meter and 30,000
+         * several, and PostgreSQL's CPU per reading fell by half ({@code bench/ingest --meters 5000}; README, "Batches
+         * large enough to share a meter's rows").
          */
-        @WithDefault("10000")
+        @WithDefault("30000")
         int maxPendingMessages();
 
         /** The same bound in readings (a backfill array carries up to 10,000 per message). */
@@ -390,8 +395,11 @@ public interface ShoreloopConfig {
         @WithDefault("2")
         int writers();
 
-        /** A batch is written when it holds this many messages... */
-        @WithDefault("2000")
+        /**
+         * A batch is written when it holds this many messages (under load it takes what waits, up to this; see
+         * {@link #maxPendingMessages()})...
+         */
+        @WithDefault("20000")
         int batchMessages();
 
         /** ...or this many readings (backfill arrays carry many per message)... */

@@ -623,6 +623,14 @@ class ShorePowerIngestTest {
         Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
         double pausesBefore = metrics.counter("shoreloop.ingest.read.pauses").count();
         double duplicatesBefore = duplicates.count();
+        io.micrometer.core.instrument.DistributionSummary batchMessages =
+                metrics.get("shoreloop.ingest.batch.messages").summary();
+        io.micrometer.core.instrument.DistributionSummary batchMeters =
+                metrics.get("shoreloop.ingest.batch.meters").summary();
+        long batchesBefore = batchMessages.count();
+        double messagesBefore = batchMessages.totalAmount();
+        double metersBefore = batchMeters.totalAmount();
+        double acknowledgedBefore = metrics.counter("shoreloop.ingest.messages").count();
         java.util.function.IntFunction<String> reading = i -> meter.reading(
                 i,
                 t0.plusSeconds(15L * i),
@@ -657,6 +665,15 @@ class ShorePowerIngestTest {
         assertEquals(
                 List.of((long) n, 40L * (n - 1)),
                 row("select reading_count, metered_wh from shore_meter_state where meter_id = ?::uuid", meter.id()));
+        // the batch summaries: every message acknowledged was in a recorded batch, the backlog in several, each batch
+        // of at least one meter (another test's late message may share one)
+        long batches = batchMessages.count() - batchesBefore;
+        double inBatches = batchMessages.totalAmount() - messagesBefore;
+        assertEquals(metrics.counter("shoreloop.ingest.messages").count() - acknowledgedBefore, inBatches);
+        assertTrue(inBatches >= 1000 + 1 + (n - 7000), "messages in batches: " + inBatches);
+        assertTrue(batches > 1, "the backlog in more than one batch: " + batches);
+        double meters = batchMeters.totalAmount() - metersBefore;
+        assertTrue(meters >= batches && meters <= inBatches, "meters in batches: " + meters);
     }
 
     /**
