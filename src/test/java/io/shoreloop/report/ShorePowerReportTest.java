@@ -84,8 +84,9 @@ class ShorePowerReportTest {
     private Fixture build() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
         String portCode = "KPI-" + suffix;
-        // port operators and jurisdictions have no API yet (README, Status): the test's port gets an operator of its
-        // own, and the maritime bureau covers it
+        // set up in SQL (the test predates the administrators' API for operators and jurisdictions, README "Users and
+        // parties"; what it tests is the report): the test's port gets an operator of its own, and the maritime bureau
+        // covers it
         String operatorId = UUID.randomUUID().toString();
         sql(
                 "insert into port_operator (id, code, name) values (?::uuid, ?, ?)",
@@ -107,7 +108,7 @@ class ShorePowerReportTest {
                 .body("province", equalTo("testland"))
                 .extract()
                 .path("id");
-        // jurisdictions have no API yet (README, Status): the maritime bureau covers the new port
+        // the maritime bureau covers the new port (in SQL, as above)
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement(
                         "insert into bureau_jurisdiction (bureau_id, port_id) values (?::uuid, ?::uuid)")) {
