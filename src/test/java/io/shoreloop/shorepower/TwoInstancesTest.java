@@ -138,8 +138,7 @@ class TwoInstancesTest {
 
         for (int m = 0; m < METERS; m++) {
             String what = "meter " + m + " (history " + (7_000 + m) + ")";
-            assertEquals(sessionsOf(twins.get(m)), sessionsOf(tested.get(m)), what + ": sessions");
-            assertEquals(stateOf(twins.get(m)), stateOf(tested.get(m)), what + ": energy balance and cursor");
+            assertLikeItsTwin(tested.get(m), twins.get(m), what + ": ");
             assertEquals(readingsOf(twins.get(m)), readingsOf(tested.get(m)), what + ": readings stored, each once");
         }
     }
@@ -190,8 +189,7 @@ class TwoInstancesTest {
                             : supplied.apply(twin, i));
         }
         store(instanceA, twin, all);
-        assertEquals(sessionsOf(twin), sessionsOf(meter), "sessions");
-        assertEquals(stateOf(twin), stateOf(meter), "energy balance and cursor");
+        assertLikeItsTwin(meter, twin, "");
     }
 
     /**
@@ -231,8 +229,7 @@ class TwoInstancesTest {
             twins.add(supplied.apply(twin, i));
         }
         store(instanceA, twin, twins);
-        assertEquals(sessionsOf(twin), sessionsOf(meter), "sessions");
-        assertEquals(stateOf(twin), stateOf(meter), "energy balance and cursor");
+        assertLikeItsTwin(meter, twin, "");
     }
 
     /**
@@ -297,8 +294,13 @@ class TwoInstancesTest {
                 twin,
                 history.delivered.stream().map(r -> moved(r, twin, shift)).toList());
         assertEquals(readingsOf(twin), readingsOf(meter), "readings");
-        assertEquals(sessionsOf(twin), sessionsOf(meter), "sessions");
-        assertEquals(stateOf(twin), stateOf(meter), "energy balance and cursor");
+        assertLikeItsTwin(meter, twin, "");
+    }
+
+    /** The meter's sessions, energy balance and cursor are those of its twin, which got the same readings. */
+    private void assertLikeItsTwin(RegisteredMeter meter, RegisteredMeter twin, String what) {
+        assertEquals(sessionsOf(twin), sessionsOf(meter), what + "sessions");
+        assertEquals(stateOf(twin), stateOf(meter), what + "energy balance and cursor");
     }
 
     /** A second instance on the same database: a cache of its own, counters of its own. */
