@@ -129,7 +129,9 @@ class IngestRecoveryIT {
     /**
      * Two Shoreloop instances on the shared subscription of the embedded HiveMQ CE broker, which hands each message to
      * either of them, so every meter's readings are stored by both, interleaved: each reading must be stored and
-     * counted once, and each meter's energy exactly once, and both instances must have taken a share.
+     * counted once, and each meter's energy exactly once, and both instances must have taken a share. Each instance
+     * lets the broker have only a few unacknowledged messages in flight to it, so that while one writes its batch the
+     * broker must hand the next messages to the other.
      */
     @Test
     void twoInstancesSplitTheSharedSubscriptionAndCountEachReadingOnce() throws Exception {
@@ -142,7 +144,11 @@ class IngestRecoveryIT {
             for (String instance : List.of("a", "b")) {
                 Path dir = Files.createDirectories(temp.resolve(name + "-" + instance));
                 // both with the demo data: the second finds it loaded
-                apps.add(launch(dir, "app.log", env(dir, jdbc, broker, "shoreloop-two-" + instance, true)));
+                Map<String, String> env = env(dir, jdbc, broker, "shoreloop-two-" + instance, true);
+                // a small in-flight window each, so that the broker cannot hand every message to one of them (with
+                // the default 65,535 it decides alone: one instance was seen taking all 6,000 on a loaded machine)
+                env.put("SHORELOOP_MQTT_RECEIVE_MAXIMUM", "10");
+                apps.add(launch(dir, "app.log", env));
             }
             App first = apps.get(0);
             List<String> meters = registerMeters(first, PackagedApp.demoToken(first.port(), "demo-admin"), "TWO-");
@@ -159,7 +165,10 @@ class IngestRecoveryIT {
             }
             double a = messages(apps.get(0));
             double b = messages(apps.get(1));
-            assertTrue(a > 0 && b > 0, "both instances took messages: " + a + " and " + b);
+            assertTrue(
+                    a > 0 && b > 0,
+                    "both instances took messages: " + a + " and " + b + "; log tails:\n"
+                            + apps.get(0).tail(60) + "\n" + apps.get(1).tail(60));
             assertTrue(a + b >= (double) METERS * PER_METER, "every message was taken: " + (a + b));
             System.out.printf(
                     "[two] %d meters x %d readings through two instances (%.0f and %.0f messages): each stored and"
