@@ -4,9 +4,11 @@ import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +39,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -77,7 +81,7 @@ public class MqttIngest {
     private final PayloadParser parser;
 
     /** Messages received and parsed (on the client's thread), waiting for their writer: one queue per writer. */
-    private final List<BlockingQueue<Received>> queues = new ArrayList<>();
+    private final List<BlockingQueue<Parsed>> queues = new ArrayList<>();
 
     private final AtomicLong acknowledged = new AtomicLong();
     /** Messages and readings received and not yet done with (queued, or in a batch being written). */
@@ -172,7 +176,7 @@ public class MqttIngest {
         subscribed = false;
         workers.clear();
         for (int i = 0; i < queues.size(); i++) {
-            BlockingQueue<Received> queue = queues.get(i);
+            BlockingQueue<Parsed> queue = queues.get(i);
             Thread worker = new Thread(() -> work(queue), "shoreloop-ingest-" + i);
             worker.setDaemon(true);
             worker.start();
@@ -350,7 +354,10 @@ public class MqttIngest {
         // parsing runs on the client's network thread, in parallel with the worker writing the previous batch
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
-                p -> receive(p.getTopic().toString(), p.getPayloadAsBytes(), p::acknowledge),
+                p -> receive(
+                        p.getTopic().toString(),
+                        p.getPayloadAsBytes(),
+                        new Publish<>(p, Mqtt5Publish::getPayloadAsBytes, Mqtt5Publish::acknowledge)),
                 true);
         client.connectWith()
                 .cleanStart(false)
@@ -372,7 +379,10 @@ public class MqttIngest {
         client3 = client;
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
-                p -> receive(p.getTopic().toString(), p.getPayloadAsBytes(), p::acknowledge),
+                p -> receive(
+                        p.getTopic().toString(),
+                        p.getPayloadAsBytes(),
+                        new Publish<>(p, Mqtt3Publish::getPayloadAsBytes, Mqtt3Publish::acknowledge)),
                 true);
         client.connectWith()
                 .cleanSession(false)
@@ -393,12 +403,20 @@ public class MqttIngest {
         }
     }
 
-    /** A message from the broker, on the client's thread ({@code acknowledge} sends its PUBACK; tests pass their own). */
+    /** A message as a test gives it ({@code acknowledge} stands for its PUBACK). */
     void receive(String topic, byte[] payload, Runnable acknowledge) {
+        receive(topic, payload, new Given(payload, acknowledge));
+    }
+
+    /**
+     * A message from the broker, on the client's thread: {@code payload} is read here and not kept (the delivery gives
+     * it again if the message becomes a dead letter).
+     */
+    private void receive(String topic, byte[] payload, Delivery delivery) {
         Instant receivedAt = clock.instant();
         Parsed parsed;
         try {
-            parsed = parse(topic, payload, receivedAt);
+            parsed = parse(topic, payload, delivery, receivedAt);
         } catch (RuntimeException e) {
             // a parser bug must not hold the message unacknowledged (redelivered on every reconnect, a slot of the
             // broker's in-flight window taken for good): it becomes a dead letter like any unreadable message
@@ -406,14 +424,14 @@ public class MqttIngest {
             parsed = refused(
                     topic,
                     PayloadParser.topic(topic),
-                    payload,
+                    delivery,
                     receivedAt,
                     "invalid-json",
                     "payload could not be read");
         }
         long messages = pendingMessages.incrementAndGet();
         long readings = pendingReadings.addAndGet(parsed.readingCount());
-        queues.get(writerOf(parsed.topic(), queues.size())).add(new Received(acknowledge, parsed));
+        queues.get(writerOf(parsed.topic(), queues.size())).add(parsed);
         pauseReadingIfFull(messages, readings);
     }
 
@@ -514,7 +532,9 @@ public class MqttIngest {
      *     StoreUnavailable#isTransient()})
      */
     public IngestBatch.Outcome replay(String topic, String payload, Instant receivedAt, boolean elementLettersKept) {
-        Parsed p = parse(topic, payload.getBytes(StandardCharsets.UTF_8), receivedAt);
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        // stored from the dead letters, not delivered by the broker: nothing to acknowledge
+        Parsed p = parse(topic, bytes, new Given(bytes, () -> {}), receivedAt);
         Map<String, RegisteredMeter> meters = p.topic() == null
                 ? Map.of()
                 : directory.resolve(Set.of(p.topic().meter()));
@@ -572,10 +592,10 @@ public class MqttIngest {
         return pendingMessages.get();
     }
 
-    private void work(BlockingQueue<Received> queue) {
+    private void work(BlockingQueue<Parsed> queue) {
         while (running) {
             try {
-                Received first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Parsed first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     resumeReadingIfDrained();
                     continue;
@@ -584,7 +604,7 @@ public class MqttIngest {
                 batch.add(first);
                 long deadline = System.nanoTime() + config.flushInterval().toNanos();
                 while (batch.size() < config.batchMessages() && batch.readingCount < config.batchReadings()) {
-                    Received next = queue.poll();
+                    Parsed next = queue.poll();
                     if (next == null) {
                         // Nothing more pending: wait a moment for the next message, but no longer than the flush
                         // interval. A broker that sends only as many messages as it may have unacknowledged (its
@@ -621,36 +641,70 @@ public class MqttIngest {
 
     /** The messages of one batch, parsed as they were drained. */
     private final class Batch {
-        final List<Runnable> acknowledgements = new ArrayList<>();
         final List<Parsed> parsed = new ArrayList<>();
         int readingCount;
 
-        void add(Received received) {
-            acknowledgements.add(received.acknowledge());
-            Parsed p = received.parsed();
+        void add(Parsed p) {
             parsed.add(p);
             readingCount += p.readingCount();
         }
 
         int size() {
-            return acknowledgements.size();
+            return parsed.size();
         }
     }
 
-    private record Received(Runnable acknowledge, Parsed parsed) {}
+    /**
+     * A message as the client holds it until it is acknowledged: its payload as it came (read again only when a dead
+     * letter needs the text) and its acknowledgement. Messages wait for their batch up to the pending bound (30,000 by
+     * default): a copy of each payload beside the client's, held all that while, was a sixth of what a waiting message
+     * kept alive, copied by every young collection meanwhile.
+     */
+    private interface Delivery {
+        /** A copy of the payload. */
+        byte[] payload();
 
-    /** A message as received: {@code bytes} are its payload, kept as they came until a dead letter needs the text. */
+        /** Sends the PUBACK. */
+        void acknowledge();
+    }
+
+    /** A publish of the client (MQTT 5 or 3.1.1: no common type has both methods), with its version's two methods. */
+    private record Publish<P>(P publish, Function<P, byte[]> payloadOf, Consumer<P> acknowledger) implements Delivery {
+        @Override
+        public byte[] payload() {
+            return payloadOf.apply(publish);
+        }
+
+        @Override
+        public void acknowledge() {
+            acknowledger.accept(publish);
+        }
+    }
+
+    private record Given(byte[] bytes, Runnable acknowledgement) implements Delivery {
+        @Override
+        public byte[] payload() {
+            return bytes.clone();
+        }
+
+        @Override
+        public void acknowledge() {
+            acknowledgement.run();
+        }
+    }
+
+    /** A message as received and parsed, with its delivery (payload and acknowledgement). */
     private record Parsed(
             String topicRaw,
             PayloadParser.Topic topic,
-            byte[] bytes,
+            Delivery delivery,
             Instant receivedAt,
             List<PayloadParser.Element> elements,
             PayloadParser.Status status,
             PayloadParser.Rejection rejection) {
 
         String payload() {
-            return new String(bytes, StandardCharsets.UTF_8);
+            return new String(delivery.payload(), StandardCharsets.UTF_8);
         }
 
         /** Readings the message carries (1 for a single reading, a status or a dead letter). */
@@ -659,11 +713,16 @@ public class MqttIngest {
         }
     }
 
-    private Parsed parse(String raw, byte[] payload, Instant receivedAt) {
+    private Parsed parse(String raw, byte[] payload, Delivery delivery, Instant receivedAt) {
         PayloadParser.Topic topic = PayloadParser.topic(raw);
         if (topic == null) {
             return refused(
-                    raw, null, payload, receivedAt, "bad-topic", "topic is not shorepower/v1/{port}/{berth}/{meter}/…");
+                    raw,
+                    null,
+                    delivery,
+                    receivedAt,
+                    "bad-topic",
+                    "topic is not shorepower/v1/{port}/{berth}/{meter}/…");
         }
         if (topic.status()) {
             PayloadParser.Status status;
@@ -671,16 +730,16 @@ public class MqttIngest {
                 status = parser.status(new String(payload, StandardCharsets.UTF_8), receivedAt);
             } catch (IllegalArgumentException e) {
                 String[] kindAndMessage = e.getMessage().split(": ", 2);
-                return refused(raw, topic, payload, receivedAt, kindAndMessage[0], kindAndMessage[1]);
+                return refused(raw, topic, delivery, receivedAt, kindAndMessage[0], kindAndMessage[1]);
             }
-            return new Parsed(raw, topic, payload, receivedAt, null, status, null);
+            return new Parsed(raw, topic, delivery, receivedAt, null, status, null);
         }
-        return new Parsed(raw, topic, payload, receivedAt, parser.readings(topic, payload, receivedAt), null, null);
+        return new Parsed(raw, topic, delivery, receivedAt, parser.readings(topic, payload, receivedAt), null, null);
     }
 
     private static Parsed refused(
-            String raw, PayloadParser.Topic topic, byte[] payload, Instant receivedAt, String kind, String message) {
-        return new Parsed(raw, topic, payload, receivedAt, null, null, new PayloadParser.Rejection(kind, message));
+            String raw, PayloadParser.Topic topic, Delivery delivery, Instant receivedAt, String kind, String message) {
+        return new Parsed(raw, topic, delivery, receivedAt, null, null, new PayloadParser.Rejection(kind, message));
     }
 
     private void process(Batch batch) throws InterruptedException {
@@ -697,8 +756,8 @@ public class MqttIngest {
             parts.add(toPart(p, meters, true));
         }
         storeAll(parts, batch.parsed);
-        for (Runnable acknowledge : batch.acknowledgements) {
-            acknowledge.run();
+        for (Parsed p : batch.parsed) {
+            p.delivery().acknowledge();
         }
         acknowledged.addAndGet(batch.size());
         messages.increment(batch.size());

@@ -312,7 +312,9 @@ final class PayloadParser {
         if (at == null || at.isBefore(InputRules.EARLIEST) || at.isAfter(now.plus(futureTolerance))) {
             return null;
         }
-        return new ParsedReading(meter, seq, at, registerWh, power, voltage, current, frequency, breaker, vessel);
+        // the topic's text for the meter (the same): one string per meter, not one per reading waiting for its batch
+        return new ParsedReading(
+                topic.meter(), seq, at, registerWh, power, voltage, current, frequency, breaker, vessel);
     }
 
     private static final Pattern MMSI = Pattern.compile("[0-9]{9}");
@@ -527,7 +529,8 @@ final class PayloadParser {
             }
             vessel = vesselNode.textValue();
         }
-        return new ParsedReading(meter, seq, ts, registerWh, power, voltage, current, frequency, breaker, vessel);
+        return new ParsedReading(
+                topic.meter(), seq, ts, registerWh, power, voltage, current, frequency, breaker, vessel);
     }
 
     private static JsonNode required(JsonNode node, String field) throws Refused {

@@ -262,7 +262,16 @@ class ShorePowerIngestTest {
                 .then()
                 .body("items.reason", containsInAnyOrder(org.hamcrest.Matchers.startsWith("meter-mismatch")))
                 .body("items[0].topic", equalTo(other.readingTopic()))
-                .body("items[0].portId", equalTo(PORT_GUOYUAN));
+                .body("items[0].portId", equalTo(PORT_GUOYUAN))
+                // the payload as published (rejected while parsed)
+                .body("items[0].payload", equalTo(meter.reading(9, t0.plusSeconds(6), "55.000", true, null)));
+        // rejected when its batch met the registry, after the message waited: its payload as published too
+        as(ADMIN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code() + "&size=100")
+                .then()
+                .body(
+                        "items.find { it.reason.startsWith('unregistered-meter') }.payload",
+                        equalTo(meter.reading(9, t0.plusSeconds(7), "55.000", true, null)));
         // the port's operator sees them, another port's operator does not
         as(OPERATOR_GUOYUAN)
                 .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code())
