@@ -104,7 +104,8 @@ public final class PackagedApp {
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java);
-        command.add("-XX:+UseSerialGC"); // as run-demo.sh and the image launch it
+        // as run-demo.sh and the image launch it
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=70", "-XX:MaxHeapFreeRatio=90"));
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-Dquarkus.profile=demo",
