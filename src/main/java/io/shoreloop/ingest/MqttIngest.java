@@ -658,7 +658,7 @@ public class MqttIngest {
      * A message as the client holds it until it is acknowledged: its payload as it came (read again only when a dead
      * letter needs the text) and its acknowledgement. Messages wait for their batch up to the pending bound (30,000 by
      * default): a copy of each payload beside the client's, held all that while, was a sixth of what a waiting message
-     * kept alive, copied by every young collection meanwhile.
+     * kept alive (README, "Holding less per waiting message").
      */
     private interface Delivery {
         /** A copy of the payload. */
