@@ -356,7 +356,6 @@ public class MqttIngest {
                 MqttGlobalPublishFilter.ALL,
                 p -> receive(
                         p.getTopic().toString(),
-                        p.getPayloadAsBytes(),
                         new Publish<>(p, Mqtt5Publish::getPayloadAsBytes, Mqtt5Publish::acknowledge)),
                 true);
         client.connectWith()
@@ -381,7 +380,6 @@ public class MqttIngest {
                 MqttGlobalPublishFilter.ALL,
                 p -> receive(
                         p.getTopic().toString(),
-                        p.getPayloadAsBytes(),
                         new Publish<>(p, Mqtt3Publish::getPayloadAsBytes, Mqtt3Publish::acknowledge)),
                 true);
         client.connectWith()
@@ -405,15 +403,16 @@ public class MqttIngest {
 
     /** A message as a test gives it ({@code acknowledge} stands for its PUBACK). */
     void receive(String topic, byte[] payload, Runnable acknowledge) {
-        receive(topic, payload, new Given(payload, acknowledge));
+        receive(topic, new Given(payload, acknowledge));
     }
 
     /**
-     * A message from the broker, on the client's thread: {@code payload} is read here and not kept (the delivery gives
-     * it again if the message becomes a dead letter).
+     * A message from the broker, on the client's thread: its payload is read here and not kept (the delivery gives it
+     * again if the message becomes a dead letter).
      */
-    private void receive(String topic, byte[] payload, Delivery delivery) {
+    private void receive(String topic, Delivery delivery) {
         Instant receivedAt = clock.instant();
+        byte[] payload = delivery.payload();
         Parsed parsed;
         try {
             parsed = parse(topic, payload, delivery, receivedAt);
