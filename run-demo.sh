@@ -11,9 +11,10 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -type f -print -qui
   ./mvnw -B -q package -DskipTests
 fi
 export SHORELOOP_DEMO="${SHORELOOP_DEMO:-true}"
-# JVM options: the serial collector, its heap grown under load until 70 % is free after a collection (README, "The
-# serial collector", "Holding less per waiting message"); JAVA_OPTS replaces them
-opts="${JAVA_OPTS:--XX:+UseSerialGC -XX:MinHeapFreeRatio=70 -XX:MaxHeapFreeRatio=90}"
+# JVM options: those Shoreloop is shipped with (src/main/bin/java-options, with the reason for each); JAVA_OPTS
+# replaces them
+. src/main/bin/java-options.sh
+opts="${JAVA_OPTS:-$(shoreloop_java_options)}"
 # two malloc arenas instead of glibc's 8 per core: ~8 MB less idle memory (README "Start-up and footprint")
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # the start-up archive: trained once per build and JDK (about half a minute), then every start maps it

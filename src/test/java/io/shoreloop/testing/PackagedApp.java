@@ -105,7 +105,8 @@ public final class PackagedApp {
         List<String> command = new ArrayList<>();
         command.add(java);
         // as run-demo.sh and the image launch it
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=70", "-XX:MaxHeapFreeRatio=90"));
+        command.addAll(
+                javaOptions(appDir.resolve("../../src/main/bin/java-options").normalize()));
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-Dquarkus.profile=demo",
@@ -124,6 +125,25 @@ public final class PackagedApp {
         env.putAll(variables);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         return builder.start();
+    }
+
+    /**
+     * The JVM options in {@code file} ({@code src/main/bin/java-options}: those Shoreloop is shipped with), read as
+     * {@code src/main/bin/java-options.sh} reads them: separated by white space, {@code #} starting a comment to the
+     * line's end.
+     */
+    public static List<String> javaOptions(Path file) throws IOException {
+        List<String> options = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int comment = line.indexOf('#');
+            String text = comment < 0 ? line : line.substring(0, comment);
+            for (String option : text.trim().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    options.add(option);
+                }
+            }
+        }
+        return options;
     }
 
     /** The {@code java} of the JDK running the tests. */
