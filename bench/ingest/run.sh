@@ -69,6 +69,20 @@ java -cp "$(cat "$CP_FILE")" bench/ingest/IngestBench.java --simulator "$SIM" \
   --pg-pid "$(head -1 "$WORK/pg/postmaster.pid")" --broker-pid "$MQ_PID" \
   --metrics-url "http://127.0.0.1:$HTTP/q/metrics" "$@"
 
+# PostgreSQL's updates of the rows each batch rewrites over the whole run (warm-up included), and the share that stayed
+# on their page (HOT: no index entry written for the new version)
+log "row updates: $("$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -At -c "select string_agg(format('%s %s (%s %% HOT)',
+  relname, n_tup_upd, coalesce(round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0)), 0)), ', ' order by relname)
+  from pg_stat_user_tables where relname in ('shore_session', 'shore_meter_state')" 2>&1)"
+# with BENCH_PG_OPTS='-c shared_preload_libraries=pg_stat_statements': PostgreSQL's statements of the whole run
+# (warm-up and reference loads included) by the time spent executing them
+if [[ "${BENCH_PG_OPTS:-}" == *pg_stat_statements* ]]; then
+  "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -q -P pager=off -c "create extension if not exists pg_stat_statements" \
+    -c "select calls, round(total_exec_time) as total_ms, round((1000 * total_exec_time / calls)::numeric, 1) as us_per_call,
+               rows, left(regexp_replace(query, '\s+', ' ', 'g'), 100) as statement
+          from pg_stat_statements order by total_exec_time desc limit 15" >&2
+fi
+
 # Mosquitto 2.0.11 numbers a subscriber's QoS 1 messages when it queues them: once more than 65,535 wait for
 # Shoreloop, it sends identifiers still in flight, which the client refuses (in the runs seen, nothing was lost or
 # doubled in the end, but the live rate of such a run measures the broker's mix-up, see the README).
