@@ -131,7 +131,12 @@ class IngestRecoveryIT {
      * either of them, so every meter's readings are stored by both, interleaved: each reading must be stored and
      * counted once, and each meter's energy exactly once, and both instances must have taken a share. Each instance
      * lets the broker have only a few unacknowledged messages in flight to it, so that while one writes its batch the
-     * broker must hand the next messages to the other.
+     * broker must hand the next messages to the other. The readings go in two halves, and between them the instance
+     * that took fewer messages is stopped and started again (its session resumed), as in a rolling restart: nothing it
+     * had received may be lost or stored twice. That also keeps the test from depending on a defect of HiveMQ CE,
+     * which sometimes leaves one subscriber of a shared subscription idle for as long as it stays connected
+     * (hivemq-community-edition#558; seen here about once in five runs: one instance took all 6,000 messages), until
+     * it reconnects.
      */
     @Test
     void twoInstancesSplitTheSharedSubscriptionAndCountEachReadingOnce() throws Exception {
@@ -140,6 +145,8 @@ class IngestRecoveryIT {
         String jdbc = createDatabase("r4_two");
         broker.start();
         List<App> apps = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        List<Map<String, String>> envs = new ArrayList<>();
         try {
             for (String instance : List.of("a", "b")) {
                 Path dir = Files.createDirectories(temp.resolve(name + "-" + instance));
@@ -148,27 +155,47 @@ class IngestRecoveryIT {
                 // a small in-flight window each, so that the broker cannot hand every message to one of them (with
                 // the default 65,535 it decides alone: one instance was seen taking all 6,000 on a loaded machine)
                 env.put("SHORELOOP_MQTT_RECEIVE_MAXIMUM", "10");
+                dirs.add(dir);
+                envs.add(env);
                 apps.add(launch(dir, "app.log", env));
             }
             App first = apps.get(0);
             List<String> meters = registerMeters(first, PackagedApp.demoToken(first.port(), "demo-admin"), "TWO-");
 
+            long half = (long) METERS * PER_METER / 2;
             Publisher publisher = new Publisher(broker.port(), meters);
+            publisher.holdAt = half;
             Thread publishing = new Thread(publisher, "two-publisher");
             publishing.start();
+            awaitCounted(jdbc, meters, half, first);
+            // the first half stored, and counted by the instances that took it
+            double[] before = {messages(apps.get(0)), messages(apps.get(1))};
+            long counting = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (before[0] + before[1] < half && System.nanoTime() < counting) {
+                Thread.sleep(100);
+                before = new double[] {messages(apps.get(0)), messages(apps.get(1))};
+            }
+            int restarted = before[0] <= before[1] ? 0 : 1;
+            System.out.printf(
+                    "[two] first %d messages: a took %.0f, b %.0f; restarting %s%n",
+                    half, before[0], before[1], restarted == 0 ? "a" : "b");
+            apps.get(restarted).stop();
+            apps.set(restarted, launch(dirs.get(restarted), "app-restarted.log", envs.get(restarted)));
+            publisher.holdAt = Long.MAX_VALUE;
             publishing.join(TimeUnit.MINUTES.toMillis(9));
             assertTrue(
                     !publishing.isAlive() && publisher.failure == null, "the publisher finished: " + publisher.failure);
-            awaitAllStored(jdbc, meters, first);
+            awaitAllStored(jdbc, meters, apps.get(0));
             for (String meter : meters) {
                 assertMeterComplete(jdbc, meter);
             }
-            double a = messages(apps.get(0));
-            double b = messages(apps.get(1));
+            // the restarted instance's counter began again at its restart
+            double a = messages(apps.get(0)) + (restarted == 0 ? before[0] : 0);
+            double b = messages(apps.get(1)) + (restarted == 1 ? before[1] : 0);
             assertTrue(
                     a > 0 && b > 0,
-                    "both instances took messages: " + a + " and " + b + "; log tails:\n"
-                            + apps.get(0).tail(60) + "\n" + apps.get(1).tail(60));
+                    "both instances took messages: " + a + " and " + b + "; logs after their start-up banners:\n"
+                            + afterBanner(apps.get(0)) + "\n" + afterBanner(apps.get(1)));
             assertTrue(a + b >= (double) METERS * PER_METER, "every message was taken: " + (a + b));
             System.out.printf(
                     "[two] %d meters x %d readings through two instances (%.0f and %.0f messages): each stored and"
@@ -193,6 +220,20 @@ class IngestRecoveryIT {
             }
             broker.stop();
         }
+    }
+
+    /** An instance's log after its start-up banner (the demo tokens), at most its last 40 lines. */
+    private static String afterBanner(App app) {
+        List<String> lines = PackagedApp.tail(app.log(), 400).lines().toList();
+        int from = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("=====")) {
+                from = i + 1;
+            }
+        }
+        List<String> rest = lines.subList(from, lines.size());
+        return "----- " + app.log() + " -----\n"
+                + String.join("\n", rest.subList(Math.max(0, rest.size() - 40), rest.size()));
     }
 
     /** The messages an instance's ingest has stored or dead-lettered. */
