@@ -581,11 +581,11 @@ public class IngestBench {
                     n = exact ? rs.getLong(1) : Math.round(rs.getLong(1) * scale);
                 }
                 if (!exact) {
-                    samplePolls++;
                     if (n >= expected * 9 / 10) {
-                        exact = true; // the rest, and the end, on every meter's row
+                        exact = true; // the rest, and the end, on every meter's row (this poll counts as neither)
                         continue;
                     }
+                    samplePolls++;
                 }
                 stored.set(n);
                 if (first < 0) {
