@@ -39,6 +39,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -82,6 +83,9 @@ public class MqttIngest {
 
     /** Messages received and parsed (on the client's thread), waiting for their writer: one queue per writer. */
     private final List<BlockingQueue<Parsed>> queues = new ArrayList<>();
+
+    /** How long a writer gathering a batch rests before it looks at its empty queue again (see {@link #gather}). */
+    static final long SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
 
     private final AtomicLong acknowledged = new AtomicLong();
     /** Messages and readings received and not yet done with (queued, or in a batch being written). */
@@ -601,25 +605,7 @@ public class MqttIngest {
                 }
                 Batch batch = new Batch();
                 batch.add(first);
-                long deadline = System.nanoTime() + config.flushInterval().toNanos();
-                while (batch.size() < config.batchMessages() && batch.readingCount < config.batchReadings()) {
-                    Parsed next = queue.poll();
-                    if (next == null) {
-                        // Nothing more pending: wait a moment for the next message, but no longer than the flush
-                        // interval. A broker that sends only as many messages as it may have unacknowledged (its
-                        // in-flight window) sends no more until this batch is written, so waiting longer gains nothing.
-                        long wait = Math.min(
-                                deadline - System.nanoTime(), config.flushIdle().toNanos());
-                        if (wait <= 0) {
-                            break;
-                        }
-                        next = queue.poll(wait, TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            break;
-                        }
-                    }
-                    batch.add(next);
-                }
+                gather(queue, batch, config.flushInterval(), config.flushIdle());
                 try {
                     process(batch);
                 } finally {
@@ -638,14 +624,61 @@ public class MqttIngest {
         }
     }
 
+    /**
+     * Adds to {@code batch} what the queue holds and what arrives while messages keep coming: until the batch is
+     * {@linkplain Gathering#full() full}, {@code interval} after the call, or once no further message came for {@code
+     * idle}. A broker that sends only as many messages as it may have unacknowledged (its in-flight window) sends no
+     * more until this batch is written, so waiting longer gains nothing. While the queue is empty the writer looks again
+     * every {@link #SLICE_NANOS} rather than waiting to be woken by the next message: at full load one came every few
+     * tens of microseconds, and a wake-up for each (a context switch of the writer, a system call of the network thread
+     * that queued it) cost more than the look (README, "A writer that looks rather than waits").
+     */
+    static <T> void gather(BlockingQueue<T> queue, Gathering<T> batch, Duration interval, Duration idle)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + interval.toNanos();
+        long idleNanos = idle.toNanos();
+        long lastSeen = System.nanoTime();
+        while (!batch.full()) {
+            T next = queue.poll();
+            if (next != null) {
+                batch.add(next);
+                continue;
+            }
+            long wait = Math.min(deadline, lastSeen + idleNanos) - System.nanoTime();
+            if (wait <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(wait, SLICE_NANOS));
+            if (Thread.interrupted()) {
+                throw new InterruptedException("stopping");
+            }
+            if (!queue.isEmpty()) {
+                lastSeen = System.nanoTime();
+            }
+        }
+    }
+
+    /** A batch being gathered ({@link #gather}). */
+    interface Gathering<T> {
+        void add(T message);
+
+        boolean full();
+    }
+
     /** The messages of one batch, parsed as they were drained. */
-    private final class Batch {
+    private final class Batch implements Gathering<Parsed> {
         final List<Parsed> parsed = new ArrayList<>();
         int readingCount;
 
-        void add(Parsed p) {
+        @Override
+        public void add(Parsed p) {
             parsed.add(p);
             readingCount += p.readingCount();
+        }
+
+        @Override
+        public boolean full() {
+            return parsed.size() >= config.batchMessages() || readingCount >= config.batchReadings();
         }
 
         int size() {
@@ -750,11 +783,14 @@ public class MqttIngest {
             }
         }
         Map<String, RegisteredMeter> meters = resolve(codes);
-        List<IngestBatch> parts = new ArrayList<>(batch.size());
+        // one batch's lists, filled message by message (a message's own part is made only when the batch is split)
+        List<IngestBatch.Incoming> readings = new ArrayList<>(batch.readingCount);
+        List<IngestBatch.StatusReport> statuses = new ArrayList<>();
+        List<IngestBatch.DeadLetter> letters = new ArrayList<>();
         for (Parsed p : batch.parsed) {
-            parts.add(toPart(p, meters, true));
+            addPart(p, meters, true, readings, statuses, letters);
         }
-        storeAll(parts, batch.parsed);
+        storeAll(new IngestBatch(readings, statuses, letters), batch.parsed, meters);
         for (Parsed p : batch.parsed) {
             p.delivery().acknowledge();
         }
@@ -787,9 +823,24 @@ public class MqttIngest {
         List<IngestBatch.Incoming> readings = new ArrayList<>();
         List<IngestBatch.StatusReport> statuses = new ArrayList<>();
         List<IngestBatch.DeadLetter> letters = new ArrayList<>();
+        addPart(p, meters, counted, readings, statuses, letters);
+        return new IngestBatch(readings, statuses, letters);
+    }
+
+    /**
+     * Adds the readings, status or dead letters of one message to the lists given; its dead letters are counted in
+     * the metrics when {@code counted}.
+     */
+    private void addPart(
+            Parsed p,
+            Map<String, RegisteredMeter> meters,
+            boolean counted,
+            List<IngestBatch.Incoming> readings,
+            List<IngestBatch.StatusReport> statuses,
+            List<IngestBatch.DeadLetter> letters) {
         if (p.rejection() != null) {
             letters.add(letter(counted, p, p.payload(), p.rejection()));
-            return new IngestBatch(readings, statuses, letters);
+            return;
         }
         RegisteredMeter meter = meters.get(p.topic().meter());
         PayloadParser.Rejection unregistered = null;
@@ -809,11 +860,11 @@ public class MqttIngest {
                 statuses.add(new IngestBatch.StatusReport(
                         meter, p.status().online(), p.status().ts()));
             }
-            return new IngestBatch(readings, statuses, letters);
+            return;
         }
         if (unregistered != null) {
             letters.add(letter(counted, p, p.payload(), unregistered));
-            return new IngestBatch(readings, statuses, letters);
+            return;
         }
         for (PayloadParser.Element e : p.elements()) {
             if (e.rejection() != null) {
@@ -824,7 +875,6 @@ public class MqttIngest {
                         meter, r.toReading(meter.code()), r.voltageV(), r.currentA(), r.frequencyHz(), p.receivedAt()));
             }
         }
-        return new IngestBatch(readings, statuses, letters);
     }
 
     /** A dead letter of message {@code p} ({@code payload}: the message's, or one bad element's). */
@@ -852,17 +902,20 @@ public class MqttIngest {
      * stream and nothing it carried is lost: once the cause is mended, the dead letter is replayed ({@link
      * DeadLetterReplay}), or its payload published again as it is.
      */
-    private void storeAll(List<IngestBatch> parts, List<Parsed> messages) throws InterruptedException {
+    private void storeAll(IngestBatch batch, List<Parsed> messages, Map<String, RegisteredMeter> meters)
+            throws InterruptedException {
         long delay = config.retryDelay().toMillis();
         while (true) {
             try {
-                record(store.store(merge(parts)));
+                record(store.store(batch));
                 return;
             } catch (StoreUnavailable e) {
                 batchFailures.increment();
                 if (!e.isTransient()) {
-                    LOG.warnf("A batch was refused (%s); storing its %d messages one by one", e.reason(), parts.size());
-                    storeEach(parts, messages);
+                    LOG.warnf(
+                            "A batch was refused (%s); storing its %d messages one by one",
+                            e.reason(), messages.size());
+                    storeEach(messages, meters);
                     return;
                 }
                 LOG.warnf("Database unavailable (%s); retrying the batch in %d ms", e.reason(), delay);
@@ -870,16 +923,20 @@ public class MqttIngest {
                 delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
             } catch (RuntimeException e) {
                 batchFailures.increment();
-                LOG.errorf(e, "A batch failed unexpectedly; storing its %d messages one by one", parts.size());
-                storeEach(parts, messages);
+                LOG.errorf(e, "A batch failed unexpectedly; storing its %d messages one by one", messages.size());
+                storeEach(messages, meters);
                 return;
             }
         }
     }
 
-    private void storeEach(List<IngestBatch> parts, List<Parsed> messages) throws InterruptedException {
-        for (int i = 0; i < parts.size(); i++) {
-            storeOne(parts.get(i), messages.get(i));
+    /**
+     * Each message on its own, its part made again (its dead letters were counted when the batch was made); in the order
+     * they came.
+     */
+    private void storeEach(List<Parsed> messages, Map<String, RegisteredMeter> meters) throws InterruptedException {
+        for (Parsed message : messages) {
+            storeOne(toPart(message, meters, false), message);
         }
     }
 
@@ -937,21 +994,6 @@ public class MqttIngest {
     private void record(IngestBatch.Outcome outcome) {
         storedReadings.increment(outcome.stored());
         duplicateReadings.increment(outcome.duplicates());
-    }
-
-    private static IngestBatch merge(List<IngestBatch> parts) {
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
-        List<IngestBatch.Incoming> readings = new ArrayList<>();
-        List<IngestBatch.StatusReport> statuses = new ArrayList<>();
-        List<IngestBatch.DeadLetter> letters = new ArrayList<>();
-        for (IngestBatch p : parts) {
-            readings.addAll(p.readings());
-            statuses.addAll(p.statuses());
-            letters.addAll(p.deadLetters());
-        }
-        return new IngestBatch(readings, statuses, letters);
     }
 
     /** For tests: waits until the queue is drained (nothing received but not yet acknowledged), at most {@code max}. */

@@ -855,7 +855,9 @@ class ShorePowerIngestTest {
         TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
         TestMeter idle = aMeterAt(BERTH_GY_B01, "B01", 15);
         Counter failed = metrics.counter("shoreloop.ingest.dead.letters", "reason", "store-failed");
+        Counter invalid = metrics.counter("shoreloop.ingest.dead.letters", "reason", "invalid-value");
         double failedBefore = failed.count();
+        double invalidBefore = invalid.count();
         Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         // three good readings and a bad element (a dead letter of its own)
         String array = "[" + meter.reading(0, t0, "10.000", true, null) + ","
@@ -877,6 +879,8 @@ class ShorePowerIngestTest {
         }
         assertEquals(0, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
         assertEquals(failedBefore + 1, failed.count());
+        // the bad element counted once, although the batch was split and the message's part made again
+        assertEquals(invalidBefore + 1, invalid.count());
         var letter = as(ADMIN)
                 .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code())
                 .then()
