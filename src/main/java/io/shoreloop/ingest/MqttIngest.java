@@ -637,23 +637,28 @@ public class MqttIngest {
             throws InterruptedException {
         long deadline = System.nanoTime() + interval.toNanos();
         long idleNanos = idle.toNanos();
+        // when the writer last found its queue empty after taking messages: the idle time counts from there
         long lastSeen = System.nanoTime();
+        boolean took = false;
         while (!batch.full()) {
             T next = queue.poll();
             if (next != null) {
                 batch.add(next);
+                took = true;
                 continue;
             }
-            long wait = Math.min(deadline, lastSeen + idleNanos) - System.nanoTime();
+            long now = System.nanoTime();
+            if (took) {
+                lastSeen = now;
+                took = false;
+            }
+            long wait = Math.min(deadline, lastSeen + idleNanos) - now;
             if (wait <= 0) {
                 return;
             }
             LockSupport.parkNanos(Math.min(wait, SLICE_NANOS));
             if (Thread.interrupted()) {
                 throw new InterruptedException("stopping");
-            }
-            if (!queue.isEmpty()) {
-                lastSeen = System.nanoTime();
             }
         }
     }

@@ -84,6 +84,47 @@ class BatchGatheringTest {
         assertEquals(List.of(60), new ArrayList<>(queue));
     }
 
+    /**
+     * The idle time counts from the last message taken, also when taking the ones queued took longer than the idle
+     * time itself (a slow batch: here each message takes 250 ms to add, 1.5 s in all, against an idle time of 1 s).
+     */
+    @Test
+    void theIdleTimeCountsFromTheLastMessageTakenNotFromTheStart() throws Exception {
+        BlockingQueue<Integer> queue = new LinkedBlockingQueue<>();
+        IntStream.range(0, 6).forEach(queue::add);
+        List<Integer> taken = new ArrayList<>();
+        MqttIngest.Gathering<Integer> slow = new MqttIngest.Gathering<>() {
+            @Override
+            public void add(Integer message) {
+                taken.add(message);
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (message == 5) {
+                    // the next message comes 100 ms after the last one queued was taken: within the idle time
+                    Thread late = new Thread(() -> {
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        queue.add(6);
+                    });
+                    late.start();
+                }
+            }
+
+            @Override
+            public boolean full() {
+                return false;
+            }
+        };
+        MqttIngest.gather(queue, slow, LONG, Duration.ofSeconds(1));
+        assertEquals(IntStream.range(0, 7).boxed().toList(), taken);
+    }
+
     @Test
     void theIntervalEndsABatchWhoseMessagesNeverStop() throws Exception {
         BlockingQueue<Integer> queue = new LinkedBlockingQueue<>();
