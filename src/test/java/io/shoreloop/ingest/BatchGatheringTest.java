@@ -139,14 +139,26 @@ class BatchGatheringTest {
                 }
             }
         });
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // messages every 5 ms, idle 30 s: only the interval (300 ms) can end the batch (a writer that ignored it would
+        // gather for as long as the messages come, and the test fails instead of waiting for it)
+        Thread writer = new Thread(() -> {
+            try {
+                MqttIngest.gather(queue, batch, Duration.ofMillis(300), LONG);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
         producer.start();
+        writer.start();
         try {
-            // messages every 5 ms, idle 10 s: only the interval (300 ms) can end the batch
-            MqttIngest.gather(queue, batch, Duration.ofMillis(300), Duration.ofSeconds(10));
+            writer.join(TimeUnit.SECONDS.toMillis(20));
+            assertTrue(!writer.isAlive(), "the interval ended the batch while messages kept coming");
         } finally {
             producer.interrupt();
             producer.join();
         }
+        assertEquals(null, failure.get());
         assertTrue(batch.messages.size() > 0);
         // gathered in order, none skipped; what came later is still queued
         assertEquals(IntStream.range(0, batch.messages.size()).boxed().toList(), batch.messages);
