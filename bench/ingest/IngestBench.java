@@ -68,6 +68,15 @@ public class IngestBench {
     String password = "";
     String simulator = "device-simulators/target/shoreloop-device-simulators.jar";
     int meters = 100;
+    /**
+     * Meters to a berth, each berth with a ship at it (a call that arrived a day before, still there), as in a port:
+     * a few outlets at each berth, and a session matched to the call of its own berth. 0: every meter at the demo
+     * berth CQ-GY/B01, matched to its one call (as the bench did until 2026-12-07: that call then had the sessions of
+     * every meter, thousands, read and hashed by the compliance worker whenever it judged the call again).
+     */
+    int metersPerBerth = 4;
+    /** The berth of each generated meter number (index 0 unused), when {@link #metersPerBerth} &gt; 0. */
+    UUID[] berthOfMeter;
     /** Readings of each live shape (and messages of each pass-through): at 100,000 a run lasted 3-5 s, its last batch's
      * commit a few per cent of it. */
     int live = 300_000;
@@ -120,6 +129,7 @@ public class IngestBench {
                 case "--password" -> b.password = args[++i];
                 case "--simulator" -> b.simulator = args[++i];
                 case "--meters" -> b.meters = Integer.parseInt(args[++i]);
+                case "--meters-per-berth" -> b.metersPerBerth = Integer.parseInt(args[++i]);
                 case "--live" -> b.live = Integer.parseInt(args[++i]);
                 case "--backfill" -> b.backfill = Integer.parseInt(args[++i]);
                 case "--naive" -> b.naive = Integer.parseInt(args[++i]);
@@ -143,6 +153,9 @@ public class IngestBench {
         try (CpuSampler sampler = new CpuSampler(appPid, pgPid, brokerPid);
                 Connection db = DriverManager.getConnection(jdbc, user, password)) {
             cpu = sampler;
+            if (metersPerBerth > 0) {
+                createBerths(db, Math.max(meters, this.backfillMeters));
+            }
             List<Meter> liveMeters = register(db, "BL", meters);
             List<Meter> liveMetersAgain = register(db, "BM", meters);
             List<Meter> backfillMeters = register(db, "BB", this.backfillMeters);
@@ -215,13 +228,77 @@ public class IngestBench {
                 Meter m = new Meter(UUID.randomUUID(), String.format("%s%05d", meterPrefix(prefix), i + 1));
                 ps.setObject(1, m.id());
                 ps.setString(2, m.code());
-                ps.setString(3, BERTH);
+                ps.setString(3, metersPerBerth > 0 ? berthOfMeter[i + 1].toString() : BERTH);
                 ps.addBatch();
                 out.add(m);
             }
             ps.executeBatch();
         }
         return out;
+    }
+
+    /** Code prefix of the bench's berths: {@code <prefix>-0001, ...} (see the simulator's --meters-per-berth). */
+    String berthPrefix() {
+        return "R" + run;
+    }
+
+    /**
+     * Creates the berths of {@code meterCount} meters, {@link #metersPerBerth} to a berth, each as the demo berth B01
+     * (a container berth supplying shore power in port CQ-GY), and at each a call of its own ship (fit for the berth's
+     * supply) that arrived a day ago and is still there; every meter set of the run uses them (meter n of each set at
+     * the same berth).
+     */
+    void createBerths(Connection db, int meterCount) throws Exception {
+        int berths = (meterCount + metersPerBerth - 1) / metersPerBerth;
+        UUID[] byNumber = new UUID[berths + 1];
+        boolean auto = db.getAutoCommit();
+        db.setAutoCommit(false);
+        try (PreparedStatement berth = db.prepareStatement("insert into berth (id, port_id, code, name, terminal_kind,"
+                        + " shore_power, sp_voltage_v, sp_frequency_hz, sp_capacity_kva, sp_high_voltage, sp_socket)"
+                        + " select ?, port_id, ?, ?, terminal_kind, shore_power, sp_voltage_v, sp_frequency_hz,"
+                        + " sp_capacity_kva, sp_high_voltage, sp_socket from berth where id = ?::uuid");
+                PreparedStatement vessel = db.prepareStatement("insert into vessel (id, name, mmsi, vessel_type,"
+                        + " gross_tonnage, crew_capacity, shore_power, sp_voltage_v, sp_frequency_hz, sp_capacity_kva,"
+                        + " sp_high_voltage, sp_socket) select ?, ?, ?, 'CONTAINER', 4800, 12, true, sp_voltage_v,"
+                        + " sp_frequency_hz, 250, sp_high_voltage, sp_socket from berth where id = ?::uuid");
+                PreparedStatement call = db.prepareStatement("insert into vessel_call (id, vessel_id, berth_id,"
+                        + " port_id, arrival, crew_on_board) select ?, ?, id, port_id, now() - interval '1 day', 12"
+                        + " from berth where id = ?")) {
+            // mmsi 7xxxxxxxx, no demo vessel's (run.sh starts each run on a new database; another run's differ too,
+            // unless a thousand runs apart)
+            long mmsiBase = 700_000_000L + System.currentTimeMillis() % 1000 * 100_000L;
+            for (int n = 1; n <= berths; n++) {
+                UUID b = UUID.randomUUID();
+                UUID v = UUID.randomUUID();
+                byNumber[n] = b;
+                String code = String.format(Locale.ROOT, "%s-%04d", berthPrefix(), n);
+                berth.setObject(1, b);
+                berth.setString(2, code);
+                berth.setString(3, "bench berth " + code);
+                berth.setString(4, BERTH);
+                berth.addBatch();
+                vessel.setObject(1, v);
+                vessel.setString(2, "bench ship " + code);
+                vessel.setString(3, Long.toString(mmsiBase + n));
+                vessel.setString(4, BERTH);
+                vessel.addBatch();
+                call.setObject(1, UUID.randomUUID());
+                call.setObject(2, v);
+                call.setObject(3, b);
+                call.addBatch();
+            }
+            berth.executeBatch();
+            vessel.executeBatch();
+            call.executeBatch();
+            db.commit();
+        } finally {
+            db.setAutoCommit(auto);
+        }
+        berthOfMeter = new UUID[meterCount + 1];
+        for (int i = 1; i <= meterCount; i++) {
+            berthOfMeter[i] = byNumber[(i - 1) / metersPerBerth + 1];
+        }
+        log(String.format("%d berths with a ship at each, %d meters to a berth", berths, metersPerBerth));
     }
 
     String meterPrefix(String prefix) {
@@ -248,11 +325,16 @@ public class IngestBench {
                 "-jar", simulator, "load",
                 "--host", mqttHost, "--port", String.valueOf(mqttPort),
                 "--client-prefix", "bench-" + run + "-" + prefix + "-",
-                "--port-code", PORT_CODE, "--berth", BERTH_CODE,
+                "--port-code", PORT_CODE,
                 "--meter-prefix", meterPrefix(prefix), "--meter-count", String.valueOf(meters),
                 "--readings", String.valueOf(readings), "--interval", "15", "--json",
                 // every message rendered before the first publish: the simulator shares the cores with what it measures
                 "--prerender"));
+        if (metersPerBerth > 0) {
+            cmd.addAll(List.of("--berth", berthPrefix(), "--meters-per-berth", String.valueOf(metersPerBerth)));
+        } else {
+            cmd.addAll(List.of("--berth", BERTH_CODE));
+        }
         cmd.addAll(List.of(extra));
         if (measured && simulatorWarmup) {
             cmd.addAll(List.of("--warmup", String.valueOf(readings)));

@@ -11,9 +11,11 @@
 # increase); prints a table with ratios (--json: one JSON object), and the CPU time per live reading (and per message
 # passed through the broker) of Shoreloop, PostgreSQL and the broker, sampled from /proc.
 #
-# Usage: bench/ingest/run.sh [--json] [--meters M] [--live N] [--backfill N] [--naive N] [--warmup N]
-#        [--warmup-backfill N]
+# Usage: bench/ingest/run.sh [--json] [--meters M] [--meters-per-berth K] [--live N] [--backfill N] [--naive N]
+#        [--warmup N] [--warmup-backfill N]
 #        [--warmup-rounds N] [--lead N]
+# --meters-per-berth K (default 4): the meters are spread over berths of their own, K to a berth, with a ship's call at
+# each (a session matched to its own berth's call); 0: every meter at the demo berth B01, matched to its one call.
 # Warm-up: rounds of --warmup N (default 50,000) live and --warmup-backfill N (default 300,000) backfill readings
 # through Shoreloop on meters of their own before the measured runs, until Shoreloop's JIT compiler (read with jcmd)
 # was busy for less than a tenth of a round, at most --warmup-rounds (default 6). With one short round the JIT

@@ -48,6 +48,15 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--berth", defaultValue = "LOAD", description = "Berth code of generated meters (default: ${DEFAULT-VALUE}).")
     String berth;
 
+    @Option(
+            names = "--meters-per-berth",
+            paramLabel = "K",
+            defaultValue = "0",
+            description = "Without --meters or --api-url: spread the generated meters over berths {berth}-0001,"
+                    + " {berth}-0002, ..., K consecutive meters to a berth, as a port has a few outlets at each berth"
+                    + " (0: every meter at --berth) (default: ${DEFAULT-VALUE}).")
+    int metersPerBerth;
+
     @Option(names = "--meter-prefix", defaultValue = "LOAD-M", description = "Code prefix of generated meters (default: ${DEFAULT-VALUE}).")
     String meterPrefix;
 
@@ -164,6 +173,16 @@ public final class LoadCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The berth of generated meter {@code i} (1-based): see {@code --meters-per-berth}. */
+    String berthOf(int i) {
+        if (metersPerBerth == 0) {
+            return berth;
+        }
+        String code = String.format(Locale.ROOT, "%s-%04d", berth, (i - 1) / metersPerBerth + 1);
+        Topology.checkCode(code);
+        return code;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -173,10 +192,14 @@ public final class LoadCommand implements Callable<Integer> {
         } else {
             String port = fleet.portCode != null ? fleet.portCode : "LOAD";
             meters = new ArrayList<>();
+            if (metersPerBerth < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--meters-per-berth must be >= 0");
+            }
             for (int i = 1; i <= meterCount; i++) {
                 String code = String.format(Locale.ROOT, "%s%05d", meterPrefix, i);
                 Topology.checkCode(code);
-                meters.add(new Topology.MeterSpec(code, port, berth, null, 100_000_000_000L, interval, "OTHER", 400, 630));
+                meters.add(new Topology.MeterSpec(
+                        code, port, berthOf(i), null, 100_000_000_000L, interval, "OTHER", 400, 630));
             }
         }
         if (batch < 1 || interval < 1 || inflight < 1) {

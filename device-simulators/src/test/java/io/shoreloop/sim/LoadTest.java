@@ -117,17 +117,40 @@ class LoadTest {
 
     @Test
     void theTopicRootCanBeChangedForABrokerOnlyReference() throws Exception {
-        Path rec = tmp.resolve("root.jsonl");
-        execute("load", "--dry-run", "--port-code", "CQ-GY", "--berth", "B01", "--meter-prefix", "PT-",
-                "--meter-count", "2", "--readings", "4", "--topic-root", "bench/x", "--record", rec.toString());
-        List<String> topics = new ArrayList<>();
-        for (String line : Files.readAllLines(rec)) {
-            topics.add(Json.MAPPER.readTree(line).path("topic").asText());
-        }
         assertEquals(
                 List.of("bench/x/CQ-GY/B01/PT-00001/reading", "bench/x/CQ-GY/B01/PT-00002/reading",
                         "bench/x/CQ-GY/B01/PT-00001/reading", "bench/x/CQ-GY/B01/PT-00002/reading"),
-                topics);
+                topicsOf("root", "--berth", "B01", "--meter-count", "2", "--readings", "4", "--topic-root", "bench/x"));
+    }
+
+    @Test
+    void generatedMetersCanBeSpreadOverBerths() throws Exception {
+        assertEquals(
+                List.of("shorepower/v1/CQ-GY/BX-0001/PT-00001/reading", "shorepower/v1/CQ-GY/BX-0001/PT-00002/reading",
+                        "shorepower/v1/CQ-GY/BX-0002/PT-00003/reading", "shorepower/v1/CQ-GY/BX-0002/PT-00004/reading",
+                        "shorepower/v1/CQ-GY/BX-0003/PT-00005/reading"),
+                topicsOf("berths", "--berth", "BX", "--meters-per-berth", "2", "--meter-count", "5", "--readings", "5"));
+    }
+
+    /**
+     * The topics of a dry load run of meters PT-00001... at port CQ-GY with these options, in publishing order; each
+     * message's payload names the meter of its topic.
+     */
+    private List<String> topicsOf(String name, String... options) throws Exception {
+        Path rec = tmp.resolve(name + ".jsonl");
+        List<String> args = new ArrayList<>(List.of(
+                "load", "--dry-run", "--port-code", "CQ-GY", "--meter-prefix", "PT-", "--record", rec.toString()));
+        args.addAll(List.of(options));
+        execute(args.toArray(String[]::new));
+        List<String> topics = new ArrayList<>();
+        for (String line : Files.readAllLines(rec)) {
+            JsonNode n = Json.MAPPER.readTree(line);
+            String[] parts = n.path("topic").asText().split("/");
+            assertEquals(
+                    parts[parts.length - 2], Json.MAPPER.readTree(n.path("payload").asText()).path("meter").asText());
+            topics.add(n.path("topic").asText());
+        }
+        return topics;
     }
 
     @Test
