@@ -216,11 +216,20 @@ class CallFacts {
                 tankWashing(call, vessel, handovers));
     }
 
+    /**
+     * The shore-power case of a call. While the ship is at berth the duty is pending whatever it drew and whatever
+     * failed ({@link ShorePowerDuty#judge}), so the case of an open stay holds neither its connections nor the berth's
+     * faults, and neither is read: a call whose meters report every few seconds is judged again after each debounce
+     * delay, and read its sessions and faults each time (with a thousand ships at berth, a thousand calls every two
+     * seconds). Its inputs then change only with what decides it; the departure's recording judges it with both.
+     */
     private ShorePowerDuty.Case shorePower(Call call, Ship vessel, Berth berth, Port port) {
-        Instant until = call.departure() == null ? Instant.parse("9999-12-31T00:00:00Z") : call.departure();
-        List<ShorePowerDuty.Fault> faults = BerthFault.overlapping(berth.id, call.arrival(), until).stream()
-                .map(f -> new ShorePowerDuty.Fault(f.startedAt, f.endedAt, f.description))
-                .toList();
+        boolean atBerth = call.departure() == null;
+        List<ShorePowerDuty.Fault> faults = atBerth
+                ? List.of()
+                : BerthFault.overlapping(berth.id, call.arrival(), call.departure()).stream()
+                        .map(f -> new ShorePowerDuty.Fault(f.startedAt, f.endedAt, f.description))
+                        .toList();
         ShorePowerDuty.Claim claim = call.exemptionReason() == null
                 ? null
                 : new ShorePowerDuty.Claim(call.exemptionReason(), call.exemptionNote(), call.exemptionEvidence());
@@ -232,7 +241,7 @@ class CallFacts {
                 vessel.shorePower(),
                 call.arrival(),
                 call.departure(),
-                connected.of(call.id()),
+                atBerth ? List.of() : connected.of(call.id()),
                 claim,
                 faults,
                 config.compliance().stayTolerance());

@@ -48,6 +48,7 @@ class ComplianceQueue {
     private final io.shoreloop.platform.Sql sql;
     private final long idleMillis;
     private final long debounceMillis;
+    private final long atBerthMillis;
     private final long masterDataWindowSeconds;
     private volatile boolean running;
     private Thread worker;
@@ -60,6 +61,7 @@ class ComplianceQueue {
             ShoreloopConfig config) {
         this.sql = sql;
         this.debounceMillis = config.compliance().debounce().toMillis();
+        this.atBerthMillis = config.compliance().atBerthDelay().toMillis();
         this.masterDataWindowSeconds = config.compliance().masterDataWindow().toSeconds();
         this.compliance = compliance;
         this.em = em;
@@ -85,17 +87,47 @@ class ComplianceQueue {
     /**
      * Marks these calls, in the caller's transaction (the one that stored their shore-power sessions), due after the
      * debounce delay, as {@link #mark} does: a meter reporting every few seconds costs its call one recomputation per
-     * delay, not one per batch. In a fixed order, so that two ingest writers marking the same calls wait for each
-     * other rather than deadlock. A mark already there for shore power is left as it is, but locked all the same (an
-     * {@code on conflict do update} locks the rows its condition skips), so that the queue does not take it before
-     * this transaction commits: marking a call every batch had rewritten its row every batch (6.9 ms a batch with
-     * 5,000 meters; a lock writes no new row version).
+     * delay, not one per batch. A call still at berth (no departure, as committed when the mark is written) is due only
+     * after {@code shoreloop.compliance.at-berth-delay} (10 min): its shore-power duty is pending whatever the sessions,
+     * so judging it again changes nothing ({@link CallFacts} does not even read them); it is marked all the same, so
+     * that a departure recorded while this transaction is in flight waits for it and then brings the mark forward
+     * ({@link #markChanged}), and the call is judged with these sessions. In a fixed order, so that two ingest
+     * writers marking the same calls wait for each other rather than deadlock. A mark already there for shore power
+     * and due no later is left as it is, but locked all the same (an {@code on conflict do update} locks the rows its
+     * condition skips), so that the queue does not take it before this transaction commits: marking a call every batch
+     * had rewritten its row every batch (6.9 ms a batch with 5,000 meters; a lock writes no new row version).
      */
     void markCalls(java.util.Collection<UUID> calls) {
-        em.createNativeQuery("insert into compliance_pending (call_id, not_before) select unnest(cast(?1 as uuid[])),"
-                        + " now() + ?2 * interval '1 millisecond' on conflict (call_id) do update set marked_at ="
-                        + " now(), shore_power = true where not compliance_pending.shore_power")
+        markCalls(calls, debounceMillis, atBerthMillis);
+    }
+
+    /** {@link #markCalls(java.util.Collection)} with these delays (milliseconds). */
+    void markCalls(java.util.Collection<UUID> calls, long debounceMillis, long atBerthMillis) {
+        em.createNativeQuery("insert into compliance_pending (call_id, not_before) select c, now() + case when exists"
+                        + " (select 1 from vessel_call v where v.id = c and v.departure is null) then ?3 else ?2 end"
+                        + " * interval '1 millisecond' from unnest(cast(?1 as uuid[])) c on conflict (call_id) do"
+                        + " update set marked_at = now(), shore_power = true, not_before ="
+                        + " least(compliance_pending.not_before, excluded.not_before) where not"
+                        + " compliance_pending.shore_power or excluded.not_before < compliance_pending.not_before")
                 .setParameter(1, calls.stream().sorted().toArray(UUID[]::new))
+                .setParameter(2, debounceMillis)
+                .setParameter(3, atBerthMillis)
+                .executeUpdate();
+    }
+
+    /**
+     * In the transaction that changed the call, before it judges the call (so that it takes the mark's row before the
+     * call's lock, in the order the worker takes them): marks the call due after the debounce delay at the latest. An
+     * ingest batch in flight that marked the call (the call still at berth, as it saw it: due late) holds that mark's
+     * row, or its key, until it commits; this waits for it, so the call is judged again after that batch committed,
+     * with its sessions counted under the departure recorded here. The call's own judgement in this transaction may
+     * not see them.
+     */
+    void markChanged(UUID callId) {
+        em.createNativeQuery("insert into compliance_pending (call_id, not_before) values (?1, now() + ?2 * interval"
+                        + " '1 millisecond') on conflict (call_id) do update set marked_at = now(), shore_power ="
+                        + " true, not_before = least(compliance_pending.not_before, excluded.not_before)")
+                .setParameter(1, callId)
                 .setParameter(2, debounceMillis)
                 .executeUpdate();
     }

@@ -51,6 +51,7 @@ class ComplianceTriggers {
     }
 
     void onCallChanged(@Observes CallChanged event) {
+        queue.markChanged(event.callId());
         compliance.recompute(event.callId());
     }
 

@@ -45,7 +45,8 @@ public final class ShorePowerDuty {
     /**
      * Everything the duty depends on.
      *
-     * @param departure {@code null} while the ship is at berth
+     * @param departure {@code null} while the ship is at berth: the duty is then pending, whatever the connections
+     *     and faults (a case of an open stay may leave them empty)
      * @param tolerance connected time up to this much before arrival or after departure still counts (meter and
      *     port-system clocks differ); coverage is capped at 100 %
      */

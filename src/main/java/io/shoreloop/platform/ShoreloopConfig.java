@@ -101,6 +101,16 @@ public interface ShoreloopConfig {
         @WithDefault("2s")
         Duration debounce();
 
+        /**
+         * A call still at berth whose shore-power sessions changed is judged again this long after its first mark, not
+         * after {@link #debounce()}: its shore-power duty is pending until the departure, whatever the sessions (a
+         * connected meter changes its session every few seconds, and with a thousand ships connected the worker
+         * judged a thousand calls every two seconds, to the same verdicts). Recording the departure judges the call at
+         * once, and brings its mark forward to the debounce delay.
+         */
+        @WithDefault("10m")
+        Duration atBerthDelay();
+
         /** How often the marks left by manifest steps are looked for. */
         @WithDefault("1s")
         Duration pendingPoll();

@@ -8,6 +8,7 @@ import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
 import static io.shoreloop.testing.DemoUsers.PORT_GUOYUAN;
 import static io.shoreloop.testing.DemoUsers.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.agroal.api.AgroalDataSource;
@@ -163,6 +164,100 @@ class SessionsAtDepartureTest {
         assertEquals(List.of(8L, 5_500L, 5_500L, 0L), balance(meter));
     }
 
+    /**
+     * While the ship is at berth its shore-power duty is pending whatever it draws: the sessions matched to the call
+     * mark it due only after {@code shoreloop.compliance.at-berth-delay} (10 min), and judging it then does not write
+     * its verdict again (its sessions were read and hashed into new inputs every debounce delay while its meters
+     * reported); recording the departure judges it with them.
+     */
+    @Test
+    void aShipAtBerthIsPendingWhateverItDrawsAndItsDepartureJudgesItsSessions() {
+        Berth berth = aBerth();
+        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
+        Instant t0 = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        // a ship of its own: a call without departure overlaps every later call of its vessel
+        String vessel = aVessel();
+        Response created = register(vessel, berth.id(), t0.minus(2, ChronoUnit.HOURS), null);
+        String callId = created.path("id");
+        await("the call's registration judged", WAIT, () -> marked(callId) == null);
+        List<Object> before = shorePowerVerdict(callId);
+        assertEquals("PENDING", before.get(0));
+
+        publishReadings(meter, t0);
+        await(
+                "the session matched to the call",
+                WAIT,
+                () -> closedSessions(meter) == 1
+                        && callId.equals(sessionsOf(meter).getString("items[0].callId")));
+        Long dueInSeconds = marked(callId);
+        assertTrue(dueInSeconds != null && dueInSeconds > 300, "due in " + dueInSeconds + " s");
+        // judged now: the same verdict, not written again
+        rows("update compliance_pending set not_before = now() where call_id = ?::uuid returning 1", callId);
+        await("the call judged", WAIT, () -> marked(callId) == null);
+        assertEquals(before, shorePowerVerdict(callId), "outcome, inputs and version as before the readings");
+
+        as(OPERATOR_GUOYUAN)
+                .header("If-Match", created.header("ETag"))
+                .body(call(vessel, berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(300)))
+                .put("/api/v1/calls/" + callId)
+                .then()
+                .statusCode(200);
+        assertEquals("5.500", verdictEnergy(callId), "judged with its session when the departure is recorded");
+        assertEquals("COMPLIANT", shorePowerVerdict(callId).get(0));
+    }
+
+    /**
+     * An ingest batch in flight marks a call still at berth due late, holding the mark until it commits; a departure
+     * recorded meanwhile waits for that batch and brings the mark forward, so the call is judged again after the
+     * batch's sessions committed (the departure's own judgement cannot see them).
+     */
+    @Test
+    void aDepartureRecordedWhileABatchMarksTheCallWaitsForItAndHasTheCallJudgedAfterIt() throws Exception {
+        Berth berth = aBerth();
+        String vessel = aVessel();
+        Instant arrival = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        Response created = register(vessel, berth.id(), arrival, null);
+        String callId = created.path("id");
+        await("the call's registration judged", WAIT, () -> marked(callId) == null);
+        try (Connection batch = db.getConnection()) {
+            batch.setAutoCommit(false);
+            try (PreparedStatement ps = batch.prepareStatement("insert into compliance_pending (call_id, not_before)"
+                    + " values (?::uuid, now() + interval '10 minutes')")) {
+                ps.setString(1, callId);
+                ps.executeUpdate();
+            }
+            java.util.concurrent.CompletableFuture<Integer> departure =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> as(OPERATOR_GUOYUAN)
+                            .header("If-Match", created.header("ETag"))
+                            .body(call(vessel, berth.id(), arrival, arrival.plusSeconds(9000)))
+                            .put("/api/v1/calls/" + callId)
+                            .statusCode());
+            Thread.sleep(1000);
+            assertTrue(!departure.isDone(), "the departure waits for the batch that holds the call's mark");
+            batch.commit();
+            assertEquals(200, departure.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        await("the call judged again after the batch", WAIT, () -> marked(callId) == null);
+    }
+
+    /** In how many seconds the call's compliance mark is due (null: no mark). */
+    private Long marked(String callId) {
+        List<List<Object>> r = rows(
+                "select ceil(extract(epoch from not_before - now()))::bigint from compliance_pending"
+                        + " where call_id = ?::uuid",
+                callId);
+        return r.isEmpty() ? null : (Long) r.get(0).get(0);
+    }
+
+    /** The call's shore-power verdict as stored: outcome, inputs hash, version. */
+    private List<Object> shorePowerVerdict(String callId) {
+        return rows(
+                        "select outcome, inputs_hash, version from call_verdict where call_id = ?::uuid"
+                                + " and kind = 'SHORE_POWER'",
+                        callId)
+                .get(0);
+    }
+
     private record Berth(String id, String code) {}
 
     private static Berth aBerth() {
@@ -187,19 +282,48 @@ class SessionsAtDepartureTest {
         return new Berth(id, code);
     }
 
+    /** A ro-ro ship with a shore-power facility the test berths supply. */
+    private static String aVessel() {
+        return as(ADMIN)
+                .body(Map.of(
+                        "name",
+                        "Departure test ship",
+                        "mmsi",
+                        String.valueOf(600_000_000L + (long) (Math.random() * 99_999_999L)),
+                        "type",
+                        "RO_RO",
+                        "crewCapacity",
+                        15,
+                        "shorePower",
+                        Map.of("available", true, "voltageV", 400, "frequencyHz", 50, "capacityKva", 400)))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
     private static Map<String, Object> call(String berthId, Instant arrival, Instant departure) {
+        return call(VESSEL_YU_RORO, berthId, arrival, departure);
+    }
+
+    private static Map<String, Object> call(String vesselId, String berthId, Instant arrival, Instant departure) {
         Map<String, Object> call = new HashMap<>();
-        call.put("vesselId", VESSEL_YU_RORO);
+        call.put("vesselId", vesselId);
         call.put("berthId", berthId);
         call.put("arrival", arrival.toString());
-        call.put("departure", departure.toString());
+        call.put("departure", departure == null ? null : departure.toString());
         call.put("crewOnBoard", 15);
         return call;
     }
 
     private static Response register(String berthId, Instant arrival, Instant departure) {
+        return register(VESSEL_YU_RORO, berthId, arrival, departure);
+    }
+
+    private static Response register(String vesselId, String berthId, Instant arrival, Instant departure) {
         return as(OPERATOR_GUOYUAN)
-                .body(call(berthId, arrival, departure))
+                .body(call(vesselId, berthId, arrival, departure))
                 .post("/api/v1/calls")
                 .then()
                 .statusCode(201)
