@@ -350,12 +350,10 @@ class ComplianceResourceTest {
                     .path("id"));
         }
         String held = calls.get(2);
-        // the three marks are not due yet; the manifest steps below find them marked and keep that due time (a
-        // registration marks its call too, due at once: that mark may still be there)
+        // the three marks are not due yet; the manifest steps below find them marked and keep that due time
         try (var c = db.getConnection();
                 var ps = c.prepareStatement("insert into compliance_pending (call_id, not_before, shore_power) select"
-                        + " unnest(?), now() + interval '1 hour', false on conflict (call_id) do update set"
-                        + " not_before = excluded.not_before, shore_power = false")) {
+                        + " unnest(?), now() + interval '1 hour', false")) {
             ps.setArray(1, c.createArrayOf("uuid", calls.toArray()));
             ps.executeUpdate();
         }
