@@ -91,7 +91,7 @@ class ComplianceQueue {
      * after {@code shoreloop.compliance.at-berth-delay} (10 min): its shore-power duty is pending whatever the sessions,
      * so judging it again changes nothing ({@link CallFacts} does not even read them); it is marked all the same, so
      * that a departure recorded while this transaction is in flight waits for it and then brings the mark forward
-     * ({@link #markChanged}), and the call is judged with these sessions. In a fixed order, so that two ingest
+     * ({@link #bringForward}), and the call is judged with these sessions. In a fixed order, so that two ingest
      * writers marking the same calls wait for each other rather than deadlock. A mark already there for shore power
      * and due no later is left as it is, but locked all the same (an {@code on conflict do update} locks the rows its
      * condition skips), so that the queue does not take it before this transaction commits: marking a call every batch
@@ -117,19 +117,28 @@ class ComplianceQueue {
 
     /**
      * In the transaction that changed the call, before it judges the call (so that it takes the mark's row before the
-     * call's lock, in the order the worker takes them): marks the call due after the debounce delay at the latest. An
-     * ingest batch in flight that marked the call (the call still at berth, as it saw it: due late) holds that mark's
-     * row, or its key, until it commits; this waits for it, so the call is judged again after that batch committed,
-     * with its sessions counted under the departure recorded here. The call's own judgement in this transaction may
-     * not see them.
+     * call's lock, in the order the worker takes them): a mark the call has is due after the debounce delay at the
+     * latest; a call without a mark gets none. An ingest batch in flight that marked the call (the call still at
+     * berth, as it saw it: due late) holds that mark's row, or its key, until it commits; this waits for it (an
+     * insert meets the key, where an update would not see a row not yet committed), so the call is judged again after
+     * that batch committed, with its sessions counted under the departure recorded here (this transaction's own
+     * judgement of the call may not see them). The row it inserts when there was none is deleted at once: a change
+     * judges its call in its own transaction, and a mark would judge it again later, perhaps with master data that
+     * changed since (a call older than the master-data window must stand as judged).
      */
-    void markChanged(UUID callId) {
-        em.createNativeQuery("insert into compliance_pending (call_id, not_before) values (?1, now() + ?2 * interval"
-                        + " '1 millisecond') on conflict (call_id) do update set marked_at = now(), shore_power ="
-                        + " true, not_before = least(compliance_pending.not_before, excluded.not_before)")
+    void bringForward(UUID callId) {
+        Object inserted = em.createNativeQuery(
+                        "insert into compliance_pending (call_id, not_before) values (?1, now() +"
+                                + " ?2 * interval '1 millisecond') on conflict (call_id) do update set not_before ="
+                                + " least(compliance_pending.not_before, excluded.not_before) returning xmax = 0")
                 .setParameter(1, callId)
                 .setParameter(2, debounceMillis)
-                .executeUpdate();
+                .getSingleResult();
+        if (Boolean.TRUE.equals(inserted)) {
+            em.createNativeQuery("delete from compliance_pending where call_id = ?1")
+                    .setParameter(1, callId)
+                    .executeUpdate();
+        }
     }
 
     /**

@@ -51,7 +51,7 @@ class ComplianceTriggers {
     }
 
     void onCallChanged(@Observes CallChanged event) {
-        queue.markChanged(event.callId());
+        queue.bringForward(event.callId());
         compliance.recompute(event.callId());
     }
 
