@@ -69,7 +69,8 @@ public class IngestBench {
     String simulator = "device-simulators/target/shoreloop-device-simulators.jar";
     int meters = 100;
     /**
-     * Meters to a berth, each berth with a ship at it (a call that arrived a day before, still there), as in a port:
+     * Meters to a berth, each berth with a ship at it (a call that arrived three days before, still there: longer ago
+     * than the warm-up's backfill history of 62.5 h reaches back, so every shape's sessions match it), as in a port:
      * a few outlets at each berth, and a session matched to the call of its own berth. 0: every meter at the demo
      * berth CQ-GY/B01, matched to its one call (as the bench did until 2026-12-07: that call then had the sessions of
      * every meter, thousands, read and hashed by the compliance worker whenever it judged the call again).
@@ -245,8 +246,8 @@ public class IngestBench {
     /**
      * Creates the berths of {@code meterCount} meters, {@link #metersPerBerth} to a berth, each as the demo berth B01
      * (a container berth supplying shore power in port CQ-GY), and at each a call of its own ship (fit for the berth's
-     * supply) that arrived a day ago and is still there; every meter set of the run uses them (meter n of each set at
-     * the same berth).
+     * supply) that arrived three days ago and is still there; every meter set of the run uses them (meter n of each
+     * set at the same berth).
      */
     void createBerths(Connection db, int meterCount) throws Exception {
         int berths = (meterCount + metersPerBerth - 1) / metersPerBerth;
@@ -262,7 +263,7 @@ public class IngestBench {
                         + " sp_high_voltage, sp_socket) select ?, ?, ?, 'CONTAINER', 4800, 12, true, sp_voltage_v,"
                         + " sp_frequency_hz, 250, sp_high_voltage, sp_socket from berth where id = ?::uuid");
                 PreparedStatement call = db.prepareStatement("insert into vessel_call (id, vessel_id, berth_id,"
-                        + " port_id, arrival, crew_on_board) select ?, ?, id, port_id, now() - interval '1 day', 12"
+                        + " port_id, arrival, crew_on_board) select ?, ?, id, port_id, now() - interval '3 days', 12"
                         + " from berth where id = ?")) {
             // mmsi 7xxxxxxxx, no demo vessel's (run.sh starts each run on a new database; another run's differ too,
             // unless a thousand runs apart)
