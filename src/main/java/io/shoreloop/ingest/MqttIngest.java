@@ -87,6 +87,12 @@ public class MqttIngest {
     /** How long a writer gathering a batch rests before it looks at its empty queue again (see {@link #gather}). */
     static final long SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
 
+    /**
+     * The idle time that ends a batch grows by this much per message it holds, from the configured one up to ten times
+     * that (see {@link #gather}).
+     */
+    static final long IDLE_NANOS_PER_MESSAGE = TimeUnit.MICROSECONDS.toNanos(2);
+
     private final AtomicLong acknowledged = new AtomicLong();
     /** Messages and readings received and not yet done with (queued, or in a batch being written). */
     private final AtomicLong pendingMessages = new AtomicLong();
@@ -628,7 +634,13 @@ public class MqttIngest {
      * Adds to {@code batch} what the queue holds and what arrives while messages keep coming: until the batch is
      * {@linkplain Gathering#full() full}, {@code interval} after the call, or once no further message came for {@code
      * idle}. A broker that sends only as many messages as it may have unacknowledged (its in-flight window) sends no
-     * more until this batch is written, so waiting longer gains nothing. While the queue is empty the writer looks again
+     * more until this batch is written, so waiting longer gains nothing. The idle time grows with the batch, by {@link
+     * #IDLE_NANOS_PER_MESSAGE} a message up to ten times {@code idle} (2 ms up to 1,000 messages, 20 ms from 10,000 with
+     * the default): a small batch, as a small in-flight window gives, ends as soon as the window is spent, while a
+     * large one, which only a large window gives, is not ended by the gaps of a few milliseconds in which two busy
+     * cores leave the network thread no time, and grows under load; each meter's session and state rows are written
+     * once per batch, so at 5,000 meters batches of 5.1 messages per meter instead of 2.7 cost PostgreSQL a third less
+     * per reading (README, "Batches that wait a little longer"). While the queue is empty the writer looks again
      * every {@link #SLICE_NANOS} rather than waiting to be woken by the next message: at full load one came every few
      * tens of microseconds, and a wake-up for each (a context switch of the writer, a system call of the network thread
      * that queued it) cost more than the look (README, "A writer that looks rather than waits").
@@ -640,10 +652,12 @@ public class MqttIngest {
         // when the writer last found its queue empty after taking messages: the idle time counts from there
         long lastSeen = System.nanoTime();
         boolean took = false;
+        int count = 0;
         while (!batch.full()) {
             T next = queue.poll();
             if (next != null) {
                 batch.add(next);
+                count++;
                 took = true;
                 continue;
             }
@@ -652,7 +666,8 @@ public class MqttIngest {
                 lastSeen = now;
                 took = false;
             }
-            long wait = Math.min(deadline, lastSeen + idleNanos) - now;
+            long idleNow = Math.max(idleNanos, Math.min(10 * idleNanos, count * IDLE_NANOS_PER_MESSAGE));
+            long wait = Math.min(deadline, lastSeen + idleNow) - now;
             if (wait <= 0) {
                 return;
             }

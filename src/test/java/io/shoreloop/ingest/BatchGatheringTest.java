@@ -25,7 +25,7 @@ class BatchGatheringTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     /** A batch of at most {@code max} messages. */
-    private static final class Bounded implements MqttIngest.Gathering<Integer> {
+    private static class Bounded implements MqttIngest.Gathering<Integer> {
         final List<Integer> messages = new ArrayList<>();
         final int max;
 
@@ -123,6 +123,42 @@ class BatchGatheringTest {
         };
         MqttIngest.gather(queue, slow, LONG, Duration.ofSeconds(1));
         assertEquals(IntStream.range(0, 7).boxed().toList(), taken);
+    }
+
+    /**
+     * A large batch waits longer for the next message than a small one: 2 µs a message, from the idle time up to ten
+     * times it. Idle 200 ms: 10 messages wait 200 ms, 500,000 wait 1 s; the next message comes 600 ms after the queue
+     * ran empty.
+     */
+    @Test
+    void aLargeBatchWaitsLongerForTheNextMessageThanASmallOne() throws Exception {
+        assertEquals(10, gatheredWithALateMessage(10), "the small batch ended without the late message");
+        assertEquals(500_001, gatheredWithALateMessage(500_000), "the large batch took it");
+    }
+
+    /** How many messages a batch gathers of {@code queued} waiting and one more 600 ms after they are taken. */
+    private static int gatheredWithALateMessage(int queued) throws Exception {
+        BlockingQueue<Integer> queue = new LinkedBlockingQueue<>();
+        IntStream.range(0, queued).forEach(queue::add);
+        Bounded batch = new Bounded(Integer.MAX_VALUE) {
+            @Override
+            public void add(Integer message) {
+                super.add(message);
+                if (message == queued - 1) {
+                    Thread late = new Thread(() -> {
+                        try {
+                            Thread.sleep(600);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        queue.add(queued);
+                    });
+                    late.start();
+                }
+            }
+        };
+        MqttIngest.gather(queue, batch, LONG, Duration.ofMillis(200));
+        return batch.messages.size();
     }
 
     @Test
