@@ -20,7 +20,7 @@
 # through Shoreloop on meters of their own before the measured runs, until Shoreloop's JIT compiler (read with jcmd)
 # was busy for less than a tenth of a round, at most --warmup-rounds (default 6). With one short round the JIT
 # compiler still took half of Shoreloop's CPU during the measured shapes.
-# --lead N (default 40,000; 0: none): in the one-reading-per-message shapes (broker pass-through, live) the simulator
+# --lead N (default 60,000, 40,000 until 2026-12-07; 0: none): in the one-reading-per-message shapes (broker pass-through, live) the simulator
 # publishes at most N readings ahead of what its consumer has taken (Shoreloop's committed readings, the counting
 # subscriber's messages), so that the broker's queue for the consumer stays below Mosquitto's 65,535 packet identifiers.
 # BENCH_PG_OPTS adds PostgreSQL settings (e.g. '-c shared_preload_libraries=pg_stat_statements' to see its statements).
