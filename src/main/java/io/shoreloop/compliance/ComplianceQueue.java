@@ -98,11 +98,6 @@ class ComplianceQueue {
      * had rewritten its row every batch (6.9 ms a batch with 5,000 meters; a lock writes no new row version).
      */
     void markCalls(java.util.Collection<UUID> calls) {
-        markCalls(calls, debounceMillis, atBerthMillis);
-    }
-
-    /** {@link #markCalls(java.util.Collection)} with these delays (milliseconds). */
-    void markCalls(java.util.Collection<UUID> calls, long debounceMillis, long atBerthMillis) {
         em.createNativeQuery("insert into compliance_pending (call_id, not_before) select c, now() + case when exists"
                         + " (select 1 from vessel_call v where v.id = c and v.departure is null) then ?3 else ?2 end"
                         + " * interval '1 millisecond' from unnest(cast(?1 as uuid[])) c on conflict (call_id) do"
