@@ -72,7 +72,7 @@ public class MqttIngest {
 
     private static final Logger LOG = Logger.getLogger(MqttIngest.class);
     private static final String READINGS = "shorepower/v1/+/+/+/reading";
-    private static final String STATUS = "shorepower/v1/+/+/+/status";
+    static final String STATUS = "shorepower/v1/+/+/+/status";
 
     private final ShoreloopConfig.Mqtt config;
     private final ShorePowerIngest store;
@@ -368,15 +368,21 @@ public class MqttIngest {
                         p.getTopic().toString(),
                         new Publish<>(p, Mqtt5Publish::getPayloadAsBytes, Mqtt5Publish::acknowledge)),
                 true);
-        client.connectWith()
+        resume(client, config)
+                .whenComplete((ack, error) -> connected("5", error, error == null && ack.isSessionPresent()));
+        return () -> client.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null);
+    }
+
+    /** An MQTT 5 connect resuming the client id's persistent session (clean start off), with this instance's limits. */
+    static java.util.concurrent.CompletableFuture<com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck>
+            resume(Mqtt5AsyncClient client, ShoreloopConfig.Mqtt config) {
+        return client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(config.sessionExpiry().toSeconds())
                 .restrictions()
                 .receiveMaximum(Math.min(65_535, config.receiveMaximum()))
                 .applyRestrictions()
-                .send()
-                .whenComplete((ack, error) -> connected("5", error, error == null && ack.isSessionPresent()));
-        return () -> client.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null);
+                .send();
     }
 
     /**
@@ -420,7 +426,7 @@ public class MqttIngest {
      * A message from the broker, on the client's thread: its payload is read here and not kept (the delivery gives it
      * again if the message becomes a dead letter).
      */
-    private void receive(String topic, Delivery delivery) {
+    void receive(String topic, Delivery delivery) {
         Instant receivedAt = clock.instant();
         byte[] payload = delivery.payload();
         Parsed parsed;
@@ -480,7 +486,7 @@ public class MqttIngest {
                 .whenComplete((ack, error) -> subscribed(error));
     }
 
-    private String readings() {
+    String readings() {
         return config.shared() ? "$share/" + config.sharedGroup() + "/" + READINGS : READINGS;
     }
 
@@ -596,7 +602,12 @@ public class MqttIngest {
         }
     }
 
-    /** Messages received and not yet stored and acknowledged (for tests). */
+    /** Whether this instance reads from the broker now: started, not stopping, connected once. */
+    boolean ingesting() {
+        return running && !draining && protocol != null;
+    }
+
+    /** Messages received and not yet stored and acknowledged (for tests, and adoptions' flow control). */
     long pending() {
         return pendingMessages.get();
     }
@@ -712,7 +723,7 @@ public class MqttIngest {
      * default): a copy of each payload beside the client's, held all that while, was a sixth of what a waiting message
      * kept alive (README, "Holding less per waiting message").
      */
-    private interface Delivery {
+    interface Delivery {
         /** A copy of the payload. */
         byte[] payload();
 
@@ -721,7 +732,7 @@ public class MqttIngest {
     }
 
     /** A publish of the client (MQTT 5 or 3.1.1: no common type has both methods), with its version's two methods. */
-    private record Publish<P>(P publish, Function<P, byte[]> payloadOf, Consumer<P> acknowledger) implements Delivery {
+    record Publish<P>(P publish, Function<P, byte[]> payloadOf, Consumer<P> acknowledger) implements Delivery {
         @Override
         public byte[] payload() {
             return payloadOf.apply(publish);

@@ -391,6 +391,34 @@ public interface ShoreloopConfig {
         Duration drainTimeout();
 
         /**
+         * How often an ingesting instance records in the database that it is alive (table {@code ingest_instance},
+         * by its client id), and looks for instances gone silent.
+         */
+        @WithDefault("30s")
+        Duration heartbeat();
+
+        /**
+         * An instance not seen alive for this long is taken for gone (a scale-down, a renamed pod): a live instance
+         * adopts its broker session, stores what it holds and ends it. Mosquitto hands a shared subscription's
+         * messages round robin to every member with a session, connected or not, so without this a removed instance's
+         * session would collect its share of every meter's readings until the session expired (and then drop them).
+         * {@code 0} never adopts.
+         */
+        @WithDefault("15m")
+        Duration retireAfter();
+
+        /** An adopted session counts as emptied once nothing came from it for this long and everything is stored. */
+        @WithDefault("5s")
+        Duration retireQuiet();
+
+        /**
+         * Longest adoption: then the adopter leaves the session as it is (what it did not store is sent again to
+         * whoever resumes it) and another instance may try after twice this time.
+         */
+        @WithDefault("10m")
+        Duration retireTimeout();
+
+        /**
          * Dead letters are kept this long after they were received, replayed or not (time enough to mend a cause and
          * replay them; a meter that sends garbage for good would otherwise fill the table), then deleted.
          */

@@ -222,6 +222,109 @@ class IngestRecoveryIT {
         }
     }
 
+    /**
+     * An instance removed for good (a scale-down) on Mosquitto, which hands a shared subscription's messages round
+     * robin to every member's session, connected or not: with b stopped, half of what is published is queued in b's
+     * session. Once b has been silent for {@code retire-after}, a adopts b's session, stores what it holds and ends it:
+     * every reading is stored once, and b's session is gone from the broker.
+     */
+    @Test
+    void aGoneInstancesSessionIsEmptiedByAnotherAndEnded() throws Exception {
+        Path binary = Mosquitto.find();
+        Assumptions.assumeTrue(binary != null, "Mosquitto is not installed: its shared-subscription step skipped");
+        String name = "gone";
+        Broker broker = new Mosquitto(binary, temp.resolve("mosquitto-gone"), PackagedApp.freePort());
+        String jdbc = createDatabase("r4_gone");
+        broker.start();
+        App a = null;
+        App b = null;
+        try {
+            Map<String, App> apps = new LinkedHashMap<>();
+            for (String instance : List.of("a", "b")) {
+                Path dir = Files.createDirectories(temp.resolve(name + "-" + instance));
+                Map<String, String> env = env(dir, jdbc, broker, "shoreloop-gone-" + instance, true);
+                env.put("SHORELOOP_MQTT_HEARTBEAT", "1s");
+                env.put("SHORELOOP_MQTT_RETIRE_AFTER", "10s");
+                env.put("SHORELOOP_MQTT_RETIRE_QUIET", "2s");
+                apps.put(instance, launch(dir, "app.log", env));
+            }
+            a = apps.get("a");
+            b = apps.get("b");
+            List<String> meters = registerMeters(a, PackagedApp.demoToken(a.port(), "demo-admin"), "GONE-");
+            awaitSeen(jdbc, "shoreloop-gone-b");
+            b.stop(); // scaled down: its session stays on the broker, subscribed
+            Publisher publisher = new Publisher(broker.port(), meters);
+            Thread publishing = new Thread(publisher, "gone-publisher");
+            publishing.start();
+            publishing.join(TimeUnit.MINUTES.toMillis(9));
+            assertTrue(
+                    !publishing.isAlive() && publisher.failure == null, "the publisher finished: " + publisher.failure);
+            awaitAllStored(jdbc, meters, a);
+            for (String meter : meters) {
+                assertMeterComplete(jdbc, meter);
+            }
+            // the adoption ends once everything from b's session is stored and nothing more came for retire-quiet
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (counter(a, "shoreloop_ingest_sessions_adopted_total") < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            double adopted = counter(a, "shoreloop_ingest_sessions_adopted_messages_total");
+            double own = messages(a) - adopted;
+            System.out.printf(
+                    "[gone] %d readings: %.0f through a's own session, %.0f from b's adopted one%n",
+                    METERS * PER_METER, own, adopted);
+            // Mosquitto queued b's share for it: without the adoption those would still wait there
+            assertTrue(adopted > 0, "a stored messages of b's session: " + adopted + "\n" + afterBanner(a));
+            assertEquals(1.0, counter(a, "shoreloop_ingest_sessions_adopted_total"), "one session adopted");
+            try (Connection c = connect(jdbc);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select retired_at is not null, claimed_by from ingest_instance"
+                            + " where client_id = 'shoreloop-gone-b'")) {
+                assertTrue(rs.next() && rs.getBoolean(1), "b recorded as retired");
+                assertEquals("shoreloop-gone-a", rs.getString(2));
+            }
+            // the session was ended: a connect with b's id resuming its session finds none
+            Mqtt5BlockingClient probe = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("shoreloop-gone-b")
+                    .serverHost("127.0.0.1")
+                    .serverPort(broker.port())
+                    .buildBlocking();
+            boolean present = probe.connectWith()
+                    .cleanStart(false)
+                    .sessionExpiryInterval(0)
+                    .send()
+                    .isSessionPresent();
+            probe.disconnect();
+            assertTrue(!present, "b's session ended on the broker");
+        } finally {
+            if (a != null) {
+                a.stop();
+            }
+            broker.stop();
+        }
+    }
+
+    /** Waits until the instance's heartbeat is recorded. */
+    private static void awaitSeen(String jdbc, String clientId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (Connection c = connect(jdbc);
+                    PreparedStatement ps =
+                            c.prepareStatement("select count(*) from ingest_instance where client_id = ?")) {
+                ps.setString(1, clientId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        fail(clientId + " never recorded its heartbeat");
+    }
+
     /** An instance's log after its start-up banner (the demo tokens), at most its last 40 lines. */
     private static String afterBanner(App app) {
         List<String> lines = PackagedApp.tail(app.log(), 400).lines().toList();

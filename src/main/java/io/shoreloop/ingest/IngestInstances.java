@@ -1,0 +1,140 @@
+package io.shoreloop.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import io.shoreloop.platform.ShoreloopConfig;
+import io.shoreloop.platform.Sql;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The ingesting instances' heartbeats, and the adoption of the broker sessions of instances gone for good.
+ *
+ * <p>Every instance that ingests records every {@code heartbeat} that it is alive ({@code ingest_instance}, by its
+ * client id). An instance not seen for {@code retire-after} is taken for gone: one live instance claims it (a lease of
+ * twice {@code retire-timeout}, so that one adopter works on it at a time and another takes over from an adopter that
+ * died) and adopts its session ({@link SessionAdoption}): what the session holds is stored, the session ended. A
+ * scale-down of the StatefulSet, a pod renamed or an instance switched off for good so leave nothing waiting on the
+ * broker for long: Mosquitto keeps handing a shared subscription's messages round robin to the sessions of members
+ * that are away, connected or not (measured with Mosquitto 2.0.11: with one of two members away, it got every second
+ * message), and would drop them when the session expired. An instance that comes back simply starts a new session and
+ * subscribes again; one that comes back while its session is being adopted takes it over (the adoption stops).
+ */
+@Singleton
+public class IngestInstances {
+
+    private static final Logger LOG = Logger.getLogger(IngestInstances.class);
+
+    private static final String HEARTBEAT = "insert into ingest_instance (client_id, last_seen_at) values (?, now())"
+            + " on conflict (client_id) do update set last_seen_at = now(), claimed_by = null, claimed_at = null,"
+            + " retired_at = null";
+
+    /** The longest-silent gone instance nobody holds a lease on, leased to the caller. */
+    private static final String CLAIM = """
+            update ingest_instance set claimed_by = ?, claimed_at = now()
+             where client_id = (select client_id from ingest_instance
+                                 where client_id <> ? and retired_at is null
+                                   and last_seen_at < now() - cast(? as interval)
+                                   and (claimed_at is null or claimed_at < now() - cast(? as interval))
+                                 order by last_seen_at limit 1
+                                 for update skip locked)
+            returning client_id""";
+
+    /** Retired, unless the instance came back meanwhile (its heartbeat cleared the lease). */
+    private static final String RETIRED =
+            "update ingest_instance set retired_at = now() where client_id = ? and claimed_by = ?";
+
+    /** The lease given up, for another try later. */
+    private static final String RELEASE =
+            "update ingest_instance set claimed_by = null, claimed_at = null where client_id = ? and claimed_by = ?";
+
+    private final ShoreloopConfig.Mqtt config;
+    private final Sql sql;
+    private final MqttIngest ingest;
+    private final SessionAdoption adoption;
+    private final Counter adopted;
+    private final Counter adoptedMessages;
+
+    public IngestInstances(ShoreloopConfig config, Sql sql, MqttIngest ingest, MeterRegistry metrics) {
+        this.config = config.mqtt();
+        this.sql = sql;
+        this.ingest = ingest;
+        this.adoption = new SessionAdoption(this.config, new BrokerClients(this.config), ingest);
+        this.adopted = metrics.counter("shoreloop.ingest.sessions.adopted");
+        this.adoptedMessages = metrics.counter("shoreloop.ingest.sessions.adopted.messages");
+    }
+
+    /** Records that this instance is alive, while it ingests. */
+    @Scheduled(
+            every = "${shoreloop.mqtt.heartbeat:30s}",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        if (!ingest.ingesting()) {
+            return;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> sql.update(HEARTBEAT, config.clientId()));
+        } catch (RuntimeException e) {
+            LOG.debugf("Heartbeat not recorded (%s); next time", e.getMessage());
+        }
+    }
+
+    /** Adopts the session of one gone instance, if there is one (on its own schedule: an adoption may take a while). */
+    @Scheduled(
+            every = "${shoreloop.mqtt.heartbeat:30s}",
+            delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void retireGone() {
+        if (config.retireAfter().isZero() || !ingest.ingesting()) {
+            return;
+        }
+        try {
+            while (ingest.ingesting() && retireOne()) {
+                // the next gone one, if any
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Looking for gone instances failed; next time");
+        }
+    }
+
+    /** Claims and adopts one gone instance; answers whether there was one. */
+    boolean retireOne() throws InterruptedException {
+        Optional<String> gone = claim();
+        if (gone.isEmpty()) {
+            return false;
+        }
+        String clientId = gone.get();
+        BrokerClients.Protocol protocol = ingest.protocol();
+        SessionAdoption.Result r = adoption.adopt(clientId, protocol);
+        SessionAdoption.log(clientId, r);
+        adoptedMessages.increment(r.messages());
+        QuarkusTransaction.requiringNew().run(() -> sql.update(r.ended() ? RETIRED : RELEASE, clientId, me()));
+        if (r.ended()) {
+            adopted.increment();
+        }
+        return r.ended();
+    }
+
+    private Optional<String> claim() {
+        Duration lease = config.retireTimeout().multipliedBy(2);
+        return QuarkusTransaction.requiringNew()
+                .call(() -> sql.first(
+                        CLAIM,
+                        rs -> rs.getString(1),
+                        me(),
+                        me(),
+                        config.retireAfter().toString(),
+                        lease.toString()));
+    }
+
+    private String me() {
+        return config.clientId();
+    }
+}
