@@ -4,10 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.shoreloop.identity.Actor;
+import io.shoreloop.identity.Role;
+import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.ShoreloopConfig;
 import io.shoreloop.platform.Sql;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -136,5 +141,57 @@ public class IngestInstances {
 
     private String me() {
         return config.clientId();
+    }
+
+    /** An ingesting instance as the administrators see it. */
+    public record InstanceView(
+            String clientId,
+            boolean self,
+            State state,
+            Instant lastSeenAt,
+            String claimedBy,
+            Instant claimedAt,
+            Instant retiredAt) {}
+
+    /**
+     * {@code ALIVE}: seen within three heartbeats; {@code SILENT}: not, but not yet for {@code retire-after};
+     * {@code GONE}: longer (its session is adopted at the next look); {@code ADOPTING}: an instance holds the lease on
+     * it; {@code RETIRED}: its session was adopted and ended (until it comes back).
+     */
+    public enum State {
+        ALIVE,
+        SILENT,
+        GONE,
+        ADOPTING,
+        RETIRED
+    }
+
+    /** Every instance that ever ingested, most recently seen first (administrators only). */
+    public List<InstanceView> list(Actor actor) {
+        if (!actor.is(Role.ADMIN)) {
+            throw new Problems.ActionForbidden("Only administrators see the ingesting instances");
+        }
+        Duration lease = config.retireTimeout().multipliedBy(2);
+        return sql.list(
+                """
+                select client_id, last_seen_at, claimed_by, claimed_at, retired_at,
+                       case when retired_at is not null then 'RETIRED'
+                            when claimed_at >= now() - cast(? as interval) then 'ADOPTING'
+                            when ? and last_seen_at < now() - cast(? as interval) then 'GONE'
+                            when last_seen_at < now() - cast(? as interval) then 'SILENT'
+                            else 'ALIVE' end
+                  from ingest_instance order by last_seen_at desc, client_id""",
+                rs -> new InstanceView(
+                        rs.getString(1),
+                        rs.getString(1).equals(me()),
+                        State.valueOf(rs.getString(6)),
+                        Sql.instant(rs, 2),
+                        rs.getString(3),
+                        Sql.instant(rs, 4),
+                        Sql.instant(rs, 5)),
+                lease.toString(),
+                !config.retireAfter().isZero(),
+                config.retireAfter().toString(),
+                config.heartbeat().multipliedBy(3).toString());
     }
 }

@@ -3,7 +3,10 @@ package io.shoreloop.ingest;
 import static io.shoreloop.ingest.MqttTestSupport.aMeterAt;
 import static io.shoreloop.ingest.MqttTestSupport.await;
 import static io.shoreloop.ingest.MqttTestSupport.publish;
+import static io.shoreloop.testing.DemoUsers.ADMIN;
 import static io.shoreloop.testing.DemoUsers.BERTH_GY_B01;
+import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,6 +121,15 @@ class SessionAdoptionTest {
         assertFalse(present, "the gone instance's session was ended");
         // nothing else to adopt: the live one is alive, the other is leased
         assertFalse(instances.retireOne());
+        // as the administrators see them
+        assertEquals("RETIRED", stateOf(gone));
+        assertEquals("ALIVE", stateOf(live));
+        assertEquals("ADOPTING", stateOf(leased));
+        as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/ingest-instances")
+                .then()
+                .statusCode(403)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:shoreloop:problem:forbidden"));
         execute("delete from ingest_instance where client_id like 'test-%'");
     }
 
@@ -128,6 +140,7 @@ class SessionAdoptionTest {
         execute("delete from ingest_instance where client_id like 'test-%'");
         execute("insert into ingest_instance (client_id, last_seen_at) values ('" + gone
                 + "', now() - interval '1 hour')");
+        assertEquals("GONE", stateOf(gone));
         assertTrue(instances.retireOne());
         assertEquals(
                 List.of("true"),
@@ -142,6 +155,17 @@ class SessionAdoptionTest {
                 .isSessionPresent());
         probe.disconnect();
         execute("delete from ingest_instance where client_id like 'test-%'");
+    }
+
+    /** The instance's state in the administrators' list. */
+    private static String stateOf(String clientId) {
+        return as(ADMIN)
+                .get("/api/v1/shorepower/ingest-instances")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("find { it.clientId == '" + clientId + "' }.state");
     }
 
     private static Mqtt5BlockingClient client(String id) {
