@@ -89,10 +89,13 @@ public class IngestInstances {
         }
     }
 
-    /** Adopts the session of one gone instance, if there is one (on its own schedule: an adoption may take a while). */
+    /**
+     * Adopts the session of one gone instance, if there is one (on its own schedule: an adoption may take a while); the
+     * first look one heartbeat after the start.
+     */
     @Scheduled(
             every = "${shoreloop.mqtt.heartbeat:30s}",
-            delayed = "3s",
+            delayed = "${shoreloop.mqtt.heartbeat:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retireGone() {
         if (config.retireAfter().isZero() || !ingest.ingesting()) {
@@ -116,15 +119,20 @@ public class IngestInstances {
             return false;
         }
         String clientId = gone.get();
-        BrokerClients.Protocol protocol = ingest.protocol();
-        SessionAdoption.Result r = adoption.adopt(clientId, protocol);
-        SessionAdoption.log(clientId, r);
-        adoptedMessages.increment(r.messages());
-        QuarkusTransaction.requiringNew().run(() -> sql.update(r.ended() ? RETIRED : RELEASE, clientId, me()));
-        if (r.ended()) {
-            adopted.increment();
+        SessionAdoption.Result r = null;
+        try {
+            r = adoption.adopt(clientId, ingest.protocol());
+            SessionAdoption.log(clientId, r);
+            adoptedMessages.increment(r.messages());
+            if (r.ended()) {
+                adopted.increment();
+            }
+            return r.ended();
+        } finally {
+            // also when the adoption failed unexpectedly: the lease is given up rather than held until it runs out
+            String outcome = r != null && r.ended() ? RETIRED : RELEASE;
+            QuarkusTransaction.requiringNew().run(() -> sql.update(outcome, clientId, me()));
         }
-        return r.ended();
     }
 
     private Optional<String> claim() {
