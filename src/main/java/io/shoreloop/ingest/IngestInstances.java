@@ -3,13 +3,17 @@ package io.shoreloop.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.shoreloop.identity.Actor;
 import io.shoreloop.identity.Role;
 import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.ShoreloopConfig;
 import io.shoreloop.platform.Sql;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -73,13 +77,24 @@ public class IngestInstances {
         this.adoptedMessages = metrics.counter("shoreloop.ingest.sessions.adopted.messages");
     }
 
-    /** Records that this instance is alive, while it ingests. */
+    /**
+     * The first heartbeat as soon as the ingest started: after {@link MqttIngest}'s start-up observer (at the default
+     * priority, {@code APPLICATION + 500}); the scheduled one would find it not started yet while the demo data loads.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
+        heartbeat();
+    }
+
+    /**
+     * Records that this instance is alive, while it ingests (also while the broker is away: its session is resumed when
+     * the broker is back).
+     */
     @Scheduled(
             every = "${shoreloop.mqtt.heartbeat:30s}",
             delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
-        if (!ingest.ingesting()) {
+        if (!ingest.alive()) {
             return;
         }
         try {

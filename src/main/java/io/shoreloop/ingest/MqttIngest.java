@@ -602,6 +602,11 @@ public class MqttIngest {
         }
     }
 
+    /** Whether this instance ingests: started and not stopping (connected to the broker or not). */
+    boolean alive() {
+        return running && !draining;
+    }
+
     /** Whether this instance reads from the broker now: started, not stopping, connected once. */
     boolean ingesting() {
         return running && !draining && protocol != null;

@@ -125,6 +125,16 @@ class SessionAdoptionTest {
         assertEquals("RETIRED", stateOf(gone));
         assertEquals("ALIVE", stateOf(live));
         assertEquals("ADOPTING", stateOf(leased));
+        // this instance itself: its heartbeat recorded when its ingest started
+        assertEquals("ALIVE", stateOf(me));
+        assertEquals(
+                true,
+                as(ADMIN)
+                        .get("/api/v1/shorepower/ingest-instances")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getBoolean("find { it.clientId == '" + me + "' }.self"));
         as(OPERATOR_GUOYUAN)
                 .get("/api/v1/shorepower/ingest-instances")
                 .then()
