@@ -127,7 +127,7 @@ public class IngestInstances {
         }
     }
 
-    /** Claims and adopts one gone instance; answers whether there was one. */
+    /** Claims and adopts one gone instance; answers whether one was adopted and its session ended. */
     boolean retireOne() throws InterruptedException {
         Optional<String> gone = claim();
         if (gone.isEmpty()) {
