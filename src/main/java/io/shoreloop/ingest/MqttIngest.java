@@ -318,7 +318,7 @@ public class MqttIngest {
 
     /** Stops reading from the broker while too much is received and not yet done with (on the client's thread). */
     private void pauseReadingIfFull(long messages, long readings) {
-        if (messages <= config.maxPendingMessages() && readings <= config.maxPendingReadings()) {
+        if (!overPendingBounds(messages, readings)) {
             return;
         }
         Channel c = channel;
@@ -326,6 +326,22 @@ public class MqttIngest {
             c.config().setAutoRead(false);
             readPauses.increment();
         }
+    }
+
+    /** Whether this many messages and readings received and not yet done with are more than reading may go on with. */
+    private boolean overPendingBounds(long messages, long readings) {
+        return messages > config.maxPendingMessages() || readings > config.maxPendingReadings();
+    }
+
+    /** Whether too much is received and not yet done with for reading to go on (also an adopted session's). */
+    boolean pendingFull() {
+        return overPendingBounds(pendingMessages.get(), pendingReadings.get());
+    }
+
+    /** Whether at most half of what may be pending is, so that a paused reading may go on. */
+    boolean pendingDrained() {
+        return pendingMessages.get() <= config.maxPendingMessages() / 2
+                && pendingReadings.get() <= config.maxPendingReadings() / 2;
     }
 
     /**
@@ -337,9 +353,8 @@ public class MqttIngest {
         if (since == 0 || draining) {
             return;
         }
-        boolean drained = pendingMessages.get() <= config.maxPendingMessages() / 2
-                && pendingReadings.get() <= config.maxPendingReadings() / 2;
-        if ((drained || System.nanoTime() - since > config.maxReadPause().toNanos())
+        if ((pendingDrained()
+                        || System.nanoTime() - since > config.maxReadPause().toNanos())
                 && pausedAt.compareAndSet(since, 0)) {
             Channel c = channel;
             if (c != null) {
@@ -609,10 +624,10 @@ public class MqttIngest {
 
     /** Whether this instance reads from the broker now: started, not stopping, connected once. */
     boolean ingesting() {
-        return running && !draining && protocol != null;
+        return alive() && protocol != null;
     }
 
-    /** Messages received and not yet stored and acknowledged (for tests, and adoptions' flow control). */
+    /** Messages received and not yet stored and acknowledged (for tests). */
     long pending() {
         return pendingMessages.get();
     }

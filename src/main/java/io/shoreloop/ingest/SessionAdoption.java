@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
  * acknowledged only after its commit, exactly as this instance's own messages. Once everything received is
  * acknowledged and nothing came for {@code retire-quiet}, the session is ended (MQTT 5: disconnect with session
  * expiry 0; 3.1.1: a clean connect). Reading pauses while this instance has more than its {@code
- * max-pending-messages} waiting, as the own connection does.
+ * max-pending-messages} or {@code max-pending-readings} waiting, until half of them are done, as the own connection
+ * does.
  *
  * <p>If the gone instance comes back meanwhile, its connect takes the session over (the broker closes this
  * connection): the adoption stops without ending anything, and what it had not acknowledged is sent to its owner
@@ -243,11 +244,10 @@ final class SessionAdoption {
             if (System.nanoTime() > end) {
                 return "not emptied within " + config.retireTimeout();
             }
-            long pending = ingest.pending();
-            if (channel != null && !paused && pending > config.maxPendingMessages()) {
+            if (channel != null && !paused && ingest.pendingFull()) {
                 channel.eventLoop().execute(() -> channel.config().setAutoRead(false));
                 paused = true;
-            } else if (channel != null && paused && pending <= config.maxPendingMessages() / 2) {
+            } else if (channel != null && paused && ingest.pendingDrained()) {
                 channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
                 paused = false;
             }
