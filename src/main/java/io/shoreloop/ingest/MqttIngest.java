@@ -123,6 +123,7 @@ public class MqttIngest {
     private final Counter batchFailures;
     private final Counter readPauses;
     private final Counter sessionsTakenOver;
+    private final Counter unstorable;
     /** Messages per batch written, and the meters they came from: what a batch's per-meter writes are shared by. */
     private final DistributionSummary batchMessages;
 
@@ -150,6 +151,7 @@ public class MqttIngest {
         this.batchFailures = metrics.counter("shoreloop.ingest.batch.failures");
         this.readPauses = metrics.counter("shoreloop.ingest.read.pauses");
         this.sessionsTakenOver = metrics.counter("shoreloop.ingest.sessions.taken.over");
+        this.unstorable = metrics.counter("shoreloop.ingest.dead.letters.unstorable");
         this.batchMessages = DistributionSummary.builder("shoreloop.ingest.batch.messages")
                 .description("Messages per batch written")
                 .register(metrics);
@@ -993,8 +995,10 @@ public class MqttIngest {
 
     /**
      * Stores one message's part; a part refused or failing for a reason a retry does not cure is stored as the
-     * message's dead letter instead. When even that fails unexpectedly, the failure goes up and the batch stays
-     * unacknowledged: the broker sends it again at the next connection.
+     * message's dead letter instead. When the database refuses even that for good, the message is written to the log
+     * (its payload in Base64) and acknowledged: retrying would hold its writer, and every meter it stores, for ever.
+     * When the dead letter fails unexpectedly, the failure goes up and the batch stays unacknowledged: the broker sends
+     * it again at the next connection.
      */
     private void storeOne(IngestBatch part, Parsed message) throws InterruptedException {
         long delay = config.retryDelay().toMillis();
@@ -1008,6 +1012,10 @@ public class MqttIngest {
                     attempt = asDeadLetter(part, message, new PayloadParser.Rejection("store-refused", e.reason()));
                     continue;
                 }
+                if (!e.isTransient()) {
+                    unstorable(message, e);
+                    return;
+                }
                 LOG.warnf("Database unavailable (%s); retrying in %d ms", e.reason(), delay);
                 sleep(delay);
                 delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
@@ -1019,6 +1027,17 @@ public class MqttIngest {
                 attempt = asDeadLetter(part, message, new PayloadParser.Rejection("store-failed", String.valueOf(e)));
             }
         }
+    }
+
+    /** A message whose dead letter the database refused for good: logged whole, counted, and let go. */
+    private void unstorable(Parsed message, StoreUnavailable e) {
+        unstorable.increment();
+        LOG.errorf(
+                "The dead letter of a message on %s was refused (%s); the message is acknowledged and kept only in"
+                        + " this log: payload (Base64) %s",
+                PayloadParser.quoted(message.topicRaw()),
+                e.reason(),
+                java.util.Base64.getEncoder().encodeToString(message.delivery().payload()));
     }
 
     /**

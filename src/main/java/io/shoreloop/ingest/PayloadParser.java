@@ -476,7 +476,7 @@ final class PayloadParser {
         if (!meter.equals(topic.meter())) {
             throw new Refused(
                     "meter-mismatch",
-                    "the payload names meter '" + meter + "' but the topic is meter '" + topic.meter() + "''s");
+                    "the payload names meter '" + quoted(meter) + "' but the topic is meter '" + topic.meter() + "''s");
         }
         JsonNode seqNode = required(node, "seq");
         if (!seqNode.isIntegralNumber() || !seqNode.canConvertToLong()) {
@@ -531,6 +531,30 @@ final class PayloadParser {
         }
         return new ParsedReading(
                 topic.meter(), seq, ts, registerWh, power, voltage, current, frequency, breaker, vessel);
+    }
+
+    /** The longest text of a payload a rejection quotes. */
+    static final int QUOTED_MAX = 80;
+
+    /**
+     * Text of a payload as a rejection quotes it: control characters as JSON escapes, at most {@link #QUOTED_MAX}
+     * characters (then "…"); a meter's code is at most 64 characters of {@code [A-Za-z0-9_-]}, a payload's may be
+     * anything.
+     */
+    static String quoted(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), QUOTED_MAX) + 8);
+        for (int i = 0; i < text.length(); i++) {
+            if (i == QUOTED_MAX) {
+                return out.append('…').toString();
+            }
+            char ch = text.charAt(i);
+            if (ch < 0x20 || ch == 0x7f) {
+                out.append(String.format("\\u%04x", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
     }
 
     private static JsonNode required(JsonNode node, String field) throws Refused {

@@ -1558,13 +1558,14 @@ public class ShorePowerIngest {
                 values (?, (select id from port where code = ?), ?, ?, ?, ?, ?)
                 """)) {
             for (IngestBatch.DeadLetter d : letters) {
-                String payload = truncate(d.payload());
-                ps.setString(1, d.topic());
-                ps.setString(2, d.portCode());
-                ps.setString(3, d.meterCode());
+                String whole = escapeNul(d.payload());
+                String payload = cut(whole, MAX_PAYLOAD_BYTES);
+                ps.setString(1, bounded(d.topic()));
+                ps.setString(2, bounded(d.portCode()));
+                ps.setString(3, bounded(d.meterCode()));
                 ps.setString(4, payload);
-                ps.setBoolean(5, payload.length() != d.payload().length());
-                ps.setString(6, d.reason());
+                ps.setBoolean(5, payload.length() != whole.length());
+                ps.setString(6, bounded(d.reason()));
                 ps.setObject(7, odt(d.receivedAt()));
                 ps.addBatch();
             }
@@ -1573,14 +1574,30 @@ public class ShorePowerIngest {
         return letters.size();
     }
 
-    /** At most 64 KiB of UTF-8, cut on a character boundary; NUL characters (refused by PostgreSQL) escaped. */
-    static String truncate(String payload) {
-        String clean = payload.indexOf('\0') >= 0 ? payload.replace("\0", "\\u0000") : payload;
-        byte[] bytes = clean.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_PAYLOAD_BYTES) {
-            return clean;
+    /** A dead letter's topic, codes and reason: at most 1 KiB of UTF-8 (they quote what a message said). */
+    static final int MAX_TEXT_BYTES = 1024;
+
+    /**
+     * A dead letter's topic, code or reason as the table can hold it whatever the message said: NUL escaped, at most
+     * {@link #MAX_TEXT_BYTES} (a meter named with a NUL in a payload made the letter's reason unstorable, SQLState
+     * 22021, and its writer retried it for ever).
+     */
+    static String bounded(String text) {
+        return text == null ? null : cut(escapeNul(text), MAX_TEXT_BYTES);
+    }
+
+    /** NUL characters, which PostgreSQL refuses in text, as the JSON escape {@code \\u0000}. */
+    private static String escapeNul(String text) {
+        return text.indexOf('\0') >= 0 ? text.replace("\0", "\\u0000") : text;
+    }
+
+    /** At most {@code maxBytes} of UTF-8, cut on a character boundary. */
+    private static String cut(String text, int maxBytes) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) {
+            return text;
         }
-        int end = MAX_PAYLOAD_BYTES;
+        int end = maxBytes;
         while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
             end--;
         }

@@ -972,6 +972,83 @@ class ShorePowerIngestTest {
     }
 
     /**
+     * A payload naming a meter with a NUL character (legal in JSON, refused by PostgreSQL in text) is a dead letter
+     * like any other meter mismatch, its reason quoting the name escaped; and the stream goes on. Before, the letter's
+     * reason held the NUL as it came, the database refused the letter for good, and its writer retried it for ever:
+     * nothing its meters published was stored again.
+     */
+    @Test
+    void aMeterNamedWithANulCharacterIsDeadLetteredAndTheStreamGoesOn() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String nul = "{\"meter\":\"" + meter.code() + "\\u0000x\",\"seq\":0,\"ts\":\"" + t0 + "\",\"energyKwh\":1.5}";
+        String longName = "{\"meter\":\"" + "M".repeat(5_000) + "\",\"seq\":0,\"ts\":\"" + t0 + "\",\"energyKwh\":1.5}";
+        publish(mqtt, meter.readingTopic(), nul);
+        publish(mqtt, meter.readingTopic(), longName);
+        for (int i = 0; i < 3; i++) {
+            publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), "2.00" + i, false, null));
+        }
+        awaitReadingCount("the readings after them stored", meter, 3);
+        await(
+                "both dead-lettered",
+                WAIT,
+                () -> count("select count(*) from dead_letter where meter_code = ?", meter.code()) == 2);
+        var letters = as(ADMIN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code())
+                .then()
+                .statusCode(200)
+                .body(
+                        "items.reason",
+                        org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.startsWith("meter-mismatch")))
+                .extract()
+                .jsonPath();
+        List<String> reasons = letters.getList("items.reason");
+        assertTrue(
+                reasons.stream().anyMatch(r -> r.contains("'" + meter.code() + "\\u0000x'")),
+                "the NUL quoted as its escape: " + reasons);
+        assertTrue(
+                reasons.stream().anyMatch(r -> r.contains("'" + "M".repeat(PayloadParser.QUOTED_MAX) + "…'")),
+                "the long name cut: " + reasons);
+        assertTrue(letters.getList("items.payload").contains(nul), "the payload as it came");
+    }
+
+    /**
+     * A dead letter the database refuses for good (a trigger here) does not hold its writer: the message is written to
+     * the log, counted and acknowledged, and the messages after it are stored.
+     */
+    @Test
+    void aDeadLetterTheDatabaseRefusesIsLoggedAndTheStreamGoesOn() throws SQLException {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Counter unstorable = metrics.counter("shoreloop.ingest.dead.letters.unstorable");
+        double before = unstorable.count();
+        String function = "refuse_letter_" + meter.code().replace('-', '_').toLowerCase();
+        try (Connection c = db.getConnection();
+                var st = c.createStatement()) {
+            st.execute("create function " + function + "() returns trigger language plpgsql as $$ begin"
+                    + " if new.meter_code = '" + meter.code() + "' then raise exception 'refused for the test'; end if;"
+                    + " return new; end $$");
+            st.execute("create trigger " + function + " before insert on dead_letter for each row execute function "
+                    + function + "()");
+        }
+        try {
+            Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+            publish(mqtt, meter.readingTopic(), "{not json");
+            for (int i = 0; i < 3; i++) {
+                publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), "2.00" + i, false, null));
+            }
+            awaitReadingCount("the readings after it stored", meter, 3);
+            await("the refused letter counted", WAIT, () -> unstorable.count() == before + 1);
+            assertEquals(0, count("select count(*) from dead_letter where meter_code = ?", meter.code()));
+        } finally {
+            try (Connection c = db.getConnection();
+                    var st = c.createStatement()) {
+                st.execute("drop trigger " + function + " on dead_letter");
+                st.execute("drop function " + function + "()");
+            }
+        }
+    }
+
+    /**
      * A graceful stop (a rolling update, a scale-down) first stops reading from the broker, then lets the writers store
      * and acknowledge what was received, then disconnects: nothing received is left unstored (before, the messages
      * still queued stayed in the broker session until this client id came back). Here the writers are held up (the
