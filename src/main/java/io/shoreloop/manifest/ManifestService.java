@@ -16,6 +16,7 @@ import io.shoreloop.platform.Sql;
 import io.shoreloop.platform.Versions;
 import io.shoreloop.platform.Where;
 import io.shoreloop.registry.FacilityService;
+import io.shoreloop.registry.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
@@ -48,6 +49,7 @@ public class ManifestService {
     private final Event<ManifestNoted> noted;
     private final EntityManager em;
     private final ShoreloopConfig config;
+    private final StreamTerms terms;
     private final Clock clock;
     private final ManifestStore store;
 
@@ -59,9 +61,11 @@ public class ManifestService {
             Event<ManifestNoted> noted,
             EntityManager em,
             ShoreloopConfig config,
+            StreamTerms terms,
             Clock clock,
             ManifestStore store) {
         this.store = store;
+        this.terms = terms;
         this.guard = guard;
         this.calls = calls;
         this.facilities = facilities;
@@ -77,7 +81,7 @@ public class ManifestService {
      * of past steps). Call it inside a transaction; the instance is not a CDI bean.
      */
     public ManifestService withClock(Clock other) {
-        return new ManifestService(guard, calls, facilities, signed, noted, em, config, other, store);
+        return new ManifestService(guard, calls, facilities, signed, noted, em, config, terms, other, store);
     }
 
     /**
@@ -549,7 +553,7 @@ public class ManifestService {
                 .abs()
                 .multiply(BigDecimal.valueOf(100))
                 .divide(previous, 2, RoundingMode.HALF_UP);
-        if (deviation.compareTo(config.manifest().tolerancePercent()) > 0) {
+        if (deviation.compareTo(terms.of(m.stream()).tolerancePercent()) > 0) {
             Discrepancy d = new Discrepancy();
             d.id = Ids.timeOrdered();
             d.manifestId = m.id();
@@ -631,26 +635,42 @@ public class ManifestService {
 
     /**
      * Marks manifests whose receipt, pickup or disposal deadline has passed, and escalates discrepancies left open
-     * past their deadline. Answers how many manifests became overdue. Runs in batches; a manifest being signed at
+     * past their deadline. A batch its receiver named itself to dispose of (direct disposal) has no pickup to wait
+     * for: only its disposal deadline applies. Answers how many manifests became overdue. Runs in batches; a manifest being signed at
      * the same moment is simply picked up by the next run.
      */
     public int markOverdue(int batchSize) {
         // Hibernate reads and writes here: the writes this transaction deferred go first
         store.flush();
         Instant now = clock.instant();
-        ShoreloopConfig.Manifests rules = config.manifest();
+        int marked = 0;
+        for (Stream stream : Stream.values()) {
+            marked += markOverdue(stream, terms.of(stream), now, batchSize);
+        }
+        em.flush();
+        Discrepancy.update(
+                "escalated = true where resolvedAt is null and escalated = false and openedAt < ?1",
+                now.minus(config.manifest().discrepancyDeadline()));
+        return marked;
+    }
+
+    /** One stream's late manifests, by its own deadlines. */
+    private int markOverdue(Stream stream, StreamTerms.Terms rules, Instant now, int batchSize) {
         // declared and not closed: the open manifests' partial index (manifest_open_age_idx, V18) then serves the query
         // whatever plan PostgreSQL caches for it; the states, as literals, pick the deadline that applies
         List<Manifest> late = Manifest.<Manifest>find(
                         "from Manifest m where m.overdue = false and m.declaredAt is not null and m.closedAt is null"
+                                + " and m.stream = ?4"
                                 + " and ((m.state = " + STATE + "DECLARED"
                                 + " and m.declaredAt < ?1)"
-                                + " or (m.state = " + STATE + "RECEIVED and m.receivedAt < ?2)"
+                                + " or (m.state = " + STATE + "RECEIVED and m.receivedAt < ?2"
+                                + " and m.nextPartyId <> m.receiverId)"
                                 + " or (m.state in (" + STATE + "RECEIVED, " + STATE + "IN_TRANSFER)"
                                 + " and m.receivedAt < ?3)) order by m.createdAt",
-                        now.minus(rules.receiptDeadline()),
-                        now.minus(rules.pickupDeadline()),
-                        now.minus(rules.disposalDeadline()))
+                        now.minus(rules.receipt()),
+                        now.minus(rules.pickup()),
+                        now.minus(rules.disposal()),
+                        stream)
                 .page(0, batchSize)
                 .list();
         for (Manifest m : late) {
@@ -658,24 +678,21 @@ public class ManifestService {
             Instant due;
             if (m.state() == ManifestState.DECLARED) {
                 deadline = "RECEIPT";
-                due = m.declaredAt().plus(rules.receiptDeadline());
+                due = m.declaredAt().plus(rules.receipt());
             } else if (m.state() == ManifestState.RECEIVED
-                    && m.receivedAt().plus(rules.pickupDeadline()).isBefore(now)
-                    && !m.receivedAt().plus(rules.disposalDeadline()).isBefore(now)) {
+                    && !m.nextPartyId().equals(m.receiverId())
+                    && m.receivedAt().plus(rules.pickup()).isBefore(now)
+                    && !m.receivedAt().plus(rules.disposal()).isBefore(now)) {
                 deadline = "PICKUP";
-                due = m.receivedAt().plus(rules.pickupDeadline());
+                due = m.receivedAt().plus(rules.pickup());
             } else {
                 deadline = "DISPOSAL";
-                due = m.receivedAt().plus(rules.disposalDeadline());
+                due = m.receivedAt().plus(rules.disposal());
             }
             if (m.markOverdue(deadline, now)) {
                 noted.fire(new ManifestNoted.DeadlineMissed(m.id(), deadline, due.toString()));
             }
         }
-        em.flush();
-        Discrepancy.update(
-                "escalated = true where resolvedAt is null and escalated = false and openedAt < ?1",
-                now.minus(rules.discrepancyDeadline()));
         return late.size();
     }
 

@@ -2,6 +2,7 @@ package io.shoreloop.platform;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
@@ -282,6 +283,31 @@ public interface ShoreloopConfig {
         /** A discrepancy must be resolved within this time. */
         @WithDefault("P15D")
         Duration discrepancyDeadline();
+
+        /** Sewage's own tolerance and deadlines, where they differ ({@code SHORELOOP_MANIFEST_SEWAGE_…}). */
+        StreamRules sewage();
+
+        /** Oily water's own tolerance and deadlines ({@code SHORELOOP_MANIFEST_OILY_WATER_…}). */
+        @WithName("oily-water")
+        StreamRules oilyWater();
+
+        /** Tank-washing water's own tolerance and deadlines ({@code SHORELOOP_MANIFEST_TANK_WASHING_…}). */
+        @WithName("tank-washing")
+        StreamRules tankWashing();
+
+        /** Garbage's own tolerance and deadlines ({@code SHORELOOP_MANIFEST_GARBAGE_…}). */
+        StreamRules garbage();
+    }
+
+    /** A pollutant stream's own manifest rules; each one absent takes the general rule of {@link Manifests}. */
+    interface StreamRules {
+        Optional<java.math.BigDecimal> tolerancePercent();
+
+        Optional<Duration> receiptDeadline();
+
+        Optional<Duration> pickupDeadline();
+
+        Optional<Duration> disposalDeadline();
     }
 
     /** MQTT broker connection. */

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The deadline watch's marking over the real database, for each deadline (receipt 2 h after declaration, pickup 72 h
  * and disposal 30 days after receipt, the defaults): the manifests past one are marked with it and the event is in
- * their ledger chain; those within their deadlines, and closed ones, are left alone.
+ * their ledger chain; those within their deadlines, and closed ones, are left alone. A batch its receiver disposes of
+ * itself waits for no pickup: only its disposal deadline applies. A stream's own deadline (garbage's pickup within 7
+ * days in the test profile) applies to that stream's manifests only.
  */
 @QuarkusTest
 class OverdueMarkingTest {
@@ -63,6 +65,17 @@ class OverdueMarkingTest {
             pickedUp(closed, now.minus(Duration.ofDays(39)));
             disposed(closed, now.minus(Duration.ofDays(38)));
             cases.put("closed", closed);
+            // a receiver that disposes of the batch itself: no pickup to wait for
+            Actor selfDisposing = aReceiverLicensedToDispose();
+            cases.put(
+                    "received 4 days ago for direct disposal",
+                    receivedForDirectDisposal(selfDisposing, now.minus(Duration.ofDays(4))));
+            cases.put(
+                    "received 31 days ago for direct disposal",
+                    receivedForDirectDisposal(selfDisposing, now.minus(Duration.ofDays(31))));
+            // garbage's own pickup deadline in the test profile: 7 days (shoreloop.manifest.garbage.pickup-deadline)
+            cases.put("garbage received 4 days ago", received(Stream.GARBAGE, now.minus(Duration.ofDays(4))));
+            cases.put("garbage received 8 days ago", received(Stream.GARBAGE, now.minus(Duration.ofDays(8))));
         });
 
         QuarkusTransaction.requiringNew().run(() -> manifests.markOverdue(DeadlineWatch.BATCH));
@@ -76,6 +89,10 @@ class OverdueMarkingTest {
         expected.put("received 31 days ago, in transfer", "DISPOSAL");
         expected.put("received 10 days ago, in transfer", null);
         expected.put("closed", null);
+        expected.put("received 4 days ago for direct disposal", null);
+        expected.put("received 31 days ago for direct disposal", "DISPOSAL");
+        expected.put("garbage received 4 days ago", null);
+        expected.put("garbage received 8 days ago", "PICKUP");
         Map<String, String> marked = new LinkedHashMap<>();
         Map<String, String> recorded = new LinkedHashMap<>();
         QuarkusTransaction.requiringNew()
@@ -94,12 +111,52 @@ class OverdueMarkingTest {
         assertEquals(expected, recorded, "the ledger records each missed deadline once");
     }
 
-    private UUID declared(Instant at) {
-        UUID id = at(at).create(
+    /** A reception facility at Guoyuan also licensed to dispose of sewage (the demo has none), and its receiver. */
+    private static Actor aReceiverLicensedToDispose() {
+        UUID facility = UUID.randomUUID();
+        UUID user = UUID.randomUUID();
+        String code = "SELF-DISPOSING-" + facility.toString().substring(0, 8);
+        var em = Manifest.getEntityManager();
+        em.createNativeQuery("insert into facility (id, code, name, kind, port_id) values (?1, ?2, ?2, 'RECEPTION',"
+                        + " (select id from port where code = 'CQ-GY'))")
+                .setParameter(1, facility)
+                .setParameter(2, code)
+                .executeUpdate();
+        em.createNativeQuery("insert into facility_licence (facility_id, activity, stream) values"
+                        + " (?1, 'RECEIVE', 'SEWAGE'), (?1, 'DISPOSE', 'SEWAGE')")
+                .setParameter(1, facility)
+                .executeUpdate();
+        em.createNativeQuery("insert into app_user (id, subject, display_name, role, party_id)"
+                        + " values (?1, ?2, ?2, 'RECEIVER', ?3)")
+                .setParameter(1, user)
+                .setParameter(2, code.toLowerCase())
+                .setParameter(3, facility)
+                .executeUpdate();
+        return new Actor(user, code.toLowerCase(), code, io.shoreloop.identity.Role.RECEIVER, facility, Set.of());
+    }
+
+    private UUID receivedForDirectDisposal(Actor receiver, Instant at) {
+        UUID id = draft(at.minus(Duration.ofMinutes(30)));
+        at(at.minus(Duration.ofMinutes(30)))
+                .declare(
+                        actor(CREW_YU_CONTAINER),
+                        id,
+                        null,
+                        new ManifestViews.DeclareInput(receiver.partyId(), null, null));
+        at(at).receive(receiver, id, null, handover(receiver.partyId().toString(), null, null));
+        return id;
+    }
+
+    private UUID draft(Instant at) {
+        return draft(Stream.SEWAGE, at);
+    }
+
+    private UUID draft(Stream stream, Instant at) {
+        return at(at).create(
                         actor(CREW_YU_CONTAINER),
                         new ManifestViews.DraftInput(
                                 UUID.fromString(CALL_YU_CONTAINER_OPEN),
-                                Stream.SEWAGE,
+                                stream,
                                 new BigDecimal("4"),
                                 QuantityMethod.DECLARED,
                                 null,
@@ -108,6 +165,14 @@ class OverdueMarkingTest {
                                 null,
                                 null))
                 .id();
+    }
+
+    private UUID declared(Instant at) {
+        return declared(Stream.SEWAGE, at);
+    }
+
+    private UUID declared(Stream stream, Instant at) {
+        UUID id = draft(stream, at);
         at(at).declare(
                         actor(CREW_YU_CONTAINER),
                         id,
@@ -117,7 +182,11 @@ class OverdueMarkingTest {
     }
 
     private UUID received(Instant at) {
-        UUID id = declared(at.minus(Duration.ofMinutes(30)));
+        return received(Stream.SEWAGE, at);
+    }
+
+    private UUID received(Stream stream, Instant at) {
+        UUID id = declared(stream, at.minus(Duration.ofMinutes(30)));
         at(at).receive(actor(RECEIVER_GUOYUAN), id, null, handover(FACILITY_TRANSPORTER, null, null));
         return id;
     }
