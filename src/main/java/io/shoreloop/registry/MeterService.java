@@ -61,10 +61,12 @@ public class MeterService {
 
     private final Guard guard;
     private final Clock clock;
+    private final jakarta.enterprise.event.Event<MeterRegistrationChanged> changed;
 
-    public MeterService(Guard guard, Clock clock) {
+    public MeterService(Guard guard, Clock clock, jakarta.enterprise.event.Event<MeterRegistrationChanged> changed) {
         this.guard = guard;
         this.clock = clock;
+        this.changed = changed;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -117,6 +119,7 @@ public class MeterService {
         }
         apply(meter, input);
         meter.persistAndFlush();
+        changed.fire(new MeterRegistrationChanged("meter " + meter.code));
         return view(meter);
     }
 
@@ -126,6 +129,7 @@ public class MeterService {
         meter.active = false;
         meter.updatedAt = clock.instant();
         meter.persistAndFlush();
+        changed.fire(new MeterRegistrationChanged("meter " + meter.code));
         return view(meter);
     }
 

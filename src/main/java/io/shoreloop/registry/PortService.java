@@ -69,11 +69,17 @@ public class PortService {
     private final Guard guard;
     private final EntityManager em;
     private final Clock clock;
+    private final jakarta.enterprise.event.Event<MeterRegistrationChanged> changed;
 
-    public PortService(Guard guard, EntityManager em, Clock clock) {
+    public PortService(
+            Guard guard,
+            EntityManager em,
+            Clock clock,
+            jakarta.enterprise.event.Event<MeterRegistrationChanged> changed) {
         this.guard = guard;
         this.em = em;
         this.clock = clock;
+        this.changed = changed;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -118,6 +124,7 @@ public class PortService {
         }
         apply(port, input);
         port.persistAndFlush();
+        changed.fire(new MeterRegistrationChanged("port " + port.code));
         return PortView.of(port);
     }
 
@@ -127,6 +134,7 @@ public class PortService {
         port.active = false;
         port.updatedAt = clock.instant();
         port.persistAndFlush();
+        changed.fire(new MeterRegistrationChanged("port " + port.code));
         return PortView.of(port);
     }
 

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Meter code → registered meter, cached: ingestion resolves the codes of a whole batch at once and asks the database
  * only for codes it has not seen or last loaded more than a minute ago (a new meter is found on its first message; a
- * moved or deactivated one within a minute, or at once after {@link #forget}).
+ * meter moved or deactivated on this instance at once, see {@link #onMeterRegistrationChanged}; on another within a
+ * minute).
  */
 @ApplicationScoped
 public class MeterDirectory {
@@ -89,6 +90,24 @@ public class MeterDirectory {
     public void forget() {
         meters.clear();
         ports.clear();
+    }
+
+    /**
+     * A meter, berth or port changed here: what is cached is dropped once the change committed, so that the next
+     * message of a deactivated or moved meter meets its new registration at once (other instances within the minute).
+     */
+    void onMeterRegistrationChanged(
+            @jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+                    io.shoreloop.registry.MeterRegistrationChanged change) {
+        forget();
+    }
+
+    void onBerthChanged(
+            @jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+                    io.shoreloop.registry.MasterDataChanged change) {
+        if (change.kind() == io.shoreloop.registry.MasterDataChanged.Kind.BERTH) {
+            forget();
+        }
     }
 
     private Collection<RegisteredMeter> load(Set<String> codes) {

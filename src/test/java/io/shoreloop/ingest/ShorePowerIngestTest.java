@@ -972,6 +972,39 @@ class ShorePowerIngestTest {
     }
 
     /**
+     * A meter deactivated over the API is refused from its next message on (`unregistered-meter`), not after the
+     * minute its registration stays cached: the change drops the cache when it commits.
+     */
+    @Test
+    void aDeactivatedMetersNextMessageIsADeadLetter() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        publish(mqtt, meter.readingTopic(), meter.reading(0, t0, "1.000", false, null));
+        awaitReadingCount("the first reading stored (the registration cached)", meter, 1);
+        String etag = as(ADMIN)
+                .get("/api/v1/meters/" + meter.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("ETag");
+        as(ADMIN)
+                .header("If-Match", etag)
+                .post("/api/v1/meters/" + meter.id() + "/deactivate")
+                .then()
+                .statusCode(200)
+                .body("active", equalTo(false));
+        publish(mqtt, meter.readingTopic(), meter.reading(1, t0.plusSeconds(15), "1.250", false, null));
+        await(
+                "the next message dead-lettered",
+                WAIT,
+                () -> count(
+                                "select count(*) from dead_letter where meter_code = ? and reason like 'unregistered-meter%'",
+                                meter.code())
+                        == 1);
+        assertEquals(1, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+    }
+
+    /**
      * A payload naming a meter with a NUL character (legal in JSON, refused by PostgreSQL in text) is a dead letter
      * like any other meter mismatch, its reason quoting the name escaped; and the stream goes on. Before, the letter's
      * reason held the NUL as it came, the database refused the letter for good, and its writer retried it for ever:
