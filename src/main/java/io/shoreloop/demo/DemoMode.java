@@ -38,13 +38,21 @@ public class DemoMode {
     private final EntityManager em;
     private final TokenMinter minter;
     private final DemoHistory history;
+    private final DemoReadings readings;
     private final Clock clock;
 
-    public DemoMode(ShoreloopConfig config, EntityManager em, TokenMinter minter, DemoHistory history, Clock clock) {
+    public DemoMode(
+            ShoreloopConfig config,
+            EntityManager em,
+            TokenMinter minter,
+            DemoHistory history,
+            DemoReadings readings,
+            Clock clock) {
         this.config = config;
         this.em = em;
         this.minter = minter;
         this.history = history;
+        this.readings = readings;
         this.clock = clock;
     }
 
@@ -66,15 +74,18 @@ public class DemoMode {
         printBanner();
     }
 
-    /** Loads the demo data and its manifest history, in one transaction, unless it is there already. */
+    /**
+     * Loads the demo data and its manifest history, in one transaction, unless it is there already; then the meters'
+     * readings, through the shore-power store as ingestion stores them.
+     */
     void load() {
-        QuarkusTransaction.requiringNew().run(() -> {
+        boolean loaded = QuarkusTransaction.requiringNew().call(() -> {
             boolean present = !em.createNativeQuery("select 1 from port where code = ?1")
                     .setParameter(1, MARKER_PORT)
                     .getResultList()
                     .isEmpty();
             if (present) {
-                return;
+                return false;
             }
             em.unwrap(Session.class).doWork(connection -> {
                 try (Statement st = connection.createStatement()) {
@@ -82,8 +93,12 @@ public class DemoMode {
                 }
             });
             history.record(clock.instant());
-            LOG.info("Demo data loaded (Chongqing: Guoyuan, Chaotianmen, Changshou; all companies and ships invented)");
+            return true;
         });
+        if (loaded) {
+            readings.record();
+            LOG.info("Demo data loaded (Chongqing: Guoyuan, Chaotianmen, Changshou; all companies and ships invented)");
+        }
     }
 
     private static String script() {
