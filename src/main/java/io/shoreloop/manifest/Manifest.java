@@ -328,6 +328,7 @@ public class Manifest extends PanacheEntityBase {
         requireLicence(licences, signer.partyId(), Activity.RECEIVE, "The reception facility");
         requireNextAfterReceipt(next, licences);
         BigDecimal qty = positive(measured.value(), "quantity");
+        requireMethod(measured);
         currentQty = qty;
         nextPartyId = next;
         state = ManifestState.RECEIVED;
@@ -351,7 +352,9 @@ public class Manifest extends PanacheEntityBase {
             throw new ManifestRules.DetailMissing("vehicle", "Name the vehicle plate, barge or pipeline");
         }
         requireNextAfterPickup(next, licences);
-        currentQty = positive(quantity.value(), "quantity");
+        BigDecimal qty = positive(quantity.value(), "quantity");
+        requireMethod(quantity);
+        currentQty = qty;
         nextPartyId = next;
         state = ManifestState.IN_TRANSFER;
         return sign(ManifestAction.PICKUP, signer, now, quantity, vehicle, null, next, null, null, evidence, null);
@@ -376,7 +379,9 @@ public class Manifest extends PanacheEntityBase {
         if (treatment == null || treatment.isBlank()) {
             throw new ManifestRules.DetailMissing("treatment", "Name the treatment method");
         }
-        currentQty = positive(quantity.value(), "quantity");
+        BigDecimal qty = positive(quantity.value(), "quantity");
+        requireMethod(quantity);
+        currentQty = qty;
         nextPartyId = null;
         state = ManifestState.DISPOSED;
         closedAt = truncate(now);
@@ -423,6 +428,10 @@ public class Manifest extends PanacheEntityBase {
         BigDecimal acceptedQty = accepted == null || accepted.value() == null
                 ? BigDecimal.ZERO.setScale(SCALE)
                 : nonNegative(accepted.value(), "acceptedQuantity");
+        if (acceptedQty.signum() > 0) {
+            // the accepted part is a handover like any other; a batch refused whole need not have been measured
+            requireMethod(accepted);
+        }
         Quantity acceptedQuantity =
                 new Quantity(acceptedQty, accepted == null || accepted.method() == null ? null : accepted.method());
         // the handover the refusal stands for, and so the role it is signed in: receipt when declared; from RECEIVED,
@@ -651,6 +660,17 @@ public class Manifest extends PanacheEntityBase {
             throw new ManifestRules.QuantityInvalid(field, field + " must be more than 0");
         }
         return scaled(value, field);
+    }
+
+    /**
+     * A handover's quantity says how it was found (domain.md: "Quantities always carry a unit and a method"): a step
+     * without it is refused before anything changes.
+     */
+    private static void requireMethod(Quantity quantity) {
+        if (quantity.method() == null) {
+            throw new ManifestRules.QuantityInvalid(
+                    "method", "Say how the quantity was found: METERED, WEIGHED, GAUGED or DECLARED");
+        }
     }
 
     private static BigDecimal nonNegative(BigDecimal value, String field) {

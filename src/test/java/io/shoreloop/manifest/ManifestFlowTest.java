@@ -185,6 +185,16 @@ public class ManifestFlowTest {
                 .then()
                 .statusCode(400)
                 .body("type", equalTo("urn:shoreloop:problem:quantity-invalid"));
+        // … nor a quantity that does not say how it was found (domain.md: a unit and a method, always)
+        Map<String, Object> withoutMethod = handover("5", FACILITY_TRANSPORTER);
+        withoutMethod.remove("method");
+        as(RECEIVER_GUOYUAN)
+                .body(withoutMethod)
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:quantity-invalid"))
+                .body("field", equalTo("method"));
         as(RECEIVER_GUOYUAN)
                 .body(handover("5", FACILITY_TRANSPORTER))
                 .post("/api/v1/manifests/" + id + "/receive")

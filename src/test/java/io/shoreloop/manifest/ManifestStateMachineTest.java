@@ -510,6 +510,43 @@ class ManifestStateMachineTest {
                         now()));
     }
 
+    /** domain.md: "Quantities always carry a unit and a method"; a handover without one changes nothing. */
+    @Test
+    void aHandoverWithoutItsMethodIsInvalid() {
+        Manifest.Quantity unmeasured = new Manifest.Quantity(new java.math.BigDecimal("12.000"), null);
+        Manifest declared = aDeclaredManifest();
+        assertUnchangedAfter(
+                declared,
+                ManifestRules.QuantityInvalid.class,
+                () -> declared.receive(theDesignatedReceiver(), unmeasured, TRANSPORTER, null, aLicenceBook(), now()));
+        Manifest received = aReceivedManifest();
+        assertUnchangedAfter(
+                received,
+                ManifestRules.QuantityInvalid.class,
+                () -> received.pickUp(
+                        aLicensedTransporter(), unmeasured, "渝A·12345", PLANT, null, aLicenceBook(), now()));
+        Manifest inTransfer = aManifestInTransfer();
+        assertUnchangedAfter(
+                inTransfer,
+                ManifestRules.QuantityInvalid.class,
+                () -> inTransfer.dispose(aLicensedPlant(), unmeasured, "incineration", null, aLicenceBook(), now()));
+        // a partial refusal hands the accepted part over: it needs its method too
+        assertUnchangedAfter(
+                inTransfer,
+                ManifestRules.QuantityInvalid.class,
+                () -> inTransfer.refuse(
+                        aLicensedPlant(),
+                        new Manifest.Quantity(new java.math.BigDecimal("9.000"), null),
+                        new java.math.BigDecimal("3.000"),
+                        "part of it is oily",
+                        null,
+                        "incineration",
+                        null,
+                        null,
+                        aLicenceBook(),
+                        now()));
+    }
+
     @Test
     void aMissingQuantityIsInvalid() {
         Manifest declared = aDeclaredManifest();
