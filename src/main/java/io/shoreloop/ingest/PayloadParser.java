@@ -449,6 +449,11 @@ final class PayloadParser {
             if (at.isBefore(InputRules.EARLIEST) || at.isAfter(InputRules.LATEST)) {
                 throw new IllegalArgumentException("invalid-value: 'ts' is outside the years 1 to 9999");
             }
+            // as for readings (contract.md): a meter's clock far ahead would set its online time in the future
+            if (at.isAfter(receivedAt.plus(futureTolerance))) {
+                throw new IllegalArgumentException("future-timestamp: 'ts' " + at + " is more than "
+                        + futureTolerance.toMinutes() + " minutes in the future");
+            }
         }
         return new Status(online.booleanValue(), at);
     }

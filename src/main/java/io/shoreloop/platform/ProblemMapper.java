@@ -144,8 +144,23 @@ public class ProblemMapper {
                 Problem.typeOf("forbidden"), "Forbidden", 403, "Your role may not do this", path(uri), null, null));
     }
 
+    /**
+     * Two updates of one object at once: both passed their version check, the later commit lost. A request that named
+     * the version it changes ({@code If-Match}) had a stale one by the time it committed: 412 {@code stale-version},
+     * as the check itself answers (contract.md: "a stale If-Match is 412"); without one, 409.
+     */
     @ServerExceptionMapper
-    public Response optimisticLock(OptimisticLockException e, UriInfo uri) {
+    public Response optimisticLock(OptimisticLockException e, UriInfo uri, jakarta.ws.rs.core.HttpHeaders headers) {
+        if (headers != null && headers.getHeaderString("If-Match") != null) {
+            return respond(new Problem(
+                    Problem.typeOf("stale-version"),
+                    "Precondition failed",
+                    412,
+                    "The object was changed by someone else at the same time; fetch it again and retry",
+                    path(uri),
+                    null,
+                    null));
+        }
         return respond(new Problem(
                 Problem.typeOf("concurrent-update"),
                 "Conflict",

@@ -229,12 +229,17 @@ public class ReportResource {
                 : new Paging.Request(0, config.report().exportMaxRows());
     }
 
-    /** Recomputes the read model from the manifest tables (admin; after a bulk load). */
+    /**
+     * Recomputes the read model from the manifest tables (admin; after a bulk load). With an {@code Idempotency-Key} a
+     * retried request answers the first answer and does not rebuild again.
+     */
     @POST
     @Path("rebuild")
+    @io.shoreloop.platform.idempotency.Idempotent
     @Produces(MediaType.APPLICATION_JSON)
-    public ReportViews.Rebuilt rebuild() {
-        return reports.rebuild(actor.get());
+    public org.jboss.resteasy.reactive.RestResponse<ReportViews.Rebuilt> rebuild() {
+        // a RestResponse: on a replay the idempotency interceptor answers the stored response instead
+        return org.jboss.resteasy.reactive.RestResponse.ok(reports.rebuild(actor.get()));
     }
 
     private Response list(

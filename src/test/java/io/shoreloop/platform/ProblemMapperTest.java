@@ -33,6 +33,39 @@ class ProblemMapperTest {
     }
 
     @Test
+    void anUpdateThatLostARaceIs412WhenItNamedAVersionAnd409Otherwise() throws Exception {
+        // two PUTs with one If-Match: both passed the version check, the later flush lost (contract.md: a stale
+        // If-Match is 412)
+        Response named =
+                mapper.optimisticLock(new jakarta.persistence.OptimisticLockException(), null, headers("\"3\""));
+        assertEquals(412, named.getStatus());
+        assertEquals(
+                "urn:shoreloop:problem:stale-version",
+                new ObjectMapper()
+                        .readTree(String.valueOf(named.getEntity()))
+                        .get("type")
+                        .asText());
+        Response unnamed =
+                mapper.optimisticLock(new jakarta.persistence.OptimisticLockException(), null, headers(null));
+        assertEquals(409, unnamed.getStatus());
+        assertEquals(
+                "urn:shoreloop:problem:concurrent-update",
+                new ObjectMapper()
+                        .readTree(String.valueOf(unnamed.getEntity()))
+                        .get("type")
+                        .asText());
+    }
+
+    /** Request headers holding only {@code If-Match} (null: none). */
+    private static jakarta.ws.rs.core.HttpHeaders headers(String ifMatch) {
+        return (jakarta.ws.rs.core.HttpHeaders) java.lang.reflect.Proxy.newProxyInstance(
+                ProblemMapperTest.class.getClassLoader(),
+                new Class<?>[] {jakarta.ws.rs.core.HttpHeaders.class},
+                (proxy, method, args) ->
+                        method.getName().equals("getHeaderString") && "If-Match".equals(args[0]) ? ifMatch : null);
+    }
+
+    @Test
     void aValueTheDatabaseRefusesIs422WithoutItsNames() throws Exception {
         Throwable refused = new PersistenceException(
                 "could not execute statement",

@@ -401,8 +401,26 @@ class ReportTest {
         assertTrue(rows("select 1 as n from report_manifest_fact where manifest_id = '" + cancelled + "'")
                 .isEmpty());
         // and the admin's rebuild changes nothing
-        as(ADMIN).post("/api/v1/reports/rebuild").then().statusCode(200).body("manifests", greaterThan(0));
+        String key = "rebuild-" + java.util.UUID.randomUUID();
+        String first = as(ADMIN)
+                .header("Idempotency-Key", key)
+                .post("/api/v1/reports/rebuild")
+                .then()
+                .statusCode(200)
+                .body("manifests", greaterThan(0))
+                .extract()
+                .asString();
         assertEquals(incremental, aggregates());
+        // retried with its key: the first answer, not a second rebuild
+        String retried = as(ADMIN)
+                .header("Idempotency-Key", key)
+                .post("/api/v1/reports/rebuild")
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .extract()
+                .asString();
+        assertEquals(first, retried);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
