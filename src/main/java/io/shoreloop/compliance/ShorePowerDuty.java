@@ -140,12 +140,13 @@ public final class ShorePowerDuty {
         if (!connectedTime.isZero() && !connectedTime.isNegative()) {
             return verdict(
                     Verdict.Outcome.COMPLIANT,
-                    "Connected " + describe(connectedTime) + " of a " + describe(stayed) + " stay (coverage "
+                    "Connected " + describe(connectedTime) + " of " + withArticle(describe(stayed)) + " stay (coverage "
                             + percent(connectedTime, stayed) + "), " + energy.toPlainString() + " kWh.",
                     f);
         }
-        String duty = "Stay of " + describe(stayed) + " is more than " + describe(threshold) + " at a "
-                + c.region().name().toLowerCase() + " berth that can supply this ship, and it never connected";
+        String duty = "Stay of " + describe(stayed) + " is more than " + describe(threshold) + " at "
+                + withArticle(c.region().name().toLowerCase()) + " berth that can supply this ship, and it never"
+                + " connected";
         Claim claim = c.claim();
         if (claim == null || claim.reason() == null) {
             return verdict(Verdict.Outcome.VIOLATION, duty + ", without an exemption claim.", f);
@@ -235,6 +236,20 @@ public final class ShorePowerDuty {
     }
 
     /** "2 h 1 min". */
+    /**
+     * The words with "a" or "an" before them, as they are read: "an inland", "a coastal", "an 8 h", "an 11 h", "a 10
+     * h" (numbers read "eight…", "eleven", "eighteen" or "eleven/eighteen thousand" start with a vowel sound).
+     */
+    static String withArticle(String words) {
+        String digits = words.replaceFirst("^([0-9]*).*$", "$1");
+        boolean vowel = digits.isEmpty()
+                ? "aeiou".indexOf(Character.toLowerCase(words.charAt(0))) >= 0
+                : digits.startsWith("8")
+                        || ((digits.length() == 2 || digits.length() == 5)
+                                && (digits.startsWith("11") || digits.startsWith("18")));
+        return (vowel ? "an " : "a ") + words;
+    }
+
     static String describe(Duration d) {
         long minutes = d.toMinutes();
         long h = minutes / 60;

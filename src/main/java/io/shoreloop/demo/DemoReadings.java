@@ -105,7 +105,8 @@ class DemoReadings {
         boolean wasClosed = false;
         for (Instant t = from; !t.isAfter(to); t = t.plus(STEP)) {
             boolean closed = connect != null && !t.isBefore(connect) && t.isBefore(disconnect);
-            double kw = closed ? 110 + 60 * load.nextDouble() : 0;
+            // kW with one decimal, as a meter reports it
+            double kw = closed ? Math.round(1100 + 600 * load.nextDouble()) / 10.0 : 0;
             // the energy of the interval ending here, drawn only while the breaker was closed at both of its ends (so
             // that no step at a session's boundary is ambiguous), at this reading's power, in whole Wh (the rest
             // carried)
@@ -125,7 +126,8 @@ class DemoReadings {
             register += wh;
             drawn += wh;
             Reading r = new Reading(meter.code(), seq++, t, register, kw, closed, closed ? MMSI_YU_CONTAINER : null);
-            readings.add(new IngestBatch.Incoming(meter, r, 400.0, kw * 1000 / (400 * Math.sqrt(3)), 50.0, t));
+            double amps = Math.round(kw * 10_000 / (400 * Math.sqrt(3))) / 10.0;
+            readings.add(new IngestBatch.Incoming(meter, r, 400.0, amps, 50.0, t));
         }
         IngestBatch batch = new IngestBatch(
                 readings,

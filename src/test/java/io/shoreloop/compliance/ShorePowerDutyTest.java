@@ -282,4 +282,17 @@ class ShorePowerDutyTest {
         var ship = new ShorePowerSpec(true, 400, 50, BigDecimal.ONE, false, "IEC 60309 LV 350A");
         assertTrue(ShorePowerSpec.mismatches(berth, ship).isEmpty());
     }
+
+    @Test
+    void theReasoningReadsAsEnglish() {
+        assertEquals("an inland", ShorePowerDuty.withArticle("inland"));
+        assertEquals("a coastal", ShorePowerDuty.withArticle("coastal"));
+        assertEquals("an 8 h", ShorePowerDuty.withArticle("8 h"));
+        assertEquals("an 11 h 5 min", ShorePowerDuty.withArticle("11 h 5 min"));
+        assertEquals("an 18 h", ShorePowerDuty.withArticle("18 h"));
+        assertEquals("an 80 h", ShorePowerDuty.withArticle("80 h"));
+        assertEquals("a 10 h", ShorePowerDuty.withArticle("10 h"));
+        assertEquals("a 1 h 30 min", ShorePowerDuty.withArticle("1 h 30 min"));
+        assertEquals("a 110 h", ShorePowerDuty.withArticle("110 h"));
+    }
 }
