@@ -91,6 +91,7 @@ class DemoHistory {
                                 null,
                                 null,
                                 null,
+                                null,
                                 null));
 
         // 3. declared and never received: overdue after 2 h

@@ -285,20 +285,31 @@ public class Manifest extends PanacheEntityBase {
                 null);
     }
 
-    /** The crew declares the batch to a reception facility licensed to receive the stream. */
-    public StepSigned declare(Signer signer, UUID receiver, String evidence, Licences licences, Instant now) {
+    /**
+     * The party that refused part of a batch sends that part on to another reception facility licensed to receive the
+     * stream (domain.md: the refused quantity goes "back to the ship, or to another facility"): the linked manifest,
+     * just drafted by that party, is declared to the facility, which receives it as any declared batch. Not to the
+     * refusing party itself, whose refusal it is.
+     */
+    public StepSigned sendRefusedPartOn(Signer signer, UUID to, Licences licences, Instant now) {
         require(ManifestAction.DECLARE, ManifestState.DRAFT);
-        if (signer.role() != Role.CREW || !vesselId.equals(signer.partyId())) {
-            throw new ManifestRules.WrongParty("Only the crew of the vessel may declare its manifest");
+        if (parentId == null || !createdBy.equals(signer.userId())) {
+            throw new ManifestRules.WrongParty("Only the party that refused the batch may send its refused part on");
         }
-        UUID to = receiver != null ? receiver : receiverId;
-        if (to == null) {
-            throw new ManifestRules.DetailMissing("receiverId", "Name the reception facility that takes the batch");
+        if (to.equals(signer.partyId())) {
+            throw new io.shoreloop.platform.Problems.InvalidField(
+                    "invalid-refused-to",
+                    "refusedToId",
+                    "Send the refused part to another facility, or leave it with the ship");
         }
         if (!licences.licensed(to, Activity.RECEIVE, stream)) {
-            throw new ManifestRules.LicenceMissing(
-                    "receiverId", "The reception facility is not licensed to receive " + stream);
+            throw new ManifestRules.LicenceMissing("refusedToId", "The facility is not licensed to receive " + stream);
         }
+        return declaredTo(to, signer, null, now);
+    }
+
+    /** The batch declared to {@code to}, signed by {@code signer}. */
+    private StepSigned declaredTo(UUID to, Signer signer, String evidence, Instant now) {
         receiverId = to;
         nextPartyId = to;
         state = ManifestState.DECLARED;
@@ -315,6 +326,23 @@ public class Manifest extends PanacheEntityBase {
                 null,
                 evidence,
                 null);
+    }
+
+    /** The crew declares the batch to a reception facility licensed to receive the stream. */
+    public StepSigned declare(Signer signer, UUID receiver, String evidence, Licences licences, Instant now) {
+        require(ManifestAction.DECLARE, ManifestState.DRAFT);
+        if (signer.role() != Role.CREW || !vesselId.equals(signer.partyId())) {
+            throw new ManifestRules.WrongParty("Only the crew of the vessel may declare its manifest");
+        }
+        UUID to = receiver != null ? receiver : receiverId;
+        if (to == null) {
+            throw new ManifestRules.DetailMissing("receiverId", "Name the reception facility that takes the batch");
+        }
+        if (!licences.licensed(to, Activity.RECEIVE, stream)) {
+            throw new ManifestRules.LicenceMissing(
+                    "receiverId", "The reception facility is not licensed to receive " + stream);
+        }
+        return declaredTo(to, signer, evidence, now);
     }
 
     /**

@@ -229,7 +229,10 @@ public class ManifestService {
         return view(m);
     }
 
-    /** Refuses all or part of the batch; the refused part goes onto a new linked manifest, back with the vessel. */
+    /**
+     * Refuses all or part of the batch; the refused part goes onto a new linked manifest, back with the vessel as a
+     * draft, or declared at once to another reception facility the refusing party names ({@code refusedToId}).
+     */
     public ManifestViews.ManifestView refuse(
             ActorRef who, UUID id, Long expectedVersion, ManifestViews.RefuseInput in) {
         ForStep loaded = loadForStep(who, id, expectedVersion, true, in.nextPartyId());
@@ -251,6 +254,11 @@ public class ManifestService {
         Manifest linked = Manifest.forRefusedPart(
                 m, Ids.timeOrdered(), nextNumber(), in.refusedQuantity(), in.method(), signer(actor), now);
         publish(linked, linked.recordDraft(signer(actor)));
+        if (in.refusedToId() != null) {
+            // sent on to another reception facility at once, declared by the refusing party, instead of back to the
+            // ship
+            publish(linked, linked.sendRefusedPartOn(signer(actor), in.refusedToId(), facilities::licensed, now));
+        }
         // a refusal starts before closure: if it closed the manifest, it did so just now
         return view(m, false);
     }
@@ -725,8 +733,22 @@ public class ManifestService {
     private ManifestViews.ManifestView view(Manifest m, boolean mayHaveCorrections) {
         return ManifestViews.ManifestView.of(
                 m,
+                linked(m),
                 m.discrepant() ? Discrepancy.of(m.id()) : List.of(),
                 mayHaveCorrections && m.state() == ManifestState.DISPOSED ? Correction.of(m.id()) : List.of());
+    }
+
+    /**
+     * The manifests made for refused parts of this batch (only a manifest with a refusal has any: no query for others,
+     * so a step's answer costs nothing more).
+     */
+    private List<UUID> linked(Manifest m) {
+        if (m.steps().stream().noneMatch(s -> s.action() == ManifestAction.REFUSE)) {
+            return List.of();
+        }
+        return em.createQuery("select m.id from Manifest m where m.parentId = ?1 order by m.createdAt", UUID.class)
+                .setParameter(1, m.id())
+                .getResultList();
     }
 
     /**

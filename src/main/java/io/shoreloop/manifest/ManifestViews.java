@@ -137,6 +137,7 @@ public final class ManifestViews {
             QuantityMethod method,
             @Size(max = 2000) String reason,
             UUID nextPartyId,
+            UUID refusedToId,
             @Size(max = 100) String vehicle,
             @Size(max = 200) String treatment,
             @Size(max = 2000) String evidence,
@@ -209,6 +210,7 @@ public final class ManifestViews {
             String nlsCategory,
             String garbageCategory,
             UUID parentId,
+            List<UUID> linkedManifestIds,
             String note,
             String cancelReason,
             boolean overdue,
@@ -225,7 +227,8 @@ public final class ManifestViews {
             List<CorrectionView> corrections,
             long version) {
 
-        static ManifestView of(Manifest m, List<Discrepancy> discrepancies, List<Correction> corrections) {
+        static ManifestView of(
+                Manifest m, List<UUID> linked, List<Discrepancy> discrepancies, List<Correction> corrections) {
             List<Step> steps = m.steps();
             return new ManifestView(
                     m.id(),
@@ -245,6 +248,7 @@ public final class ManifestViews {
                     m.nlsCategory(),
                     m.garbageCategory(),
                     m.parentId(),
+                    linked,
                     m.note(),
                     m.cancelReason(),
                     m.overdue(),

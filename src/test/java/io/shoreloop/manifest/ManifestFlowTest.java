@@ -252,6 +252,87 @@ public class ManifestFlowTest {
                 .body("state", equalTo("REFUSED"));
     }
 
+    /**
+     * domain.md: the refused quantity goes onto a new linked manifest "back to the ship, or to another facility". The
+     * Chuanwei base takes 10 of 18 m³ of a tank-washing batch and sends the other 8 on to the Zesheng base: the
+     * linked manifest is declared to Zesheng by Chuanwei, Zesheng receives it, and the refused manifest lists it. A
+     * facility not licensed for the stream, or the refusing facility itself, is refused, and nothing changes.
+     */
+    @Test
+    void aRefusedPartCanBeSentOnToAnotherFacility() {
+        String zesheng = "00000000-0000-0000-0006-000000000003";
+        String id = as(CREW_CHANGHUA)
+                .body(Map.of(
+                        "callId", CALL_CHANGHUA,
+                        "stream", "TANK_WASHING",
+                        "quantity", "18",
+                        "cargoName", "棕榈油 Palm oil",
+                        "nlsCategory", "Y"))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        as(CREW_CHANGHUA)
+                .body(Map.of("receiverId", FACILITY_CHUANWEI))
+                .post("/api/v1/manifests/" + id + "/declare")
+                .then()
+                .statusCode(200);
+        Map<String, Object> refusal = new HashMap<>();
+        refusal.put("acceptedQuantity", "10");
+        refusal.put("refusedQuantity", "8");
+        refusal.put("method", "GAUGED");
+        refusal.put("reason", "our tank holds only 10 m³ of NLS Y washings today");
+        refusal.put("nextPartyId", FACILITY_TRANSPORTER);
+        for (var wrong : List.of(
+                List.of(FACILITY_GUOYUAN, 422, "licence-missing"),
+                List.of(FACILITY_CHUANWEI, 400, "invalid-refused-to"))) {
+            refusal.put("refusedToId", wrong.get(0));
+            as(RECEIVER_CHUANWEI)
+                    .body(refusal)
+                    .post("/api/v1/manifests/" + id + "/refuse")
+                    .then()
+                    .statusCode((Integer) wrong.get(1))
+                    .body("type", equalTo("urn:shoreloop:problem:" + wrong.get(2)))
+                    .body("field", equalTo("refusedToId"));
+        }
+        as(CREW_CHANGHUA)
+                .get("/api/v1/manifests/" + id)
+                .then()
+                .body("state", equalTo("DECLARED"))
+                .body("linkedManifestIds", hasSize(0));
+
+        refusal.put("refusedToId", zesheng);
+        List<String> linked = as(RECEIVER_CHUANWEI)
+                .body(refusal)
+                .post("/api/v1/manifests/" + id + "/refuse")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("RECEIVED"))
+                .body("currentQuantity", equalTo(10.0f))
+                .extract()
+                .path("linkedManifestIds");
+        assertEquals(1, linked.size());
+        as("demo-receiver-zesheng")
+                .get("/api/v1/manifests/" + linked.get(0))
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("DECLARED"))
+                .body("parentId", equalTo(id))
+                .body("receiverId", equalTo(zesheng))
+                .body("declaredQuantity", equalTo(8.0f))
+                .body("declaredMethod", equalTo("GAUGED"))
+                .body("steps.action", equalTo(List.of("DRAFT", "DECLARE")))
+                .body("steps.partyId", equalTo(List.of(FACILITY_CHUANWEI, FACILITY_CHUANWEI)));
+        as("demo-receiver-zesheng")
+                .body(handover("8", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + linked.get(0) + "/receive")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("RECEIVED"));
+        as(CREW_CHANGHUA).get("/api/v1/manifests/" + id).then().body("linkedManifestIds", equalTo(linked));
+    }
+
     @Test
     void twoRacingReceiptsHaveOneWinner() throws Exception {
         String id = draftSewage("7");
@@ -420,6 +501,22 @@ public class ManifestFlowTest {
             st.executeUpdate("update manifest_step set quantity = 40 where manifest_id = '" + id + "' and seq = 1");
             try {
                 as(ADMIN)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .body("intact", equalTo(false))
+                        .body("firstBrokenLink.manifestId", equalTo(id));
+                // a bureau verifies the chains of its own jurisdiction: Changshou's district office does not see a
+                // Guoyuan manifest, broken or not, nor counts beyond its port
+                int all =
+                        as(ADMIN).get("/api/v1/ledger/verify").then().extract().path("chains");
+                as(BUREAU_CHANGSHOU)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .statusCode(200)
+                        .body("intact", equalTo(true))
+                        .body("firstBrokenLink", nullValue())
+                        .body("chains", allOf(greaterThan(0), lessThan(all)));
+                as(BUREAU_MSA)
                         .get("/api/v1/ledger/verify")
                         .then()
                         .body("intact", equalTo(false))
