@@ -130,8 +130,10 @@ public final class AccessPolicy {
         if (object instanceof Guarded.MeterRef m) {
             return operates(a, m.portId());
         }
-        if (object instanceof Guarded.VesselRef v) {
-            return action == Action.UPDATE && a.is(Role.CREW) && a.actsFor(v.vesselId());
+        if (object instanceof Guarded.VesselRef) {
+            // a vessel's type, shore-power facility and tanks decide its own verdicts (a crew that could make its
+            // ship a tanker, or take its facility off, would exempt its own calls): master data, the administrator's
+            return false;
         }
         if (object instanceof Guarded.CallRef c) {
             return operates(a, c.portId());

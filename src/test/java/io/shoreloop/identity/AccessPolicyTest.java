@@ -191,7 +191,8 @@ class AccessPolicyTest {
      *   <li>admin may create, update and deactivate anything; a claim of exemption only exists for calls;
      *   <li>a berth operator creates, updates and deactivates berths, meters and calls at ports it operates, updates
      *       (only) its own port, and claims exemptions for calls at its ports;
-     *   <li>a crew updates (only) its own vessel and claims exemptions for calls of its own vessel;
+     *   <li>a crew claims exemptions for calls of its own vessel, and changes no vessel (its type, facility and tanks
+     *       decide its own verdicts);
      *   <li>bureaus and facility roles change nothing;
      *   <li>a refused READ, or a refused change of an object the actor cannot read, is HIDDEN; any other refused
      *       change, and every refused CREATE, is FORBIDDEN.
@@ -251,10 +252,8 @@ class AccessPolicyTest {
                     yield false; // facilities and vessels
                 }
                 case CREW -> {
+                    // its vessel's master data decides its own verdicts: read only
                     boolean own = actor.partyId() != null && actor.partyId().equals(vesselOf(object));
-                    if (object instanceof Guarded.VesselRef) {
-                        yield action == Action.UPDATE && own;
-                    }
                     yield isCall && action == Action.CLAIM_EXEMPTION && own;
                 }
                 case BUREAU, RECEIVER, TRANSPORTER, DISPOSER -> false;
@@ -399,10 +398,10 @@ class AccessPolicyTest {
         }
         // admin: reads 18, creates/updates/deactivates 18 each, claims exemption on the 4 calls
         assertEquals(18 * 4 + 4, allowed.get(Role.ADMIN));
-        // crews of A and B: 8 directory reads each (ports, berths, facilities, parties), own vessel read + update,
-        // 2 own calls read + claim; the crew without a vessel reads the 8 directory objects only; nobody but the
-        // admin reads or changes the user account
-        assertEquals(2 * (8 + 2 + 4) + 8, allowed.get(Role.CREW));
+        // crews of A and B: 8 directory reads each (ports, berths, facilities, parties), own vessel read (no update:
+        // its master data decides its own verdicts), 2 own calls read + claim; the crew without a vessel reads the 8
+        // directory objects only; nobody but the admin reads or changes the user account
+        assertEquals(2 * (8 + 1 + 4) + 8, allowed.get(Role.CREW));
         // facility roles: 8 directory reads per actor (7 actors)
         int facilityActors = 7;
         assertEquals(
@@ -524,9 +523,10 @@ class AccessPolicyTest {
     }
 
     @Test
-    void aCrewUpdatesOnlyItsOwnVesselAndClaimsExemptionsOnlyForItsOwnCalls() {
+    void aCrewChangesNoVesselAndClaimsExemptionsOnlyForItsOwnCalls() {
         Actor crew = aCrewOf(vesselA);
-        assertEquals(ALLOW, AccessPolicy.decide(crew, Action.UPDATE, theVessel(vesselA, portA)));
+        // its type, shore-power facility and tanks decide its own verdicts
+        assertEquals(FORBIDDEN, AccessPolicy.decide(crew, Action.UPDATE, theVessel(vesselA, portA)));
         assertEquals(FORBIDDEN, AccessPolicy.decide(crew, Action.DEACTIVATE, theVessel(vesselA, portA)));
         assertEquals(FORBIDDEN, AccessPolicy.decide(crew, Action.CREATE, theVessel(vesselA, portA)));
         assertEquals(HIDDEN, AccessPolicy.decide(crew, Action.UPDATE, theVessel(vesselB, portA)));

@@ -71,12 +71,12 @@ class AccessMatrixTest {
                         "/api/v1/vessels/" + VESSEL_YU_CONTAINER,
                         VESSEL_FIELDS,
                         Set.of(ADMIN, CREW_YU_CONTAINER, OPERATOR_GUOYUAN, BUREAU_MSA),
-                        Set.of(ADMIN, CREW_YU_CONTAINER)),
+                        Set.of(ADMIN)),
                 new Target(
                         "/api/v1/vessels/" + VESSEL_CHANGJIANG,
                         VESSEL_FIELDS,
                         Set.of(ADMIN, CREW_CHANGJIANG, OPERATOR_CHAOTIANMEN, BUREAU_MSA),
-                        Set.of(ADMIN, CREW_CHANGJIANG)),
+                        Set.of(ADMIN)),
                 new Target("/api/v1/facilities/" + FACILITY_GUOYUAN, FACILITY_FIELDS, ALL, Set.of(ADMIN)),
                 new Target(
                         "/api/v1/meters/" + METER_GY_B01,
