@@ -140,7 +140,7 @@ public class MqttIngest {
         this.directory = directory;
         this.metrics = metrics;
         this.clock = clock;
-        this.parser = new PayloadParser(this.config.futureTolerance());
+        this.parser = new PayloadParser(this.config.futureTolerance(), this.config.maxReadingAge());
         this.clients = new BrokerClients(this.config);
         for (int i = 0; i < Math.max(1, this.config.writers()); i++) {
             queues.add(new LinkedBlockingQueue<>());
@@ -398,6 +398,7 @@ public class MqttIngest {
                 .sessionExpiryInterval(config.sessionExpiry().toSeconds())
                 .restrictions()
                 .receiveMaximum(Math.min(65_535, config.receiveMaximum()))
+                .maximumPacketSize((int) Math.min(268_435_460L, 8L * config.maxPayloadBytes()))
                 .applyRestrictions()
                 .send();
     }
@@ -448,7 +449,16 @@ public class MqttIngest {
         byte[] payload = delivery.payload();
         Parsed parsed;
         try {
-            parsed = parse(topic, payload, delivery, receivedAt);
+            parsed = payload.length > config.maxPayloadBytes()
+                    ? refused(
+                            topic,
+                            PayloadParser.topic(topic),
+                            delivery,
+                            receivedAt,
+                            "payload-too-large",
+                            "payload of " + payload.length + " bytes, more than " + config.maxPayloadBytes()
+                                    + " (shoreloop.mqtt.max-payload-bytes)")
+                    : parse(topic, payload, delivery, receivedAt);
         } catch (RuntimeException e) {
             // a parser bug must not hold the message unacknowledged (redelivered on every reconnect, a slot of the
             // broker's in-flight window taken for good): it becomes a dead letter like any unreadable message
@@ -636,13 +646,14 @@ public class MqttIngest {
 
     private void work(BlockingQueue<Parsed> queue) {
         while (running) {
+            Batch batch = null;
             try {
                 Parsed first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     resumeReadingIfDrained();
                     continue;
                 }
-                Batch batch = new Batch();
+                batch = new Batch();
                 batch.add(first);
                 gather(queue, batch, config.flushInterval(), config.flushIdle());
                 try {
@@ -656,9 +667,16 @@ public class MqttIngest {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // not even the dead letters could be stored: the batch stays unacknowledged, and the broker sends it
-                // again at the next connection
-                LOG.error("Unexpected failure in the ingest loop; the batch stays unacknowledged", e);
+                LOG.error("Unexpected failure in the ingest loop; its batch goes to the dead letters", e);
+                try {
+                    if (batch != null) {
+                        abandon(batch, e);
+                    }
+                } catch (InterruptedException stopping) {
+                    // shutting down: left unacknowledged, the broker sends it again to the session
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -788,8 +806,17 @@ public class MqttIngest {
             PayloadParser.Status status,
             PayloadParser.Rejection rejection) {
 
+        /**
+         * The payload's text for a dead letter: whole up to twice the 64 KiB a bad message's letter keeps, else only
+         * its beginning (the letter is cut at 64 KiB and marked truncated all the same), so that a huge payload is
+         * never decoded, escaped and encoded whole.
+         */
         String payload() {
-            return new String(delivery.payload(), StandardCharsets.UTF_8);
+            byte[] bytes = delivery.payload();
+            int keep = 2 * 64 * 1024;
+            return bytes.length <= keep
+                    ? new String(bytes, StandardCharsets.UTF_8)
+                    : new String(bytes, 0, keep, StandardCharsets.UTF_8);
         }
 
         /** Readings the message carries (1 for a single reading, a status or a dead letter). */
@@ -1021,7 +1048,10 @@ public class MqttIngest {
                 delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
             } catch (RuntimeException e) {
                 if (attempt != part) {
-                    throw e;
+                    // not even its dead letter: left unacknowledged, it would hold back every later acknowledgement
+                    // of the connection (the client sends them in the order the messages came)
+                    unstorable(message, String.valueOf(e));
+                    return;
                 }
                 LOG.errorf(e, "A message on %s failed unexpectedly; it goes to the dead letters", message.topicRaw());
                 attempt = asDeadLetter(part, message, new PayloadParser.Rejection("store-failed", String.valueOf(e)));
@@ -1031,13 +1061,50 @@ public class MqttIngest {
 
     /** A message whose dead letter the database refused for good: logged whole, counted, and let go. */
     private void unstorable(Parsed message, StoreUnavailable e) {
+        unstorable(message, e.reason());
+    }
+
+    private void unstorable(Parsed message, String reason) {
         unstorable.increment();
         LOG.errorf(
-                "The dead letter of a message on %s was refused (%s); the message is acknowledged and kept only in"
-                        + " this log: payload (Base64) %s",
+                "The dead letter of a message on %s could not be stored (%s); the message is acknowledged and kept"
+                        + " only in this log: payload (Base64) %s",
                 PayloadParser.quoted(message.topicRaw()),
-                e.reason(),
+                reason,
                 java.util.Base64.getEncoder().encodeToString(message.delivery().payload()));
+    }
+
+    /**
+     * A batch the loop failed on outside {@link #storeAll}'s own handling (a fault of Shoreloop's own, such as a
+     * meter's registration it cannot read): each message becomes a {@code store-failed} dead letter, kept whole for
+     * its replay, or goes to the log if even that cannot be stored, and every one is acknowledged. Left
+     * unacknowledged, the batch would hold back every later acknowledgement of the connection, and the broker would
+     * stop sending once its in-flight window is spent: the whole ingest stalled by one fault.
+     */
+    private void abandon(Batch batch, RuntimeException cause) throws InterruptedException {
+        PayloadParser.Rejection failed = new PayloadParser.Rejection("store-failed", String.valueOf(cause));
+        for (Parsed p : batch.parsed) {
+            IngestBatch asLetter = new IngestBatch(List.of(), List.of(), List.of(wholeLetter(p, failed)));
+            long delay = config.retryDelay().toMillis();
+            while (true) {
+                try {
+                    store.store(asLetter);
+                    break;
+                } catch (StoreUnavailable e) {
+                    if (!e.isTransient()) {
+                        unstorable(p, e);
+                        break;
+                    }
+                    sleep(delay);
+                    delay = Math.min(delay * 2, config.retryMaxDelay().toMillis());
+                } catch (RuntimeException e) {
+                    unstorable(p, String.valueOf(e));
+                    break;
+                }
+            }
+            p.delivery().acknowledge();
+        }
+        acknowledged.addAndGet(batch.size());
     }
 
     /**
@@ -1047,9 +1114,26 @@ public class MqttIngest {
     private IngestBatch asDeadLetter(IngestBatch part, Parsed message, PayloadParser.Rejection rejection) {
         List<IngestBatch.DeadLetter> letters = new ArrayList<>(part.deadLetters());
         if (!part.readings().isEmpty() || !part.statuses().isEmpty()) {
-            letters.add(letter(true, message, message.payload(), rejection));
+            letters.add(wholeLetter(message, rejection));
         }
         return new IngestBatch(List.of(), List.of(), letters);
+    }
+
+    /**
+     * The dead letter of a good message the store failed on, its payload whole (it was read, so at most
+     * max-payload-bytes): replayable once the cause is mended, also a backfill array of more than 64 KiB.
+     */
+    private IngestBatch.DeadLetter wholeLetter(Parsed message, PayloadParser.Rejection rejection) {
+        IngestBatch.DeadLetter letter =
+                letter(true, message, new String(message.delivery().payload(), StandardCharsets.UTF_8), rejection);
+        return new IngestBatch.DeadLetter(
+                letter.topic(),
+                letter.portCode(),
+                letter.meterCode(),
+                letter.payload(),
+                letter.reason(),
+                letter.receivedAt(),
+                true);
     }
 
     private void sleep(long millis) throws InterruptedException {

@@ -82,8 +82,21 @@ final class PayloadParser {
 
     private final Duration futureTolerance;
 
+    /** How far back a reading may be (zero: no limit). */
+    private final Duration maxAge;
+
     PayloadParser(Duration futureTolerance) {
+        this(futureTolerance, Duration.ZERO);
+    }
+
+    PayloadParser(Duration futureTolerance, Duration maxAge) {
         this.futureTolerance = futureTolerance;
+        this.maxAge = maxAge;
+    }
+
+    /** Whether a reading at {@code at} is further back than readings may be. */
+    private boolean tooOld(Instant at, Instant now) {
+        return !maxAge.isZero() && at.isBefore(now.minus(maxAge));
     }
 
     static Topic topic(String raw) {
@@ -309,7 +322,10 @@ final class PayloadParser {
             return null;
         }
         Instant at = IsoTimestamps.parse(ts);
-        if (at == null || at.isBefore(InputRules.EARLIEST) || at.isAfter(now.plus(futureTolerance))) {
+        if (at == null
+                || at.isBefore(InputRules.EARLIEST)
+                || at.isAfter(now.plus(futureTolerance))
+                || tooOld(at, now)) {
             return null;
         }
         // the topic's text for the meter (the same): one string per meter, not one per reading waiting for its batch
@@ -502,6 +518,12 @@ final class PayloadParser {
             throw new Refused(
                     "future-timestamp",
                     "'ts' " + ts + " is more than " + futureTolerance.toMinutes() + " minutes in the future");
+        }
+        if (tooOld(ts, now)) {
+            throw new Refused(
+                    "stale-timestamp",
+                    "'ts' " + ts + " is more than " + maxAge.toDays() + " days in the past (a meter's clock reset?"
+                            + " shoreloop.mqtt.max-reading-age)");
         }
         JsonNode energyNode = required(node, "energyKwh");
         BigDecimal energy = number(energyNode, "energyKwh");

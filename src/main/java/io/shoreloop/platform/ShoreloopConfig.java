@@ -488,6 +488,22 @@ public interface ShoreloopConfig {
         @WithDefault("5m")
         Duration futureTolerance();
 
+        /**
+         * A reading timestamped further back than this is a dead letter ({@code stale-timestamp}; 0: no limit). The
+         * contract's late readings are a backfill after an outage of hours; a meter whose clock fell back to 2000 would
+         * otherwise have its whole history read again for each such reading, slowing every meter of its writer.
+         */
+        @WithDefault("P30D")
+        Duration maxReadingAge();
+
+        /**
+         * The largest payload read (bytes; a backfill array of 10,000 readings is about 2 MB): a larger one is a dead
+         * letter ({@code payload-too-large}) holding its first 64 KiB. MQTT 5 connections also ask the broker for
+         * packets of at most eight times this, which it then does not send at all (the broker logs it).
+         */
+        @WithDefault("8388608")
+        int maxPayloadBytes();
+
         /** First delay before retrying a batch the database refused; doubles up to {@link #retryMaxDelay()}. */
         @WithDefault("200ms")
         Duration retryDelay();

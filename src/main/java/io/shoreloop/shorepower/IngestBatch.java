@@ -51,9 +51,25 @@ public record IngestBatch(List<Incoming> readings, List<StatusReport> statuses, 
      * @param payload the raw payload (truncated on storage at 64 KiB)
      * @param reason why it was refused
      * @param receivedAt when it arrived
+     * @param whole whether the payload is kept whole: a good message the store failed on (a fault of Shoreloop's or a
+     *     refusal of the database), which must be replayable once the cause is mended, also when it is a backfill
+     *     array of more than 64 KiB
      */
     public record DeadLetter(
-            String topic, String portCode, String meterCode, String payload, String reason, Instant receivedAt) {}
+            String topic,
+            String portCode,
+            String meterCode,
+            String payload,
+            String reason,
+            Instant receivedAt,
+            boolean whole) {
+
+        /** A bad message's letter: its payload is kept up to 64 KiB (contract.md). */
+        public DeadLetter(
+                String topic, String portCode, String meterCode, String payload, String reason, Instant receivedAt) {
+            this(topic, portCode, meterCode, payload, reason, receivedAt, false);
+        }
+    }
 
     /**
      * What a batch did.

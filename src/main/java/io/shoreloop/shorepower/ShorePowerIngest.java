@@ -1559,7 +1559,7 @@ public class ShorePowerIngest {
                 """)) {
             for (IngestBatch.DeadLetter d : letters) {
                 String whole = escapeNul(d.payload());
-                String payload = cut(whole, MAX_PAYLOAD_BYTES);
+                String payload = d.whole() ? whole : cut(whole, MAX_PAYLOAD_BYTES);
                 ps.setString(1, bounded(d.topic()));
                 ps.setString(2, bounded(d.portCode()));
                 ps.setString(3, bounded(d.meterCode()));

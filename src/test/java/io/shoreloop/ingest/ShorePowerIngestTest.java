@@ -1005,6 +1005,95 @@ class ShorePowerIngestTest {
     }
 
     /**
+     * A payload larger than max-payload-bytes (8 MiB) is a dead letter holding its first 64 KiB, never decoded whole;
+     * a reading further back than max-reading-age (30 days: a meter whose clock fell back) is a dead letter too,
+     * instead of having the meter's whole history read again; the stream goes on after both.
+     */
+    @Test
+    void anOversizedPayloadAndAReadingFromLongAgoAreDeadLettersAndTheStreamGoesOn() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        java.util.concurrent.atomic.AtomicInteger acknowledged = new java.util.concurrent.atomic.AtomicInteger();
+        byte[] huge = new byte[8 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(huge, (byte) 0);
+        ingest.receive(meter.readingTopic(), huge, acknowledged::incrementAndGet);
+        publish(
+                mqtt,
+                meter.readingTopic(),
+                meter.reading(0, Instant.parse("2000-01-01T00:00:00Z"), "1.000", false, null));
+        publish(mqtt, meter.readingTopic(), meter.reading(1, t0, "2.000", false, null));
+        awaitReadingCount("the reading after them stored", meter, 1);
+        await(
+                "both dead-lettered",
+                WAIT,
+                () -> count("select count(*) from dead_letter where meter_code = ?", meter.code()) == 2);
+        assertEquals(1, acknowledged.get(), "the oversized message acknowledged");
+        var letters = as(ADMIN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        List<String> reasons = letters.getList("items.reason");
+        assertTrue(
+                reasons.stream().anyMatch(r -> r.startsWith("payload-too-large: payload of 8388609 bytes")),
+                reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("stale-timestamp: ")), reasons.toString());
+        int big = reasons.get(0).startsWith("payload-too-large") ? 0 : 1;
+        assertEquals(true, letters.getBoolean("items[" + big + "].payloadTruncated"));
+        assertTrue(
+                letters.getString("items[" + big + "].payload").getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                        <= 64 * 1024);
+    }
+
+    /**
+     * A good backfill array of more than 64 KiB the store fails on (a fault of Shoreloop's, injected) is dead-lettered
+     * whole, not cut at the 64 KiB a bad message's letter keeps, so that its replay stores every reading once the fault
+     * is mended (a cut letter could not be replayed: the readings were acknowledged and lost).
+     */
+    @Test
+    void aLargeArrayTheStoreFailsOnIsKeptWholeAndReplayed() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(4, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        StringBuilder array = new StringBuilder("[");
+        int n = 600;
+        for (int i = 0; i < n; i++) {
+            array.append(i == 0 ? "" : ",")
+                    .append(meter.reading(
+                            i,
+                            t0.plusSeconds(15L * i),
+                            String.format("%d.%03d", 100 + i / 4, (i % 4) * 250),
+                            true,
+                            null));
+        }
+        String payload = array.append(']').toString();
+        assertTrue(payload.length() > 64 * 1024, "more than 64 KiB: " + payload.length());
+        FailingOnMatchedSessions.failFor = UUID.fromString(CALL_YU_CONTAINER_OPEN);
+        try {
+            publish(mqtt, meter.readingTopic(), payload);
+            await(
+                    "the array dead-lettered",
+                    WAIT,
+                    () -> count("select count(*) from dead_letter where meter_code = ?", meter.code()) == 1);
+        } finally {
+            FailingOnMatchedSessions.failFor = null;
+        }
+        var letter = as(ADMIN)
+                .get("/api/v1/shorepower/dead-letters?meterCode=" + meter.code())
+                .then()
+                .body("items[0].payloadTruncated", equalTo(false))
+                .extract()
+                .jsonPath();
+        assertEquals(payload, letter.getString("items[0].payload"));
+        as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/" + letter.getLong("items[0].id") + "/replay")
+                .then()
+                .statusCode(200)
+                .body("replayOutcome", equalTo("stored " + n + ", duplicates 0"));
+        assertEquals(n, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+    }
+
+    /**
      * A payload naming a meter with a NUL character (legal in JSON, refused by PostgreSQL in text) is a dead letter
      * like any other meter mismatch, its reason quoting the name escaped; and the stream goes on. Before, the letter's
      * reason held the NUL as it came, the database refused the letter for good, and its writer retried it for ever:
