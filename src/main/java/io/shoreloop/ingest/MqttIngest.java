@@ -946,15 +946,38 @@ public class MqttIngest {
             letters.add(letter(counted, p, p.payload(), unregistered));
             return;
         }
+        long registerLimit = registerLimitWh(meter);
         for (PayloadParser.Element e : p.elements()) {
             if (e.rejection() != null) {
                 letters.add(letter(counted, p, e.json(), e.rejection()));
+            } else if (e.reading().registerWh() >= registerLimit) {
+                letters.add(letter(
+                        counted,
+                        p,
+                        e.json() != null ? e.json() : p.payload(),
+                        new PayloadParser.Rejection(
+                                "invalid-value",
+                                "'energyKwh' " + e.reading().registerWh() / 1000 + " kWh is not below the meter's"
+                                        + " register modulus (" + registerLimit / 1000 + " kWh)")));
             } else {
                 PayloadParser.ParsedReading r = e.reading();
                 readings.add(new IngestBatch.Incoming(
                         meter, r.toReading(meter.code()), r.voltageV(), r.currentA(), r.frequencyHz(), p.receivedAt()));
             }
         }
+    }
+
+    /** Registers hold 10^12 kWh at most (the registry's largest modulus). */
+    static final long REGISTER_MAX_WH = 1_000_000_000_000_000L;
+
+    /**
+     * Where a meter's register turns over: its registered modulus, else the largest a register holds. A reading at or
+     * above it cannot be a reading of the meter (and a few such values, 16 digits of kWh each, would overflow the
+     * meter's energy sums).
+     */
+    static long registerLimitWh(RegisteredMeter meter) {
+        Long modulus = meter.profile().registerModulusWh();
+        return modulus == null ? REGISTER_MAX_WH : Math.min(modulus, REGISTER_MAX_WH);
     }
 
     /** A dead letter of message {@code p} ({@code payload}: the message's, or one bad element's). */

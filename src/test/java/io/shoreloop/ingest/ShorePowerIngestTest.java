@@ -1047,6 +1047,28 @@ class ShorePowerIngestTest {
     }
 
     /**
+     * A register at or above the meter's modulus (100,000,000 kWh by default) cannot be a reading of it: a dead letter
+     * (a few 16-digit registers, which the payload's format allows, would have overflowed the meter's energy sums); the
+     * value just below the modulus is a reading.
+     */
+    @Test
+    void aRegisterNotBelowTheModulusIsADeadLetter() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        publish(mqtt, meter.readingTopic(), meter.reading(0, t0, "9000000000000000", false, null));
+        publish(mqtt, meter.readingTopic(), meter.reading(1, t0.plusSeconds(15), "100000000.000", false, null));
+        publish(mqtt, meter.readingTopic(), meter.reading(2, t0.plusSeconds(30), "99999999.999", false, null));
+        awaitReadingCount("the reading below the modulus stored", meter, 1);
+        await(
+                "both others dead-lettered",
+                WAIT,
+                () -> count(
+                                "select count(*) from dead_letter where meter_code = ? and reason like 'invalid-value%modulus%'",
+                                meter.code())
+                        == 2);
+    }
+
+    /**
      * A good backfill array of more than 64 KiB the store fails on (a fault of Shoreloop's, injected) is dead-lettered
      * whole, not cut at the 64 KiB a bad message's letter keeps, so that its replay stores every reading once the fault
      * is mended (a cut letter could not be replayed: the readings were acknowledged and lost).
@@ -1054,7 +1076,9 @@ class ShorePowerIngestTest {
     @Test
     void aLargeArrayTheStoreFailsOnIsKeptWholeAndReplayed() {
         TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
-        Instant t0 = Instant.now().minus(4, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        // 2 h 30 min of readings ending 10 min ago: inside the demo's open call (it arrived at least 3 h ago), so that
+        // the session is matched to it and the injected fault strikes
+        Instant t0 = Instant.now().minus(160, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         StringBuilder array = new StringBuilder("[");
         int n = 600;
         for (int i = 0; i < n; i++) {
