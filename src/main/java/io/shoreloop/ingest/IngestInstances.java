@@ -127,13 +127,32 @@ public class IngestInstances {
         }
     }
 
-    /** Claims and adopts one gone instance; answers whether one was adopted and its session ended. */
+    /**
+     * Claims and retires one gone instance: adopts its session where the broker queues for absent shared members
+     * ({@link SessionAdoption#needed}), else records it retired and leaves its session to expire. Answers whether one
+     * was retired.
+     */
     boolean retireOne() throws InterruptedException {
         Optional<String> gone = claim();
         if (gone.isEmpty()) {
             return false;
         }
         String clientId = gone.get();
+        boolean adopt;
+        try {
+            adopt = adoption.needed(ingest.protocol());
+        } catch (RuntimeException | InterruptedException e) {
+            QuarkusTransaction.requiringNew().run(() -> sql.update(RELEASE, clientId, me()));
+            throw e;
+        }
+        if (!adopt) {
+            LOG.infof(
+                    "Instance '%s' is gone; its broker session is left to expire (the broker queues nothing for absent"
+                            + " shared-subscription members: shoreloop.mqtt.adopt-sessions)",
+                    clientId);
+            QuarkusTransaction.requiringNew().run(() -> sql.update(RETIRED, clientId, me()));
+            return true;
+        }
         SessionAdoption.Result r = null;
         try {
             r = adoption.adopt(clientId, ingest.protocol());
@@ -178,8 +197,9 @@ public class IngestInstances {
 
     /**
      * {@code ALIVE}: seen within three heartbeats; {@code SILENT}: not, but not yet for {@code retire-after};
-     * {@code GONE}: longer (its session is adopted at the next look); {@code ADOPTING}: an instance holds the lease on
-     * it; {@code RETIRED}: its session was adopted and ended (until it comes back).
+     * {@code GONE}: longer (retired at the next look); {@code ADOPTING}: an instance holds the lease on it; {@code
+     * RETIRED}: its session was adopted and ended, or left to expire on a broker that queues nothing for it (until it
+     * comes back).
      */
     public enum State {
         ALIVE,

@@ -1046,9 +1046,8 @@ public class MqttIngest {
     /**
      * Stores one message's part; a part refused or failing for a reason a retry does not cure is stored as the
      * message's dead letter instead. When the database refuses even that for good, the message is written to the log
-     * (its payload in Base64) and acknowledged: retrying would hold its writer, and every meter it stores, for ever.
-     * When the dead letter fails unexpectedly, the failure goes up and the batch stays unacknowledged: the broker sends
-     * it again at the next connection.
+     * (its payload in Base64) and acknowledged: retrying would hold its writer, and every meter it stores, for ever;
+     * so is a message whose dead letter fails unexpectedly too.
      */
     private void storeOne(IngestBatch part, Parsed message) throws InterruptedException {
         long delay = config.retryDelay().toMillis();
@@ -1107,7 +1106,10 @@ public class MqttIngest {
     private void abandon(Batch batch, RuntimeException cause) throws InterruptedException {
         PayloadParser.Rejection failed = new PayloadParser.Rejection("store-failed", String.valueOf(cause));
         for (Parsed p : batch.parsed) {
-            IngestBatch asLetter = new IngestBatch(List.of(), List.of(), List.of(wholeLetter(p, failed)));
+            // a bad message keeps its own reason (counted when the batch was made); a good one its whole payload
+            IngestBatch.DeadLetter letter =
+                    p.rejection() != null ? letter(false, p, p.payload(), p.rejection()) : wholeLetter(p, failed);
+            IngestBatch asLetter = new IngestBatch(List.of(), List.of(), List.of(letter));
             long delay = config.retryDelay().toMillis();
             while (true) {
                 try {

@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes over the broker session of an instance that is gone (its client id), empties it through this instance's
- * writers and ends it.
+ * writers and ends it, on a broker that queues a shared subscription's messages for members that are away (Mosquitto;
+ * see {@link #needed}).
  *
  * <p>It connects with the gone instance's client id, resuming its session (clean start off), and at once removes the
  * session's subscriptions (the shared readings filter and the status filter), so that the broker routes nothing new to
@@ -53,6 +54,103 @@ final class SessionAdoption {
         this.config = config;
         this.clients = clients;
         this.ingest = ingest;
+    }
+
+    /** Whether this broker queues for absent shared-subscription members, once known (null: not yet). */
+    private volatile Boolean queuesForAbsentMembers;
+
+    /**
+     * Whether gone instances' sessions are to be adopted on this broker ({@code adopt-sessions}): with {@code auto},
+     * only where the broker announces itself as Mosquitto in its retained {@code $SYS/broker/version}, which queues a
+     * shared subscription's messages for members that are away; asked once, until the answer is known.
+     */
+    boolean needed(BrokerClients.Protocol protocol) throws InterruptedException {
+        switch (config.adoptSessions()) {
+            case ALWAYS:
+                return true;
+            case NEVER:
+                return false;
+            default:
+                break;
+        }
+        Boolean known = queuesForAbsentMembers;
+        if (known == null) {
+            known = announcesMosquitto(protocol);
+            if (known != null) {
+                queuesForAbsentMembers = known;
+                LOG.infof(
+                        "The broker %s: gone instances' sessions are %s (shoreloop.mqtt.adopt-sessions=auto)",
+                        known ? "announces Mosquitto, which queues for absent shared members" : "is not Mosquitto",
+                        known ? "adopted and ended" : "left to expire");
+            }
+        }
+        return Boolean.TRUE.equals(known);
+    }
+
+    /**
+     * Whether the broker's retained {@code $SYS/broker/version} names Mosquitto: true or false once the subscription
+     * was answered (refused, or no such message within a few seconds: not Mosquitto), null when the broker could not be
+     * asked (asked again next time).
+     */
+    private Boolean announcesMosquitto(BrokerClients.Protocol protocol) throws InterruptedException {
+        String id = "shoreloop-probe-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        java.util.concurrent.CompletableFuture<String> version = new java.util.concurrent.CompletableFuture<>();
+        long millis = config.readinessTimeout().toMillis();
+        if (protocol == BrokerClients.Protocol.MQTT_3_1_1) {
+            Mqtt3AsyncClient c = clients.mqtt3(id).buildAsync();
+            c.publishes(MqttGlobalPublishFilter.ALL, p -> version.complete(text(p.getPayloadAsBytes())));
+            return probe(
+                    () -> c.connectWith().cleanSession(true).send(),
+                    () -> c.subscribeWith().topicFilter(SYS_VERSION).send(),
+                    () -> c.disconnect().exceptionally(x -> null),
+                    version,
+                    millis);
+        }
+        Mqtt5AsyncClient c = clients.mqtt5(id).buildAsync();
+        c.publishes(MqttGlobalPublishFilter.ALL, p -> version.complete(text(p.getPayloadAsBytes())));
+        return probe(
+                () -> c.connectWith().cleanStart(true).send(),
+                () -> c.subscribeWith().topicFilter(SYS_VERSION).send(),
+                () -> c.disconnect().exceptionally(x -> null),
+                version,
+                millis);
+    }
+
+    /** Connects, subscribes to the version and waits for it (see {@link #announcesMosquitto}). */
+    private static Boolean probe(
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> connect,
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> subscribe,
+            Runnable disconnect,
+            java.util.concurrent.CompletableFuture<String> version,
+            long millis)
+            throws InterruptedException {
+        try {
+            connect.get().get(millis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            disconnect.run();
+            return null;
+        }
+        try {
+            subscribe.get().get(millis, TimeUnit.MILLISECONDS);
+            return mosquitto(version.get(SYS_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } finally {
+            disconnect.run();
+        }
+    }
+
+    private static final String SYS_VERSION = "$SYS/broker/version";
+
+    /** How long a retained {@code $SYS/broker/version} may take to arrive after the subscription. */
+    private static final long SYS_WAIT_MILLIS = 3_000;
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static boolean mosquitto(String version) {
+        return version.toLowerCase(java.util.Locale.ROOT).contains("mosquitto");
     }
 
     /** Adopts, empties and ends the session of {@code clientId}; blocks until done or given up. */

@@ -310,6 +310,13 @@ public interface ShoreloopConfig {
         Optional<Duration> disposalDeadline();
     }
 
+    /** Whether gone instances' broker sessions are adopted (see {@link Mqtt#adoptSessions()}). */
+    enum AdoptSessions {
+        AUTO,
+        ALWAYS,
+        NEVER
+    }
+
     /** MQTT broker connection. */
     interface Mqtt {
         /** Broker host ({@code SHORELOOP_MQTT_HOST}); set by the launcher when the broker is embedded. */
@@ -432,6 +439,17 @@ public interface ShoreloopConfig {
          */
         @WithDefault("15m")
         Duration retireAfter();
+
+        /**
+         * Whether a gone instance's session is adopted: {@code auto} only on a broker that queues a shared
+         * subscription's messages for members that are away (Mosquitto, which it announces in {@code
+         * $SYS/broker/version}); elsewhere (HiveMQ, which queues nothing for them) the gone instance is only recorded as
+         * retired and its session left to expire: HiveMQ CE 2025.5, measured, stops delivering a shared group's
+         * messages to its other members for good when a member's session is removed (unsubscribed or ended) while a
+         * message is in flight to it. {@code always} or {@code never} decide without asking.
+         */
+        @WithDefault("auto")
+        AdoptSessions adoptSessions();
 
         /** An adopted session counts as emptied once nothing came from it for this long and everything is stored. */
         @WithDefault("5s")

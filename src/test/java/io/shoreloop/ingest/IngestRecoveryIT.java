@@ -237,7 +237,10 @@ class IngestRecoveryIT {
 
     /**
      * The same on the embedded HiveMQ CE broker, which hands a shared subscription's messages to the members that are
-     * connected: nothing waits in the stopped instance's session, and its adoption ends it all the same.
+     * connected: nothing waits in the stopped instance's session, which is not adopted (adopt-sessions=auto asks the
+     * broker; HiveMQ CE stalls the group's deliveries to its other members when a member's session is removed while a
+     * message is in flight to it: in an earlier form of this test, which adopted, a got only 3,230 of the 6,000), and b
+     * is recorded as retired all the same.
      */
     @Test
     void aGoneInstancesSessionIsEndedOnHiveMqToo() throws Exception {
@@ -275,9 +278,10 @@ class IngestRecoveryIT {
             for (String meter : meters) {
                 assertMeterComplete(jdbc, meter);
             }
-            // the adoption ends once everything from b's session is stored and nothing more came for retire-quiet
+            // b is retired once it has been silent for retire-after: on Mosquitto its session adopted (the adoption
+            // ends once everything from it is stored and nothing more came for retire-quiet), on HiveMQ CE left
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (counter(a, "shoreloop_ingest_sessions_adopted_total") < 1 && System.nanoTime() < deadline) {
+            while (!retired(jdbc, "shoreloop-gone-b") && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
             double adopted = counter(a, "shoreloop_ingest_sessions_adopted_messages_total");
@@ -289,7 +293,10 @@ class IngestRecoveryIT {
                 // the broker queued b's share for it: without the adoption those would still wait there
                 assertTrue(adopted > 0, "a stored messages of b's session: " + adopted + "\n" + afterBanner(a));
             }
-            assertEquals(1.0, counter(a, "shoreloop_ingest_sessions_adopted_total"), "one session adopted");
+            assertEquals(
+                    queued ? 1.0 : 0.0,
+                    counter(a, "shoreloop_ingest_sessions_adopted_total"),
+                    "adopted on Mosquitto only (adopt-sessions=auto)");
             try (Connection c = connect(jdbc);
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("select retired_at is not null, claimed_by from ingest_instance"
@@ -297,7 +304,8 @@ class IngestRecoveryIT {
                 assertTrue(rs.next() && rs.getBoolean(1), "b recorded as retired");
                 assertEquals("shoreloop-gone-a", rs.getString(2));
             }
-            // the session was ended: a connect with b's id resuming its session finds none
+            // on Mosquitto the session was ended, on HiveMQ CE it is left to expire: a connect with b's id resuming
+            // its session finds it or not
             Mqtt5BlockingClient probe = MqttClient.builder()
                     .useMqttVersion5()
                     .identifier("shoreloop-gone-b")
@@ -310,12 +318,24 @@ class IngestRecoveryIT {
                     .send()
                     .isSessionPresent();
             probe.disconnect();
-            assertTrue(!present, "b's session ended on the broker");
+            assertEquals(!queued, present, "b's session ended on Mosquitto, left on HiveMQ CE");
         } finally {
             if (a != null) {
                 a.stop();
             }
             broker.stop();
+        }
+    }
+
+    /** Whether the instance is recorded as retired. */
+    private static boolean retired(String jdbc, String clientId) throws Exception {
+        try (Connection c = connect(jdbc);
+                PreparedStatement ps =
+                        c.prepareStatement("select retired_at is not null from ingest_instance where client_id = ?")) {
+            ps.setString(1, clientId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shoreloop.ingest.MqttTestSupport.TestMeter;
+import io.shoreloop.platform.ShoreloopConfig;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,6 +51,32 @@ class SessionAdoptionTest {
 
     @Inject
     IngestInstances instances;
+
+    @Inject
+    io.shoreloop.platform.ShoreloopConfig config;
+
+    /**
+     * With {@code adopt-sessions=auto} the broker is asked whether it is Mosquitto (its retained {@code
+     * $SYS/broker/version}): the embedded HiveMQ CE is not, so sessions there are not adopted (HiveMQ CE queues nothing
+     * for absent shared members, and removing a member's session while a message is in flight to it stalls the group,
+     * measured); {@code never} and {@code always} decide without asking.
+     */
+    @Test
+    void onHiveMqAutoLeavesGoneInstancesSessionsToExpire() throws Exception {
+        await("the ingest connected", Duration.ofSeconds(30), () -> ingest.ingesting() && ingest.subscribed());
+        for (var mode : io.shoreloop.platform.ShoreloopConfig.AdoptSessions.values()) {
+            ShoreloopConfig.Mqtt mqtt = (ShoreloopConfig.Mqtt) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(),
+                    new Class<?>[] {ShoreloopConfig.Mqtt.class},
+                    (proxy, method, args) ->
+                            method.getName().equals("adoptSessions") ? mode : method.invoke(config.mqtt(), args));
+            SessionAdoption adoption = new SessionAdoption(mqtt, new BrokerClients(mqtt), ingest);
+            assertEquals(
+                    mode == io.shoreloop.platform.ShoreloopConfig.AdoptSessions.ALWAYS,
+                    adoption.needed(ingest.protocol()),
+                    mode.toString());
+        }
+    }
 
     @Test
     void aGoneInstancesSessionIsEmptiedAndEndedAndTheOthersAreLeftAlone() throws Exception {
