@@ -138,12 +138,18 @@ public class IngestInstances {
             return false;
         }
         String clientId = gone.get();
-        boolean adopt;
+        Boolean adopt;
         try {
             adopt = adoption.needed(ingest.protocol());
         } catch (RuntimeException | InterruptedException e) {
             QuarkusTransaction.requiringNew().run(() -> sql.update(RELEASE, clientId, me()));
             throw e;
+        }
+        if (adopt == null) {
+            // the broker could not be asked whether it keeps anything for absent members: decided next time
+            LOG.debugf("Instance '%s' is gone; the broker could not be asked about its session, next time", clientId);
+            QuarkusTransaction.requiringNew().run(() -> sql.update(RELEASE, clientId, me()));
+            return false;
         }
         if (!adopt) {
             LOG.infof(

@@ -62,9 +62,10 @@ final class SessionAdoption {
     /**
      * Whether gone instances' sessions are to be adopted on this broker ({@code adopt-sessions}): with {@code auto},
      * only where the broker announces itself as Mosquitto in its retained {@code $SYS/broker/version}, which queues a
-     * shared subscription's messages for members that are away; asked once, until the answer is known.
+     * shared subscription's messages for members that are away; asked once, until the answer is known. Null while the
+     * broker could not be asked (nothing is decided then: the gone instance is looked at again later).
      */
-    boolean needed(BrokerClients.Protocol protocol) throws InterruptedException {
+    Boolean needed(BrokerClients.Protocol protocol) throws InterruptedException {
         switch (config.adoptSessions()) {
             case ALWAYS:
                 return true;
@@ -84,7 +85,7 @@ final class SessionAdoption {
                         known ? "adopted and ended" : "left to expire");
             }
         }
-        return Boolean.TRUE.equals(known);
+        return known;
     }
 
     /**
@@ -131,10 +132,23 @@ final class SessionAdoption {
             return null;
         }
         try {
-            subscribe.get().get(millis, TimeUnit.MILLISECONDS);
-            return mosquitto(version.get(SYS_WAIT_MILLIS, TimeUnit.MILLISECONDS));
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
+            try {
+                subscribe.get().get(millis, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                // refused (a broker without $SYS): not Mosquitto; anything else (the connection lost): not known
+                return e.getCause() instanceof com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException
+                                || e.getCause() instanceof com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException
+                        ? Boolean.FALSE
+                        : null;
+            } catch (TimeoutException e) {
+                return null;
+            }
+            try {
+                return mosquitto(version.get(SYS_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                // subscribed, and no version came: not Mosquitto
+                return false;
+            }
         } finally {
             disconnect.run();
         }
