@@ -10,6 +10,7 @@ import io.shoreloop.platform.Problems;
 import io.shoreloop.platform.Versions;
 import io.shoreloop.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -62,11 +63,17 @@ public class MeterService {
     private final Guard guard;
     private final Clock clock;
     private final jakarta.enterprise.event.Event<MeterRegistrationChanged> changed;
+    private final EntityManager em;
 
-    public MeterService(Guard guard, Clock clock, jakarta.enterprise.event.Event<MeterRegistrationChanged> changed) {
+    public MeterService(
+            Guard guard,
+            Clock clock,
+            jakarta.enterprise.event.Event<MeterRegistrationChanged> changed,
+            EntityManager em) {
         this.guard = guard;
         this.clock = clock;
         this.changed = changed;
+        this.em = em;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -117,6 +124,7 @@ public class MeterService {
         if (!meter.code.equals(input.code()) && Meter.count("code", input.code()) > 0) {
             throw new Problems.DuplicateKey("code", "A meter with code '" + input.code() + "' already exists");
         }
+        keepHistoryWhole(meter, input);
         apply(meter, input);
         meter.persistAndFlush();
         changed.fire(new MeterRegistrationChanged("meter " + meter.code));
@@ -131,6 +139,46 @@ public class MeterService {
         meter.persistAndFlush();
         changed.fire(new MeterRegistrationChanged("meter " + meter.code));
         return view(meter);
+    }
+
+    /**
+     * A meter's berth and register modulus shape how its readings are read: sessions are derived again whenever a late
+     * reading or a call's departure touches them, with the registration as it then stands. Changed under a history,
+     * they would move its sessions, their energy and verdicts to the new berth, or read its old rollovers anew. So
+     * once a meter has readings both stay; a meter moved to another berth (or given another register) is deactivated
+     * and registered again under a new code. The meter's state row is locked first so that an ingest batch writing
+     * its first readings is either seen here or waits for the change.
+     */
+    private void keepHistoryWhole(Meter meter, MeterInput input) {
+        boolean moved = !meter.berthId.equals(input.berthId());
+        BigDecimal modulus = input.registerModulusKwh() == null ? DEFAULT_MODULUS : input.registerModulusKwh();
+        boolean newRegister = meter.registerModulusKwh.compareTo(modulus) != 0;
+        if (!moved && !newRegister) {
+            return;
+        }
+        em.createNativeQuery("select 1 from shore_meter_state where meter_id = ?1 for update")
+                .setParameter(1, meter.id)
+                .getResultList();
+        boolean hasReadings = !em.createNativeQuery("select 1 from meter_reading where meter_id = ?1 limit 1")
+                .setParameter(1, meter.id)
+                .getResultList()
+                .isEmpty();
+        if (hasReadings) {
+            throw new MeterHasReadings(moved ? "berthId" : "registerModulusKwh");
+        }
+    }
+
+    /** A change of berth or register refused for a meter that has readings. */
+    public static final class MeterHasReadings extends io.shoreloop.platform.DomainException {
+        MeterHasReadings(String field) {
+            super(
+                    io.shoreloop.platform.ProblemKind.CONFLICT,
+                    "meter-has-readings",
+                    "This meter has readings: its berth and register modulus stay as they were when it read them."
+                            + " Deactivate it and register the meter again (under a new code) at its new berth"
+                            + " or with its new register",
+                    field);
+        }
     }
 
     private Meter load(Actor actor, UUID id, Action action) {

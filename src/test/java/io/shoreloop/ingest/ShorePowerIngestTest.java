@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -981,14 +982,8 @@ class ShorePowerIngestTest {
         Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         publish(mqtt, meter.readingTopic(), meter.reading(0, t0, "1.000", false, null));
         awaitReadingCount("the first reading stored (the registration cached)", meter, 1);
-        String etag = as(ADMIN)
-                .get("/api/v1/meters/" + meter.id())
-                .then()
-                .statusCode(200)
-                .extract()
-                .header("ETag");
         as(ADMIN)
-                .header("If-Match", etag)
+                .header("If-Match", meterEtag(meter))
                 .post("/api/v1/meters/" + meter.id() + "/deactivate")
                 .then()
                 .statusCode(200)
@@ -1002,6 +997,76 @@ class ShorePowerIngestTest {
                                 meter.code())
                         == 1);
         assertEquals(1, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+    }
+
+    /**
+     * A meter's berth and register stay once it has readings (its sessions are derived again with the registration as
+     * it stands, so a move would carry its history to the new berth): the change is 409 `meter-has-readings`, the
+     * meter and its readings unchanged; a meter without readings moves freely, and a rename is allowed either way.
+     */
+    @Test
+    void aMeterWithReadingsKeepsItsBerthAndRegister() {
+        String berthB02 = "00000000-0000-0000-0004-000000000002";
+        TestMeter unused = aMeterAt(BERTH_GY_B01, "B01", 15);
+        meterUpdate(unused, Map.of("code", unused.code(), "berthId", berthB02, "reportingIntervalS", 15))
+                .then()
+                .statusCode(200)
+                .body("berthId", equalTo(berthB02));
+
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        publish(mqtt, meter.readingTopic(), meter.reading(0, t0, "1.000", false, null));
+        awaitReadingCount("the first reading stored", meter, 1);
+        meterUpdate(meter, Map.of("code", meter.code(), "berthId", berthB02, "reportingIntervalS", 15))
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:meter-has-readings"))
+                .body("field", equalTo("berthId"));
+        meterUpdate(
+                        meter,
+                        Map.of(
+                                "code",
+                                meter.code(),
+                                "berthId",
+                                BERTH_GY_B01,
+                                "registerModulusKwh",
+                                100000,
+                                "reportingIntervalS",
+                                15))
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:meter-has-readings"))
+                .body("field", equalTo("registerModulusKwh"));
+        as(ADMIN)
+                .get("/api/v1/meters/" + meter.id())
+                .then()
+                .statusCode(200)
+                .body("berthId", equalTo(BERTH_GY_B01))
+                .body("version", equalTo(0));
+        assertEquals(
+                1,
+                count(
+                        "select count(*) from meter where id = ?::uuid and register_modulus_kwh = 100000000",
+                        meter.id()));
+        // the interval is the device's setting, not its history's reading: it may change
+        meterUpdate(meter, Map.of("code", meter.code(), "berthId", BERTH_GY_B01, "reportingIntervalS", 30))
+                .then()
+                .statusCode(200)
+                .body("reportingIntervalS", equalTo(30));
+        assertEquals(1, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+    }
+
+    private static io.restassured.response.Response meterUpdate(TestMeter meter, Map<String, Object> body) {
+        return as(ADMIN).header("If-Match", meterEtag(meter)).body(body).put("/api/v1/meters/" + meter.id());
+    }
+
+    private static String meterEtag(TestMeter meter) {
+        return as(ADMIN)
+                .get("/api/v1/meters/" + meter.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("ETag");
     }
 
     /**
