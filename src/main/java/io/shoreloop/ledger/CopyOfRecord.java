@@ -37,7 +37,8 @@ public record CopyOfRecord(
         String cargoName,
         String nlsCategory,
         String garbageCategory,
-        UUID parentId,
+        Related parent,
+        List<Related> linked,
         String cancelReason,
         List<SignedStep> steps,
         List<OpenDiscrepancy> openDiscrepancies,
@@ -64,6 +65,12 @@ public record CopyOfRecord(
             BigDecimal refusedQuantity,
             String evidence,
             String contentHash) {}
+
+    /**
+     * A manifest linked by a refusal: the one this manifest carries the refused part of ({@link #parent}), or one
+     * that carries on a part this manifest's parties refused ({@link #linked}).
+     */
+    public record Related(UUID id, String number) {}
 
     /** A quantity deviation nobody has resolved yet. */
     public record OpenDiscrepancy(

@@ -140,8 +140,11 @@ public class CopyOfRecordPdf {
         if (r.garbageCategory() != null) {
             out.field("垃圾类别 Garbage category", r.garbageCategory(), WIDTH);
         }
-        if (r.parentId() != null) {
-            out.field("拒收转出自 Refused part of", r.parentId().toString(), WIDTH);
+        if (r.parent() != null) {
+            out.field("拒收转出自 Refused part of", related(r.parent()), WIDTH);
+        }
+        for (CopyOfRecord.Related l : r.linked()) {
+            out.field("拒收转入 Refused part to", related(l), WIDTH);
         }
         if (r.cancelReason() != null) {
             out.field("撤销原因 Cancellation reason", r.cancelReason(), WIDTH);
@@ -223,6 +226,10 @@ public class CopyOfRecordPdf {
                 WIDTH);
         out.field("生成时间 Generated at", time(r.generatedAt(), r.zone()) + "  ·  " + UTC.format(r.generatedAt()), WIDTH);
         out.field("核验地址 Verification URL", url, WIDTH);
+    }
+
+    private static String related(CopyOfRecord.Related m) {
+        return (m.number() == null ? "" : m.number() + "  ·  ") + m.id();
     }
 
     private static String qty(BigDecimal value, CopyOfRecord r) {

@@ -136,7 +136,8 @@ public class CopyOfRecordService {
                 m.cargoName(),
                 m.nlsCategory(),
                 m.garbageCategory(),
-                m.parentId(),
+                m.parentId() == null ? null : related(List.of(m.parentId())).get(0),
+                related(m.linkedManifestIds()),
                 m.cancelReason(),
                 List.copyOf(steps),
                 open,
@@ -150,6 +151,22 @@ public class CopyOfRecordService {
     }
 
     /** What the public verification page answers. */
+    /** The numbers of manifests linked by a refusal, in the order given. */
+    private List<CopyOfRecord.Related> related(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, String> numbers = new HashMap<>();
+        for (Object[] row : em.createQuery("select m.id, m.number from Manifest m where m.id in ?1", Object[].class)
+                .setParameter(1, ids)
+                .getResultList()) {
+            numbers.put((UUID) row[0], (String) row[1]);
+        }
+        return ids.stream()
+                .map(i -> new CopyOfRecord.Related(i, numbers.get(i)))
+                .toList();
+    }
+
     public record Verification(
             Outcome outcome, String number, Stream stream, ManifestState state, Instant stepAt, ZoneId zone) {
 

@@ -120,6 +120,7 @@ class CopyOfRecordPdfTest {
                 "Y",
                 null,
                 null,
+                List.of(),
                 cancelReason,
                 steps,
                 List.of(),

@@ -331,6 +331,35 @@ public class ManifestFlowTest {
                 .statusCode(200)
                 .body("state", equalTo("RECEIVED"));
         as(CREW_CHANGHUA).get("/api/v1/manifests/" + id).then().body("linkedManifestIds", equalTo(linked));
+
+        // each copy of record names the other by number and id
+        String number = as(CREW_CHANGHUA).get("/api/v1/manifests/" + id).path("number");
+        String linkedNumber = as("demo-receiver-zesheng")
+                .get("/api/v1/manifests/" + linked.get(0))
+                .path("number");
+        String refused = copyOfRecordText(RECEIVER_CHUANWEI, id);
+        assertTrue(
+                refused.contains("Refused part to") && refused.contains(linkedNumber),
+                "the refused manifest names its linked one: " + refused);
+        assertTrue(refused.contains(linked.get(0)), refused);
+        String carried = copyOfRecordText("demo-receiver-zesheng", linked.get(0));
+        assertTrue(
+                carried.contains("Refused part of") && carried.contains(number) && carried.contains(id),
+                "the linked manifest names the refused one: " + carried);
+    }
+
+    private static String copyOfRecordText(String user, String id) {
+        byte[] pdf = as(user).accept("application/pdf")
+                .get("/api/v1/manifests/" + id + "/copy-of-record")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
