@@ -61,8 +61,8 @@ import org.jboss.logging.Logger;
  *       order) drain their queues in batches of {@code batch-messages} messages, {@code batch-readings} readings or
  *       {@code flush-interval}, whichever comes first. Acknowledgements may so come out of order; the client sends
  *       them in the order the messages came.
- *   <li>Bounded memory: while more than {@code max-pending-messages} messages or {@code max-pending-readings}
- *       readings are received but not yet acknowledged, the connection stops reading from the broker (TCP flow
+ *   <li>Bounded memory: while more than {@code max-pending-messages} messages, {@code max-pending-readings}
+ *       readings or {@code max-pending-bytes} bytes of payload are received but not yet acknowledged, the connection stops reading from the broker (TCP flow
  *       control: the broker keeps the rest in the session) until half of them are done, or {@code max-read-pause}
  *       passed. The broker's receive maximum does not bound them: Mosquitto 2.0 was seen sending more.
  * </ul>
@@ -98,6 +98,8 @@ public class MqttIngest {
     private final AtomicLong pendingMessages = new AtomicLong();
 
     private final AtomicLong pendingReadings = new AtomicLong();
+    /** Payload bytes of the messages received and not yet done with (the client holds each until acknowledged). */
+    private final AtomicLong pendingBytes = new AtomicLong();
     /** The current connection (to pause reading from it), or null when the client's internals did not tell. */
     private volatile Channel channel;
     /** When reading from the connection was paused ({@link System#nanoTime}, never 0), or 0 while it reads. */
@@ -185,6 +187,7 @@ public class MqttIngest {
         queues.forEach(BlockingQueue::clear);
         pendingMessages.set(0);
         pendingReadings.set(0);
+        pendingBytes.set(0);
         subscribed = false;
         workers.clear();
         for (int i = 0; i < queues.size(); i++) {
@@ -319,8 +322,8 @@ public class MqttIngest {
     }
 
     /** Stops reading from the broker while too much is received and not yet done with (on the client's thread). */
-    private void pauseReadingIfFull(long messages, long readings) {
-        if (!overPendingBounds(messages, readings)) {
+    private void pauseReadingIfFull(long messages, long readings, long bytes) {
+        if (!overPendingBounds(messages, readings, bytes)) {
             return;
         }
         Channel c = channel;
@@ -330,20 +333,26 @@ public class MqttIngest {
         }
     }
 
-    /** Whether this many messages and readings received and not yet done with are more than reading may go on with. */
-    private boolean overPendingBounds(long messages, long readings) {
-        return messages > config.maxPendingMessages() || readings > config.maxPendingReadings();
+    /**
+     * Whether this many messages, readings and payload bytes received and not yet done with are more than reading may
+     * go on with.
+     */
+    private boolean overPendingBounds(long messages, long readings, long bytes) {
+        return messages > config.maxPendingMessages()
+                || readings > config.maxPendingReadings()
+                || bytes > config.maxPendingBytes();
     }
 
     /** Whether too much is received and not yet done with for reading to go on (also an adopted session's). */
     boolean pendingFull() {
-        return overPendingBounds(pendingMessages.get(), pendingReadings.get());
+        return overPendingBounds(pendingMessages.get(), pendingReadings.get(), pendingBytes.get());
     }
 
     /** Whether at most half of what may be pending is, so that a paused reading may go on. */
     boolean pendingDrained() {
         return pendingMessages.get() <= config.maxPendingMessages() / 2
-                && pendingReadings.get() <= config.maxPendingReadings() / 2;
+                && pendingReadings.get() <= config.maxPendingReadings() / 2
+                && pendingBytes.get() <= config.maxPendingBytes() / 2;
     }
 
     /**
@@ -455,6 +464,7 @@ public class MqttIngest {
                             PayloadParser.topic(topic),
                             delivery,
                             receivedAt,
+                            payload.length,
                             "payload-too-large",
                             "payload of " + payload.length + " bytes, more than " + config.maxPayloadBytes()
                                     + " (shoreloop.mqtt.max-payload-bytes)")
@@ -468,13 +478,15 @@ public class MqttIngest {
                     PayloadParser.topic(topic),
                     delivery,
                     receivedAt,
+                    payload.length,
                     "invalid-json",
                     "payload could not be read");
         }
         long messages = pendingMessages.incrementAndGet();
         long readings = pendingReadings.addAndGet(parsed.readingCount());
+        long bytes = pendingBytes.addAndGet(parsed.bytes());
         queues.get(writerOf(parsed.topic(), queues.size())).add(parsed);
-        pauseReadingIfFull(messages, readings);
+        pauseReadingIfFull(messages, readings, bytes);
     }
 
     /**
@@ -661,6 +673,7 @@ public class MqttIngest {
                 } finally {
                     pendingMessages.addAndGet(-batch.size());
                     pendingReadings.addAndGet(-batch.readingCount);
+                    pendingBytes.addAndGet(-batch.bytes);
                     resumeReadingIfDrained();
                 }
             } catch (InterruptedException e) {
@@ -740,11 +753,13 @@ public class MqttIngest {
     private final class Batch implements Gathering<Parsed> {
         final List<Parsed> parsed = new ArrayList<>();
         int readingCount;
+        long bytes;
 
         @Override
         public void add(Parsed p) {
             parsed.add(p);
             readingCount += p.readingCount();
+            bytes += p.bytes();
         }
 
         @Override
@@ -804,7 +819,8 @@ public class MqttIngest {
             Instant receivedAt,
             List<PayloadParser.Element> elements,
             PayloadParser.Status status,
-            PayloadParser.Rejection rejection) {
+            PayloadParser.Rejection rejection,
+            int bytes) {
 
         /**
          * The payload's text for a dead letter: whole up to twice the 64 KiB a bad message's letter keeps, else only
@@ -833,6 +849,7 @@ public class MqttIngest {
                     null,
                     delivery,
                     receivedAt,
+                    payload.length,
                     "bad-topic",
                     "topic is not shorepower/v1/{port}/{berth}/{meter}/…");
         }
@@ -842,16 +859,31 @@ public class MqttIngest {
                 status = parser.status(new String(payload, StandardCharsets.UTF_8), receivedAt);
             } catch (IllegalArgumentException e) {
                 String[] kindAndMessage = e.getMessage().split(": ", 2);
-                return refused(raw, topic, delivery, receivedAt, kindAndMessage[0], kindAndMessage[1]);
+                return refused(raw, topic, delivery, receivedAt, payload.length, kindAndMessage[0], kindAndMessage[1]);
             }
-            return new Parsed(raw, topic, delivery, receivedAt, null, status, null);
+            return new Parsed(raw, topic, delivery, receivedAt, null, status, null, payload.length);
         }
-        return new Parsed(raw, topic, delivery, receivedAt, parser.readings(topic, payload, receivedAt), null, null);
+        return new Parsed(
+                raw,
+                topic,
+                delivery,
+                receivedAt,
+                parser.readings(topic, payload, receivedAt),
+                null,
+                null,
+                payload.length);
     }
 
     private static Parsed refused(
-            String raw, PayloadParser.Topic topic, Delivery delivery, Instant receivedAt, String kind, String message) {
-        return new Parsed(raw, topic, delivery, receivedAt, null, null, new PayloadParser.Rejection(kind, message));
+            String raw,
+            PayloadParser.Topic topic,
+            Delivery delivery,
+            Instant receivedAt,
+            int bytes,
+            String kind,
+            String message) {
+        return new Parsed(
+                raw, topic, delivery, receivedAt, null, null, new PayloadParser.Rejection(kind, message), bytes);
     }
 
     private void process(Batch batch) throws InterruptedException {

@@ -408,6 +408,16 @@ public interface ShoreloopConfig {
         int maxPendingReadings();
 
         /**
+         * The same bound in payload bytes: the client holds each message's payload until it is acknowledged, and a
+         * message may be up to {@link #maxPayloadBytes} (or, dead-lettered as too large, what the broker sent), so the
+         * bounds in messages and readings alone let a few meters publishing large payloads (a valid reading padded
+         * with spaces counts as one) fill the heap. Typical messages (a reading in ~200 bytes, arrays of 500 in ~50 KB)
+         * reach the other bounds long before this one.
+         */
+        @WithDefault("67108864")
+        long maxPendingBytes();
+
+        /**
          * Longest pause of reading from the broker: then it reads again even if the writers are still behind, so that
          * the broker's answers to the connection's keep-alive pings get through while the database is away.
          */

@@ -687,6 +687,37 @@ class ShorePowerIngestTest {
     }
 
     /**
+     * Large payloads pause reading by their bytes (2 MiB in the test profile), not only by their count: twelve
+     * readings padded with spaces to 512 KiB each (legal JSON; 12 messages and 12 readings, far under those bounds)
+     * pause reading from the broker, and every reading is stored once.
+     */
+    @Test
+    void largePayloadsPauseReadingByTheirBytes() {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        int n = 12;
+        Instant t0 = Instant.now().minus(15L * n + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        double pausesBefore = metrics.counter("shoreloop.ingest.read.pauses").count();
+        ingest.stop(); // the broker keeps the backlog in the session and sends it at the reconnect
+        try {
+            for (int i = 0; i < n; i++) {
+                String reading = meter.reading(i, t0.plusSeconds(15L * i), (100 + i) + ".000", true, null);
+                publish(mqtt, meter.readingTopic(), reading + " ".repeat(512 * 1024 - reading.length()));
+            }
+        } finally {
+            ingest.start();
+        }
+        awaitReadingCount("all readings stored", meter, n);
+        assertTrue(
+                metrics.counter("shoreloop.ingest.read.pauses").count() > pausesBefore,
+                "reading from the broker was paused by the payloads' bytes");
+        await("reading again", WAIT, () -> !ingest.readingPaused());
+        assertEquals(
+                List.of((long) n, 1000L * (n - 1)),
+                row("select reading_count, metered_wh from shore_meter_state where meter_id = ?::uuid", meter.id()));
+        assertEquals(0, count("select count(*) from dead_letter where meter_code = ?", meter.code()));
+    }
+
+    /**
      * The acknowledgements of stored messages reach the broker (they leave in consolidated writes): after a reconnect
      * of the persistent session, the broker sends none of them again. A reading published after the reconnect is
      * stored after anything the broker resent for the meter (one writer per meter, in order of arrival).
