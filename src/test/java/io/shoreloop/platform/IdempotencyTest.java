@@ -113,6 +113,47 @@ class IdempotencyTest {
         }
     }
 
+    /**
+     * A user deactivated since the first request is refused on the retry too (401), not answered with the stored
+     * answer: the replay comes after the method, and the method refused the caller.
+     */
+    @Test
+    void aDeactivatedUserGetsNoReplay() {
+        String subject = "idem-admin-" + UUID.randomUUID().toString().substring(0, 8);
+        java.util.Map<String, Object> user = new java.util.HashMap<>();
+        user.put("subject", subject);
+        user.put("displayName", "Idempotency test admin");
+        user.put("role", "ADMIN");
+        user.put("partyId", null);
+        io.restassured.response.Response created = as(ADMIN).body(user).post("/api/v1/users");
+        created.then().statusCode(201);
+        String token = io.restassured.RestAssured.given()
+                .get("/api/v1/demo/tokens?subject=" + subject)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("[0].token");
+        String key = UUID.randomUUID().toString();
+        java.util.function.Supplier<io.restassured.response.Response> post = () -> io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + token)
+                .contentType("application/json")
+                .header("Idempotency-Key", key)
+                .body(vessel("413970009"))
+                .post("/api/v1/vessels");
+        post.get().then().statusCode(201);
+        post.get().then().statusCode(201).header("Idempotent-Replayed", "true");
+        as(ADMIN)
+                .header("If-Match", created.getHeader("ETag"))
+                .post("/api/v1/users/" + created.path("id") + "/deactivate")
+                .then()
+                .statusCode(200);
+        post.get()
+                .then()
+                .statusCode(401)
+                .header("Idempotent-Replayed", nullValue())
+                .body(not(containsString("413970009")));
+    }
+
     @Test
     void theSameKeyWithAnotherBodyIs422() {
         String key = UUID.randomUUID().toString();

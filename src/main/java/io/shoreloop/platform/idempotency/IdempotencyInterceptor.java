@@ -88,7 +88,7 @@ public class IdempotencyInterceptor {
         if (key.isBlank() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw new KeyInvalid();
         }
-        String principal = identity.isAnonymous() ? "" : identity.getPrincipal().getName();
+        String principal = principal();
         String hash = requestHash(ctx);
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
@@ -102,6 +102,11 @@ public class IdempotencyInterceptor {
                 return withBody(result, body);
             });
         } catch (Exception e) {
+            if (refusesTheCaller(e)) {
+                // a user deactivated, moved to another party or without the right since the first request is refused
+                // as on any request: the stored answer is not theirs to read any more
+                throw e;
+            }
             Stored stored = firstAnswer(principal, key, hash);
             if (stored == null) {
                 throw e;
@@ -110,6 +115,33 @@ public class IdempotencyInterceptor {
                     ? stored.asRestResponse()
                     : stored.asResponse();
         }
+    }
+
+    /**
+     * Whom a key belongs to: the token's subject (unique at its issuer), not the principal's name, which an identity
+     * provider may take from a claim such as {@code preferred_username} that another user can later carry.
+     */
+    private String principal() {
+        if (identity.isAnonymous()) {
+            return "";
+        }
+        if (identity.getPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt
+                && jwt.getSubject() != null) {
+            return jwt.getSubject();
+        }
+        return identity.getPrincipal().getName();
+    }
+
+    /** Whether the method refused the caller (not signed in, deactivated, or not allowed): then nothing is replayed. */
+    static boolean refusesTheCaller(Throwable e) {
+        if (e instanceof io.quarkus.narayana.jta.QuarkusTransactionException && e.getCause() != null) {
+            return refusesTheCaller(e.getCause());
+        }
+        return e instanceof io.quarkus.security.AuthenticationFailedException
+                || e instanceof io.quarkus.security.UnauthorizedException
+                || e instanceof io.quarkus.security.ForbiddenException
+                || (e instanceof DomainException d
+                        && (d.kind() == ProblemKind.UNAUTHENTICATED || d.kind() == ProblemKind.FORBIDDEN));
     }
 
     /**
