@@ -236,6 +236,9 @@ public class CallService {
         if (!guard.permits(actor, Action.UPDATE, new Guarded.CallRef(call.vesselId, berth.portId))) {
             throw new Problems.ActionForbidden("You may not move a call to a berth of a port you do not operate");
         }
+        if (!berth.portId.equals(call.portId) && hasManifests(call.id)) {
+            throw new CallHasManifests();
+        }
         validate(input, call.id);
         apply(call, input, berth);
         call.persistAndFlush();
@@ -265,6 +268,30 @@ public class CallService {
         changed.fire(new CallChanged(call.id));
         vessels.recomputePresence(call.vesselId);
         return CallView.of(call);
+    }
+
+    /**
+     * Whether manifests were drafted on the call. They keep the port of the call they were signed at (their signed
+     * content names it, and it decides who reads them: the port's operator and the bureaus covering it), so a call
+     * with manifests may move between berths of its port but not to another port.
+     */
+    private boolean hasManifests(UUID callId) {
+        return !em.createNativeQuery("select 1 from manifest where call_id = ?1 limit 1")
+                .setParameter(1, callId)
+                .getResultList()
+                .isEmpty();
+    }
+
+    /** A call with manifests moved to a berth of another port. */
+    public static final class CallHasManifests extends io.shoreloop.platform.DomainException {
+        CallHasManifests() {
+            super(
+                    io.shoreloop.platform.ProblemKind.CONFLICT,
+                    "call-has-manifests",
+                    "Manifests were signed for this call at its port: it may move to another berth of that port, not"
+                            + " to another port. Deactivate it and register the call at the right port",
+                    "berthId");
+        }
     }
 
     private VesselCall load(Actor actor, UUID id, Action action) {
@@ -301,6 +328,18 @@ public class CallService {
             throw new Problems.InvalidField(
                     "arrival-too-far-ahead", "arrival", "arrival is more than 30 days ahead; register actual calls");
         }
+        // every rule of the request itself first, the overlaps last: a refusal for an overlap with a call the caller
+        // may not read (the vessel at another port's berth) then comes only for a request that would otherwise have
+        // registered a call (visible to its port's bureaus), never for a probe that cannot take effect
+        List<CargoInput> cargo = input.cargo() == null ? List.of() : input.cargo();
+        for (int i = 0; i < cargo.size(); i++) {
+            if (cargo.get(i).solidifyingOrHighViscosity() && cargo.get(i).nlsCategory() != VesselCall.NlsCategory.Y) {
+                throw new Problems.InvalidField(
+                        "invalid-cargo",
+                        "cargo[" + i + "].solidifyingOrHighViscosity",
+                        "Only category Y cargoes are flagged as solidifying or high-viscosity");
+            }
+        }
         Instant end = input.departure() == null ? Instant.parse("9999-12-31T00:00:00Z") : input.departure();
         String overlap = "active = true and arrival < :end and (departure is null or departure > :start)"
                 + (self == null ? "" : " and id <> :self");
@@ -318,15 +357,6 @@ public class CallService {
         params.put("vessel", input.vesselId());
         if (VesselCall.count(overlap + " and vesselId = :vessel", params) > 0) {
             throw new CallsOverlap("arrival", "This vessel has another call during this stay");
-        }
-        List<CargoInput> cargo = input.cargo() == null ? List.of() : input.cargo();
-        for (int i = 0; i < cargo.size(); i++) {
-            if (cargo.get(i).solidifyingOrHighViscosity() && cargo.get(i).nlsCategory() != VesselCall.NlsCategory.Y) {
-                throw new Problems.InvalidField(
-                        "invalid-cargo",
-                        "cargo[" + i + "].solidifyingOrHighViscosity",
-                        "Only category Y cargoes are flagged as solidifying or high-viscosity");
-            }
         }
     }
 

@@ -25,6 +25,11 @@ class CallResourceTest {
         return m;
     }
 
+    static io.restassured.response.ExtractableResponse<io.restassured.response.Response> registered(
+            String user, Map<String, Object> call) {
+        return as(user).body(call).post("/api/v1/calls").then().statusCode(201).extract();
+    }
+
     static Instant daysAgo(int days) {
         return Instant.now().truncatedTo(ChronoUnit.HOURS).minus(days, ChronoUnit.DAYS);
     }
@@ -228,17 +233,77 @@ class CallResourceTest {
     @Test
     void movingACallToAnotherOperatorsPortIsForbiddenNotHidden() {
         Instant arrival = daysAgo(160);
-        var created = as(OPERATOR_GUOYUAN)
-                .body(call(VESSEL_YU_CARGO, BERTH_GY_B03, arrival, arrival.plus(3, ChronoUnit.HOURS)))
-                .post("/api/v1/calls")
-                .then()
-                .statusCode(201)
-                .extract();
+        var created = registered(
+                OPERATOR_GUOYUAN, call(VESSEL_YU_CARGO, BERTH_GY_B03, arrival, arrival.plus(3, ChronoUnit.HOURS)));
         as(OPERATOR_GUOYUAN)
                 .header("If-Match", created.header("ETag"))
                 .body(call(VESSEL_YU_CARGO, BERTH_CS_C01, arrival, arrival.plus(3, ChronoUnit.HOURS)))
                 .put("/api/v1/calls/" + created.path("id"))
                 .then()
                 .statusCode(403);
+    }
+
+    /**
+     * A call whose manifests were signed at its port may move to another berth of that port, not to another port:
+     * the manifests keep the port they were signed at, which decides who reads them (409 `call-has-manifests`).
+     */
+    @Test
+    void aCallWithManifestsStaysAtItsPort() {
+        Instant arrival = daysAgo(173);
+        var created =
+                registered(ADMIN, call(VESSEL_YU_CONTAINER, BERTH_GY_B03, arrival, arrival.plus(3, ChronoUnit.HOURS)));
+        String id = created.path("id");
+        as(CREW_YU_CONTAINER)
+                .body(Map.of("callId", id, "stream", "SEWAGE", "quantity", "2"))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(201);
+        as(ADMIN)
+                .header("If-Match", created.header("ETag"))
+                .body(call(VESSEL_YU_CONTAINER, BERTH_CS_C01, arrival, arrival.plus(3, ChronoUnit.HOURS)))
+                .put("/api/v1/calls/" + id)
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:call-has-manifests"))
+                .body("field", equalTo("berthId"));
+        as(ADMIN)
+                .header("If-Match", created.header("ETag"))
+                .body(call(VESSEL_YU_CONTAINER, BERTH_GY_B01, arrival, arrival.plus(3, ChronoUnit.HOURS)))
+                .put("/api/v1/calls/" + id)
+                .then()
+                .statusCode(200)
+                .body("portId", equalTo(PORT_GUOYUAN))
+                .body("berthId", equalTo(BERTH_GY_B01));
+    }
+
+    /**
+     * A request that breaks a rule of its own is refused for that rule before any overlap is looked at: an operator
+     * cannot learn, without registering a call, that a vessel is at another port's berth.
+     */
+    @Test
+    void aRequestsOwnRulesComeBeforeTheOverlaps() {
+        Instant arrival = daysAgo(176);
+        as(ADMIN)
+                .body(call(VESSEL_YU_CARGO, BERTH_CS_C01, arrival, arrival.plus(5, ChronoUnit.HOURS)))
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201);
+        Map<String, Object> probe = call(VESSEL_YU_CARGO, BERTH_GY_B03, arrival, arrival.plus(2, ChronoUnit.HOURS));
+        probe.put(
+                "cargo",
+                List.of(Map.of("name", "x", "nlsCategory", "X", "quantityT", 1, "solidifyingOrHighViscosity", true)));
+        as(OPERATOR_GUOYUAN)
+                .body(probe)
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:invalid-cargo"));
+        probe.remove("cargo");
+        as(OPERATOR_GUOYUAN)
+                .body(probe)
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:overlapping-call"));
     }
 }
