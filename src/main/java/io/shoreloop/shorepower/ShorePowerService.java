@@ -133,6 +133,8 @@ public class ShorePowerService {
             sql.and("s.port_id = any(?)", scope.portIds().toArray(UUID[]::new));
         }
         String from = " from shore_session s join meter m on m.id = s.meter_id where " + sql.where();
+        // the candidates are for the berth's operator: a crew sees only its own call among them
+        boolean crew = scope.vesselId() != null;
         return query(
                 "select count(*)" + from,
                 "select s.meter_id, m.code, s.berth_id, s.port_id, s.start_ts, s.end_ts, s.metered_from, s.status,"
@@ -160,7 +162,16 @@ public class ShorePowerService {
                         List.of((String[]) rs.getArray(15).getArray()),
                         MatchOutcome.valueOf(rs.getString(16)),
                         rs.getObject(17, UUID.class),
-                        List.of((UUID[]) rs.getArray(18).getArray())));
+                        candidates(rs, crew)));
+    }
+
+    private static List<UUID> candidates(ResultSet rs, boolean crew) throws SQLException {
+        List<UUID> all = List.of((UUID[]) rs.getArray(18).getArray());
+        if (!crew) {
+            return all;
+        }
+        UUID own = rs.getObject(17, UUID.class);
+        return all.stream().filter(c -> c.equals(own)).toList();
     }
 
     public Paging.Page<DeadLetterView> deadLetters(Actor actor, DeadLetterFilter f, Paging.Request page) {

@@ -1031,6 +1031,51 @@ class ShorePowerIngestTest {
     }
 
     /**
+     * A session's candidate calls are for the berth's operator: the crew whose call the session matched sees only
+     * that call among them, not the other vessel's call that was a candidate too.
+     */
+    @Test
+    void aCrewSeesOnlyItsOwnCallAmongASessionsCandidates() throws SQLException {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        String otherVesselsCall = io.shoreloop.testing.DemoUsers.CALL_CHANGHUA;
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("insert into shore_session (meter_id, start_ts, end_ts,"
+                        + " metered_from, status, energy_wh, rejected_wh, reading_count, berth_id, port_id, call_id,"
+                        + " match_outcome, match_candidates) values (?::uuid, now() - interval '400 days',"
+                        + " now() - interval '399 days', now() - interval '400 days', 'CLOSED', 1000, 0, 2, ?::uuid,"
+                        + " ?::uuid, ?::uuid, 'MATCHED', array[?::uuid, ?::uuid])")) {
+            ps.setString(1, meter.id());
+            ps.setString(2, BERTH_GY_B01);
+            ps.setString(3, PORT_GUOYUAN);
+            ps.setString(4, CALL_YU_CONTAINER_OPEN);
+            ps.setString(5, otherVesselsCall);
+            ps.setString(6, CALL_YU_CONTAINER_OPEN);
+            ps.executeUpdate();
+        }
+        try {
+            as(OPERATOR_GUOYUAN)
+                    .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                    .then()
+                    .statusCode(200)
+                    .body("items[0].candidateCallIds", containsInAnyOrder(otherVesselsCall, CALL_YU_CONTAINER_OPEN));
+            as(CREW_YU_CONTAINER)
+                    .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                    .then()
+                    .statusCode(200)
+                    .body("total", equalTo(1))
+                    .body("items[0].callId", equalTo(CALL_YU_CONTAINER_OPEN))
+                    .body("items[0].candidateCallIds", equalTo(List.of(CALL_YU_CONTAINER_OPEN)));
+        } finally {
+            // the row stands for a session no reading made: no other test may meet it
+            try (Connection c = db.getConnection();
+                    PreparedStatement ps = c.prepareStatement("delete from shore_session where meter_id = ?::uuid")) {
+                ps.setString(1, meter.id());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
      * A meter's berth and register stay once it has readings (its sessions are derived again with the registration as
      * it stands, so a move would carry its history to the new berth): the change is 409 `meter-has-readings`, the
      * meter and its readings unchanged; a meter without readings moves freely, and a rename is allowed either way.
