@@ -400,6 +400,12 @@ public class ShorePowerReportService {
                 + " null, s.berth_id, s.start_ts, s.end_ts, s.start_ts"
                 + " from shore_session s join port p on p.id = s.port_id join berth b on b.id = s.berth_id"
                 + " join meter m on m.id = s.meter_id left join vessel ve on ve.mmsi = s.vessel_mmsi"
+                // the registry's name, IMO and ship id of the ship the readings name only where the caller may read
+                // that vessel (related to the session's port); elsewhere the MMSI the readings carried, nothing more
+                + (s.all()
+                        ? ""
+                        : " and exists (select 1 from vessel_port vp where vp.vessel_id = ve.id"
+                                + " and vp.port_id = s.port_id)")
                 + " where s.call_id is null" + sessionWhere;
         long total = ReportService.n(
                 query("select count(*) from (" + union + ") r", params).getSingleResult());

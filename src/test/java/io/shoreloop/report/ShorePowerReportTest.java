@@ -509,6 +509,61 @@ class ShorePowerReportTest {
         assertRow(report(BUREAU_MSA, may).getMap("total"), "calls=0", "eligibleCalls=0", "violations=0");
     }
 
+    /**
+     * An unmatched session shows the registry's name, IMO and ship id of the ship its readings name only to those who
+     * may read that vessel: the bureau covering the port sees Yu Container 1 (it called there) by name, and for
+     * Changhua 9 (never at the port) only the MMSI the readings carried; an administrator sees both.
+     */
+    @Test
+    void anUnmatchedSessionNamesOnlyAVesselTheReaderMaySee() {
+        YearMonth earlier = M.minusMonths(2);
+        String portCode = as(ADMIN).get("/api/v1/ports/" + fixture.portId()).path("code");
+        MqttTestSupport.TestMeter meter = aMeterAt(portCode, fixture.b1(), "B1", 600);
+        List<String> readings = new ArrayList<>();
+        long seq = 0;
+        for (String vessel : List.of("413800001", "413800005")) {
+            Instant start = Instant.parse(earlier + (vessel.endsWith("1") ? "-03" : "-04") + "T08:00:00Z");
+            for (int k = 0; k <= 5; k++) {
+                readings.add(meter.reading(
+                        seq++, start.plusSeconds(600L * k), (200 + seq) + ".000", k > 0 && k < 5, vessel));
+            }
+        }
+        Mqtt5BlockingClient mqtt = MqttTestSupport.publisher();
+        try {
+            publish(mqtt, meter.readingTopic(), "[" + String.join(",", readings) + "]");
+        } finally {
+            mqtt.disconnect();
+        }
+        await(
+                "the two unmatched sessions",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_session where meter_id = ?::uuid and call_id is null"
+                                        + " and status = 'CLOSED'",
+                                meter.id())
+                        == 2);
+        String url =
+                "/api/v1/reports/shore-power/art18?from=" + earlier + "&to=" + earlier + "&portId=" + fixture.portId();
+        List<Map<String, Object>> bureau = as(BUREAU_MSA)
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items");
+        assertEquals(2, bureau.size(), bureau.toString());
+        assertEquals("413800001", bureau.get(0).get("mmsi"));
+        assertEquals("CN20190000101", bureau.get(0).get("cnShipId"));
+        assertNotNull(bureau.get(0).get("vessel"));
+        assertEquals("413800005", bureau.get(1).get("mmsi"), "the MMSI the readings carried");
+        assertNull(bureau.get(1).get("vessel"), bureau.toString());
+        assertNull(bureau.get(1).get("imo"));
+        assertNull(bureau.get(1).get("cnShipId"));
+        List<Map<String, Object>> admin =
+                as(ADMIN).get(url).then().statusCode(200).extract().jsonPath().getList("items");
+        assertTrue(String.valueOf(admin.get(1).get("vessel")).contains("Changhua 9"), admin.toString());
+    }
+
     @Test
     void theArt18RecordHasOneLinePerRelevantCallAndSession() {
         JsonPath r = as(BUREAU_MSA)
