@@ -422,6 +422,11 @@ public class Manifest extends PanacheEntityBase {
         if (signer.role() != Role.CREW || !vesselId.equals(signer.partyId())) {
             throw new ManifestRules.WrongParty("Only the crew of the vessel may cancel its manifest");
         }
+        if (steps.stream().anyMatch(st -> st.action == ManifestAction.DECLARE && st.role != Role.CREW)) {
+            // a refused part the refusing facility declared to another one: the batch is no longer on board
+            throw new ManifestRules.WrongParty("This refused part was sent on by the facility that refused it and is no"
+                    + " longer on board: the facility it was sent to receives or refuses it");
+        }
         if (reason == null || reason.isBlank()) {
             throw new ManifestRules.DetailMissing("reason", "A cancellation needs a reason");
         }
@@ -681,6 +686,14 @@ public class Manifest extends PanacheEntityBase {
             throw new ManifestRules.LicenceMissing(
                     "nextPartyId", "The destination is not licensed to dispose of or transport " + stream);
         }
+    }
+
+    /**
+     * A corrected quantity as a proposal must give it: more than 0, at most three decimals, below 100,000,000 (checked
+     * when proposed, so that nothing is stored rounded or waits for an approval that cannot apply it).
+     */
+    static BigDecimal correctedQuantity(BigDecimal value) {
+        return positive(value, "quantity");
     }
 
     private static BigDecimal positive(BigDecimal value, String field) {

@@ -757,7 +757,8 @@ public class ManifestService {
      * approval is implied) before it is applied as a new revision.
      */
     public ManifestViews.ManifestView proposeCorrection(Actor actor, UUID id, ManifestViews.CorrectionInput in) {
-        Manifest m = load(actor, id, null);
+        // locked, so that two proposals at once cannot both find none waiting
+        Manifest m = loadForStep(actor, id, null, false).manifest();
         boolean signer = m.signedBy(actor.partyId());
         if (!signer && !actor.is(Role.BUREAU)) {
             throw new ManifestRules.WrongParty("Only a party of this manifest or a bureau may propose a correction");
@@ -766,11 +767,12 @@ public class ManifestService {
             throw new ManifestRules.AlreadyDone("A correction of this manifest is already waiting for approval");
         }
         Set<UUID> required = m.partiesAffectedBy(in.stepSeq());
+        BigDecimal quantity = Manifest.correctedQuantity(in.quantity());
         Correction c = new Correction();
         c.id = Ids.timeOrdered();
         c.manifestId = m.id();
         c.stepSeq = in.stepSeq();
-        c.newQuantity = in.quantity();
+        c.newQuantity = quantity;
         c.newMethod = in.method();
         c.reason = in.reason();
         c.proposedBy = actor.userId();

@@ -324,6 +324,13 @@ public class ManifestFlowTest {
                 .body("declaredMethod", equalTo("GAUGED"))
                 .body("steps.action", equalTo(List.of("DRAFT", "DECLARE")))
                 .body("steps.partyId", equalTo(List.of(FACILITY_CHUANWEI, FACILITY_CHUANWEI)));
+        // the ship no longer holds the refused part: its crew cannot cancel it
+        as(CREW_CHANGHUA)
+                .body(Map.of("reason", "not ours any more"))
+                .post("/api/v1/manifests/" + linked.get(0) + "/cancel")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo("urn:shoreloop:problem:wrong-party"));
         as("demo-receiver-zesheng")
                 .body(handover("8", FACILITY_TRANSPORTER))
                 .post("/api/v1/manifests/" + linked.get(0) + "/receive")
@@ -651,6 +658,51 @@ public class ManifestFlowTest {
                 .then()
                 .body("verified", equalTo(true))
                 .body("events.type", hasItems("CORRECTION_PROPOSED", "CORRECTION_APPROVED", "STEP_CORRECT"));
+    }
+
+    /**
+     * A proposed quantity is checked when proposed (it was stored rounded to three decimals, or waited for an approval
+     * that could not apply it and blocked every later proposal), and two proposals at once leave one waiting.
+     */
+    @Test
+    void aCorrectionsQuantityIsCheckedWhenProposedAndOneWaitsAtATime() throws Exception {
+        String id = aDisposedSewageManifest();
+        for (String wrong : List.of("8.8005", "500000000", "0")) {
+            as(BUREAU_MSA)
+                    .body(Map.of("stepSeq", 2, "quantity", wrong, "reason", "x"))
+                    .post("/api/v1/manifests/" + id + "/correct")
+                    .then()
+                    .statusCode(400)
+                    .body("type", equalTo("urn:shoreloop:problem:quantity-invalid"))
+                    .body("field", equalTo("quantity"));
+        }
+        as(BUREAU_MSA).get("/api/v1/manifests/" + id).then().body("corrections", hasSize(0));
+        String token = token(BUREAU_MSA);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (String quantity : List.of("9.1", "9.2")) {
+                answers.add(pool.submit(() -> io.restassured.RestAssured.given()
+                        .header("Authorization", "Bearer " + token)
+                        .contentType("application/json")
+                        .body(Map.of("stepSeq", 2, "quantity", quantity, "reason", "re-check"))
+                        .post("/api/v1/manifests/" + id + "/correct")
+                        .statusCode()));
+            }
+            List<Integer> codes = new java.util.ArrayList<>();
+            for (var a : answers) {
+                codes.add(a.get());
+            }
+            assertTrue(
+                    codes.contains(200) && codes.contains(409), "one proposal waits, the other is refused: " + codes);
+        } finally {
+            pool.shutdownNow();
+        }
+        as(BUREAU_MSA)
+                .get("/api/v1/manifests/" + id)
+                .then()
+                .body("corrections", hasSize(1))
+                .body("corrections[0].state", equalTo("PENDING"));
     }
 
     @Test
