@@ -557,25 +557,82 @@ public class ManifestService {
                 || step.action() == ManifestAction.CORRECT) {
             return null;
         }
-        BigDecimal deviation = observed.subtract(previous)
+        BigDecimal tolerance = terms.of(m.stream()).tolerancePercent();
+        BigDecimal deviation = deviation(previous, observed);
+        UUID previousParty = step.previousParty();
+        if (deviation.compareTo(tolerance) <= 0) {
+            Step anchor = transferAnchor(m, step);
+            if (anchor == null) {
+                return null;
+            }
+            // a further leg within the tolerance of the leg before: the transfer as a whole must stay within it of
+            // the quantity it started from, or legs of 9 % each would carry any batch away with no discrepancy
+            deviation = deviation(anchor.quantity(), observed);
+            if (deviation.compareTo(tolerance) <= 0) {
+                return null;
+            }
+            previous = anchor.quantity();
+            previousParty = anchor.partyId();
+        }
+        Discrepancy d = new Discrepancy();
+        d.id = Ids.timeOrdered();
+        d.manifestId = m.id();
+        d.stepSeq = step.seq();
+        d.previousQty = previous;
+        d.newQty = observed;
+        d.deviationPct = deviation;
+        d.openedAt = step.step().at();
+        d.previousParty = previousParty;
+        d.newParty = step.step().partyId();
+        m.markDiscrepant();
+        return d;
+    }
+
+    private static BigDecimal deviation(BigDecimal previous, BigDecimal observed) {
+        return observed.subtract(previous)
                 .abs()
                 .multiply(BigDecimal.valueOf(100))
                 .divide(previous, 2, RoundingMode.HALF_UP);
-        if (deviation.compareTo(terms.of(m.stream()).tolerancePercent()) > 0) {
-            Discrepancy d = new Discrepancy();
-            d.id = Ids.timeOrdered();
-            d.manifestId = m.id();
-            d.stepSeq = step.seq();
-            d.previousQty = previous;
-            d.newQty = observed;
-            d.deviationPct = deviation;
-            d.openedAt = step.step().at();
-            d.previousParty = step.previousParty();
-            d.newParty = step.step().partyId();
-            m.markDiscrepant();
-            return d;
+    }
+
+    /**
+     * For a further pickup leg (one after another leg), the step the transfer's quantity is reconciled against: the
+     * handover it started from (the receipt), or the latest leg since then at which a discrepancy was opened (that
+     * deviation is the parties' or the bureau's to explain; the drift counts again from there); {@code null} for any
+     * other step.
+     */
+    private static Step transferAnchor(Manifest m, StepSigned step) {
+        if (step.action() != ManifestAction.PICKUP) {
+            return null;
         }
-        return null;
+        List<Step> steps = m.steps();
+        int firstLeg = -1;
+        for (int i = 0; i < step.seq(); i++) {
+            if (steps.get(i).action() == ManifestAction.PICKUP) {
+                firstLeg = i;
+                break;
+            }
+        }
+        if (firstLeg < 0) {
+            return null; // the first leg: the receipt is the leg before
+        }
+        int anchor = -1;
+        for (int i = firstLeg - 1; i >= 0; i--) {
+            if (steps.get(i).quantity() != null
+                    && steps.get(i).action() != ManifestAction.CANCEL
+                    && steps.get(i).action() != ManifestAction.CORRECT) {
+                anchor = i;
+                break;
+            }
+        }
+        for (Discrepancy d : Discrepancy.<Discrepancy>list("manifestId", m.id())) {
+            if (d.stepSeq > anchor
+                    && d.stepSeq < step.seq()
+                    && steps.get(d.stepSeq).quantity() != null) {
+                anchor = d.stepSeq;
+            }
+        }
+        return anchor < 0 ? null : steps.get(anchor);
     }
 
     /**
@@ -591,6 +648,10 @@ public class ManifestService {
         if (!previousSide && !newSide) {
             throw new ManifestRules.WrongParty("Only the two parties of the discrepancy may explain it");
         }
+        if (previousSide && newSide && (d.previousExplanation != null || d.newExplanation != null)) {
+            throw new ManifestRules.AlreadyDone(
+                    "Your party has already explained this discrepancy; a bureau closes it (your party is on both sides)");
+        }
         if (previousSide && d.previousExplanation == null) {
             d.previousExplanation = in.explanation();
         } else if (newSide && d.newExplanation == null) {
@@ -598,7 +659,10 @@ public class ManifestService {
         } else {
             throw new ManifestRules.AlreadyDone("Your party has already explained this discrepancy");
         }
-        boolean resolved = d.previousExplanation != null && d.newExplanation != null;
+        // one party on both sides (a leg it relayed to itself, a receipt it disposed of itself): its explanation fills
+        // one side only, and a bureau closes the discrepancy
+        boolean oneParty = d.previousParty != null && d.previousParty.equals(d.newParty);
+        boolean resolved = !oneParty && d.previousExplanation != null && d.newExplanation != null;
         if (resolved) {
             d.resolvedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
             d.resolution = "Explained by both parties";

@@ -2,6 +2,7 @@ package io.shoreloop.manifest;
 
 import static io.shoreloop.testing.DemoUsers.*;
 import static org.hamcrest.Matchers.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
@@ -69,18 +70,7 @@ class DemoHistoryAndDiscrepancyTest {
                 .then()
                 .statusCode(403)
                 .body("type", equalTo("urn:shoreloop:problem:wrong-party"));
-        as(RECEIVER_GUOYUAN)
-                .body(Map.of("explanation", "flowmeter reading; the ship's estimate included ballast"))
-                .post(path + "/explain")
-                .then()
-                .statusCode(200)
-                .body("discrepancies[0].resolvedAt", nullValue());
-        as(RECEIVER_GUOYUAN)
-                .body(Map.of("explanation", "again"))
-                .post(path + "/explain")
-                .then()
-                .statusCode(409)
-                .body("type", equalTo("urn:shoreloop:problem:already-done"));
+        explainsOnceOnly(RECEIVER_GUOYUAN, path, "flowmeter reading; the ship's estimate included ballast");
         as(CREW_CHANGJIANG)
                 .body(Map.of("explanation", "our estimate counted the grey-water tank twice"))
                 .post(path + "/explain")
@@ -129,5 +119,89 @@ class DemoHistoryAndDiscrepancyTest {
                 .statusCode(200)
                 .body("discrepancies[0].resolution", equalTo("inspected on site: half of the tank was rainwater"));
         as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
+    }
+
+    /** A sewage batch declared 10 m³ and received whole for the transporter; answers its id. */
+    private static String receivedWhole() {
+        String id = ManifestFlowTest.draftSewage("10");
+        ManifestFlowTest.declare(id);
+        as(RECEIVER_GUOYUAN)
+                .body(ManifestFlowTest.handover("10", FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/receive")
+                .then()
+                .statusCode(200)
+                .body("discrepancies", hasSize(0));
+        return id;
+    }
+
+    /** A pickup leg by the transporter, naming {@code next}; answers the manifest as JSON. */
+    private static io.restassured.path.json.JsonPath leg(String id, String quantity, String next) {
+        Map<String, Object> pickup = ManifestFlowTest.handover(quantity, next);
+        pickup.put("vehicle", "渝A·D1234");
+        return as(TRANSPORTER)
+                .body(pickup)
+                .post("/api/v1/manifests/" + id + "/pickup")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    /**
+     * Legs each within the tolerance of the leg before (here 9 %, 8.8 %) cannot carry a batch away unnoticed: a
+     * further leg is also reconciled against the quantity the transfer started from (the receipt, 10), and the drift
+     * counts again from a leg where a discrepancy was opened (8.3 → 7.6 is 8.4 %: no second one).
+     */
+    @Test
+    void legsThatEachLoseALittleOpenADiscrepancyOnceTheTransferHasLostTooMuch() {
+        String id = receivedWhole();
+        assertEquals(
+                0, leg(id, "9.1", FACILITY_TRANSPORTER).getList("discrepancies").size());
+        io.restassured.path.json.JsonPath second = leg(id, "8.3", FACILITY_TRANSPORTER);
+        assertEquals(1, second.getList("discrepancies").size(), second.prettify());
+        assertEquals(10.0f, second.getFloat("discrepancies[0].previousQuantity"));
+        assertEquals(8.3f, second.getFloat("discrepancies[0].newQuantity"));
+        assertEquals(17.0f, second.getFloat("discrepancies[0].deviationPercent"));
+        assertEquals(FACILITY_GUOYUAN, second.getString("discrepancies[0].previousParty"));
+        assertEquals(FACILITY_TRANSPORTER, second.getString("discrepancies[0].newParty"));
+        assertEquals(
+                1,
+                leg(id, "7.6", FACILITY_SEWAGE_PLANT).getList("discrepancies").size());
+    }
+
+    /**
+     * A deviation between two legs of one transporter (it relayed the batch to itself) has one party on both sides:
+     * its explanation does not resolve it, a second one is refused, and a bureau closes it.
+     */
+    @Test
+    void aDiscrepancyWithOnePartyOnBothSidesIsClosedByABureau() {
+        String id = receivedWhole();
+        leg(id, "10", FACILITY_TRANSPORTER);
+        io.restassured.path.json.JsonPath second = leg(id, "7", FACILITY_SEWAGE_PLANT);
+        String discrepancy = second.getString("discrepancies[0].id");
+        assertEquals(FACILITY_TRANSPORTER, second.getString("discrepancies[0].previousParty"));
+        assertEquals(FACILITY_TRANSPORTER, second.getString("discrepancies[0].newParty"));
+        String path = "/api/v1/manifests/" + id + "/discrepancies/" + discrepancy;
+        explainsOnceOnly(TRANSPORTER, path, "spilled at the transfer quay");
+        as(BUREAU_MSA)
+                .body(Map.of("explanation", "spill reported to the MSA the same day"))
+                .post(path + "/close")
+                .then()
+                .statusCode(200)
+                .body("discrepancies[0].resolvedAt", notNullValue());
+    }
+
+    /** {@code user}'s party explains the discrepancy (not resolved by that alone), and may not explain it again. */
+    private static void explainsOnceOnly(String user, String path, String explanation) {
+        as(user).body(Map.of("explanation", explanation))
+                .post(path + "/explain")
+                .then()
+                .statusCode(200)
+                .body("discrepancies[0].resolvedAt", nullValue());
+        as(user).body(Map.of("explanation", "again"))
+                .post(path + "/explain")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("urn:shoreloop:problem:already-done"));
     }
 }
