@@ -75,6 +75,26 @@ public sealed interface ManifestNoted {
         }
     }
 
+    /** A discrepancy was left open past its deadline and is now the bureau's to close. */
+    record DiscrepancyEscalated(UUID manifestId, UUID discrepancyId, String openedAt, String deadline)
+            implements ManifestNoted {
+        public String type() {
+            return "DISCREPANCY_ESCALATED";
+        }
+
+        public Map<String, Object> payload() {
+            return Map.of(
+                    "manifestId",
+                    manifestId.toString(),
+                    "discrepancyId",
+                    discrepancyId.toString(),
+                    "openedAt",
+                    openedAt,
+                    "deadline",
+                    deadline);
+        }
+    }
+
     /** A bureau closed a discrepancy. */
     record DiscrepancyClosed(UUID manifestId, UUID discrepancyId, String bureau, String resolution)
             implements ManifestNoted {

@@ -720,9 +720,22 @@ public class ManifestService {
             marked += markOverdue(stream, terms.of(stream), now, batchSize);
         }
         em.flush();
-        Discrepancy.update(
-                "escalated = true where resolvedAt is null and escalated = false and openedAt < ?1",
-                now.minus(config.manifest().discrepancyDeadline()));
+        // each escalation goes into its manifest's chain, as every other event of a discrepancy does
+        java.time.Duration deadline = config.manifest().discrepancyDeadline();
+        List<Discrepancy> due = Discrepancy.<Discrepancy>find(
+                        "resolvedAt is null and escalated = false and openedAt < ?1 order by openedAt",
+                        now.minus(deadline))
+                .page(0, batchSize)
+                .list();
+        for (Discrepancy d : due) {
+            d.escalated = true;
+            noted.fire(new ManifestNoted.DiscrepancyEscalated(
+                    d.manifestId,
+                    d.id,
+                    d.openedAt.toString(),
+                    d.openedAt.plus(deadline).toString()));
+        }
+        em.flush();
         return marked;
     }
 

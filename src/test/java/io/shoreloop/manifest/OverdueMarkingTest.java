@@ -111,6 +111,56 @@ class OverdueMarkingTest {
         assertEquals(expected, recorded, "the ledger records each missed deadline once");
     }
 
+    /**
+     * A discrepancy left open past its deadline (15 days) is escalated, and the escalation is in its manifest's chain
+     * once, as every other event of a discrepancy is; a younger one is left alone.
+     */
+    @Test
+    void anOpenDiscrepancyPastItsDeadlineIsEscalatedIntoTheLedger() {
+        Instant now = Instant.now();
+        Map<String, UUID> cases = new LinkedHashMap<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            cases.put("opened 20 days ago", receivedShort(now.minus(Duration.ofDays(20))));
+            cases.put("opened 5 days ago", receivedShort(now.minus(Duration.ofDays(5))));
+        });
+        for (int run = 0; run < 2; run++) {
+            QuarkusTransaction.requiringNew().run(() -> manifests.markOverdue(DeadlineWatch.BATCH));
+        }
+        Map<String, Long> escalations = new LinkedHashMap<>();
+        Map<String, Boolean> escalated = new LinkedHashMap<>();
+        QuarkusTransaction.requiringNew()
+                .run(() -> cases.forEach((name, id) -> {
+                    escalations.put(
+                            name,
+                            ledger.entries(id).stream()
+                                    .filter(e -> e.type().equals("DISCREPANCY_ESCALATED"))
+                                    .count());
+                    escalated.put(
+                            name,
+                            Discrepancy.<Discrepancy>find("manifestId", id).firstResult().escalated);
+                }));
+        assertEquals(Map.of("opened 20 days ago", 1L, "opened 5 days ago", 0L), escalations);
+        assertEquals(Map.of("opened 20 days ago", true, "opened 5 days ago", false), escalated);
+    }
+
+    /** Declared 4 m³ and received 2 (a discrepancy of 50 %) at {@code at}. */
+    private UUID receivedShort(Instant at) {
+        UUID id = declared(at.minus(Duration.ofMinutes(30)));
+        at(at).receive(
+                        actor(RECEIVER_GUOYUAN),
+                        id,
+                        null,
+                        new ManifestViews.HandoverInput(
+                                new BigDecimal("2"),
+                                QuantityMethod.METERED,
+                                UUID.fromString(FACILITY_TRANSPORTER),
+                                null,
+                                null,
+                                null,
+                                null));
+        return id;
+    }
+
     /** A reception facility at Guoyuan also licensed to dispose of sewage (the demo has none), and its receiver. */
     private static Actor aReceiverLicensedToDispose() {
         UUID facility = UUID.randomUUID();
