@@ -1,15 +1,19 @@
 package io.shoreloop.ledger;
 
 import io.shoreloop.manifest.Manifest;
+import io.shoreloop.manifest.ManifestAction;
+import io.shoreloop.manifest.ManifestState;
 import io.shoreloop.manifest.Step;
 import io.shoreloop.platform.CanonicalJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -161,6 +165,10 @@ public class LedgerVerifier {
                         rows.size(), new BrokenLink(id, null, "step " + i + " content hash differs from the ledger"));
             }
         }
+        String times = stepTimesDisagree(manifest, steps);
+        if (times != null) {
+            return new Verdict(rows.size(), new BrokenLink(id, null, times));
+        }
         if (!steps.isEmpty()) {
             String now = CanonicalJson.sha256(CanonicalJson.write(content));
             if (!now.equals(steps.get(steps.size() - 1).contentHash())) {
@@ -170,5 +178,36 @@ public class LedgerVerifier {
             }
         }
         return new Verdict(rows.size(), null);
+    }
+
+    /**
+     * The manifest's declaration, receipt and closing times are kept beside its steps (deadlines, report months and
+     * time to close read them) and are not part of the signed content: each must be the time of a signed step that
+     * sets it, and the closing time present exactly when the (signed) state is final. Answers what disagrees, or
+     * {@code null}.
+     */
+    static String stepTimesDisagree(Manifest m, List<Step> steps) {
+        boolean declared = steps.stream().anyMatch(s -> s.action() == ManifestAction.DECLARE);
+        if (declared != (m.declaredAt() != null) || !atOneOf(m.declaredAt(), steps, Set.of(ManifestAction.DECLARE))) {
+            return "the manifest's declaration time is not the time of a signed declaration";
+        }
+        if (!atOneOf(m.receivedAt(), steps, Set.of(ManifestAction.RECEIVE, ManifestAction.REFUSE))) {
+            return "the manifest's receipt time is not the time of a signed receipt";
+        }
+        boolean closed = m.state() == ManifestState.DISPOSED
+                || m.state() == ManifestState.CANCELLED
+                || m.state() == ManifestState.REFUSED;
+        if (closed != (m.closedAt() != null)
+                || !atOneOf(
+                        m.closedAt(),
+                        steps,
+                        Set.of(ManifestAction.DISPOSE, ManifestAction.CANCEL, ManifestAction.REFUSE))) {
+            return "the manifest's closing time is not the time of the signed step that closed it";
+        }
+        return null;
+    }
+
+    private static boolean atOneOf(Instant at, List<Step> steps, Set<ManifestAction> actions) {
+        return at == null || steps.stream().anyMatch(s -> actions.contains(s.action()) && at.equals(s.at()));
     }
 }

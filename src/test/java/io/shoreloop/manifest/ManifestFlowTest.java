@@ -565,6 +565,22 @@ public class ManifestFlowTest {
                 st.executeUpdate("update manifest_step set quantity = 4 where manifest_id = '" + id + "' and seq = 1");
             }
 
+            // the declaration time kept beside the steps (deadlines and reports read it) moved back a day
+            st.executeUpdate(
+                    "update manifest set declared_at = declared_at - interval '1 day' where id = '" + id + "'");
+            try {
+                as(ADMIN)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .body("intact", equalTo(false))
+                        .body("firstBrokenLink.manifestId", equalTo(id))
+                        .body("firstBrokenLink.problem", containsString("declaration time"));
+            } finally {
+                st.executeUpdate(
+                        "update manifest set declared_at = declared_at + interval '1 day' where id = '" + id + "'");
+            }
+            as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
+
             // an attacker with superuser rights disables the trigger and rewrites an entry: still detected
             st.execute("set session_replication_role = replica");
             try {
