@@ -62,9 +62,10 @@ import org.jboss.logging.Logger;
  *       {@code flush-interval}, whichever comes first. Acknowledgements may so come out of order; the client sends
  *       them in the order the messages came.
  *   <li>Bounded memory: while more than {@code max-pending-messages} messages, {@code max-pending-readings}
- *       readings or {@code max-pending-bytes} bytes of payload are received but not yet acknowledged, the connection stops reading from the broker (TCP flow
- *       control: the broker keeps the rest in the session) until half of them are done, or {@code max-read-pause}
- *       passed. The broker's receive maximum does not bound them: Mosquitto 2.0 was seen sending more.
+ *       readings or {@code max-pending-bytes} bytes of payload are received but not yet acknowledged, the
+ *       connection stops reading from the broker (TCP flow control: the broker keeps the rest in the session) until
+ *       half of them are done, or {@code max-read-pause} passed. The broker's receive maximum does not bound them:
+ *       Mosquitto 2.0 was seen sending more.
  * </ul>
  */
 @ApplicationScoped

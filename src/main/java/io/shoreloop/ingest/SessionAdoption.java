@@ -31,8 +31,8 @@ import org.jboss.logging.Logger;
  * acknowledged only after its commit, exactly as this instance's own messages. Once everything received is
  * acknowledged and nothing came for {@code retire-quiet}, the session is ended (MQTT 5: disconnect with session
  * expiry 0; 3.1.1: a clean connect). Reading pauses while this instance has more than its {@code
- * max-pending-messages}, {@code max-pending-readings} or {@code max-pending-bytes} waiting, until half of them are done, as the own connection
- * does.
+ * max-pending-messages}, {@code max-pending-readings} or {@code max-pending-bytes} waiting, until half of them are
+ * done, as the own connection does.
  *
  * <p>If the gone instance comes back meanwhile, its connect takes the session over (the broker closes this
  * connection): the adoption stops without ending anything, and what it had not acknowledged is sent to its owner

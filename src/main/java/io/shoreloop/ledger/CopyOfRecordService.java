@@ -150,7 +150,6 @@ public class CopyOfRecordService {
                 clock.instant().truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** What the public verification page answers. */
     /** The numbers of manifests linked by a refusal, in the order given. */
     private List<CopyOfRecord.Related> related(List<UUID> ids) {
         if (ids.isEmpty()) {
@@ -167,6 +166,7 @@ public class CopyOfRecordService {
                 .toList();
     }
 
+    /** What the public verification page answers. */
     public record Verification(
             Outcome outcome, String number, Stream stream, ManifestState state, Instant stepAt, ZoneId zone) {
 

@@ -650,7 +650,7 @@ public class ManifestService {
         }
         if (previousSide && newSide && (d.previousExplanation != null || d.newExplanation != null)) {
             throw new ManifestRules.AlreadyDone(
-                    "Your party has already explained this discrepancy; a bureau closes it (your party is on both sides)");
+                    "Your party has already explained this discrepancy; as it is on both sides, a bureau closes it");
         }
         if (previousSide && d.previousExplanation == null) {
             d.previousExplanation = in.explanation();
