@@ -191,7 +191,12 @@ public class LedgerVerifier {
         if (declared != (m.declaredAt() != null) || !atOneOf(m.declaredAt(), steps, Set.of(ManifestAction.DECLARE))) {
             return "the manifest's declaration time is not the time of a signed declaration";
         }
-        if (!atOneOf(m.receivedAt(), steps, Set.of(ManifestAction.RECEIVE, ManifestAction.REFUSE))) {
+        // a receipt always sets it (the deadlines of pickup and disposal count from it); a refusal only when it
+        // accepted
+        // a part at the receipt
+        boolean received = steps.stream().anyMatch(s -> s.action() == ManifestAction.RECEIVE);
+        if ((received && m.receivedAt() == null)
+                || !atOneOf(m.receivedAt(), steps, Set.of(ManifestAction.RECEIVE, ManifestAction.REFUSE))) {
             return "the manifest's receipt time is not the time of a signed receipt";
         }
         boolean closed = m.state() == ManifestState.DISPOSED

@@ -580,6 +580,21 @@ public class ManifestFlowTest {
                         "update manifest set declared_at = declared_at + interval '1 day' where id = '" + id + "'");
             }
             as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
+            // a receipt time removed (the manifest would never be overdue for its pickup or disposal)
+            String received = aDisposedSewageManifest();
+            st.executeUpdate("update manifest set received_at = null where id = '" + received + "'");
+            try {
+                as(ADMIN)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .body("intact", equalTo(false))
+                        .body("firstBrokenLink.manifestId", equalTo(received))
+                        .body("firstBrokenLink.problem", containsString("receipt time"));
+            } finally {
+                st.executeUpdate("update manifest set received_at = (select at from manifest_step where manifest_id = '"
+                        + received + "' and action = 'RECEIVE') where id = '" + received + "'");
+            }
+            as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
 
             // an attacker with superuser rights disables the trigger and rewrites an entry: still detected
             st.execute("set session_replication_role = replica");
