@@ -2,7 +2,6 @@ package io.shoreloop.ledger;
 
 import io.shoreloop.manifest.Manifest;
 import io.shoreloop.manifest.ManifestAction;
-import io.shoreloop.manifest.ManifestState;
 import io.shoreloop.manifest.Step;
 import io.shoreloop.platform.CanonicalJson;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -199,10 +198,7 @@ public class LedgerVerifier {
                 || !atOneOf(m.receivedAt(), steps, Set.of(ManifestAction.RECEIVE, ManifestAction.REFUSE))) {
             return "the manifest's receipt time is not the time of a signed receipt";
         }
-        boolean closed = m.state() == ManifestState.DISPOSED
-                || m.state() == ManifestState.CANCELLED
-                || m.state() == ManifestState.REFUSED;
-        if (closed != (m.closedAt() != null)
+        if (m.state().isFinal() != (m.closedAt() != null)
                 || !atOneOf(
                         m.closedAt(),
                         steps,
