@@ -412,6 +412,21 @@ public class ManifestFlowTest {
                     .body("state", equalTo("DECLARED"));
         }
         as(CREW_YU_CONTAINER).get("/api/v1/manifests/" + id).then().body("steps", hasSize(2));
+        // a pickup run again would be the wrong party's (the plant is next): its retry is answered, not refused
+        receive(id, "2", FACILITY_TRANSPORTER);
+        Map<String, Object> pickup = handover("2", FACILITY_SEWAGE_PLANT);
+        pickup.put("vehicle", "渝A·D1234");
+        String pickupKey = UUID.randomUUID().toString();
+        for (int i = 0; i < 2; i++) {
+            as(TRANSPORTER)
+                    .header("Idempotency-Key", pickupKey)
+                    .body(pickup)
+                    .post("/api/v1/manifests/" + id + "/pickup")
+                    .then()
+                    .statusCode(200)
+                    .body("state", equalTo("IN_TRANSFER"));
+        }
+        as(CREW_YU_CONTAINER).get("/api/v1/manifests/" + id).then().body("steps", hasSize(4));
     }
 
     @Test

@@ -103,8 +103,8 @@ public class IdempotencyInterceptor {
             });
         } catch (Exception e) {
             if (refusesTheCaller(e)) {
-                // a user deactivated, moved to another party or without the right since the first request is refused
-                // as on any request: the stored answer is not theirs to read any more
+                // a user deactivated or moved to another party since the first request is refused as on any request:
+                // the stored answer is not theirs to read any more
                 throw e;
             }
             Stored stored = firstAnswer(principal, key, hash);
@@ -132,16 +132,18 @@ public class IdempotencyInterceptor {
         return identity.getPrincipal().getName();
     }
 
-    /** Whether the method refused the caller (not signed in, deactivated, or not allowed): then nothing is replayed. */
+    /**
+     * Whether the method refused the caller as a user (not signed in, deactivated, or acting for a party it no longer
+     * belongs to): then nothing is replayed. Not a refusal of the action (403): running a step again after its first
+     * attempt took effect is refused as the wrong party, and that retry is exactly what the stored answer is for.
+     */
     static boolean refusesTheCaller(Throwable e) {
         if (e instanceof io.quarkus.narayana.jta.QuarkusTransactionException && e.getCause() != null) {
             return refusesTheCaller(e.getCause());
         }
         return e instanceof io.quarkus.security.AuthenticationFailedException
                 || e instanceof io.quarkus.security.UnauthorizedException
-                || e instanceof io.quarkus.security.ForbiddenException
-                || (e instanceof DomainException d
-                        && (d.kind() == ProblemKind.UNAUTHENTICATED || d.kind() == ProblemKind.FORBIDDEN));
+                || (e instanceof DomainException d && d.kind() == ProblemKind.UNAUTHENTICATED);
     }
 
     /**
