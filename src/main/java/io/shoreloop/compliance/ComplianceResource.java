@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** {@code /api/v1/compliance/calls}: per-call verdicts (shore power, zero discharge, tank washing) and reviews. */
 @Path("/api/v1/compliance/calls")
@@ -57,8 +58,8 @@ public class ComplianceResource {
     @POST
     @Path("{callId}/reviews")
     @Idempotent
-    public ComplianceService.CallVerdicts review(
+    public RestResponse<ComplianceService.CallVerdicts> review(
             @RestPath UUID callId, @Valid @NotNull ComplianceService.ReviewInput body) {
-        return service.review(actor.get(), callId, body);
+        return RestResponse.ok(service.review(actor.get(), callId, body));
     }
 }

@@ -28,7 +28,13 @@ public final class Paging {
                 throw new Problems.InvalidField(
                         "invalid-paging", "size", "size must be between 1 and " + limits.maxSize());
             }
-            return new Request(page, size == 0 ? limits.defaultSize() : size);
+            int resolved = size == 0 ? limits.defaultSize() : size;
+            if ((long) page * resolved > Integer.MAX_VALUE) {
+                // the offset is an int in Hibernate and in our SQL alike: wrapped, it would be negative (a 500)
+                throw new Problems.InvalidField(
+                        "invalid-paging", "page", "page × size must be at most " + Integer.MAX_VALUE);
+            }
+            return new Request(page, resolved);
         }
     }
 

@@ -102,8 +102,8 @@ public class BerthResource {
     @POST
     @Path("{id}/faults/{faultId}/end")
     @Idempotent
-    public FaultService.FaultView endFault(
+    public RestResponse<FaultService.FaultView> endFault(
             @RestPath UUID id, @RestPath UUID faultId, @Valid @NotNull FaultService.FaultEnd body) {
-        return faults.end(actor.get(), id, faultId, body);
+        return RestResponse.ok(faults.end(actor.get(), id, faultId, body));
     }
 }

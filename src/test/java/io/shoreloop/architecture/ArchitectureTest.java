@@ -18,9 +18,11 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.shoreloop.platform.DomainException;
+import io.shoreloop.platform.idempotency.Idempotent;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * House-style rule 10, "architecture is a test": the package-by-feature boundaries of
@@ -117,6 +119,19 @@ class ArchitectureTest {
             .should()
             .notBeAnnotatedWith("jakarta.transaction.Transactional")
             .because("transactions are declared on the service class (rule 6)");
+
+    /**
+     * An idempotent method answers a {@link RestResponse}: the interceptor answers the stored JSON (the first answer,
+     * or its replay), and a method declaring its entity's type would fail the CDI wrapper's cast after its effect had
+     * committed, on every retry too (a bureau's review and a fault's end did, with a key).
+     */
+    @ArchTest
+    static final ArchRule idempotentMethodsAnswerRestResponses = methods()
+            .that()
+            .areAnnotatedWith(Idempotent.class)
+            .should()
+            .haveRawReturnType(RestResponse.class)
+            .because("the idempotency interceptor answers the stored JSON as a response");
 
     /** (g) Features form a directed graph. */
     @ArchTest

@@ -182,6 +182,48 @@ class ComplianceResourceTest {
                 .then()
                 .statusCode(200)
                 .body("description", hasItem(containsString("breaker")));
+
+        // a fault recorded while it lasts, and ended later, with a key: the retry gets the first answer
+        Instant start = daysAgo(990);
+        Map<String, Object> open = new HashMap<>();
+        open.put("start", start.toString());
+        open.put("description", "岸电电缆破损 shore-power cable damaged");
+        String faultId = as(OPERATOR_GUOYUAN)
+                .body(open)
+                .post("/api/v1/berths/" + BERTH_GY_B01_ID + "/faults")
+                .then()
+                .statusCode(201)
+                .body("end", nullValue())
+                .extract()
+                .path("id");
+        String endPath = "/api/v1/berths/" + BERTH_GY_B01_ID + "/faults/" + faultId + "/end";
+        Map<String, Object> end = Map.of("end", start.plus(3, ChronoUnit.HOURS).toString());
+        String ended = as(OPERATOR_GUOYUAN)
+                .header("Idempotency-Key", "end-" + faultId)
+                .body(end)
+                .post(endPath)
+                .then()
+                .statusCode(200)
+                .body("end", equalTo(start.plus(3, ChronoUnit.HOURS).toString()))
+                .extract()
+                .asString();
+        String endReplayed = as(OPERATOR_GUOYUAN)
+                .header("Idempotency-Key", "end-" + faultId)
+                .body(end)
+                .post(endPath)
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .extract()
+                .asString();
+        assertEquals(ended, endReplayed);
+        // without the key, a second end is refused
+        as(OPERATOR_GUOYUAN)
+                .body(end)
+                .post(endPath)
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:shoreloop:problem:fault-ended"));
     }
 
     @Test
@@ -485,13 +527,31 @@ class ComplianceResourceTest {
         as(OPERATOR_GUOYUAN).body(overturn).post(reviews).then().statusCode(403);
         as(CREW_YU_CONTAINER).body(overturn).post(reviews).then().statusCode(403);
 
-        as(BUREAU_MSA)
+        String first = as(BUREAU_MSA)
+                .header("Idempotency-Key", "review-" + id)
                 .body(overturn)
                 .post(reviews)
                 .then()
                 .statusCode(200)
                 .body("verdicts.find { it.kind == 'SHORE_POWER' }.outcome", equalTo("VIOLATION"))
                 .body("verdicts.find { it.kind == 'SHORE_POWER' }.effectiveOutcome", equalTo("EXEMPT"))
+                .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews", hasSize(1))
+                .extract()
+                .asString();
+        // retried with its key: the first answer, one review (a 500 when the method declared its entity's type)
+        String replayed = as(BUREAU_MSA)
+                .header("Idempotency-Key", "review-" + id)
+                .body(overturn)
+                .post(reviews)
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .extract()
+                .asString();
+        assertEquals(first, replayed);
+        as(BUREAU_MSA)
+                .get("/api/v1/compliance/calls/" + id)
+                .then()
                 .body("verdicts.find { it.kind == 'SHORE_POWER' }.reviews", hasSize(1));
         as(BUREAU_MSA)
                 .get("/api/v1/compliance/calls?vesselId=" + VESSEL_YU_CONTAINER

@@ -27,6 +27,19 @@ class VesselResourceTest {
     }
 
     @Test
+    void anEmptyTextFilterIsNoFilter() {
+        // not a filter for the empty text (no vessel has an empty MMSI or name: the crew would see none)
+        for (String query : new String[] {"?mmsi=", "?name=", "?mmsi=&name="}) {
+            as(CREW_YU_CONTAINER)
+                    .get("/api/v1/vessels" + query)
+                    .then()
+                    .statusCode(200)
+                    .body("total", equalTo(1))
+                    .body("items[0].id", equalTo(VESSEL_YU_CONTAINER));
+        }
+    }
+
+    @Test
     void adminSeesAllVessels() {
         as(ADMIN).get("/api/v1/vessels?size=500").then().statusCode(200).body("total", greaterThanOrEqualTo(5));
     }
