@@ -190,7 +190,12 @@ public class Checkpoints {
             if (!hash.equals(c.hash())) {
                 return new CheckpointReport(false, checkpoints.size(), "checkpoint " + c.seq() + " was altered");
             }
-            if (c.signature() != null && key.isPresent() && !verifySignature(key.get(), hash, c.signature())) {
+            // with a key to verify them, every checkpoint must carry a good signature: an unsigned one was accepted,
+            // so checkpoints recomputed over a rewritten ledger and stored without a signature verified intact
+            if (key.isPresent() && c.signature() == null) {
+                return new CheckpointReport(false, checkpoints.size(), "checkpoint " + c.seq() + " is not signed");
+            }
+            if (key.isPresent() && !verifySignature(key.get(), hash, c.signature())) {
                 return new CheckpointReport(
                         false, checkpoints.size(), "checkpoint " + c.seq() + " has a bad signature");
             }

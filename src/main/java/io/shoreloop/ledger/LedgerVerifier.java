@@ -38,17 +38,13 @@ public class LedgerVerifier {
     /** The verification's answer. */
     public record Report(boolean intact, long chains, long entries, BrokenLink firstBrokenLink) {}
 
-    @Transactional
-    public Report verifyAll() {
-        return verifyAll(null);
-    }
-
     /**
      * Verifies the chains of the manifests of {@code ports} (null: every manifest), and that no ledger entry belongs
      * to no manifest (an alarm about the table, which names nothing).
      */
-    @Transactional
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Report verifyAll(java.util.Set<UUID> ports) {
+        oneSnapshot();
         String sql = "select m.id, c.length, c.head from manifest m left join ledger_chain c on c.manifest_id = m.id"
                 + (ports == null ? "" : " where m.port_id = any(cast(?1 as uuid[]))")
                 + " order by m.created_at, m.id";
@@ -81,13 +77,28 @@ public class LedgerVerifier {
     /** Verifies one manifest's chain against the manifest. */
     @Transactional
     public Report verifyOne(UUID manifestId) {
-        Object[] chain = (Object[]) em.createNativeQuery("select length, head from ledger_chain where manifest_id = ?1")
-                .setParameter(1, manifestId)
-                .getResultStream()
-                .findFirst()
-                .orElse(new Object[] {0, null});
+        // the chain's head share-locked: no step of this manifest commits while its chain, steps and row are read
+        // (a step committed between those reads was a broken chain); a snapshot would do too, but the copy of record
+        // calls this in its own transaction, after its first statement
+        Object[] chain = (Object[])
+                em.createNativeQuery("select length, head from ledger_chain where manifest_id = ?1 for share")
+                        .setParameter(1, manifestId)
+                        .getResultStream()
+                        .findFirst()
+                        .orElse(new Object[] {0, null});
         Verdict v = verify(manifestId, ((Number) chain[0]).intValue(), (String) chain[1]);
         return new Report(v.broken() == null, 1, v.entries(), v.broken());
+    }
+
+    /**
+     * Reads the whole verification from one snapshot (the transaction's first statement: {@link #verifyAll} always
+     * runs in a transaction of its own). A step commits its manifest, step row, ledger entry and chain head at once;
+     * read in statements of their own at the default isolation, a step committed between the read of its chain's
+     * length and that of its entries was a broken chain (a false alarm on any busy ledger).
+     */
+    private void oneSnapshot() {
+        em.createNativeQuery("set transaction isolation level repeatable read, read only")
+                .executeUpdate();
     }
 
     record Verdict(long entries, BrokenLink broken) {}
@@ -101,6 +112,7 @@ public class LedgerVerifier {
         String prev = Ledger.GENESIS;
         int expectedSeq = 1;
         List<Map<String, Object>> stepPayloads = new ArrayList<>();
+        List<Map<String, Object>> notes = new ArrayList<>();
         for (Object[] r : rows) {
             Ledger.Entry e = Ledger.entry(r);
             if (e.seq() != expectedSeq) {
@@ -125,6 +137,8 @@ public class LedgerVerifier {
             }
             if (e.type().startsWith("STEP_")) {
                 stepPayloads.add(payload);
+            } else {
+                notes.add(payload);
             }
             prev = e.hash();
             expectedSeq++;
@@ -136,6 +150,10 @@ public class LedgerVerifier {
                             id,
                             rows.size() + 1,
                             "chain has " + rows.size() + " entries but " + length + " were recorded"));
+        }
+        if (rows.isEmpty()) {
+            // a manifest is drafted with its first entry, in one commit: one without any was written beside Shoreloop
+            return new Verdict(0, new BrokenLink(id, 1, "the manifest has no ledger entries"));
         }
         Manifest manifest = Manifest.findById(id);
         if (manifest == null) {
@@ -167,6 +185,10 @@ public class LedgerVerifier {
         String times = stepTimesDisagree(manifest, steps);
         if (times != null) {
             return new Verdict(rows.size(), new BrokenLink(id, null, times));
+        }
+        String marks = marksDisagree(manifest, notes, discrepancies(id));
+        if (marks != null) {
+            return new Verdict(rows.size(), new BrokenLink(id, null, marks));
         }
         if (!steps.isEmpty()) {
             String now = CanonicalJson.sha256(CanonicalJson.write(content));
@@ -206,6 +228,122 @@ public class LedgerVerifier {
             return "the manifest's closing time is not the time of the signed step that closed it";
         }
         return null;
+    }
+
+    /** A discrepancy's row as stored beside the ledger. */
+    record DiscrepancyRow(
+            UUID id,
+            int stepSeq,
+            java.math.BigDecimal previousQuantity,
+            java.math.BigDecimal newQuantity,
+            java.math.BigDecimal deviationPercent,
+            String previousExplanation,
+            String newExplanation,
+            boolean resolved,
+            String resolution,
+            boolean escalated) {}
+
+    @SuppressWarnings("unchecked")
+    private List<DiscrepancyRow> discrepancies(UUID manifestId) {
+        List<Object[]> rows = em.createNativeQuery("select id, step_seq, previous_qty, new_qty, deviation_pct,"
+                        + " previous_explanation, new_explanation, resolved_at is not null, resolution, escalated"
+                        + " from manifest_discrepancy where manifest_id = ?1")
+                .setParameter(1, manifestId)
+                .getResultList();
+        return rows.stream()
+                .map(r -> new DiscrepancyRow(
+                        (UUID) r[0],
+                        ((Number) r[1]).intValue(),
+                        (java.math.BigDecimal) r[2],
+                        (java.math.BigDecimal) r[3],
+                        (java.math.BigDecimal) r[4],
+                        (String) r[5],
+                        (String) r[6],
+                        (Boolean) r[7],
+                        (String) r[8],
+                        (Boolean) r[9]))
+                .toList();
+    }
+
+    /**
+     * The marks kept beside the steps that bureaus audit (overdue and discrepant manifests, their lists and the closure
+     * reports' counts read them) and the discrepancies' rows, against the ledger's entries for them: a missed deadline,
+     * each discrepancy opened, explained, escalated and closed. Until 2026-12-07 these were not compared, so one
+     * {@code UPDATE} took a manifest off the overdue or discrepant lists, or closed a discrepancy, and the ledger still
+     * verified. Answers what disagrees, or {@code null}.
+     */
+    static String marksDisagree(Manifest m, List<Map<String, Object>> notes, List<DiscrepancyRow> rows) {
+        Map<String, Object> missed = notes.stream()
+                .filter(n -> "DEADLINE_MISSED".equals(n.get("type")))
+                .findFirst()
+                .orElse(null);
+        if (m.overdue() != (missed != null)
+                || (missed == null && (m.overdueSince() != null || m.overdueDeadline() != null))
+                || (missed != null
+                        && (!Objects.equals(missed.get("deadline"), m.overdueDeadline())
+                                || m.overdueSince() == null
+                                || m.overdueSince().isBefore(Instant.parse(String.valueOf(missed.get("dueAt"))))))) {
+            return "the manifest's overdue mark is not the missed deadline the ledger recorded";
+        }
+        Map<String, Map<String, Object>> opened = new java.util.HashMap<>();
+        notes.stream()
+                .filter(n -> "DISCREPANCY_OPENED".equals(n.get("type")))
+                .forEach(n -> opened.put(String.valueOf(n.get("discrepancyId")), n));
+        if (m.discrepant() != !opened.isEmpty()) {
+            return "the manifest's discrepant mark is not what the ledger recorded";
+        }
+        if (rows.size() != opened.size()) {
+            return "the manifest has " + rows.size() + " discrepancies but the ledger recorded " + opened.size();
+        }
+        for (DiscrepancyRow d : rows) {
+            String key = d.id().toString();
+            Map<String, Object> o = opened.get(key);
+            if (o == null
+                    || !Objects.equals(((Number) o.get("stepSeq")).intValue(), d.stepSeq())
+                    || !sameNumber(o.get("previousQuantity"), d.previousQuantity())
+                    || !sameNumber(o.get("observedQuantity"), d.newQuantity())
+                    || !sameNumber(o.get("deviationPercent"), d.deviationPercent())) {
+                return "discrepancy " + key + " is not the one the ledger recorded";
+            }
+            List<Map<String, Object>> about = notes.stream()
+                    .filter(n -> key.equals(n.get("discrepancyId")))
+                    .toList();
+            List<Object> explanations = about.stream()
+                    .filter(n -> "DISCREPANCY_EXPLAINED".equals(n.get("type")))
+                    .map(n -> n.get("explanation"))
+                    .toList();
+            Map<String, Object> closed = about.stream()
+                    .filter(n -> "DISCREPANCY_CLOSED".equals(n.get("type")))
+                    .findFirst()
+                    .orElse(null);
+            boolean explainedAway = about.stream()
+                    .anyMatch(n ->
+                            "DISCREPANCY_EXPLAINED".equals(n.get("type")) && Boolean.TRUE.equals(n.get("resolved")));
+            boolean escalated = about.stream().anyMatch(n -> "DISCREPANCY_ESCALATED".equals(n.get("type")));
+            List<String> kept = java.util.stream.Stream.of(d.previousExplanation(), d.newExplanation())
+                    .filter(Objects::nonNull)
+                    .toList();
+            String resolution = closed != null
+                    ? String.valueOf(closed.get("resolution"))
+                    : explainedAway ? "Explained by both parties" : null;
+            if (kept.size() != explanations.size()
+                    || !explanations.containsAll(kept)
+                    || d.resolved() != (resolution != null)
+                    || !Objects.equals(d.resolution(), resolution)
+                    || d.escalated() != escalated) {
+                return "discrepancy " + key + " has explanations, a resolution or an escalation the ledger did not"
+                        + " record";
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameNumber(Object recorded, java.math.BigDecimal stored) {
+        try {
+            return recorded != null && new java.math.BigDecimal(String.valueOf(recorded)).compareTo(stored) == 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean atOneOf(Instant at, List<Step> steps, Set<ManifestAction> actions) {

@@ -148,39 +148,51 @@ public class ManifestResource {
     @Path("{id}/discrepancies/{discrepancyId}/explain")
     @Idempotent
     public RestResponse<ManifestViews.ManifestView> explain(
-            @RestPath UUID id, @RestPath UUID discrepancyId, @Valid @NotNull ManifestViews.ExplanationInput body) {
-        return ok(manifests.explainDiscrepancy(actor.get(), id, discrepancyId, body));
+            @RestPath UUID id,
+            @RestPath UUID discrepancyId,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.ExplanationInput body) {
+        return ok(manifests.explainDiscrepancy(actor.get(), id, version(ifMatch), discrepancyId, body));
     }
 
     @POST
     @Path("{id}/discrepancies/{discrepancyId}/close")
     @Idempotent
     public RestResponse<ManifestViews.ManifestView> close(
-            @RestPath UUID id, @RestPath UUID discrepancyId, @Valid @NotNull ManifestViews.ExplanationInput body) {
-        return ok(manifests.closeDiscrepancy(actor.get(), id, discrepancyId, body));
+            @RestPath UUID id,
+            @RestPath UUID discrepancyId,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.ExplanationInput body) {
+        return ok(manifests.closeDiscrepancy(actor.get(), id, version(ifMatch), discrepancyId, body));
     }
 
     @POST
     @Path("{id}/correct")
     @Idempotent
     public RestResponse<ManifestViews.ManifestView> correct(
-            @RestPath UUID id, @Valid @NotNull ManifestViews.CorrectionInput body) {
-        return ok(manifests.proposeCorrection(actor.get(), id, body));
+            @RestPath UUID id,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.CorrectionInput body) {
+        return ok(manifests.proposeCorrection(actor.get(), id, version(ifMatch), body));
     }
 
     @POST
     @Path("{id}/corrections/{correctionId}/approve")
     @Idempotent
-    public RestResponse<ManifestViews.ManifestView> approveCorrection(@RestPath UUID id, @RestPath UUID correctionId) {
-        return ok(manifests.approveCorrection(actor.get(), id, correctionId));
+    public RestResponse<ManifestViews.ManifestView> approveCorrection(
+            @RestPath UUID id, @RestPath UUID correctionId, @HeaderParam("If-Match") String ifMatch) {
+        return ok(manifests.approveCorrection(actor.get(), id, version(ifMatch), correctionId));
     }
 
     @POST
     @Path("{id}/corrections/{correctionId}/reject")
     @Idempotent
     public RestResponse<ManifestViews.ManifestView> rejectCorrection(
-            @RestPath UUID id, @RestPath UUID correctionId, @Valid @NotNull ManifestViews.ExplanationInput body) {
-        return ok(manifests.rejectCorrection(actor.get(), id, correctionId, body));
+            @RestPath UUID id,
+            @RestPath UUID correctionId,
+            @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ManifestViews.ExplanationInput body) {
+        return ok(manifests.rejectCorrection(actor.get(), id, version(ifMatch), correctionId, body));
     }
 
     @POST

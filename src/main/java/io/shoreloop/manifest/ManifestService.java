@@ -640,8 +640,8 @@ public class ManifestService {
      * deviation) explains it; once both have, it is resolved.
      */
     public ManifestViews.ManifestView explainDiscrepancy(
-            Actor actor, UUID manifestId, UUID discrepancyId, ManifestViews.ExplanationInput in) {
-        Manifest m = load(actor, manifestId, null);
+            Actor actor, UUID manifestId, Long expectedVersion, UUID discrepancyId, ManifestViews.ExplanationInput in) {
+        Manifest m = load(actor, manifestId, expectedVersion);
         Discrepancy d = discrepancy(m, discrepancyId);
         boolean previousSide = actor.partyId() != null && actor.partyId().equals(d.previousParty);
         boolean newSide = actor.partyId() != null && actor.partyId().equals(d.newParty);
@@ -676,8 +676,8 @@ public class ManifestService {
 
     /** A bureau covering the manifest's port closes a discrepancy with its finding. */
     public ManifestViews.ManifestView closeDiscrepancy(
-            Actor actor, UUID manifestId, UUID discrepancyId, ManifestViews.ExplanationInput in) {
-        Manifest m = load(actor, manifestId, null);
+            Actor actor, UUID manifestId, Long expectedVersion, UUID discrepancyId, ManifestViews.ExplanationInput in) {
+        Manifest m = load(actor, manifestId, expectedVersion);
         if (!actor.is(Role.BUREAU)) {
             throw new ManifestRules.WrongParty("Only a bureau closes a discrepancy; the parties explain it");
         }
@@ -833,9 +833,10 @@ public class ManifestService {
      * covering its port may propose; the parties whose quantities it touches must all approve (the proposer's own
      * approval is implied) before it is applied as a new revision.
      */
-    public ManifestViews.ManifestView proposeCorrection(Actor actor, UUID id, ManifestViews.CorrectionInput in) {
+    public ManifestViews.ManifestView proposeCorrection(
+            Actor actor, UUID id, Long expectedVersion, ManifestViews.CorrectionInput in) {
         // locked, so that two proposals at once cannot both find none waiting
-        Manifest m = loadForStep(actor, id, null, false).manifest();
+        Manifest m = loadForStep(actor, id, expectedVersion, false).manifest();
         boolean signer = m.signedBy(actor.partyId());
         if (!signer && !actor.is(Role.BUREAU)) {
             throw new ManifestRules.WrongParty("Only a party of this manifest or a bureau may propose a correction");
@@ -868,14 +869,14 @@ public class ManifestService {
                 c.newQuantity.toPlainString(),
                 c.reason));
         if (required.contains(actor.partyId())) {
-            return approveCorrection(actor, id, c.id);
+            return approveCorrection(actor, id, null, c.id);
         }
         return view(m);
     }
 
     /** An affected party approves a pending correction; the last approval applies it. */
-    public ManifestViews.ManifestView approveCorrection(Actor actor, UUID id, UUID correctionId) {
-        Manifest m = loadForStep(actor, id, null, false).manifest();
+    public ManifestViews.ManifestView approveCorrection(Actor actor, UUID id, Long expectedVersion, UUID correctionId) {
+        Manifest m = loadForStep(actor, id, expectedVersion, false).manifest();
         Correction c = pendingCorrection(m, correctionId, actor);
         boolean complete = c.approve(actor.partyId());
         noted.fire(new ManifestNoted.CorrectionNoted(
@@ -904,8 +905,8 @@ public class ManifestService {
 
     /** An affected party rejects a pending correction; the manifest stays as signed. */
     public ManifestViews.ManifestView rejectCorrection(
-            Actor actor, UUID id, UUID correctionId, ManifestViews.ExplanationInput in) {
-        Manifest m = load(actor, id, null);
+            Actor actor, UUID id, Long expectedVersion, UUID correctionId, ManifestViews.ExplanationInput in) {
+        Manifest m = load(actor, id, expectedVersion);
         Correction c = pendingCorrection(m, correctionId, actor);
         c.state = Correction.State.REJECTED;
         c.decidedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);

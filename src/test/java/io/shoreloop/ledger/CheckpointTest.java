@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +44,40 @@ class CheckpointTest {
         assertFalse(one.equals(two));
         assertFalse(two.equals(three));
         assertEquals(two, Checkpoints.merkleRoot(List.of(a, b)));
+    }
+
+    /**
+     * With a key to verify them, a checkpoint without a signature is refused: checkpoints recomputed over a rewritten
+     * ledger and stored unsigned verified intact. The table cannot be emptied either (as the entries' cannot).
+     */
+    @Test
+    void anUnsignedCheckpointIsRefusedAndTheCheckpointsCannotBeTruncated() throws Exception {
+        io.shoreloop.manifest.ManifestFlowTest.draftSewage("2"); // an entry for the checkpoint to cover
+        Checkpoints.Checkpoint cp =
+                checkpoints.take(Instant.now().plusSeconds(1)).orElseThrow();
+        try (Connection c = db.getConnection();
+                Statement st = c.createStatement()) {
+            SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    SQLException.class, () -> st.execute("truncate ledger_checkpoint"));
+            assertTrue(refused.getMessage().contains("append-only"), refused.getMessage());
+            st.execute("set session_replication_role = replica");
+            try {
+                st.executeUpdate("update ledger_checkpoint set signature = null where seq = " + cp.seq());
+                Map<String, Object> report =
+                        as(ADMIN).get("/api/v1/ledger/verify").then().extract().path("$");
+                assertEquals(false, report.get("checkpointsIntact"), String.valueOf(report));
+                assertEquals("checkpoint " + cp.seq() + " is not signed", report.get("checkpointProblem"));
+            } finally {
+                try (PreparedStatement u =
+                        c.prepareStatement("update ledger_checkpoint set signature = ? where seq = ?")) {
+                    u.setString(1, cp.signature());
+                    u.setLong(2, cp.seq());
+                    u.executeUpdate();
+                }
+                st.execute("set session_replication_role = origin");
+            }
+        }
+        as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
     }
 
     @Test

@@ -530,6 +530,40 @@ public class ManifestFlowTest {
                 .body("type", equalTo("urn:shoreloop:problem:unknown-reference"));
     }
 
+    /**
+     * A verification while steps are signed raises no false alarm. It read every chain's length first and each chain's
+     * entries and steps later, each in a statement of its own: a step committed in between (its entry, step row and
+     * chain head in one commit) was reported as a broken chain.
+     */
+    @Test
+    void theLedgerVerifiesIntactWhileStepsAreSigned() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(draftSewage("5"));
+        }
+        var signing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            ids.forEach(ManifestFlowTest::declare);
+            ids.forEach(id -> receive(id, "5", FACILITY_TRANSPORTER));
+            ids.forEach(id -> pickUp(id, "5", FACILITY_SEWAGE_PLANT, "渝A·V0001"));
+        });
+        List<String> alarms = new java.util.ArrayList<>();
+        int verifications = 0;
+        while (!signing.isDone() || verifications < 3) {
+            io.restassured.response.Response answer = as(ADMIN)
+                    .get("/api/v1/ledger/verify")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .response();
+            verifications++;
+            if (!answer.<Boolean>path("intact")) {
+                alarms.add(answer.asString());
+            }
+        }
+        signing.get();
+        assertEquals(List.of(), alarms, verifications + " verifications while 75 steps were signed");
+    }
+
     @Test
     void tamperingWithTheDatabaseIsDetectedAndLedgerRowsCannotBeChangedByTheApplication() throws SQLException {
         String id = draftSewage("4");
@@ -611,6 +645,27 @@ public class ManifestFlowTest {
             }
             as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
 
+            // a manifest row written beside Shoreloop, with no step and no ledger entry (it verified: nothing to
+            // compare)
+            String draft = draftSewage("1");
+            String forged = java.util.UUID.randomUUID().toString();
+            st.executeUpdate("create temp table forged as select * from manifest where id = '" + draft + "'");
+            st.executeUpdate("update forged set id = '" + forged + "', number = number || 'F'");
+            st.executeUpdate("insert into manifest select * from forged");
+            try {
+                as(ADMIN)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .body("intact", equalTo(false))
+                        .body("firstBrokenLink.manifestId", equalTo(forged))
+                        .body("firstBrokenLink.problem", containsString("no ledger entries"));
+            } finally {
+                st.executeUpdate("delete from manifest where id = '" + forged + "'");
+                // the closure reports forget it too
+                st.executeUpdate("insert into report_pending (manifest_id) values ('" + forged + "')");
+            }
+            as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
+
             // an attacker with superuser rights disables the trigger and rewrites an entry: still detected
             st.execute("set session_replication_role = replica");
             try {
@@ -672,6 +727,16 @@ public class ManifestFlowTest {
     @Test
     void aCorrectionAfterClosureIsAppliedAsANewRevisionOnceEveryAffectedPartyApproved() {
         String id = aDisposedSewageManifest();
+        Map<String, Object> proposal =
+                Map.of("stepSeq", 4, "quantity", "9.70", "method", "WEIGHED", "reason", "weighbridge re-check");
+        // a proposal made on a stale copy is 412 like any step (If-Match was ignored on corrections)
+        as(DISPOSER_SEWAGE_PLANT)
+                .header("If-Match", "\"1\"")
+                .body(proposal)
+                .post("/api/v1/manifests/" + id + "/correct")
+                .then()
+                .statusCode(412)
+                .body("type", equalTo("urn:shoreloop:problem:stale-version"));
         // the plant re-weighed: it proposes, which counts as its own approval; the transporter must approve too
         String correction = as(DISPOSER_SEWAGE_PLANT)
                 .body(Map.of("stepSeq", 4, "quantity", "9.70", "method", "WEIGHED", "reason", "weighbridge re-check"))
@@ -688,6 +753,11 @@ public class ManifestFlowTest {
                 .post("/api/v1/manifests/" + id + "/corrections/" + correction + "/approve")
                 .then()
                 .statusCode(403);
+        as(TRANSPORTER)
+                .header("If-Match", "\"1\"")
+                .post("/api/v1/manifests/" + id + "/corrections/" + correction + "/approve")
+                .then()
+                .statusCode(412);
         as(TRANSPORTER)
                 .post("/api/v1/manifests/" + id + "/corrections/" + correction + "/approve")
                 .then()

@@ -1,5 +1,6 @@
 package io.shoreloop.manifest;
 
+import static io.shoreloop.testing.DemoUsers.ADMIN;
 import static io.shoreloop.testing.DemoUsers.CALL_YU_CONTAINER_OPEN;
 import static io.shoreloop.testing.DemoUsers.CREW_YU_CONTAINER;
 import static io.shoreloop.testing.DemoUsers.DISPOSER_SEWAGE_PLANT;
@@ -8,6 +9,9 @@ import static io.shoreloop.testing.DemoUsers.FACILITY_SEWAGE_PLANT;
 import static io.shoreloop.testing.DemoUsers.FACILITY_TRANSPORTER;
 import static io.shoreloop.testing.DemoUsers.RECEIVER_GUOYUAN;
 import static io.shoreloop.testing.DemoUsers.TRANSPORTER;
+import static io.shoreloop.testing.DemoUsers.as;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -109,6 +113,45 @@ class OverdueMarkingTest {
                 }));
         assertEquals(expected, marked);
         assertEquals(expected, recorded, "the ledger records each missed deadline once");
+
+        // the marks are checked against the ledger: one UPDATE took a manifest off the overdue list, unnoticed
+        UUID late = cases.get("declared 3 h ago");
+        tamperingIsDetected(
+                late,
+                "update manifest set overdue = false, overdue_since = null, overdue_deadline = null where id = '" + late
+                        + "'",
+                "update manifest set overdue = true, overdue_since = '" + overdueSince(late)
+                        + "', overdue_deadline = 'RECEIPT' where id = '" + late + "'",
+                "overdue mark");
+    }
+
+    private String overdueSince(UUID id) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Manifest.<Manifest>findById(id).overdueSince().toString());
+    }
+
+    @Inject
+    io.agroal.api.AgroalDataSource db;
+
+    /** {@code tamper} is reported as the manifest's broken link naming {@code problem}; {@code restore} mends it. */
+    private void tamperingIsDetected(UUID id, String tamper, String restore, String problem) {
+        try (java.sql.Connection c = db.getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            assertEquals(1, st.executeUpdate(tamper));
+            try {
+                as(ADMIN)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .body("intact", equalTo(false))
+                        .body("firstBrokenLink.manifestId", equalTo(id.toString()))
+                        .body("firstBrokenLink.problem", containsString(problem));
+            } finally {
+                st.executeUpdate(restore);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
     }
 
     /**
@@ -141,6 +184,27 @@ class OverdueMarkingTest {
                 }));
         assertEquals(Map.of("opened 20 days ago", 1L, "opened 5 days ago", 0L), escalations);
         assertEquals(Map.of("opened 20 days ago", true, "opened 5 days ago", false), escalated);
+
+        // a discrepancy closed, or a manifest taken off the discrepant list, behind Shoreloop's back
+        UUID open = cases.get("opened 5 days ago");
+        tamperingIsDetected(
+                open,
+                "update manifest_discrepancy set resolved_at = now(), resolution = 'Explained by both parties'"
+                        + " where manifest_id = '" + open + "'",
+                "update manifest_discrepancy set resolved_at = null, resolution = null where manifest_id = '" + open
+                        + "'",
+                "discrepancy");
+        tamperingIsDetected(
+                open,
+                "update manifest set discrepant = false where id = '" + open + "'",
+                "update manifest set discrepant = true where id = '" + open + "'",
+                "discrepant mark");
+        UUID old = cases.get("opened 20 days ago");
+        tamperingIsDetected(
+                old,
+                "update manifest_discrepancy set escalated = false where manifest_id = '" + old + "'",
+                "update manifest_discrepancy set escalated = true where manifest_id = '" + old + "'",
+                "escalation");
     }
 
     /** Declared 4 m³ and received 2 (a discrepancy of 50 %) at {@code at}. */
