@@ -69,6 +69,9 @@ final class PayloadParser {
 
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // a payload is one JSON value: two readings written one after the other were read as the first (stored)
+            // and the rest dropped unseen, neither stored nor dead-lettered
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /**
      * The streaming pass's parsers: Jackson's duplicate detection (a set of names per object, a fifth of the streaming

@@ -326,7 +326,7 @@ public final class MeterTimeline {
             }
         }
         if (fresh.isEmpty()) {
-            return new SessionChanges(List.of(), List.of(), List.of(), 0, duplicates, conflicting);
+            return new SessionChanges(List.of(), List.of(), List.of(), List.of(), 0, duplicates, conflicting);
         }
         if (!inTimeOrder(fresh)) {
             fresh.sort(BY_TIME);
@@ -476,6 +476,16 @@ public final class MeterTimeline {
     }
 
     /**
+     * From when departures shape the sessions of the window from its floor on: the latest idle point at or before
+     * the floor (a departure before it ended a session the window no longer holds; one after it, even before the
+     * floor, could have ended the session still open at the floor), or {@code null} when every departure may (the
+     * window holds the whole history, or no idle point is known).
+     */
+    public Instant departuresMatterFrom() {
+        return floor == null ? null : idleFloor;
+    }
+
+    /**
      * Feeds readings {@code from..n-1} to the state machine after {@code before}: their steps, owners, idle points and
      * checkpoints are derived again ({@code given}: those readings as objects, when the caller has them).
      */
@@ -516,6 +526,7 @@ public final class MeterTimeline {
         }
         List<Session> created = new ArrayList<>();
         List<Session> changed = new ArrayList<>();
+        List<Session> replaced = new ArrayList<>();
         for (Session s : produced) {
             putSession(s);
             Session was = old.remove(s.key());
@@ -523,11 +534,13 @@ public final class MeterTimeline {
                 created.add(s);
             } else if (!was.equals(s)) {
                 changed.add(s);
+                replaced.add(was);
             }
         }
         List<Session.Key> removed = new ArrayList<>(old.keySet());
         removed.sort(Comparator.naturalOrder());
-        return new SessionChanges(created, changed, removed, accepted, duplicates, conflicting);
+        replaced.addAll(old.values());
+        return new SessionChanges(created, changed, removed, replaced, accepted, duplicates, conflicting);
     }
 
     private SessionBuilder newBuilder() {

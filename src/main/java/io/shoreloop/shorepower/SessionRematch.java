@@ -27,7 +27,9 @@ import java.util.UUID;
  * created late, a stay corrected, a call deactivated. Each run first takes the departures that changed
  * ({@link ShorePowerIngest#syncDepartures}: a session still supplying at a departure ends there, so the meters of
  * those berths are re-derived from the session containing the departure), then matches again the sessions whose
- * berth has a call updated after them (by {@code updated_at}, so an idle run costs two queries). The calls whose
+ * berth has a call updated after them, or whose call or one of whose candidates (an ambiguous session's) was (by
+ * {@code updated_at}, so an idle run costs two queries): a candidate corrected away from an ambiguous session leaves
+ * it to the other call. The calls whose
  * sessions changed, or were matched to another call or to none, get their verdicts recomputed
  * ({@link SessionsMatched}).
  */
@@ -45,6 +47,9 @@ public class SessionRematch {
                               and c.arrival <= s.end_ts + ?::interval
                               and (c.departure is null or c.departure >= s.start_ts - ?::interval))
                 or exists (select 1 from vessel_call c where c.id = s.call_id and c.updated_at > s.updated_at)
+                or (s.match_candidates <> '{}'
+                    and exists (select 1 from vessel_call c
+                                 where c.id = any(s.match_candidates) and c.updated_at > s.updated_at))
              limit 1000
             """;
 

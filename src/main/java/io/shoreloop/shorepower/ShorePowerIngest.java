@@ -143,7 +143,8 @@ public class ShorePowerIngest {
                                        else timestamptz 'epoch' + u.resumable_after * interval '1 microsecond' end,
                 last_reading_at = greatest(s.last_reading_at,
                                            timestamptz 'epoch' + u.last_ts * interval '1 microsecond'),
-                last_received_at = timestamptz 'epoch' + u.received * interval '1 microsecond',
+                last_received_at = greatest(s.last_received_at,
+                                            timestamptz 'epoch' + u.received * interval '1 microsecond'),
                 reading_count = s.reading_count + u.n, metered_wh = s.metered_wh + u.metered,
                 session_wh = s.session_wh + u.session, unallocated_wh = s.unallocated_wh + u.unallocated,
                 rejected_wh = s.rejected_wh + u.rejected, version = s.version + 1,
@@ -354,7 +355,12 @@ public class ShorePowerIngest {
     /** Readings the cached timelines hold together (as they were when cached). */
     private long cachedReadings;
 
-    private record State(UUID meterId, Instant resumableAfter, long version, Boolean online, long readings) {}
+    /**
+     * A meter's state row as locked; {@code evidence} is the time of the latest evidence of its liveness (the later of
+     * its last change online or offline and its last message received).
+     */
+    private record State(
+            UUID meterId, Instant resumableAfter, long version, Boolean online, long readings, Instant evidence) {}
 
     private final jakarta.enterprise.event.Event<SessionsMatched> sessionsMatched;
 
@@ -694,7 +700,7 @@ public class ShorePowerIngest {
             keep(id, tl, was == null ? windows.get(id) : was.floor(), st.version() + 1, st.readings(), null);
         }
         calls.addAll(callsOf(c, previous, meters)); // the calls they were matched to until now
-        writeSessions(c, upserts, removals, meters);
+        writeSessions(c, upserts, removals, List.of(), meters);
         batchUpdate(c, UPDATE_STATE_DEPARTED, stateUpdates);
         batchUpdate(c, "delete from shore_meter_cursor where meter_id = ? and ts > ?", cursorDeletes);
         batchUpdate(
@@ -812,6 +818,7 @@ public class ShorePowerIngest {
         List<Session.Key> removals = new ArrayList<>();
         StateUpdates stateUpdates = new StateUpdates();
         List<Object[]> cursorInserts = new ArrayList<>();
+        List<Session> replaced = new ArrayList<>();
         List<Object[]> cursorDeletes = new ArrayList<>();
         List<Object[]> statusRows = new ArrayList<>();
         Map<UUID, Instant> lastReceived = new HashMap<>();
@@ -821,7 +828,13 @@ public class ShorePowerIngest {
             offeredBy.merge(in.meter().id(), 1, Integer::sum);
         }
         Map<UUID, Boolean> online = new HashMap<>();
-        states.forEach((id, st) -> online.put(id, st.online()));
+        Map<UUID, Instant> evidence = new HashMap<>();
+        states.forEach((id, st) -> {
+            online.put(id, st.online());
+            if (st.evidence() != null) {
+                evidence.put(id, st.evidence());
+            }
+        });
 
         for (UUID id : byMeter.keySet()) {
             State st = states.get(id);
@@ -835,6 +848,7 @@ public class ShorePowerIngest {
                 upserts.addAll(changes.created());
                 upserts.addAll(changes.changed());
                 removals.addAll(changes.removed());
+                replaced.addAll(changes.before());
                 Instant now2 = tl.resumableAfter().orElse(null);
                 Instant first = earliest.get(id);
                 if (cursor != null && !first.isAfter(cursor)) {
@@ -847,8 +861,10 @@ public class ShorePowerIngest {
                 lastTs = newOnes.get(newOnes.size() - 1).ts();
             }
             EnergyBalance after = tl == null ? null : tl.balance();
-            boolean wentOnline = !Boolean.TRUE.equals(online.get(id));
             Instant received = lastReceived.get(id);
+            // a message received before the latest evidence (a dead letter replayed days later) says nothing of now
+            boolean wentOnline = !Boolean.TRUE.equals(online.get(id)) && !before(received, st.evidence());
+            evidence.merge(id, received, (a, b) -> a.isAfter(b) ? a : b);
             if (wentOnline) {
                 statusRows.add(new Object[] {id, true, "READING", ts(received)});
                 online.put(id, true);
@@ -872,10 +888,16 @@ public class ShorePowerIngest {
             }
         }
 
-        // status reports, in arrival order, recorded only when they change the meter's state
+        // status reports, in arrival order, recorded only when they change the meter's state and are not older than
+        // the latest evidence: a retained status the broker sends again at every reconnect (or a replayed one) was
+        // recorded as a change, dated before the change it overturned
         List<Object[]> statusStates = new ArrayList<>();
         for (IngestBatch.StatusReport s : batch.statuses()) {
             UUID id = s.meter().id();
+            if (before(s.at(), evidence.get(id))) {
+                continue;
+            }
+            evidence.put(id, s.at());
             if (!Boolean.valueOf(s.online()).equals(online.get(id))) {
                 online.put(id, s.online());
                 statusRows.add(new Object[] {id, s.online(), "STATUS_TOPIC", ts(s.at())});
@@ -883,7 +905,7 @@ public class ShorePowerIngest {
             }
         }
 
-        writeSessions(c, upserts, removals, meters);
+        writeSessions(c, upserts, removals, replaced, meters);
         stateUpdates.write(c);
         batchUpdate(c, "delete from shore_meter_cursor where meter_id = ? and ts >= ?", cursorDeletes);
         batchUpdate(
@@ -1001,14 +1023,23 @@ public class ShorePowerIngest {
     /** Locks those of the (sorted) meters' state rows that exist, in that order; adds them to {@code out}. */
     private static void lockExisting(Connection c, UUID[] sorted, Map<UUID, State> out) throws SQLException {
         try (PreparedStatement ps =
-                c.prepareStatement("select meter_id, resumable_after, version, online, reading_count"
+                c.prepareStatement("select meter_id, resumable_after, version, online, reading_count,"
+                        + " greatest(online_since, last_received_at)"
                         + " from shore_meter_state where meter_id = any(?) order by meter_id for update")) {
             ps.setArray(1, c.createArrayOf("uuid", sorted));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     Object online = rs.getObject(4);
-                    out.put(id, new State(id, instant(rs, 2), rs.getLong(3), (Boolean) online, rs.getLong(5)));
+                    out.put(
+                            id,
+                            new State(
+                                    id,
+                                    instant(rs, 2),
+                                    rs.getLong(3),
+                                    (Boolean) online,
+                                    rs.getLong(5),
+                                    instant(rs, 6)));
                 }
             }
         }
@@ -1229,10 +1260,14 @@ public class ShorePowerIngest {
         }
         UUID[] ids = behind.keySet().toArray(UUID[]::new);
         Map<UUID, Instant> floors = new HashMap<>();
-        behind.forEach((id, cached) -> floors.put(id, cached.floor()));
+        Map<UUID, Instant> since = new HashMap<>();
+        behind.forEach((id, cached) -> {
+            floors.put(id, cached.floor());
+            since.put(id, cached.timeline().departuresMatterFrom());
+        });
         Map<UUID, List<Reading>> window =
                 readWindows(c, ids, floors, fresh, meters).known();
-        Map<UUID, List<Instant>> departures = departuresAt(c, ids, floors, meters);
+        Map<UUID, List<Instant>> departures = departuresAt(c, ids, since, meters);
         for (UUID id : ids) {
             Cached cached = behind.get(id);
             List<Reading> readings = window.getOrDefault(id, List.of());
@@ -1240,13 +1275,15 @@ public class ShorePowerIngest {
                 continue; // readings at or before its floor were stored meanwhile
             }
             MeterTimeline tl = cached.timeline();
-            Instant floor = cached.floor();
+            // the departures from the idle point before the floor, not from the floor: one between them (taken by
+            // the other instance's sync) ended the session the window continues
+            Instant from = since.get(id);
             NavigableSet<Instant> stored =
                     new TreeSet<>(departures.getOrDefault(meters.get(id).berthId(), List.of()));
-            if (floor != null) {
-                stored = stored.tailSet(floor, true);
+            if (from != null) {
+                stored = stored.tailSet(from, true);
             }
-            if (!stored.equals(floor == null ? tl.departures() : tl.departures().tailSet(floor, true))) {
+            if (!stored.equals(from == null ? tl.departures() : tl.departures().tailSet(from, true))) {
                 continue; // the departure sync re-derived the meter
             }
             tl.accept(readings);
@@ -1434,8 +1471,18 @@ public class ShorePowerIngest {
         return out;
     }
 
+    /**
+     * Deletes the removed sessions and upserts the others, each matched to its call. {@code before} are the changed
+     * and removed sessions as they were: the calls they matched (with the calls as they stand) are announced with the
+     * new matches, so that a call that lost a session (a late reading naming another vessel, moving its start, or
+     * breaking it up) is judged again, not only the call that gained one.
+     */
     private void writeSessions(
-            Connection c, List<Session> upserts, List<Session.Key> removals, Map<UUID, RegisteredMeter> meters)
+            Connection c,
+            List<Session> upserts,
+            List<Session.Key> removals,
+            List<Session> before,
+            Map<UUID, RegisteredMeter> meters)
             throws SQLException {
         Map<String, RegisteredMeter> byCode = new HashMap<>();
         meters.values().forEach(m -> byCode.put(m.code(), m));
@@ -1450,10 +1497,23 @@ public class ShorePowerIngest {
                 ps.executeBatch();
             }
         }
+        if (upserts.isEmpty() && before.isEmpty()) {
+            return;
+        }
+        List<Session> matched = new ArrayList<>(upserts);
+        matched.addAll(before);
+        Map<UUID, List<CallStay>> calls = callsFor(c, matched, byCode);
+        for (Session was : before) {
+            UUID callId = matcher.match(
+                            was, calls.getOrDefault(byCode.get(was.meter()).berthId(), List.of()))
+                    .callId();
+            if (callId != null) {
+                matchedCalls.get().add(callId);
+            }
+        }
         if (upserts.isEmpty()) {
             return;
         }
-        Map<UUID, List<CallStay>> calls = callsFor(c, upserts, byCode);
         int n = upserts.size();
         // arrays of their element's own class: the driver then writes them with its encoder for that class, where an
         // Object[] went through its generic one (an element at a time as an object; ~7 % of Shoreloop's CPU at 5,000
@@ -1633,6 +1693,11 @@ public class ShorePowerIngest {
 
     static long micros(Instant instant) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    /** Whether {@code at} is before {@code than}; not when either is unknown. */
+    private static boolean before(Instant at, Instant than) {
+        return at != null && than != null && at.isBefore(than);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

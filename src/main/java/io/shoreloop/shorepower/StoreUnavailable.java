@@ -24,7 +24,7 @@ public final class StoreUnavailable extends DomainException {
         return "SQLState " + sqlException.getSQLState() + ": " + sqlException.getMessage();
     }
 
-    /** The SQLState, for telling a transient failure (class 08, 40, 53, 57) from a refused row. */
+    /** The SQLState, for telling a transient failure ({@link #isTransient()}) from a refused row. */
     public String sqlState() {
         return sqlException.getSQLState();
     }
@@ -38,14 +38,26 @@ public final class StoreUnavailable extends DomainException {
         return "23505".equals(sqlState());
     }
 
-    /** {@code true} when retrying the same work later may succeed. */
+    /**
+     * {@code true} when retrying the same work later may succeed: the database cannot be reached or refuses any work
+     * now, whatever the rows. Besides the lost connections (08), conflicts (40), exhausted resources (53), shutdowns
+     * (57) and system errors (58), that is a database that became read-only (25, as a former primary back as a
+     * standby, or a full disk's managed database), refused logins (28: a rotated password), a missing database (3D),
+     * a lock not available (55) and a revoked privilege (42501). Until these were counted, such a database turned
+     * every message into a dead letter it refused too, and the message was acknowledged and kept only in the log.
+     */
     public boolean isTransient() {
         String state = sqlState();
         return state == null
                 || state.startsWith("08")
+                || state.startsWith("25")
+                || state.startsWith("28")
+                || state.startsWith("3D")
                 || state.startsWith("40")
                 || state.startsWith("53")
+                || state.startsWith("55")
                 || state.startsWith("57")
-                || state.startsWith("58");
+                || state.startsWith("58")
+                || state.equals("42501");
     }
 }

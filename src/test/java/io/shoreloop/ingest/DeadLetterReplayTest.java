@@ -241,6 +241,78 @@ class DeadLetterReplayTest {
                         code));
     }
 
+    /**
+     * Replaying old dead letters of a meter that reports now leaves its liveness alone. A replayed reading set the
+     * meter's last message back to the letter's day (the next check found it silent and marked it offline), and a
+     * replayed last will turned it offline.
+     */
+    @Test
+    void replayingOldLettersOfAMeterThatReportsLeavesItsLivenessAlone() throws SQLException {
+        MqttTestSupport.TestMeter meter = MqttTestSupport.aMeterAt(BERTH_GY_B01, "B01", 15);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        publish(mqtt, meter.readingTopic(), meter.reading(1, now, "20.000", false, null));
+        await(
+                "online from its reading",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_meter_state where meter_id = ?::uuid and online"
+                                        + " and reading_count = 1",
+                                meter.id())
+                        == 1);
+        String before = liveness(meter.id());
+        List<Long> letters = new java.util.ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("insert into dead_letter (topic, port_id, meter_code, payload,"
+                                + " reason, received_at) values (?, ?::uuid, ?, ?, 'unregistered-meter: test',"
+                                + " now() - interval '2 days') returning id")) {
+            for (String[] letter : new String[][] {
+                {meter.readingTopic(), meter.reading(0, now.minus(2, ChronoUnit.DAYS), "10.000", false, null)},
+                {meter.statusTopic(), "{\"online\":false}"}
+            }) {
+                ps.setString(1, letter[0]);
+                ps.setString(2, io.shoreloop.testing.DemoUsers.PORT_GUOYUAN);
+                ps.setString(3, meter.code());
+                ps.setString(4, letter[1]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    letters.add(rs.getLong(1));
+                }
+            }
+        }
+        for (long id : letters) {
+            as(ADMIN)
+                    .post("/api/v1/shorepower/dead-letters/" + id + "/replay")
+                    .then()
+                    .statusCode(200);
+        }
+        assertEquals(
+                2,
+                count("select reading_count from shore_meter_state where meter_id = ?::uuid", meter.id()),
+                "the old reading stored");
+        assertEquals(
+                1,
+                count("select count(*) from shore_meter_state where meter_id = ?::uuid and online", meter.id()),
+                "still online");
+        assertEquals(before, liveness(meter.id()), "its last message and its status history as they were");
+    }
+
+    /** The meter's last message received and its status history. */
+    private String liveness(String meterId) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("select st.last_received_at::text || ' / ' || (select"
+                        + " string_agg(source || ' ' || online || ' ' || at, ', ' order by at) from meter_status"
+                        + " where meter_id = st.meter_id) from shore_meter_state st where st.meter_id = ?::uuid")) {
+            ps.setString(1, meterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Inject
     DeadLetterPurge purge;
 

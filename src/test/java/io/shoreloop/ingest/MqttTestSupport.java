@@ -75,6 +75,27 @@ public final class MqttTestSupport {
         }
     }
 
+    /** A berth of its own at Guoyuan (500 kVA of shore power), named {@code name}; answers its id. */
+    public static String aBerthAtGuoyuan(String code, String name) {
+        return as(ADMIN)
+                .body(Map.of(
+                        "portId",
+                        io.shoreloop.testing.DemoUsers.PORT_GUOYUAN,
+                        "code",
+                        code,
+                        "name",
+                        name,
+                        "terminalKind",
+                        "BULK",
+                        "shorePower",
+                        Map.of("available", true, "voltageV", 400, "frequencyHz", 50, "capacityKva", 500)))
+                .post("/api/v1/berths")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
     static TestMeter aMeterAt(String berthId, String berthCode, int reportingIntervalS) {
         return aMeterAt("CQ-GY", berthId, berthCode, reportingIntervalS);
     }

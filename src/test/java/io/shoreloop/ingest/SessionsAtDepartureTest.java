@@ -5,7 +5,6 @@ import static io.shoreloop.ingest.MqttTestSupport.await;
 import static io.shoreloop.ingest.MqttTestSupport.publish;
 import static io.shoreloop.testing.DemoUsers.ADMIN;
 import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
-import static io.shoreloop.testing.DemoUsers.PORT_GUOYUAN;
 import static io.shoreloop.testing.DemoUsers.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -207,6 +206,76 @@ class SessionsAtDepartureTest {
     }
 
     /**
+     * A late reading that takes a session away from its call (here one naming another ship: the session's vessel no
+     * longer agrees with the call's) has that call judged again. Only the call a stored session was matched to after
+     * the batch was marked, so a call judged COMPLIANT from the session kept its verdict.
+     */
+    @Test
+    void aLateReadingThatTakesTheSessionFromItsCallHasTheCallJudgedAgain() {
+        Berth berth = aBerth();
+        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
+        Instant t0 = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        String callId = register(aVessel(), berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(300))
+                .path("id");
+        publishReadings(meter, t0);
+        await(
+                "the session matched to the call",
+                WAIT,
+                () -> closedSessions(meter) == 1
+                        && callId.equals(sessionsOf(meter).getString("items[0].callId")));
+        rows("update compliance_pending set not_before = now() where call_id = ?::uuid returning 1", callId);
+        await("the call judged", WAIT, () -> marked(callId) == null && "5.500".equals(verdictEnergy(callId)));
+        assertEquals("COMPLIANT", shorePowerVerdict(callId).get(0));
+
+        // between the third and the fourth closed reading (4.000 and 5.000 kWh), naming another ship
+        publish(mqtt, meter.readingTopic(), meter.reading(20, t0.plusSeconds(15L * 3 + 7), "4.500", true, "412000777"));
+        await("the session no longer the call's", WAIT, () -> sessionsOf(meter).getString("items[0].callId") == null);
+        // the call that lost its session is marked to be judged again (its mark made due at once while it waits)
+        await("the call judged again without its session", WAIT, () -> {
+            rows("update compliance_pending set not_before = now() where call_id = ?::uuid returning 1", callId);
+            return !"COMPLIANT".equals(shorePowerVerdict(callId).get(0));
+        });
+        org.junit.jupiter.api.Assertions.assertNotEquals("5.500", verdictEnergy(callId));
+    }
+
+    /**
+     * An ambiguous session (two calls' stays cover it within the tolerance) goes to the other call when one of them is
+     * corrected away from it. Only sessions that a call updated later still covered, or whose own call changed, were
+     * matched again: the candidate moved away covered it no more, and the session stayed ambiguous for ever.
+     */
+    @Test
+    void anAmbiguousSessionGoesToTheOtherCallWhenOneIsCorrectedAway() {
+        Berth berth = aBerth();
+        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
+        Instant t0 = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        // the session (t0 + 15 s .. t0 + 90 s) ends before the first call's departure (t0 + 5 min) and begins within
+        // the tolerance (30 min) of the second's arrival (t0 + 10 min): both stays cover it
+        String first = register(aVessel(), berth.id(), t0.minus(4, ChronoUnit.HOURS), t0.plus(5, ChronoUnit.MINUTES))
+                .path("id");
+        String secondVessel = aVessel();
+        Response second =
+                register(secondVessel, berth.id(), t0.plus(10, ChronoUnit.MINUTES), t0.plus(2, ChronoUnit.HOURS));
+        String secondId = second.path("id");
+        publishReadings(meter, t0);
+        await(
+                "an ambiguous session",
+                WAIT,
+                () -> "AMBIGUOUS".equals(sessionsOf(meter).getString("items[0].matchOutcome")));
+
+        as(OPERATOR_GUOYUAN)
+                .header("If-Match", second.header("ETag"))
+                .body(call(secondVessel, berth.id(), t0.plus(1, ChronoUnit.HOURS), t0.plus(2, ChronoUnit.HOURS)))
+                .put("/api/v1/calls/" + secondId)
+                .then()
+                .statusCode(200);
+        await(
+                "the session matched to the first call",
+                WAIT,
+                () -> first.equals(sessionsOf(meter).getString("items[0].callId")));
+        assertEquals("MATCHED", sessionsOf(meter).getString("items[0].matchOutcome"));
+    }
+
+    /**
      * An ingest batch in flight marks a call still at berth due late, holding the mark until it commits; a departure
      * recorded meanwhile waits for that batch and brings the mark forward, so the call is judged again after the
      * batch's sessions committed (the departure's own judgement cannot see them).
@@ -261,24 +330,7 @@ class SessionsAtDepartureTest {
 
     private static Berth aBerth() {
         String code = "D" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
-        String id = as(ADMIN)
-                .body(Map.of(
-                        "portId",
-                        PORT_GUOYUAN,
-                        "code",
-                        code,
-                        "name",
-                        "Departure test berth",
-                        "terminalKind",
-                        "BULK",
-                        "shorePower",
-                        Map.of("available", true, "voltageV", 400, "frequencyHz", 50, "capacityKva", 500)))
-                .post("/api/v1/berths")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        return new Berth(id, code);
+        return new Berth(MqttTestSupport.aBerthAtGuoyuan(code, "Departure test berth"), code);
     }
 
     /** A ro-ro ship with a shore-power facility the test berths supply. */

@@ -531,23 +531,7 @@ class ShorePowerIngestTest {
     @Test
     void aSessionIsMatchedAgainWhenItsCallIsRegisteredLater() {
         String code = "B" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
-        String berthId = as(ADMIN)
-                .body(java.util.Map.of(
-                        "portId",
-                        PORT_GUOYUAN,
-                        "code",
-                        code,
-                        "name",
-                        "Rematch test berth",
-                        "terminalKind",
-                        "BULK",
-                        "shorePower",
-                        java.util.Map.of("available", true, "voltageV", 400, "frequencyHz", 50, "capacityKva", 500)))
-                .post("/api/v1/berths")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String berthId = MqttTestSupport.aBerthAtGuoyuan(code, "Rematch test berth");
         TestMeter meter = aMeterAt(berthId, code, 15);
         Instant t0 = Instant.now().minus(60, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         String[] kwh = {"1.000", "2.000", "3.000", "3.500"};
@@ -1332,6 +1316,59 @@ class ShorePowerIngestTest {
                 st.execute("drop trigger " + function + " on dead_letter");
                 st.execute("drop function " + function + "()");
             }
+        }
+    }
+
+    /**
+     * A database that refuses every write, here as a read-only one does (SQLState 25006, raised by a trigger on the
+     * meter's readings), holds the batch for a retry, unacknowledged. Its messages became dead letters instead, which
+     * such a database refuses too: they were acknowledged and kept only in the log. Once it takes writes again, the
+     * readings are stored once.
+     */
+    @Test
+    void aDatabaseThatRefusesEveryWriteHoldsTheBatchUntilItTakesWritesAgain() throws SQLException {
+        TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 15);
+        Counter unstorable = metrics.counter("shoreloop.ingest.dead.letters.unstorable");
+        Counter failures = metrics.counter("shoreloop.ingest.batch.failures");
+        double unstorableBefore = unstorable.count();
+        double failuresBefore = failures.count();
+        String function = "read_only_" + meter.code().replace('-', '_').toLowerCase();
+        try (Connection c = db.getConnection();
+                var st = c.createStatement()) {
+            st.execute("create function " + function + "() returns trigger language plpgsql as $$ begin"
+                    + " if new.meter_id::text = '" + meter.id() + "' then"
+                    + " raise exception 'cannot execute INSERT in a read-only transaction' using errcode = '25006';"
+                    + " end if; return new; end $$");
+            st.execute("create trigger " + function + " before insert on meter_reading for each row execute function "
+                    + function + "()");
+        }
+        boolean dropped = false;
+        try {
+            Instant t0 = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+            for (int i = 0; i < 3; i++) {
+                publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), "3.00" + i, false, null));
+            }
+            await("the batch refused twice", WAIT, () -> failures.count() >= failuresBefore + 2);
+            assertEquals(0, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
+            assertEquals(0, count("select count(*) from dead_letter where meter_code = ?", meter.code()));
+            assertEquals(unstorableBefore, unstorable.count(), "nothing let go to the log");
+            dropTrigger(function, "meter_reading");
+            dropped = true;
+            awaitReadingCount("stored once the database takes writes", meter, 3);
+            assertEquals(0, count("select count(*) from dead_letter where meter_code = ?", meter.code()));
+            assertEquals(unstorableBefore, unstorable.count());
+        } finally {
+            if (!dropped) {
+                dropTrigger(function, "meter_reading");
+            }
+        }
+    }
+
+    private void dropTrigger(String function, String table) throws SQLException {
+        try (Connection c = db.getConnection();
+                var st = c.createStatement()) {
+            st.execute("drop trigger " + function + " on " + table);
+            st.execute("drop function " + function + "()");
         }
     }
 

@@ -1,6 +1,9 @@
 package io.shoreloop.shorepower;
 
+import static io.shoreloop.testing.DemoUsers.ADMIN;
 import static io.shoreloop.testing.DemoUsers.BERTH_GY_B01;
+import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
+import static io.shoreloop.testing.DemoUsers.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -190,6 +193,94 @@ class TwoInstancesTest {
         }
         store(instanceA, twin, all);
         assertLikeItsTwin(meter, twin, "");
+    }
+
+    /**
+     * A departure inside the session open at an instance's kept window, but before the window's floor, taken by the
+     * other instance's departure sync (which ends the session there and opens one after it), must make the first
+     * instance resume the meter from the store. It compared the departures from its floor on only, caught its window
+     * up and went on with the session that no longer existed: two sessions then held the readings after the departure,
+     * their energy counted twice.
+     */
+    @Test
+    void aDepartureBeforeTheKeptWindowTakenByTheOtherInstanceIsNotCaughtUpPast() throws SQLException {
+        ShorePowerIngest instanceB = otherInstance();
+        String berthCode =
+                "W" + java.util.UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String berthId = MqttTestSupport.aBerthAtGuoyuan(berthCode, "Two instances test berth");
+        RegisteredMeter meter = aMeterAt(berthId, berthCode);
+        RegisteredMeter twin = aMeterAt(berthId, berthCode);
+        Instant start = clock.instant().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        String callId = aCallAt(berthId, start.minus(Duration.ofHours(1)));
+        // 220 readings every 15 s of a ship supplied at ~100 kW, breaker closed (left closed after it leaves)
+        java.util.function.BiFunction<RegisteredMeter, Integer, Reading> supplied = (m, i) ->
+                new Reading(m.code(), i, start.plusSeconds(15L * i), 1_000_000L + 417L * i, 100.0, true, null);
+        List<Reading> all = new ArrayList<>();
+        for (int i = 0; i < 220; i++) {
+            all.add(supplied.apply(meter, i));
+        }
+        for (int from = 0; from < 200; from += 20) {
+            store(instanceA, meter, all.subList(from, from + 20));
+        }
+        // the ship left at reading 100, recorded now and taken by the other instance (before A's scheduled sync, which
+        // runs every second here, can take it: then A's own cache follows and this test shows nothing)
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("update vessel_call set departure = ?, updated_at = now() where id = ?")) {
+            ps.setObject(1, start.plusSeconds(15L * 100 + 5).atOffset(java.time.ZoneOffset.UTC));
+            ps.setObject(2, java.util.UUID.fromString(callId));
+            assertEquals(1, ps.executeUpdate());
+        }
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(instanceB::syncDepartures);
+        store(instanceA, meter, all.subList(200, 220));
+
+        List<Reading> twins = new ArrayList<>();
+        for (int i = 0; i < 220; i++) {
+            twins.add(supplied.apply(twin, i));
+        }
+        store(instanceA, twin, twins);
+        assertLikeItsTwin(meter, twin, "");
+        List<List<Object>> sums = rows(
+                "select (select coalesce(sum(energy_wh), 0)::bigint from shore_session where meter_id = st.meter_id),"
+                        + " st.session_wh from shore_meter_state st where st.meter_id = ?",
+                meter);
+        assertEquals(sums.get(0).get(1), sums.get(0).get(0), "Σ session energy is the state's session energy");
+    }
+
+    private RegisteredMeter aMeterAt(String berthId, String berthCode) {
+        MqttTestSupport.TestMeter registered = MqttTestSupport.aMeterAt("CQ-GY", berthId, berthCode, 15);
+        return directory.resolve(Set.of(registered.code())).get(registered.code());
+    }
+
+    /** A call of a ship of its own at the berth, arrived at {@code arrival}, still there. */
+    private static String aCallAt(String berthId, Instant arrival) {
+        String vessel = as(ADMIN)
+                .body(java.util.Map.of(
+                        "name",
+                        "Two instances test ship",
+                        "mmsi",
+                        String.valueOf(700_000_000L + (long) (Math.random() * 99_999_999L)),
+                        "type",
+                        "RO_RO",
+                        "crewCapacity",
+                        15))
+                .post("/api/v1/vessels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        java.util.Map<String, Object> call = new java.util.HashMap<>();
+        call.put("vesselId", vessel);
+        call.put("berthId", berthId);
+        call.put("arrival", arrival.toString());
+        call.put("crewOnBoard", 15);
+        return as(OPERATOR_GUOYUAN)
+                .body(call)
+                .post("/api/v1/calls")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /**
