@@ -90,7 +90,9 @@ public class Checkpoints {
     /** Takes a checkpoint over the entries recorded before {@code upTo} not yet covered. */
     @Transactional
     public Optional<Checkpoint> take(Instant upTo) {
-        em.createNativeQuery("lock table ledger_checkpoint in exclusive mode").executeUpdate();
+        // one taker at a time (instances, the schedule and a request): a lock of its own, as the application's role
+        // may not lock the table itself in a mode that excludes others (that needs its update or delete right)
+        em.createNativeQuery("select pg_advisory_xact_lock(7315200552)").getSingleResult();
         Object[] last = (Object[])
                 em.createNativeQuery("select seq, covered_to, hash from ledger_checkpoint order by seq desc limit 1")
                         .getResultStream()

@@ -456,6 +456,7 @@ class ComplianceResourceTest {
     }
 
     @jakarta.inject.Inject
+    @io.quarkus.agroal.DataSource("owner")
     io.agroal.api.AgroalDataSource db;
 
     /** Calls of these still marked for recomputation. */

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class TokenVerificationTest {
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     private static final String USER = "s1-crew-" + UUID.randomUUID();

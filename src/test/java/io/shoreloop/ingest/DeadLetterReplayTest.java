@@ -47,6 +47,7 @@ class DeadLetterReplayTest {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     @Inject

@@ -65,6 +65,7 @@ class MqttProtocolFallbackTest {
     MqttIngest ingest;
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     @Test

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 class SessionAdoptionTest {
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     @Inject

@@ -50,6 +50,7 @@ class SessionsAtDepartureTest {
     static final boolean[] CLOSED = {false, true, true, true, true, true, false, false};
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     Mqtt5BlockingClient mqtt;

@@ -30,6 +30,7 @@ class CheckpointTest {
     Checkpoints checkpoints;
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     @Test

@@ -52,6 +52,7 @@ class CopyOfRecordTest {
             "DISPOSE", List.of("处置", "Dispose"));
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     @Test

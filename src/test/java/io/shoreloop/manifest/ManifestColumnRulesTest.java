@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class ManifestColumnRulesTest {
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     /** Each assignment breaks one rule; each must be refused by the database (SQLSTATE 23514, check_violation). */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 public class ManifestFlowTest {
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     public static String draftSewage(String quantity) {
@@ -528,6 +529,51 @@ public class ManifestFlowTest {
                 .then()
                 .statusCode(400)
                 .body("type", equalTo("urn:shoreloop:problem:unknown-reference"));
+    }
+
+    /** The application's own datasource: its role, not the owner's ({@link #db}). */
+    @Inject
+    AgroalDataSource app;
+
+    /**
+     * The application's role cannot change the ledger, nor take its protection away: it owns no table, so it can
+     * neither switch the append-only triggers off nor drop them, it has no right to update, delete or truncate the
+     * entries or the checkpoints, and it cannot set the replication role under which triggers do not fire. Before
+     * V28 it connected as the owner (a superuser on the embedded server), which could do all of these.
+     */
+    @Test
+    void theApplicationsRoleCannotChangeTheLedgerNorSwitchItsProtectionOff() throws SQLException {
+        String id = draftSewage("3");
+        for (String attempt : List.of(
+                "alter table ledger_entry disable trigger ledger_entry_append_only",
+                "drop trigger ledger_entry_append_only on ledger_entry",
+                "create or replace function ledger_entry_is_append_only() returns trigger language plpgsql as"
+                        + " $$ begin return new; end $$",
+                "set session_replication_role = replica",
+                "update ledger_entry set payload = payload where manifest_id = '" + id + "'",
+                "delete from ledger_entry where manifest_id = '" + id + "'",
+                "truncate ledger_entry",
+                "update ledger_checkpoint set signature = null",
+                "delete from ledger_checkpoint",
+                "truncate admin_audit")) {
+            try (Connection c = app.getConnection();
+                    Statement st = c.createStatement()) {
+                SQLException refused = assertThrows(SQLException.class, () -> st.execute(attempt), attempt);
+                assertTrue(
+                        refused.getSQLState().equals("42501")
+                                || refused.getSQLState().equals("42710")
+                                || refused.getMessage().contains("must be owner"),
+                        attempt + ": " + refused.getSQLState() + " " + refused.getMessage());
+            }
+        }
+        try (Connection c = app.getConnection();
+                Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(
+                        "select current_user, (select rolsuper from pg_roles" + " where rolname = current_user)")) {
+            rs.next();
+            assertEquals(false, rs.getBoolean(2), "the application's role " + rs.getString(1) + " is no superuser");
+        }
+        as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
     }
 
     /**

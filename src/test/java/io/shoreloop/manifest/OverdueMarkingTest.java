@@ -131,6 +131,7 @@ class OverdueMarkingTest {
     }
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     io.agroal.api.AgroalDataSource db;
 
     /** {@code tamper} is reported as the manifest's broken link naming {@code problem}; {@code restore} mends it. */

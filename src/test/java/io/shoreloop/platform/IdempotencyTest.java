@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class IdempotencyTest {
 
     @jakarta.inject.Inject
+    @io.quarkus.agroal.DataSource("owner")
     io.agroal.api.AgroalDataSource db;
 
     @jakarta.inject.Inject

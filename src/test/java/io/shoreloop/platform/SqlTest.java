@@ -152,9 +152,19 @@ class SqlTest {
                 .orElse(null);
     }
 
+    @jakarta.inject.Inject
+    @io.quarkus.agroal.DataSource("owner")
+    io.agroal.api.AgroalDataSource owner;
+
     private void createCommitProbe() {
-        // a table of its own: a temporary one would go with the first transaction that ends
-        sql.update("create table if not exists " + COMMIT_PROBE + " (id uuid primary key, note text)");
+        // a table of its own: a temporary one would go with the first transaction that ends; created by the owner
+        // (the application's role creates no tables), which lets the application's role write it
+        try (java.sql.Connection c = owner.getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("create table if not exists " + COMMIT_PROBE + " (id uuid primary key, note text)");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -67,6 +67,7 @@ class ShorePowerReportTest {
     static Fixture fixture;
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     @BeforeEach

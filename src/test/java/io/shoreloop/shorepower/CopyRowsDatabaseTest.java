@@ -21,6 +21,7 @@ import org.postgresql.copy.CopyIn;
 class CopyRowsDatabaseTest {
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     @Test

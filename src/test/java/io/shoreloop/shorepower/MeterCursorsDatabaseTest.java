@@ -25,6 +25,7 @@ class MeterCursorsDatabaseTest {
     private static final Instant T = Instant.parse("2026-11-30T08:00:00Z");
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
     @Test

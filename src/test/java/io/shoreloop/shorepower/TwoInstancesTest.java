@@ -52,7 +52,12 @@ class TwoInstancesTest {
     static final int METERS = 4;
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
+
+    /** The application's own datasource (its role), for the second instance; {@link #db} is the owner's. */
+    @Inject
+    AgroalDataSource app;
 
     @Inject
     ShorePowerIngest instanceA;
@@ -397,7 +402,7 @@ class TwoInstancesTest {
     /** A second instance on the same database: a cache of its own, counters of its own. */
     private ShorePowerIngest otherInstance() {
         return new ShorePowerIngest(
-                db,
+                app,
                 clock,
                 config,
                 sessionsMatched,

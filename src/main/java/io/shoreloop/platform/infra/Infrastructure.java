@@ -87,18 +87,15 @@ public final class Infrastructure implements AutoCloseable {
             Containers.Postgres pg =
                     Containers.postgres(settings.persistentContainers() ? dataDir.resolve("pg-container") : null);
             started.add(pg);
-            config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl());
-            config.put("quarkus.datasource.username", pg.username());
-            config.put("quarkus.datasource.password", pg.password());
-            summary.add("PostgreSQL: Testcontainers, " + pg.jdbcUrl());
+            roles(pg.jdbcUrl(), pg.username(), pg.password());
+            summary.add("PostgreSQL: Testcontainers, " + pg.jdbcUrl() + " (application role " + AppRole.NAME + ")");
         } else {
             long t0 = System.nanoTime();
             EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"));
             started.add(pg);
-            config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl());
-            config.put("quarkus.datasource.username", "postgres");
-            config.put("quarkus.datasource.password", "postgres");
-            summary.add("PostgreSQL: embedded 17, " + pg.jdbcUrl() + " (started in " + millis(t0) + " ms)");
+            roles(pg.jdbcUrl(), "postgres", "postgres");
+            summary.add("PostgreSQL: embedded 17, " + pg.jdbcUrl() + " (started in " + millis(t0)
+                    + " ms; application role " + AppRole.NAME + ")");
         }
 
         if (explicitMqtt) {
@@ -142,6 +139,19 @@ public final class Infrastructure implements AutoCloseable {
             summary.add("ledger checkpoint key: local key pair in " + keys);
         }
         config.put("shoreloop.data-dir", dataDir.root().toString());
+    }
+
+    /**
+     * On a server Shoreloop started itself: the migrations run as the owner, the application as its own role
+     * ({@link AppRole}), which cannot switch the ledger's append-only triggers off.
+     */
+    private void roles(String jdbcUrl, String owner, String ownerPassword) {
+        AppRole.ensure(jdbcUrl, owner, ownerPassword);
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl);
+        config.put("quarkus.datasource.username", AppRole.NAME);
+        config.put("quarkus.datasource.password", AppRole.PASSWORD);
+        config.put("quarkus.flyway.username", owner);
+        config.put("quarkus.flyway.password", ownerPassword);
     }
 
     private static long millis(long t0) {
