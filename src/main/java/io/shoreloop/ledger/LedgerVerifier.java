@@ -203,28 +203,44 @@ public class LedgerVerifier {
 
     /**
      * The manifest's declaration, receipt and closing times are kept beside its steps (deadlines, report months and
-     * time to close read them) and are not part of the signed content: each must be the time of a signed step that
-     * sets it, and the closing time present exactly when the (signed) state is final. Answers what disagrees, or
-     * {@code null}.
+     * time to close read them) and are not part of the signed content: each must be the time of the signed step that
+     * set it. The declaration's is its {@code DECLARE}. The receipt's is the first handover after the declaration when
+     * that took the batch over: a {@code RECEIVE}, or a {@code REFUSE} that accepted a part (one that accepted nothing
+     * closed the manifest unreceived). The closing time is present exactly when the signed state is final, and is that
+     * of the last {@code DISPOSE}, {@code CANCEL} or {@code REFUSE} (only corrections follow the step that closes).
+     * Until 2026-12-07 (sixth session) the receipt and closing times only had to equal some step of those kinds, so
+     * a receipt time moved to a later refusal (pushing the pickup and disposal deadlines back), or a closing time moved
+     * to an earlier partial refusal (shortening the time to close), still verified. Answers what disagrees, or {@code
+     * null}.
      */
     static String stepTimesDisagree(Manifest m, List<Step> steps) {
         boolean declared = steps.stream().anyMatch(s -> s.action() == ManifestAction.DECLARE);
         if (declared != (m.declaredAt() != null) || !atOneOf(m.declaredAt(), steps, Set.of(ManifestAction.DECLARE))) {
             return "the manifest's declaration time is not the time of a signed declaration";
         }
-        // a receipt always sets it (the deadlines of pickup and disposal count from it); a refusal only when it
-        // accepted
-        // a part at the receipt
-        boolean received = steps.stream().anyMatch(s -> s.action() == ManifestAction.RECEIVE);
-        if ((received && m.receivedAt() == null)
-                || !atOneOf(m.receivedAt(), steps, Set.of(ManifestAction.RECEIVE, ManifestAction.REFUSE))) {
-            return "the manifest's receipt time is not the time of a signed receipt";
+        Step firstHandover = steps.stream()
+                .filter(s -> s.action() == ManifestAction.RECEIVE || s.action() == ManifestAction.REFUSE)
+                .findFirst()
+                .orElse(null);
+        Instant received = firstHandover != null
+                        && (firstHandover.action() == ManifestAction.RECEIVE
+                                || (firstHandover.quantity() != null
+                                        && firstHandover.quantity().signum() > 0))
+                ? firstHandover.at()
+                : null;
+        if (!Objects.equals(received, m.receivedAt())) {
+            return "the manifest's receipt time is not the time of the signed step that received it";
+        }
+        Instant closing = null;
+        for (Step s : steps) {
+            if (s.action() == ManifestAction.DISPOSE
+                    || s.action() == ManifestAction.CANCEL
+                    || s.action() == ManifestAction.REFUSE) {
+                closing = s.at();
+            }
         }
         if (m.state().isFinal() != (m.closedAt() != null)
-                || !atOneOf(
-                        m.closedAt(),
-                        steps,
-                        Set.of(ManifestAction.DISPOSE, ManifestAction.CANCEL, ManifestAction.REFUSE))) {
+                || (m.closedAt() != null && !m.closedAt().equals(closing))) {
             return "the manifest's closing time is not the time of the signed step that closed it";
         }
         return null;

@@ -690,6 +690,27 @@ public class ManifestFlowTest {
                         + received + "' and action = 'RECEIVE') where id = '" + received + "'");
             }
             as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
+            // a batch refused whole at receipt was never received: a receipt time set to its refusal (the closure
+            // reports would count it received) verified, as it equalled a step that may set one
+            String refusedWhole = draftSewage("3");
+            declare(refusedWhole);
+            as(RECEIVER_GUOYUAN)
+                    .body(Map.of("acceptedQuantity", "0", "refusedQuantity", "3", "reason", "not sewage"))
+                    .post("/api/v1/manifests/" + refusedWhole + "/refuse")
+                    .then()
+                    .statusCode(200);
+            st.executeUpdate("update manifest set received_at = closed_at where id = '" + refusedWhole + "'");
+            try {
+                as(ADMIN)
+                        .get("/api/v1/ledger/verify")
+                        .then()
+                        .body("intact", equalTo(false))
+                        .body("firstBrokenLink.manifestId", equalTo(refusedWhole))
+                        .body("firstBrokenLink.problem", containsString("receipt time"));
+            } finally {
+                st.executeUpdate("update manifest set received_at = null where id = '" + refusedWhole + "'");
+            }
+            as(ADMIN).get("/api/v1/ledger/verify").then().body("intact", equalTo(true));
 
             // a manifest row written beside Shoreloop, with no step and no ledger entry (it verified: nothing to
             // compare)
