@@ -864,7 +864,9 @@ public class ShorePowerIngest {
             Instant received = lastReceived.get(id);
             // a message received before the latest evidence (a dead letter replayed days later) says nothing of now
             boolean wentOnline = !Boolean.TRUE.equals(online.get(id)) && !before(received, st.evidence());
-            evidence.merge(id, received, (a, b) -> a.isAfter(b) ? a : b);
+            if (received != null) {
+                evidence.merge(id, received, (a, b) -> a.isAfter(b) ? a : b);
+            }
             if (wentOnline) {
                 statusRows.add(new Object[] {id, true, "READING", ts(received)});
                 online.put(id, true);
