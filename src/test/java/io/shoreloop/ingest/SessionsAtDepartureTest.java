@@ -183,16 +183,11 @@ class SessionsAtDepartureTest {
         List<Object> before = shorePowerVerdict(callId);
         assertEquals("PENDING", before.get(0));
 
-        publishReadings(meter, t0);
-        await(
-                "the session matched to the call",
-                WAIT,
-                () -> closedSessions(meter) == 1
-                        && callId.equals(sessionsOf(meter).getString("items[0].callId")));
+        publishReadingsMatchedTo(meter, t0, callId);
         Long dueInSeconds = marked(callId);
         assertTrue(dueInSeconds != null && dueInSeconds > 300, "due in " + dueInSeconds + " s");
         // judged now: the same verdict, not written again
-        rows("update compliance_pending set not_before = now() where call_id = ?::uuid returning 1", callId);
+        dueNow(callId);
         await("the call judged", WAIT, () -> marked(callId) == null);
         assertEquals(before, shorePowerVerdict(callId), "outcome, inputs and version as before the readings");
 
@@ -218,13 +213,8 @@ class SessionsAtDepartureTest {
         Instant t0 = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         String callId = register(aVessel(), berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(300))
                 .path("id");
-        publishReadings(meter, t0);
-        await(
-                "the session matched to the call",
-                WAIT,
-                () -> closedSessions(meter) == 1
-                        && callId.equals(sessionsOf(meter).getString("items[0].callId")));
-        rows("update compliance_pending set not_before = now() where call_id = ?::uuid returning 1", callId);
+        publishReadingsMatchedTo(meter, t0, callId);
+        dueNow(callId);
         await("the call judged", WAIT, () -> marked(callId) == null && "5.500".equals(verdictEnergy(callId)));
         assertEquals("COMPLIANT", shorePowerVerdict(callId).get(0));
 
@@ -233,7 +223,7 @@ class SessionsAtDepartureTest {
         await("the session no longer the call's", WAIT, () -> sessionsOf(meter).getString("items[0].callId") == null);
         // the call that lost its session is marked to be judged again (its mark made due at once while it waits)
         await("the call judged again without its session", WAIT, () -> {
-            rows("update compliance_pending set not_before = now() where call_id = ?::uuid returning 1", callId);
+            dueNow(callId);
             return !"COMPLIANT".equals(shorePowerVerdict(callId).get(0));
         });
         org.junit.jupiter.api.Assertions.assertNotEquals("5.500", verdictEnergy(callId));
@@ -310,6 +300,11 @@ class SessionsAtDepartureTest {
     }
 
     /** In how many seconds the call's compliance mark is due (null: no mark). */
+    /** Makes the call's waiting mark (if any) due now, so that the worker judges it without the debounce. */
+    private void dueNow(String callId) {
+        rows("update compliance_pending set not_before = now() where call_id = ?::uuid returning 1", callId);
+    }
+
     private Long marked(String callId) {
         List<List<Object>> r = rows(
                 "select ceil(extract(epoch from not_before - now()))::bigint from compliance_pending"
@@ -381,6 +376,16 @@ class SessionsAtDepartureTest {
                 .statusCode(201)
                 .extract()
                 .response();
+    }
+
+    /** Publishes the readings and waits until their one closed session is matched to the call. */
+    private void publishReadingsMatchedTo(TestMeter meter, Instant t0, String callId) {
+        publishReadings(meter, t0);
+        await(
+                "the session matched to the call",
+                WAIT,
+                () -> closedSessions(meter) == 1
+                        && callId.equals(sessionsOf(meter).getString("items[0].callId")));
     }
 
     private void publishReadings(TestMeter meter, Instant t0) {
