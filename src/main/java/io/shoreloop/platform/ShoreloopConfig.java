@@ -558,6 +558,14 @@ public interface ShoreloopConfig {
         @WithDefault("10s")
         Duration livenessEvery();
 
+        /**
+         * An open session is interrupted for its meter's silence only once this instance has been running this long
+         * (default: the silence timeout, 30 min), so that Shoreloop's own outage is not taken for the meters' silence
+         * while the broker still delivers what it kept for Shoreloop ({@code shoreloop.shorepower.interrupt-after-start}).
+         */
+        @WithDefault("30m")
+        Duration interruptAfterStart();
+
         /** How often sessions are matched again whose berth's calls changed ({@code shoreloop.shorepower.rematch-every}). */
         @WithDefault("1m")
         Duration rematchEvery();

@@ -15,10 +15,25 @@ import java.time.ZoneOffset;
  * Meter liveness from silence: a meter heard of before, online or of unknown state, that sent nothing for longer than
  * {@code silence-factor} × its reporting interval goes offline (source {@code SILENCE}); its next reading brings it
  * back online. Also keeps the monthly reading partitions ahead of time.
+ *
+ * <p>A session still open when its meter has sent no reading for longer than the silence timeout (by the time
+ * Shoreloop received them, not the meter's clock) is {@link SessionStatus#INTERRUPTED}, flagged so, ending at its
+ * last reading: what {@link SessionBuilder} decides when the next reading comes after the silence, decided without
+ * waiting for a reading that may never come. The next reading received re-derives the session as any late reading
+ * does: one within the silence timeout of its last reading (a meter sending what it kept while unreachable)
+ * continues it, a later one leaves it interrupted. The meter's state row is locked first, as ingestion locks it, so
+ * a batch of the meter's readings being stored is waited for and then seen. Sessions are interrupted only once this
+ * instance has been running for {@code shoreloop.shorepower.interrupt-after-start} (the silence timeout): after an
+ * outage of Shoreloop's, the broker first delivers the readings it kept.
  */
 @ApplicationScoped
 @Transactional
 public class MeterLiveness {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MeterLiveness.class);
+
+    /** The silence timeout session building uses ({@link ShorePowerIngest} builds with the default rules). */
+    static final java.time.Duration SILENCE_TIMEOUT = AccountingRules.defaults().silenceTimeout();
 
     private static final String SILENCE = """
             with silent as (
@@ -32,9 +47,28 @@ public class MeterLiveness {
             select meter_id, false, 'SILENCE', now() from silent
             """;
 
+    private static final String INTERRUPT = """
+            with silent as (
+                select st.meter_id from shore_session open
+                  join shore_meter_state st on st.meter_id = open.meter_id
+                 where open.status = 'OPEN' and st.last_received_at < now() - make_interval(secs => :timeout)
+                 order by st.meter_id
+                   for update of st
+            )
+            update shore_session s
+               set status = 'INTERRUPTED',
+                   flags = array(select distinct f collate "C" from unnest(s.flags || 'INTERRUPTED'::text) f
+                                  order by 1),
+                   updated_at = now()
+              from silent
+             where s.meter_id = silent.meter_id and s.status = 'OPEN'
+            """;
+
     private final EntityManager em;
     private final ShoreloopConfig config;
     private final Clock clock;
+    /** When this instance may interrupt sessions for silence (see the class comment); null until started. */
+    private volatile java.time.Instant interruptFrom;
 
     public MeterLiveness(EntityManager em, ShoreloopConfig config, Clock clock) {
         this.em = em;
@@ -43,6 +77,7 @@ public class MeterLiveness {
     }
 
     void onStart(@Observes StartupEvent event) {
+        interruptFrom = clock.instant().plus(config.shorepower().interruptAfterStart());
         ensurePartitions();
     }
 
@@ -53,9 +88,28 @@ public class MeterLiveness {
 
     /** Marks silent meters offline; answers how many went offline. */
     public int checkSilence() {
-        return em.createNativeQuery(SILENCE)
+        int offline = em.createNativeQuery(SILENCE)
                 .setParameter("factor", config.shorepower().silenceFactor())
                 .executeUpdate();
+        interruptSilentSessions();
+        return offline;
+    }
+
+    /** Ends the open sessions of meters silent for longer than the silence timeout; answers how many. */
+    public int interruptSilentSessions() {
+        java.time.Instant from = interruptFrom;
+        if (from == null || clock.instant().isBefore(from)) {
+            return 0;
+        }
+        int interrupted = em.createNativeQuery(INTERRUPT)
+                .setParameter("timeout", (double) SILENCE_TIMEOUT.toMillis() / 1000)
+                .executeUpdate();
+        if (interrupted > 0) {
+            LOG.infof(
+                    "%d open session(s) interrupted: their meters sent no reading for %s",
+                    interrupted, SILENCE_TIMEOUT);
+        }
+        return interrupted;
     }
 
     @Scheduled(cron = "0 17 3 * * ?")

@@ -1,0 +1,143 @@
+package io.shoreloop.ingest;
+
+import static io.shoreloop.ingest.MqttTestSupport.aMeterAt;
+import static io.shoreloop.ingest.MqttTestSupport.await;
+import static io.shoreloop.ingest.MqttTestSupport.publish;
+import static io.shoreloop.testing.DemoUsers.ADMIN;
+import static io.shoreloop.testing.DemoUsers.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.shoreloop.ingest.MqttTestSupport.TestMeter;
+import io.shoreloop.shorepower.MeterLiveness;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session whose meter stops reporting ends {@code INTERRUPTED} once Shoreloop has received nothing from the meter
+ * for longer than the silence timeout (30 min), without waiting for a reading that may never come; the readings that
+ * come later re-derive it as they would have. Time passing is played by moving the meter's last receipt back in the
+ * database (the owner's connection); everything else is real MQTT messages to the test broker.
+ */
+@QuarkusTest
+class SilentMeterTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    @io.quarkus.agroal.DataSource("owner")
+    AgroalDataSource db;
+
+    @Inject
+    MeterLiveness liveness;
+
+    Mqtt5BlockingClient mqtt;
+
+    @BeforeEach
+    void connect() {
+        mqtt = MqttTestSupport.publisher();
+    }
+
+    @AfterEach
+    void disconnect() {
+        mqtt.disconnect();
+    }
+
+    @Test
+    void aSessionWhoseMeterFellSilentIsInterruptedAndTheReadingsThatComeLaterReDeriveIt() throws SQLException {
+        String code = "S" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        TestMeter meter = aMeterAt(MqttTestSupport.aBerthAtGuoyuan(code, "Silence test berth"), code, 15);
+        Instant t0 = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        publish(mqtt, meter.readingTopic(), meter.reading(0, t0, "1.000", false, null));
+        publish(mqtt, meter.readingTopic(), meter.reading(1, t0.plusSeconds(15), "2.000", true, null));
+        publish(mqtt, meter.readingTopic(), meter.reading(2, t0.plusSeconds(30), "3.000", true, null));
+        publish(mqtt, meter.readingTopic(), meter.reading(3, t0.plusSeconds(45), "4.000", true, null));
+        await("an open session of three readings", WAIT, () -> readingsOfLatest(meter) == 3);
+        JsonPath open = sessionsOf(meter);
+        assertEquals("OPEN", open.getString("items[0].status"));
+        assertEquals(3.000f, open.getFloat("items[0].energyKwh"));
+
+        // a meter heard of just now: its session stays open
+        liveness.checkSilence();
+        assertEquals("OPEN", sessionsOf(meter).getString("items[0].status"));
+
+        // nothing received from the meter for 31 minutes: the session ends at its last reading, interrupted
+        lastReceivedMinutesAgo(meter, 31);
+        await("the session interrupted", WAIT, () -> "INTERRUPTED".equals(status(meter)));
+        JsonPath interrupted = sessionsOf(meter);
+        assertEquals(1, interrupted.getList("items").size());
+        assertEquals(t0.plusSeconds(15).toString(), interrupted.getString("items[0].start"));
+        assertEquals(t0.plusSeconds(45).toString(), interrupted.getString("items[0].end"));
+        assertEquals(List.of("INTERRUPTED"), interrupted.getList("items[0].flags"));
+        assertEquals(3.000f, interrupted.getFloat("items[0].energyKwh"), "no energy created or lost");
+
+        // the meter sends a reading it kept while unreachable, 15 s after the last: the session goes on
+        publish(mqtt, meter.readingTopic(), meter.reading(4, t0.plusSeconds(60), "5.000", true, null));
+        await("the session open again", WAIT, () -> "OPEN".equals(status(meter)));
+        JsonPath resumed = sessionsOf(meter);
+        assertEquals(1, resumed.getList("items").size());
+        assertEquals(t0.plusSeconds(60).toString(), resumed.getString("items[0].end"));
+        assertEquals(List.of(), resumed.getList("items[0].flags"));
+        assertEquals(4.000f, resumed.getFloat("items[0].energyKwh"));
+
+        // silent again; then a reading 40 minutes after its last one: the silence ended the session, as decided
+        lastReceivedMinutesAgo(meter, 45);
+        await("the session interrupted again", WAIT, () -> "INTERRUPTED".equals(status(meter)));
+        publish(
+                mqtt,
+                meter.readingTopic(),
+                meter.reading(5, t0.plusSeconds(60).plus(40, ChronoUnit.MINUTES), "9.000", true, null));
+        await(
+                "a new session after the silence",
+                WAIT,
+                () -> sessionsOf(meter).getList("items").size() == 2);
+        JsonPath after = sessionsOf(meter);
+        assertEquals("OPEN", after.getString("items[0].status"));
+        assertEquals(t0.plusSeconds(60).plus(40, ChronoUnit.MINUTES).toString(), after.getString("items[0].start"));
+        assertEquals("INTERRUPTED", after.getString("items[1].status"));
+        assertEquals(t0.plusSeconds(60).toString(), after.getString("items[1].end"));
+        assertEquals(List.of("INTERRUPTED"), after.getList("items[1].flags"));
+        assertEquals(4.000f, after.getFloat("items[1].energyKwh"), "the silence's 4 kWh are unallocated");
+    }
+
+    private void lastReceivedMinutesAgo(TestMeter meter, int minutes) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("update shore_meter_state"
+                        + " set last_received_at = now() - make_interval(mins => ?) where meter_id = ?::uuid")) {
+            ps.setInt(1, minutes);
+            ps.setString(2, meter.id());
+            assertEquals(1, ps.executeUpdate());
+        }
+    }
+
+    private static String status(TestMeter meter) {
+        return sessionsOf(meter).getString("items[0].status");
+    }
+
+    private static int readingsOfLatest(TestMeter meter) {
+        Integer n = sessionsOf(meter).get("items[0].readingCount");
+        return n == null ? 0 : n;
+    }
+
+    private static JsonPath sessionsOf(TestMeter meter) {
+        return as(ADMIN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+}
