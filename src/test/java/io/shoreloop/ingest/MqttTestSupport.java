@@ -112,6 +112,16 @@ public final class MqttTestSupport {
         return new TestMeter(id, code, portCode, berthCode);
     }
 
+    /** The meter's sessions as {@code GET /api/v1/shorepower/sessions?meterId=} lists them (latest first). */
+    public static io.restassured.path.json.JsonPath sessionsOf(TestMeter meter) {
+        return as(ADMIN)
+                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
     /** Waits until the condition holds, at most {@code max}; fails the test with {@code what} otherwise. */
     public static void await(String what, Duration max, BooleanSupplier condition) {
         long end = System.nanoTime() + max.toNanos();

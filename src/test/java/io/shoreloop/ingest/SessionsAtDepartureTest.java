@@ -3,6 +3,7 @@ package io.shoreloop.ingest;
 import static io.shoreloop.ingest.MqttTestSupport.aMeterAt;
 import static io.shoreloop.ingest.MqttTestSupport.await;
 import static io.shoreloop.ingest.MqttTestSupport.publish;
+import static io.shoreloop.ingest.MqttTestSupport.sessionsOf;
 import static io.shoreloop.testing.DemoUsers.ADMIN;
 import static io.shoreloop.testing.DemoUsers.OPERATOR_GUOYUAN;
 import static io.shoreloop.testing.DemoUsers.as;
@@ -299,12 +300,12 @@ class SessionsAtDepartureTest {
         await("the call judged again after the batch", WAIT, () -> marked(callId) == null);
     }
 
-    /** In how many seconds the call's compliance mark is due (null: no mark). */
     /** Makes the call's waiting mark (if any) due now, so that the worker judges it without the debounce. */
     private void dueNow(String callId) {
         rows("update compliance_pending set not_before = now() where call_id = ?::uuid returning 1", callId);
     }
 
+    /** In how many seconds the call's compliance mark is due (null: no mark). */
     private Long marked(String callId) {
         List<List<Object>> r = rows(
                 "select ceil(extract(epoch from not_before - now()))::bigint from compliance_pending"
@@ -392,15 +393,6 @@ class SessionsAtDepartureTest {
         for (int i = 0; i < KWH.length; i++) {
             publish(mqtt, meter.readingTopic(), meter.reading(i, t0.plusSeconds(15L * i), KWH[i], CLOSED[i], null));
         }
-    }
-
-    private static JsonPath sessionsOf(TestMeter meter) {
-        return as(ADMIN)
-                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
     }
 
     private static String verdictEnergy(String callId) {

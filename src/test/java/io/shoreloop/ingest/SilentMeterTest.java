@@ -3,8 +3,7 @@ package io.shoreloop.ingest;
 import static io.shoreloop.ingest.MqttTestSupport.aMeterAt;
 import static io.shoreloop.ingest.MqttTestSupport.await;
 import static io.shoreloop.ingest.MqttTestSupport.publish;
-import static io.shoreloop.testing.DemoUsers.ADMIN;
-import static io.shoreloop.testing.DemoUsers.as;
+import static io.shoreloop.ingest.MqttTestSupport.sessionsOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -130,14 +129,5 @@ class SilentMeterTest {
     private static int readingsOfLatest(TestMeter meter) {
         Integer n = sessionsOf(meter).get("items[0].readingCount");
         return n == null ? 0 : n;
-    }
-
-    private static JsonPath sessionsOf(TestMeter meter) {
-        return as(ADMIN)
-                .get("/api/v1/shorepower/sessions?meterId=" + meter.id())
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
     }
 }
