@@ -318,7 +318,7 @@ public class Checkpoints {
         return HexFormat.of().formatHex(sha256(key.getEncoded())).substring(0, 16);
     }
 
-    private static String read(String location) {
+    static String read(String location) {
         try {
             String path = location.startsWith("file:")
                     ? Path.of(java.net.URI.create(location)).toString()
@@ -329,7 +329,7 @@ public class Checkpoints {
         }
     }
 
-    private static byte[] der(String pem) {
+    static byte[] der(String pem) {
         String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return Base64.getDecoder().decode(body);
     }

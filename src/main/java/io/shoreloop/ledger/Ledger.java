@@ -20,7 +20,9 @@ import java.util.UUID;
  * steps of different manifests never wait for each other): entry n stores the hash of entry n−1, and
  * {@code hash = SHA-256(prev_hash + "\n" + payload)} where {@code payload} is the event's RFC 8785 canonical JSON.
  * The chain's length and head are kept in {@code ledger_chain}, so a truncated or deleted chain is detected as well
- * as an altered, removed, reordered or inserted entry. The database refuses updates and deletes of entries.
+ * as an altered, removed, reordered or inserted entry. The database refuses updates and deletes of entries. Each
+ * entry carries a MAC with the service's key ({@link EntryMacs}), so an entry appended beside Shoreloop, with its
+ * hashes right, is told from Shoreloop's own.
  */
 @ApplicationScoped
 public class Ledger {
@@ -31,11 +33,13 @@ public class Ledger {
     private final EntityManager em;
     private final Sql sql;
     private final Clock clock;
+    private final EntryMacs macs;
 
-    public Ledger(EntityManager em, Sql sql, Clock clock) {
+    public Ledger(EntityManager em, Sql sql, Clock clock, EntryMacs macs) {
         this.em = em;
         this.sql = sql;
         this.clock = clock;
+        this.macs = macs;
     }
 
     /** One recorded entry. */
@@ -69,16 +73,25 @@ public class Ledger {
         payload.put("type", type);
         payload.put("recordedAt", now.toString());
         String canonical = CanonicalJson.write(payload);
-        sql.defer(APPEND, manifestId, GENESIS, canonical, manifestId, type, now, manifestId);
+        sql.defer(
+                APPEND,
+                manifestId,
+                GENESIS,
+                canonical,
+                manifestId,
+                type,
+                now,
+                macs.mac(manifestId, type, canonical),
+                manifestId);
     }
 
     private static final String APPEND = "with prev as (select length, head from ledger_chain where manifest_id = ?"
             + " for update),"
             + " pos as (select coalesce((select length from prev), 0) + 1 as seq,"
             + "   coalesce((select head from prev), cast(? as text)) as prev_hash, cast(? as text) as payload),"
-            + " ins as (insert into ledger_entry (manifest_id, seq, event_type, payload, prev_hash, hash, recorded_at)"
-            + "   select ?, pos.seq, ?, pos.payload, pos.prev_hash,"
-            + "     encode(sha256(convert_to(pos.prev_hash || chr(10) || pos.payload, 'UTF8')), 'hex'), ?"
+            + " ins as (insert into ledger_entry (manifest_id, seq, event_type, payload, prev_hash, hash, recorded_at,"
+            + "   mac) select ?, pos.seq, ?, pos.payload, pos.prev_hash,"
+            + "     encode(sha256(convert_to(pos.prev_hash || chr(10) || pos.payload, 'UTF8')), 'hex'), ?, cast(? as text)"
             + "   from pos returning seq, prev_hash, hash),"
             + " head as (insert into ledger_chain (manifest_id, length, head) select ?, seq, hash from ins"
             + "   on conflict (manifest_id) do update set length = excluded.length, head = excluded.head)"

@@ -27,7 +27,10 @@ public class LedgerResource {
         this.actor = actor;
     }
 
-    /** The verification's answer: every chain, and every signed checkpoint against the ledger as it is now. */
+    /**
+     * The verification's answer: every chain, and every signed checkpoint against the ledger as it is now;
+     * {@code entriesAuthenticated} says whether each entry's MAC was checked (a ledger key is configured).
+     */
     public record Verification(
             boolean intact,
             long chains,
@@ -35,7 +38,8 @@ public class LedgerResource {
             LedgerVerifier.BrokenLink firstBrokenLink,
             long checkpoints,
             boolean checkpointsIntact,
-            String checkpointProblem) {}
+            String checkpointProblem,
+            boolean entriesAuthenticated) {}
 
     /** The checkpoints, with the public key that verifies their signatures, for bureaus to keep. */
     public record CheckpointExport(String publicKeyPem, java.util.List<Checkpoints.Checkpoint> checkpoints) {}
@@ -73,6 +77,7 @@ public class LedgerResource {
                 chains.firstBrokenLink(),
                 signed.checkpoints(),
                 signed.intact(),
-                signed.firstProblem());
+                signed.firstProblem(),
+                verifier.authenticatesEntries());
     }
 }

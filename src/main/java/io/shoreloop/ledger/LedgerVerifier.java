@@ -19,24 +19,35 @@ import java.util.UUID;
  * Recomputes the ledger and compares it with the manifests it records. Reports the first broken link: an entry
  * whose hash or back-link does not recompute, a gap or reordering in a chain, a chain shorter or longer than its
  * recorded length, a step row that differs from what the ledger recorded, or a manifest whose current content does
- * not hash to what its last step signed.
+ * not hash to what its last step signed. With the service's key, also an entry whose MAC ({@link EntryMacs}) is
+ * missing, does not verify or repeats another's in its chain: one appended beside Shoreloop, its hashes right.
  */
 @ApplicationScoped
 public class LedgerVerifier {
 
     private final EntityManager em;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final EntryMacs macs;
 
-    public LedgerVerifier(EntityManager em, com.fasterxml.jackson.databind.ObjectMapper json) {
+    public LedgerVerifier(EntityManager em, com.fasterxml.jackson.databind.ObjectMapper json, EntryMacs macs) {
         this.em = em;
         this.json = json;
+        this.macs = macs;
     }
+
+    /** The entries written before they carried MACs (V30): by global sequence, at most {@code beforeSeq}; how many. */
+    private record MacEra(long beforeSeq, long entriesBefore) {}
 
     /** The first broken link, if any. */
     public record BrokenLink(UUID manifestId, Integer seq, String problem) {}
 
     /** The verification's answer. */
     public record Report(boolean intact, long chains, long entries, BrokenLink firstBrokenLink) {}
+
+    /** Whether each entry's MAC is checked (a ledger key is configured): without it, an entry is not authenticated. */
+    public boolean authenticatesEntries() {
+        return macs.enabled();
+    }
 
     /**
      * Verifies the chains of the manifests of {@code ports} (null: every manifest), and that no ledger entry belongs
@@ -54,10 +65,15 @@ public class LedgerVerifier {
         }
         @SuppressWarnings("unchecked")
         List<Object[]> chains = query.getResultList();
+        MacEra era = macEra();
+        BrokenLink slipped = slippedBeforeMacs(era);
+        if (slipped != null) {
+            return new Report(false, chains.size(), 0, slipped);
+        }
         long entries = 0;
         for (Object[] chain : chains) {
             UUID id = (UUID) chain[0];
-            Verdict v = verify(id, chain[1] == null ? 0 : ((Number) chain[1]).intValue(), (String) chain[2]);
+            Verdict v = verify(id, chain[1] == null ? 0 : ((Number) chain[1]).intValue(), (String) chain[2], era);
             entries += v.entries();
             if (v.broken() != null) {
                 return new Report(false, chains.size(), entries, v.broken());
@@ -86,7 +102,12 @@ public class LedgerVerifier {
                         .getResultStream()
                         .findFirst()
                         .orElse(new Object[] {0, null});
-        Verdict v = verify(manifestId, ((Number) chain[0]).intValue(), (String) chain[1]);
+        MacEra era = macEra();
+        BrokenLink slipped = slippedBeforeMacs(era);
+        if (slipped != null) {
+            return new Report(false, 1, 0, slipped);
+        }
+        Verdict v = verify(manifestId, ((Number) chain[0]).intValue(), (String) chain[1], era);
         return new Report(v.broken() == null, 1, v.entries(), v.broken());
     }
 
@@ -103,12 +124,42 @@ public class LedgerVerifier {
 
     record Verdict(long entries, BrokenLink broken) {}
 
+    private MacEra macEra() {
+        Object[] r = (Object[]) em.createNativeQuery("select before_seq, entries_before from ledger_mac_era")
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
+        // the migration writes the row; without it every entry must carry a MAC
+        return r == null ? new MacEra(0, 0) : new MacEra(((Number) r[0]).longValue(), ((Number) r[1]).longValue());
+    }
+
+    /**
+     * Entries without MACs are accepted only among those written before MACs were; an entry inserted there later (the
+     * global sequence is a plain serial an insert may set) changes their count.
+     */
+    private BrokenLink slippedBeforeMacs(MacEra era) {
+        if (!macs.enabled()) {
+            return null;
+        }
+        Number n = (Number) em.createNativeQuery("select count(*) from ledger_entry where global_seq <= ?1")
+                .setParameter(1, era.beforeSeq())
+                .getSingleResult();
+        return n.longValue() == era.entriesBefore()
+                ? null
+                : new BrokenLink(
+                        null,
+                        null,
+                        "the ledger holds " + n + " entries from before entries carried MACs, but "
+                                + era.entriesBefore() + " were written then");
+    }
+
     @SuppressWarnings("unchecked")
-    private Verdict verify(UUID id, int length, String head) {
+    private Verdict verify(UUID id, int length, String head, MacEra era) {
         List<Object[]> rows = em.createNativeQuery("select manifest_id, seq, event_type, payload, prev_hash, hash,"
-                        + " recorded_at from ledger_entry where manifest_id = ?1 order by seq")
+                        + " recorded_at, global_seq, mac from ledger_entry where manifest_id = ?1 order by seq")
                 .setParameter(1, id)
                 .getResultList();
+        Set<String> macsSeen = new java.util.HashSet<>();
         String prev = Ledger.GENESIS;
         int expectedSeq = 1;
         List<Map<String, Object>> stepPayloads = new ArrayList<>();
@@ -125,6 +176,17 @@ public class LedgerVerifier {
             }
             if (!CanonicalJson.sha256(prev + "\n" + e.payload()).equals(e.hash())) {
                 return new Verdict(rows.size(), new BrokenLink(id, e.seq(), "entry content does not match its hash"));
+            }
+            String mac = (String) r[8];
+            boolean beforeMacs = ((Number) r[7]).longValue() <= era.beforeSeq();
+            if (mac != null || !beforeMacs) {
+                String wrong = macs.problem(id, e.type(), e.payload(), mac);
+                if (wrong == null && mac != null && !macsSeen.add(mac)) {
+                    wrong = "repeats an earlier entry of its chain";
+                }
+                if (wrong != null) {
+                    return new Verdict(rows.size(), new BrokenLink(id, e.seq(), "entry " + wrong));
+                }
             }
             Map<String, Object> payload;
             try {

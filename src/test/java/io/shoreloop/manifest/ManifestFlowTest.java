@@ -56,7 +56,7 @@ public class ManifestFlowTest {
     }
 
     /** The designated receiver receives {@code quantity}, naming {@code next}. */
-    static void receive(String id, String quantity, String next) {
+    public static void receive(String id, String quantity, String next) {
         as(RECEIVER_GUOYUAN)
                 .body(handover(quantity, next))
                 .post("/api/v1/manifests/" + id + "/receive")

@@ -1,0 +1,125 @@
+package io.shoreloop.ledger;
+
+import io.shoreloop.platform.ShoreloopConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The MAC every ledger entry carries: HMAC-SHA256, with a secret derived from the service's ledger signing key, over
+ * the entry's manifest, type, a random nonce and its canonical payload. The database role the application connects
+ * with may append entries (it must), so without the MAC it could append one whose hashes and back-link are right and
+ * that the verification would take for Shoreloop's own until a checkpoint covered it (and the next checkpoint would
+ * sign it). Only a holder of the key writes an entry that verifies; one copied from another manifest does not (the
+ * manifest is in the MAC), nor one repeated within its chain (each nonce is used once). The MAC is text:
+ * {@code 1.<key id>.<nonce>.<hmac>}, in hex, the key id being the first 16 hex digits of an HMAC of the secret, never
+ * the secret.
+ *
+ * <p>Without a signing key ({@code shoreloop.ledger.signing-key-location}), entries carry none and are not
+ * authenticated; the verification says so.
+ */
+@ApplicationScoped
+public class EntryMacs {
+
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final SecureRandom random = new SecureRandom();
+    private final Optional<SecretKeySpec> secret;
+    private final String keyId;
+
+    @jakarta.inject.Inject
+    public EntryMacs(ShoreloopConfig config) {
+        this(config.ledger().signingKeyLocation().map(location -> Checkpoints.der(Checkpoints.read(location))));
+    }
+
+    /** With the signing key's PKCS#8 encoding, or none. */
+    EntryMacs(Optional<byte[]> signingKeyDer) {
+        this.secret = signingKeyDer.map(EntryMacs::derive);
+        this.keyId = secret.map(k -> HEX.formatHex(hmac(k, "shoreloop ledger entry MAC key id"))
+                        .substring(0, 16))
+                .orElse(null);
+    }
+
+    /** Whether entries are authenticated (a signing key is configured). */
+    public boolean enabled() {
+        return secret.isPresent();
+    }
+
+    /** The id of the key entries are authenticated with now, or {@code null}. */
+    public String keyId() {
+        return keyId;
+    }
+
+    /** A new entry's MAC, or {@code null} without a key. */
+    public String mac(UUID manifestId, String type, String payload) {
+        if (secret.isEmpty()) {
+            return null;
+        }
+        byte[] nonce = new byte[12];
+        random.nextBytes(nonce);
+        String n = HEX.formatHex(nonce);
+        return "1." + keyId + "." + n + "." + HEX.formatHex(hmac(secret.get(), input(manifestId, type, n, payload)));
+    }
+
+    /**
+     * What is wrong with an entry's MAC, or {@code null} when it is the one this service's key writes for that
+     * manifest, type and payload (always {@code null} without a key: nothing can be checked).
+     */
+    public String problem(UUID manifestId, String type, String payload, String mac) {
+        if (secret.isEmpty()) {
+            return null;
+        }
+        if (mac == null) {
+            return "carries no MAC: it was not written by Shoreloop";
+        }
+        String[] parts = mac.split("\\.", -1);
+        if (parts.length != 4 || !"1".equals(parts[0]) || parts[3].length() != 64) {
+            return "carries a MAC that does not read";
+        }
+        if (!parts[1].equals(keyId)) {
+            return "was authenticated with another key (" + parts[1] + ", this service's is " + keyId + ")";
+        }
+        byte[] expected = hmac(secret.get(), input(manifestId, type, parts[2], payload));
+        byte[] given;
+        try {
+            given = HEX.parseHex(parts[3]);
+        } catch (IllegalArgumentException e) {
+            return "carries a MAC that does not read";
+        }
+        return MessageDigest.isEqual(expected, given)
+                ? null
+                : "carries a MAC that does not verify: it was not written by Shoreloop, or was changed since";
+    }
+
+    private static String input(UUID manifestId, String type, String nonce, String payload) {
+        return manifestId + "\n" + type + "\n" + nonce + "\n" + payload;
+    }
+
+    private static SecretKeySpec derive(byte[] privateKeyDer) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update("shoreloop ledger entry MAC v1\n".getBytes(StandardCharsets.US_ASCII));
+            return new SecretKeySpec(sha.digest(privateKeyDer), ALGORITHM);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hmac(SecretKeySpec key, String text) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
