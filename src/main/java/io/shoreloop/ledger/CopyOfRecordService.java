@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * The copy of record (联单存档件) of a manifest and its public verification. {@link #take} reads what the PDF shows
  * in one short transaction; {@link #verify} answers whether a document carrying a given content hash matches the
  * ledger, telling the public nothing about a manifest beyond that answer unless it holds a hash that the ledger
- * recorded for it.
+ * recorded for it; then it shows the signed steps up to that document's, which the document itself prints.
  */
 @ApplicationScoped
 @Transactional
@@ -168,12 +168,35 @@ public class CopyOfRecordService {
 
     /** What the public verification page answers. */
     public record Verification(
-            Outcome outcome, String number, Stream stream, ManifestState state, Instant stepAt, ZoneId zone) {
+            Outcome outcome,
+            String number,
+            Stream stream,
+            ManifestState state,
+            Instant stepAt,
+            ZoneId zone,
+            io.shoreloop.registry.QuantityUnit unit,
+            List<SignedLine> steps) {
 
         static Verification noMatch() {
-            return new Verification(Outcome.NO_MATCH, null, null, null, null, null);
+            return new Verification(Outcome.NO_MATCH, null, null, null, null, null, null, List.of());
         }
     }
+
+    /**
+     * A signed step as the ledger recorded it, up to the document's, for the page to show beside the document: its
+     * printed text can then be compared with what was signed (a PDF edited but with its QR code kept matched).
+     */
+    public record SignedLine(
+            int seq,
+            io.shoreloop.manifest.ManifestAction action,
+            String party,
+            Instant at,
+            java.math.BigDecimal quantity,
+            io.shoreloop.manifest.QuantityMethod method,
+            java.math.BigDecimal refusedQuantity,
+            String vehicle,
+            String treatment,
+            String contentHash) {}
 
     /** Answers of the verification page. */
     public enum Outcome {
@@ -218,10 +241,31 @@ public class CopyOfRecordService {
         LedgerVerifier.Report report = verifier.verifyOne(id);
         Manifest m = Manifest.findById(id);
         if (!report.intact() || m == null) {
-            return new Verification(Outcome.LEDGER_BROKEN, null, null, null, null, null);
+            return new Verification(Outcome.LEDGER_BROKEN, null, null, null, null, null, null, List.of());
         }
         Outcome outcome = found == stepsRecorded.size() - 1 ? Outcome.MATCHES : Outcome.SUPERSEDED;
-        return new Verification(outcome, m.number(), m.stream(), m.state(), at, zoneOf(Port.findById(m.portId())));
+        // the step rows, which the verification just found equal to the ledger's, up to the document's
+        Names names = new Names();
+        List<io.shoreloop.manifest.Step> signed = m.steps();
+        List<SignedLine> lines = java.util.stream.IntStream.range(0, Math.min(found + 1, signed.size()))
+                .mapToObj(i -> Map.entry(i, signed.get(i)))
+                .map(e -> {
+                    io.shoreloop.manifest.Step s = e.getValue();
+                    return new SignedLine(
+                            e.getKey(),
+                            s.action(),
+                            names.party(s.partyId()),
+                            s.at(),
+                            s.quantity(),
+                            s.method(),
+                            s.refusedQuantity(),
+                            s.vehicle(),
+                            s.treatment(),
+                            s.contentHash());
+                })
+                .toList();
+        return new Verification(
+                outcome, m.number(), m.stream(), m.state(), at, zoneOf(Port.findById(m.portId())), m.unit(), lines);
     }
 
     /** Share-locks the manifest's chain head (appends wait until this transaction ends); its length and head. */

@@ -47,10 +47,13 @@ final class VerificationPage {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<meta name=\"robots\" content=\"noindex\">\n")
                 .append("<title>联单核验 Manifest verification — Shoreloop</title>\n")
-                .append("<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;")
+                .append("<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;")
                 .append("line-height:1.5}h1{font-size:1.3rem}.verdict{border-left:.4rem solid ")
                 .append(colour)
-                .append(";padding:.5rem 1rem}dt{font-weight:bold}dd{margin:0 0 .5rem 0}</style>\n")
+                .append(";padding:.5rem 1rem}dt{font-weight:bold}dd{margin:0 0 .5rem 0}")
+                .append("h2{font-size:1.05rem}table{border-collapse:collapse;font-size:.85rem}")
+                .append("th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}")
+                .append("code{word-break:break-all;font-size:.75rem}</style>\n")
                 .append("</head>\n<body>\n<h1>船舶污染物联单核验 / Ship pollutant e-manifest verification</h1>\n")
                 .append("<main data-outcome=\"")
                 .append(v.outcome().name())
@@ -68,10 +71,65 @@ final class VerificationPage {
             item(h, "当前状态 Current state", state.both());
             item(h, "相符步骤的签署时间 Time of the matching step", time(v.stepAt(), v.zone()));
             h.append("</dl>\n");
+            steps(h, v);
         }
         h.append("</main>\n<footer><p><small>本页仅回答持有该哈希的文件是否与账本一致。 This page only answers whether a")
                 .append(" document carrying this hash matches the ledger.</small></p></footer>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /**
+     * The signed steps up to the document's, as the ledger recorded them: what the document prints, so that its text
+     * can be compared (a document edited but with its QR code kept carries a matching hash).
+     */
+    private static void steps(StringBuilder h, CopyOfRecordService.Verification v) {
+        if (v.steps().isEmpty()) {
+            return;
+        }
+        h.append("<h2>账本记录的签署步骤（截至本文件） / Signed steps the ledger recorded, up to this document</h2>\n")
+                .append("<p><small>请与文件所印内容逐项核对。 Compare them with what the document prints.</small></p>\n")
+                .append("<table>\n<thead><tr><th>#</th><th>步骤 Step</th><th>签署方 Signed by</th>")
+                .append("<th>时间 Time</th><th>数量 Quantity</th><th>详情 Details</th><th>内容哈希 Content hash</th>")
+                .append("</tr></thead>\n<tbody>\n");
+        String unit = v.unit() == null ? "" : " " + Labels.unit(v.unit());
+        for (CopyOfRecordService.SignedLine s : v.steps()) {
+            StringBuilder quantity = new StringBuilder();
+            if (s.quantity() != null) {
+                quantity.append(s.quantity().toPlainString()).append(unit);
+                if (s.method() != null) {
+                    quantity.append(" (")
+                            .append(Labels.method(s.method()).both())
+                            .append(')');
+                }
+            }
+            StringBuilder details = new StringBuilder();
+            if (s.refusedQuantity() != null) {
+                details.append("拒收 Refused ")
+                        .append(s.refusedQuantity().toPlainString())
+                        .append(unit);
+            }
+            for (String d : new String[] {s.vehicle(), s.treatment()}) {
+                if (d != null && !d.isBlank()) {
+                    details.append(details.length() == 0 ? "" : "; ").append(d);
+                }
+            }
+            h.append("<tr><td>")
+                    .append(s.seq() + 1)
+                    .append("</td><td>")
+                    .append(escape(Labels.action(s.action()).both()))
+                    .append("</td><td>")
+                    .append(escape(s.party() == null ? "—" : s.party()))
+                    .append("</td><td>")
+                    .append(escape(time(s.at(), v.zone())))
+                    .append("</td><td>")
+                    .append(escape(quantity.length() == 0 ? "—" : quantity.toString()))
+                    .append("</td><td>")
+                    .append(escape(details.length() == 0 ? "—" : details.toString()))
+                    .append("</td><td><code>")
+                    .append(escape(s.contentHash()))
+                    .append("</code></td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n");
     }
 
     private static void item(StringBuilder h, String label, String value) {

@@ -68,8 +68,21 @@ class CopyOfRecordPdfTest {
                 Stream.SEWAGE,
                 ManifestState.DISPOSED,
                 Instant.parse("2026-01-02T03:04:05Z"),
-                ZoneId.of("Asia/Shanghai")));
-        assertFalse(page.contains("<script>"), page);
+                ZoneId.of("Asia/Shanghai"),
+                io.shoreloop.registry.QuantityUnit.M3,
+                List.of(new CopyOfRecordService.SignedLine(
+                        0,
+                        ManifestAction.DISPOSE,
+                        "<b>plant</b>",
+                        Instant.parse("2026-01-02T03:04:05Z"),
+                        new BigDecimal("9.750"),
+                        QuantityMethod.WEIGHED,
+                        null,
+                        null,
+                        "<img src=x onerror=alert(1)>",
+                        hash(0)))));
+        assertFalse(page.contains("<script>") || page.contains("<b>plant") || page.contains("<img"), page);
+        assertTrue(page.contains("&lt;b&gt;plant&lt;/b&gt;") && page.contains("9.750 m³ (过磅 Weighed)"), page);
         assertTrue(page.contains("SL-&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), page);
         assertTrue(page.contains("2026-01-02 11:04:05 +08:00 (2026-01-02 03:04:05 UTC)"), page);
     }

@@ -147,13 +147,23 @@ class CopyOfRecordTest {
         assertTrue(matches.contains("data-outcome=\"MATCHES\""), matches);
         assertTrue(matches.contains(number) && matches.contains("生活污水") && matches.contains("Disposed"), matches);
         assertTrue(matches.contains("Matches: this document matches the ledger."), matches);
-        assertFalse(matches.contains("渝集装1") || matches.contains("activated sludge"), "no manifest contents");
+        // the signed steps, as the ledger recorded them, to compare with what the document prints (a PDF edited but
+        // with its QR code kept matched, and the page showed nothing to tell): action, party, quantity, details, hash
+        assertTrue(matches.contains("申报 Declare") && matches.contains("处置 Dispose"), matches);
+        assertTrue(
+                matches.contains("10.000 m³") && matches.contains("8.800 m³") && matches.contains("8.750 m³"), matches);
+        assertTrue(matches.contains("activated sludge") && matches.contains("渝A·D1234"), matches);
+        assertTrue(hashes.stream().allMatch(matches::contains), "every step's content hash");
+        assertFalse(matches.contains("413800001"), "nothing the document does not print beside its steps");
         // hashes are compared case-insensitively (a QR reader may upper-case)
         assertTrue(verification(id, last.toUpperCase()).contains("data-outcome=\"MATCHES\""));
 
         String earlier = verification(id, hashes.get(2));
         assertTrue(earlier.contains("data-outcome=\"SUPERSEDED\""), earlier);
         assertTrue(earlier.contains("superseded"), earlier);
+        // the steps up to that document's only
+        assertTrue(earlier.contains("8.800 m³") && earlier.contains(hashes.get(2)), earlier);
+        assertFalse(earlier.contains("activated sludge") || earlier.contains(hashes.get(3)), earlier);
 
         String wrong = verification(id, "ab".repeat(32));
         assertTrue(wrong.contains("data-outcome=\"NO_MATCH\""), wrong);
