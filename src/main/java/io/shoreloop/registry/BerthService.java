@@ -16,6 +16,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,11 +66,22 @@ public class BerthService {
     private final Guard guard;
     private final Event<MasterDataChanged> changed;
     private final Clock clock;
+    private final jakarta.persistence.EntityManager em;
+    private final java.time.Duration capacityNotice;
 
-    public BerthService(Guard guard, Clock clock, Event<MasterDataChanged> changed) {
+    public BerthService(
+            Guard guard,
+            Clock clock,
+            Event<MasterDataChanged> changed,
+            jakarta.persistence.EntityManager em,
+            io.shoreloop.platform.ShoreloopConfig config) {
         this.changed = changed;
         this.guard = guard;
         this.clock = clock;
+        this.em = em;
+        // a reading may be stamped up to the future tolerance ahead, and another instance may know the old capacity for
+        // up to a minute (its meter directory): the change takes effect after both
+        this.capacityNotice = config.mqtt().futureTolerance().plusMinutes(2);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -119,7 +131,12 @@ public class BerthService {
         if (!berth.code.equals(input.code())) {
             requireUniqueCode(input.portId(), input.code());
         }
+        BigDecimal before = accounted(berth.shorePower.capacityKva);
         apply(berth, input);
+        BigDecimal after = accounted(berth.shorePower.capacityKva);
+        if (before.compareTo(after) != 0) {
+            recordCapacityChange(berth, before, after);
+        }
         berth.persistAndFlush();
         changed.fire(new MasterDataChanged(MasterDataChanged.Kind.BERTH, berth.id));
         return BerthView.of(berth);
@@ -133,6 +150,39 @@ public class BerthService {
         berth.persistAndFlush();
         changed.fire(new MasterDataChanged(MasterDataChanged.Kind.BERTH, berth.id));
         return BerthView.of(berth);
+    }
+
+    /** The capacity shore-power accounting reads for a berth: its shore-power capacity, 1,000 kVA when none. */
+    private static BigDecimal accounted(BigDecimal capacityKva) {
+        return capacityKva == null ? new BigDecimal("1000") : capacityKva;
+    }
+
+    /**
+     * A berth's shore-power capacity bounds the energy its meters' readings may plausibly show (a jump above capacity
+     * × time × 125 % is flagged and not counted, and it decides between a rollover and a reset). Sessions are derived
+     * again whenever a late reading or a call's departure touches them: a capacity changed under a history judged its
+     * old readings with the new one, so that a session re-derived later gained or lost energy that its verdict was
+     * decided on. The change is kept instead, in effect from a time after every reading its meters already have and
+     * after every instance has heard of it (the future tolerance plus two minutes from now), and each reading is judged
+     * with the capacity of its time. The meters' state rows are locked first, as ingestion locks them, so that no
+     * batch stores a later reading meanwhile.
+     */
+    private void recordCapacityChange(Berth berth, BigDecimal before, BigDecimal after) {
+        em.createNativeQuery("select 1 from shore_meter_state where meter_id in (select id from meter where berth_id"
+                        + " = ?1) order by meter_id for update")
+                .setParameter(1, berth.id)
+                .getResultList();
+        em.createNativeQuery("insert into berth_capacity_change (berth_id, effective_from, before_kva, after_kva)"
+                        + " select ?1, greatest(now() + make_interval(secs => ?2),"
+                        + "   (select max(st.last_reading_at) + interval '1 millisecond' from shore_meter_state st"
+                        + "      join meter m on m.id = st.meter_id where m.berth_id = ?1),"
+                        + "   (select max(effective_from) + interval '1 millisecond' from berth_capacity_change"
+                        + "      where berth_id = ?1)), ?3, ?4")
+                .setParameter(1, berth.id)
+                .setParameter(2, (double) capacityNotice.toSeconds())
+                .setParameter(3, before)
+                .setParameter(4, after)
+                .executeUpdate();
     }
 
     private Berth load(Actor actor, UUID id, Action action) {

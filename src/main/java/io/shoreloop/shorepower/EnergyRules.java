@@ -2,7 +2,9 @@ package io.shoreloop.shorepower;
 
 import java.math.BigInteger;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 
 /**
  * The energy of one step, from two readings adjacent in time. Pure, exact, and local: a step depends on its two
@@ -20,7 +22,8 @@ import java.util.EnumSet;
  * </ol>
  *
  * A step longer than {@code gapFactor} reporting intervals is also flagged {@code GAP}; its energy is the register's,
- * never an interpolation.
+ * never an interpolation. The capacity is the berth's at the step's time ({@link MeterProfile#capacityChanges()}): a
+ * step is judged alike whenever it is derived, before or after a later change of the berth's capacity.
  */
 final class EnergyRules {
 
@@ -48,7 +51,7 @@ final class EnergyRules {
         if (elapsed.compareTo(gapAfter) > 0) {
             flags.add(QualityFlag.GAP);
         }
-        long limit = plausibleMaxWh(elapsed);
+        long limit = plausibleMaxWh(prev.ts(), next.ts());
         long p = prev.registerWh();
         long n = next.registerWh();
         long metered;
@@ -82,17 +85,55 @@ final class EnergyRules {
                         < 0;
     }
 
-    /** The most energy the berth can supply in {@code elapsed}: capacity × time × margin, rounded down, in Wh. */
+    /**
+     * The most energy the berth can supply from {@code from} to {@code to}: capacity × time × margin, rounded down, in
+     * Wh, with the capacity in effect over each part of the step when the berth's capacity changed inside it.
+     */
+    long plausibleMaxWh(Instant from, Instant to) {
+        List<MeterProfile.CapacityChange> changes = profile.capacityChanges();
+        if (changes.isEmpty()) {
+            return plausibleMaxWh(profile.capacityVa(), Duration.between(from, to));
+        }
+        long capacity = profile.capacityVa();
+        int i = 0;
+        while (i < changes.size() && !changes.get(i).from().isAfter(from)) {
+            capacity = changes.get(i++).capacityVa();
+        }
+        if (i == changes.size() || !changes.get(i).from().isBefore(to)) {
+            return plausibleMaxWh(capacity, Duration.between(from, to)); // no change inside the step
+        }
+        // VA × ms over each part, then the margin, rounded down once
+        BigInteger vaMs = BigInteger.ZERO;
+        Instant at = from;
+        for (; i < changes.size() && changes.get(i).from().isBefore(to); i++) {
+            Instant next = changes.get(i).from();
+            vaMs = vaMs.add(BigInteger.valueOf(capacity)
+                    .multiply(BigInteger.valueOf(Duration.between(at, next).toMillis())));
+            capacity = changes.get(i).capacityVa();
+            at = next;
+        }
+        vaMs = vaMs.add(BigInteger.valueOf(capacity)
+                .multiply(BigInteger.valueOf(Duration.between(at, to).toMillis())));
+        BigInteger wh = vaMs.multiply(BigInteger.valueOf(rules.plausibilityMarginPercent()))
+                .divide(MS_PER_HOUR_PERCENT);
+        return wh.bitLength() < 63 ? wh.longValue() : Long.MAX_VALUE;
+    }
+
+    /** The most energy the berth's capacity as registered can supply in {@code elapsed} (no change inside it). */
     long plausibleMaxWh(Duration elapsed) {
+        return plausibleMaxWh(profile.capacityVa(), elapsed);
+    }
+
+    private long plausibleMaxWh(long capacityVa, Duration elapsed) {
         long ms = elapsed.toMillis();
-        if (profile.capacityVa() <= Integer.MAX_VALUE && ms >= 0) {
-            long perMs = profile.capacityVa() * rules.plausibilityMarginPercent(); // both below 2^31: fits
+        if (capacityVa <= Integer.MAX_VALUE && ms >= 0) {
+            long perMs = capacityVa * rules.plausibilityMarginPercent(); // both below 2^31: fits
             long product = perMs * ms;
             if (Math.multiplyHigh(perMs, ms) == 0 && product >= 0) { // the usual case, without BigInteger
                 return product / (3_600_000L * 100L);
             }
         }
-        BigInteger wh = BigInteger.valueOf(profile.capacityVa())
+        BigInteger wh = BigInteger.valueOf(capacityVa)
                 .multiply(BigInteger.valueOf(rules.plausibilityMarginPercent()))
                 .multiply(BigInteger.valueOf(elapsed.toMillis()))
                 .divide(MS_PER_HOUR_PERCENT);

@@ -115,14 +115,13 @@ public class MeterDirectory {
                 PreparedStatement ps = c.prepareStatement(BY_CODES)) {
             Array array = c.createArrayOf("text", codes.toArray());
             ps.setArray(1, array);
-            Map<String, RegisteredMeter> out = new HashMap<>();
+            List<RegisteredMeter> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    RegisteredMeter m = meter(rs);
-                    out.put(m.code(), m);
+                    out.add(meter(rs));
                 }
             }
-            return out.values();
+            return withCapacityChanges(c, out);
         } catch (SQLException e) {
             throw new StoreUnavailable(e);
         }
@@ -141,6 +140,57 @@ public class MeterDirectory {
                     out.add(meter(rs));
                 }
             }
+        }
+        return withCapacityChanges(c, out);
+    }
+
+    /**
+     * The meters with their berths' capacity changes ({@code berth_capacity_change}): the capacity before the first
+     * change, and each change from its time on. Most berths have none, and their meters stay as read.
+     */
+    static List<RegisteredMeter> withCapacityChanges(Connection c, List<RegisteredMeter> meters) throws SQLException {
+        if (meters.isEmpty()) {
+            return meters;
+        }
+        Set<UUID> berths = new HashSet<>();
+        meters.forEach(m -> berths.add(m.berthId()));
+        Map<UUID, List<Object[]>> changes = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select berth_id, effective_from, before_kva, after_kva from"
+                + " berth_capacity_change where berth_id = any(?) order by berth_id, effective_from")) {
+            ps.setArray(1, c.createArrayOf("uuid", berths.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changes.computeIfAbsent(rs.getObject(1, UUID.class), b -> new ArrayList<>())
+                            .add(new Object[] {
+                                rs.getObject(2, java.time.OffsetDateTime.class).toInstant(),
+                                rs.getBigDecimal(3),
+                                rs.getBigDecimal(4)
+                            });
+                }
+            }
+        }
+        if (changes.isEmpty()) {
+            return meters;
+        }
+        List<RegisteredMeter> out = new ArrayList<>(meters.size());
+        for (RegisteredMeter m : meters) {
+            List<Object[]> atBerth = changes.get(m.berthId());
+            if (atBerth == null) {
+                out.add(m);
+                continue;
+            }
+            List<MeterProfile.CapacityChange> steps = new ArrayList<>();
+            atBerth.forEach(ch -> steps.add(
+                    new MeterProfile.CapacityChange((java.time.Instant) ch[0], MeterProfile.va((BigDecimal) ch[2]))));
+            MeterProfile p = m.profile();
+            MeterProfile profile = new MeterProfile(
+                    p.meter(),
+                    MeterProfile.va((BigDecimal) atBerth.get(0)[1]),
+                    p.registerModulusWh(),
+                    p.reportingInterval(),
+                    steps);
+            out.add(new RegisteredMeter(
+                    m.id(), m.code(), m.berthId(), m.berthCode(), m.portId(), m.portCode(), m.active(), profile));
         }
         return out;
     }

@@ -621,6 +621,7 @@ public class ShorePowerIngest {
         atBerths.forEach(m -> meters.put(m.id(), m));
         touched.addAll(meters.keySet());
         Map<UUID, State> states = lockStates(c, meters.keySet());
+        dropStaleProfiles(atBerths);
 
         // the departures as known so far, with the changes applied (counted per call: two calls may share one)
         Map<UUID, Map<Instant, Integer>> departures = new HashMap<>();
@@ -747,6 +748,7 @@ public class ShorePowerIngest {
         touched.addAll(meters.keySet());
 
         Map<UUID, State> states = lockStates(c, meters.keySet());
+        dropStaleProfiles(meters.values());
 
         // per meter in time order, one reading per (meter, ts): the first one delivered wins, as the store's key does
         Map<UUID, List<IngestBatch.Incoming>> byMeter = new HashMap<>();
@@ -952,6 +954,22 @@ public class ShorePowerIngest {
                 if (!e.getKey().equals(id)) {
                     cachedReadings -= e.getValue().size();
                     eldest.remove();
+                }
+            }
+        }
+    }
+
+    /**
+     * Drops the cached timelines built with another registration of their meter than the one now read (its berth's
+     * capacity changed since): they would judge later readings with the old capacity. The next batch reads the window
+     * again with the new one; the readings before the change are judged alike with either.
+     */
+    private void dropStaleProfiles(Collection<RegisteredMeter> current) {
+        synchronized (cache) {
+            for (RegisteredMeter m : current) {
+                Cached cached = cache.get(m.id());
+                if (cached != null && !cached.timeline().profile().equals(m.profile())) {
+                    cachedReadings -= cache.remove(m.id()).size();
                 }
             }
         }

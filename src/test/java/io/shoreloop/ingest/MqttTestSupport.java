@@ -122,6 +122,12 @@ public final class MqttTestSupport {
                 .jsonPath();
     }
 
+    /** How many readings the meter's latest session holds (0: none yet). */
+    public static int readingsOfLatest(TestMeter meter) {
+        Integer n = sessionsOf(meter).get("items[0].readingCount");
+        return n == null ? 0 : n;
+    }
+
     /** Waits until the condition holds, at most {@code max}; fails the test with {@code what} otherwise. */
     public static void await(String what, Duration max, BooleanSupplier condition) {
         long end = System.nanoTime() + max.toNanos();

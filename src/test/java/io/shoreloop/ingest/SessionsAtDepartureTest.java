@@ -10,7 +10,6 @@ import static io.shoreloop.testing.DemoUsers.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -29,8 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * kWh per step), then 6.500 and 6.500 open. The breaker stays closed across the departure (left closed).
  */
 @QuarkusTest
-class SessionsAtDepartureTest {
+class SessionsAtDepartureTest extends WithPublisher {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String VESSEL_YU_RORO = "00000000-0000-0000-0005-000000000002";
@@ -53,18 +50,6 @@ class SessionsAtDepartureTest {
     @Inject
     @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
-
-    Mqtt5BlockingClient mqtt;
-
-    @BeforeEach
-    void connect() {
-        mqtt = MqttTestSupport.publisher();
-    }
-
-    @AfterEach
-    void disconnect() {
-        mqtt.disconnect();
-    }
 
     @Test
     void aDepartureRecordedBeforeTheReadingsEndsTheSessionWhenTheyArrive() {

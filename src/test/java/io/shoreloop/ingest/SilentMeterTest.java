@@ -3,10 +3,10 @@ package io.shoreloop.ingest;
 import static io.shoreloop.ingest.MqttTestSupport.aMeterAt;
 import static io.shoreloop.ingest.MqttTestSupport.await;
 import static io.shoreloop.ingest.MqttTestSupport.publish;
+import static io.shoreloop.ingest.MqttTestSupport.readingsOfLatest;
 import static io.shoreloop.ingest.MqttTestSupport.sessionsOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -21,8 +21,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * database (the owner's connection); everything else is real MQTT messages to the test broker.
  */
 @QuarkusTest
-class SilentMeterTest {
+class SilentMeterTest extends WithPublisher {
 
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -42,18 +40,6 @@ class SilentMeterTest {
 
     @Inject
     MeterLiveness liveness;
-
-    Mqtt5BlockingClient mqtt;
-
-    @BeforeEach
-    void connect() {
-        mqtt = MqttTestSupport.publisher();
-    }
-
-    @AfterEach
-    void disconnect() {
-        mqtt.disconnect();
-    }
 
     @Test
     void aSessionWhoseMeterFellSilentIsInterruptedAndTheReadingsThatComeLaterReDeriveIt() throws SQLException {
@@ -124,10 +110,5 @@ class SilentMeterTest {
 
     private static String status(TestMeter meter) {
         return sessionsOf(meter).getString("items[0].status");
-    }
-
-    private static int readingsOfLatest(TestMeter meter) {
-        Integer n = sessionsOf(meter).get("items[0].readingCount");
-        return n == null ? 0 : n;
     }
 }

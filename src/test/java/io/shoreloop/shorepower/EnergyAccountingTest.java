@@ -39,6 +39,49 @@ class EnergyAccountingTest {
         assertEquals(0L, energy.plausibleMaxWh(Duration.ofMillis(5)));
     }
 
+    /**
+     * A berth whose capacity changed (500 kVA, then 1,000 kVA from 08:30): each part of a step is bounded by the
+     * capacity of its time, whenever the step is derived; a step before the change is judged with the old capacity
+     * even when it is derived after the change (a re-derivation judged it with the new one).
+     */
+    @Test
+    void aStepIsJudgedWithTheCapacityOfItsTime() {
+        java.time.Instant t0 = MeterFixtures.T0;
+        MeterProfile upgraded = aBerthMeter()
+                .withCapacityChanges(List.of(new MeterProfile.CapacityChange(t0.plusSeconds(1800), 1_000_000L)));
+        EnergyRules energy = new EnergyRules(upgraded, rules());
+        // before the change: 500 kVA × 1 h × 1.25
+        assertEquals(625_000L, energy.plausibleMaxWh(t0.minusSeconds(3600), t0));
+        // across it: (500 kVA × 30 min + 1,000 kVA × 30 min) × 1.25
+        assertEquals(937_500L, energy.plausibleMaxWh(t0, t0.plusSeconds(3600)));
+        // after it, and from its very instant
+        assertEquals(1_250_000L, energy.plausibleMaxWh(t0.plusSeconds(1800), t0.plusSeconds(5400)));
+        // 700 kWh in an hour: implausible before the change, plausible after it
+        EnergyStep before = energy.step(reading(t0.minusSeconds(3600), 1_000_000L), reading(t0, 1_700_000L));
+        assertEquals(0L, before.countedWh());
+        assertTrue(before.flags().contains(QualityFlag.IMPLAUSIBLE_JUMP));
+        EnergyStep after =
+                energy.step(reading(t0.plusSeconds(1800), 1_000_000L), reading(t0.plusSeconds(5400), 1_700_000L));
+        assertEquals(700_000L, after.countedWh());
+        // two changes inside one step (down to 100 kVA at 08:40): each part with its own
+        EnergyRules twice = new EnergyRules(
+                upgraded.withCapacityChanges(List.of(
+                        new MeterProfile.CapacityChange(t0.plusSeconds(1800), 1_000_000L),
+                        new MeterProfile.CapacityChange(t0.plusSeconds(2400), 100_000L))),
+                rules());
+        // (500 × 30 + 1,000 × 10 + 100 × 20) kVA·min × 1.25 / 60
+        assertEquals(562_500L, twice.plausibleMaxWh(t0, t0.plusSeconds(3600)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> aBerthMeter()
+                        .withCapacityChanges(List.of(
+                                new MeterProfile.CapacityChange(t0, 1L), new MeterProfile.CapacityChange(t0, 2L))));
+    }
+
+    private static Reading reading(java.time.Instant ts, long wh) {
+        return new Reading("M-1", 0, ts, wh, null, true, null);
+    }
+
     @Test
     void theLimitIsExactForHugeBerthsAndLongSilencesToo() {
         long[] capacities = {1L, 500_000L, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, 40_000_000_000L, Long.MAX_VALUE};
