@@ -1633,20 +1633,31 @@ public class ShorePowerIngest {
         if (letters.isEmpty()) {
             return 0;
         }
+        // a status message already kept as a dead letter is not kept again: the broker sends a meter's retained status
+        // at every subscription, so an unregistered meter's (a meter taken out of service whose last will or status
+        // stays retained) became a new dead letter at every reconnection of every instance (V32 indexes them)
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into dead_letter (topic, port_id, meter_code, payload, payload_truncated, reason, received_at)
-                values (?, (select id from port where code = ?), ?, ?, ?, ?, ?)
+                select ?, (select id from port where code = ?), ?, ?, ?, ?, ?
+                 where not (? and exists (select 1 from dead_letter d where d.topic like '%/status' and d.topic = ?
+                                             and d.payload = ? and d.reason = ?))
                 """)) {
             for (IngestBatch.DeadLetter d : letters) {
                 String whole = escapeNul(d.payload());
                 String payload = d.whole() ? whole : cut(whole, MAX_PAYLOAD_BYTES);
-                ps.setString(1, bounded(d.topic()));
+                String topic = bounded(d.topic());
+                String reason = bounded(d.reason());
+                ps.setString(1, topic);
                 ps.setString(2, bounded(d.portCode()));
                 ps.setString(3, bounded(d.meterCode()));
                 ps.setString(4, payload);
                 ps.setBoolean(5, payload.length() != whole.length());
-                ps.setString(6, bounded(d.reason()));
+                ps.setString(6, reason);
                 ps.setObject(7, odt(d.receivedAt()));
+                ps.setBoolean(8, topic != null && topic.endsWith("/status"));
+                ps.setString(9, topic);
+                ps.setString(10, payload);
+                ps.setString(11, reason);
                 ps.addBatch();
             }
             ps.executeBatch();
