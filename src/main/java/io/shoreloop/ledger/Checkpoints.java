@@ -12,13 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -46,11 +43,13 @@ public class Checkpoints {
     private final EntityManager em;
     private final ShoreloopConfig config;
     private final Clock clock;
+    private final LedgerKeys keys;
 
-    public Checkpoints(EntityManager em, ShoreloopConfig config, Clock clock) {
+    public Checkpoints(EntityManager em, ShoreloopConfig config, Clock clock, LedgerKeys keys) {
         this.em = em;
         this.config = config;
         this.clock = clock;
+        this.keys = keys;
     }
 
     /** One checkpoint as exported. */
@@ -113,8 +112,10 @@ public class Checkpoints {
         String root = merkleRoot(hashes);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String hash = checkpointHash(seq, from, to.longValue(), hashes.size(), root, prev, now);
-        String signature = signingKey().map(k -> sign(k, hash)).orElse(null);
-        String keyId = verifyKey().map(Checkpoints::keyId).orElse(null);
+        Optional<LedgerKeys.Key> key = keys.current().filter(k -> k.privateDer() != null);
+        String signature =
+                key.map(k -> sign(LedgerKeys.privateKey(k.privateDer()), hash)).orElse(null);
+        String keyId = key.map(LedgerKeys.Key::id).orElse(null);
         em.createNativeQuery("insert into ledger_checkpoint (seq, covered_from, covered_to, entry_count, batch_root,"
                         + " prev_hash, hash, created_at, signature, key_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                         + " ?10)")
@@ -157,9 +158,14 @@ public class Checkpoints {
         return out;
     }
 
-    /** The PEM public key that verifies checkpoint signatures, if one is configured. */
+    /** The PEM public key that verifies the signatures of new checkpoints, if one is configured. */
     public Optional<String> publicKeyPem() {
-        return config.ledger().verifyKeyLocation().map(Checkpoints::read);
+        return keys.current().map(k -> keys.publicKeysPem().get(k.id()));
+    }
+
+    /** Every public key that verifies checkpoints, the current one and the retired ones, by key id. */
+    public Map<String, String> publicKeysPem() {
+        return keys.publicKeysPem();
     }
 
     /** Recomputes every checkpoint from the ledger as it is now: roots, chain and signatures. */
@@ -168,7 +174,7 @@ public class Checkpoints {
         List<Checkpoint> checkpoints = all();
         String prev = Ledger.GENESIS;
         long expectedFrom = 0;
-        Optional<PublicKey> key = verifyKey();
+        boolean keyed = keys.current().isPresent();
         for (Checkpoint c : checkpoints) {
             if (c.coveredFrom() != expectedFrom || !c.prevHash().equals(prev)) {
                 return new CheckpointReport(
@@ -194,12 +200,9 @@ public class Checkpoints {
             }
             // with a key to verify them, every checkpoint must carry a good signature: an unsigned one was accepted,
             // so checkpoints recomputed over a rewritten ledger and stored without a signature verified intact
-            if (key.isPresent() && c.signature() == null) {
-                return new CheckpointReport(false, checkpoints.size(), "checkpoint " + c.seq() + " is not signed");
-            }
-            if (key.isPresent() && !verifySignature(key.get(), hash, c.signature())) {
-                return new CheckpointReport(
-                        false, checkpoints.size(), "checkpoint " + c.seq() + " has a bad signature");
+            String wrong = keyed ? signatureProblem(keys, c, hash) : null;
+            if (wrong != null) {
+                return new CheckpointReport(false, checkpoints.size(), "checkpoint " + c.seq() + " " + wrong);
             }
             prev = c.hash();
             expectedFrom = c.coveredTo();
@@ -270,26 +273,21 @@ public class Checkpoints {
         }
     }
 
-    private Optional<PrivateKey> signingKey() {
-        return config.ledger().signingKeyLocation().map(location -> {
-            try {
-                return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der(read(location))));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(
-                        "The ledger signing key at " + location + " is not a PKCS#8 RSA key", e);
-            }
-        });
-    }
-
-    private Optional<PublicKey> verifyKey() {
-        return config.ledger().verifyKeyLocation().map(location -> {
-            try {
-                return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der(read(location))));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(
-                        "The ledger verify key at " + location + " is not an RSA public key", e);
-            }
-        });
+    /**
+     * What is wrong with a checkpoint's signature, checked with the key it names (a retired one after a rotation; the
+     * current one when it names none), or {@code null}. Without a key to verify them, an unsigned checkpoint was
+     * accepted, so checkpoints recomputed over a rewritten ledger and stored without a signature verified intact.
+     */
+    static String signatureProblem(LedgerKeys keys, Checkpoint c, String hash) {
+        if (c.signature() == null) {
+            return "is not signed";
+        }
+        Optional<LedgerKeys.Key> key = c.keyId() == null ? keys.current() : keys.byId(c.keyId());
+        if (key.isEmpty()) {
+            return "was signed with a key this service does not know (" + c.keyId()
+                    + "; retired keys go in shoreloop.ledger.retired-signing-key-locations)";
+        }
+        return verifySignature(key.get().publicKey(), hash, c.signature()) ? null : "has a bad signature";
     }
 
     private static String sign(PrivateKey key, String hash) {
@@ -312,10 +310,6 @@ public class Checkpoints {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static String keyId(PublicKey key) {
-        return HexFormat.of().formatHex(sha256(key.getEncoded())).substring(0, 16);
     }
 
     static String read(String location) {

@@ -1,13 +1,13 @@
 package io.shoreloop.ledger;
 
-import io.shoreloop.platform.ShoreloopConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * that the verification would take for Shoreloop's own until a checkpoint covered it (and the next checkpoint would
  * sign it). Only a holder of the key writes an entry that verifies; one copied from another manifest does not (the
  * manifest is in the MAC), nor one repeated within its chain (each nonce is used once). The MAC is text:
- * {@code 1.<key id>.<nonce>.<hmac>}, in hex, the key id being the first 16 hex digits of an HMAC of the secret, never
- * the secret.
+ * {@code 1.<key id>.<nonce>.<hmac>}, in hex, the key id being the signing key's ({@link LedgerKeys}): after a rotation,
+ * older entries are checked with the retired key they name.
  *
  * <p>Without a signing key ({@code shoreloop.ledger.signing-key-location}), entries carry none and are not
  * authenticated; the verification says so.
@@ -32,25 +32,27 @@ public class EntryMacs {
     private static final HexFormat HEX = HexFormat.of();
 
     private final SecureRandom random = new SecureRandom();
-    private final Optional<SecretKeySpec> secret;
+    /** The secret of each key this service holds the private half of, by key id. */
+    private final Map<String, SecretKeySpec> secrets = new HashMap<>();
+    /** The key new entries are authenticated with, or {@code null}. */
     private final String keyId;
 
     @jakarta.inject.Inject
-    public EntryMacs(ShoreloopConfig config) {
-        this(config.ledger().signingKeyLocation().map(location -> Checkpoints.der(Checkpoints.read(location))));
-    }
-
-    /** With the signing key's PKCS#8 encoding, or none. */
-    EntryMacs(Optional<byte[]> signingKeyDer) {
-        this.secret = signingKeyDer.map(EntryMacs::derive);
-        this.keyId = secret.map(k -> HEX.formatHex(hmac(k, "shoreloop ledger entry MAC key id"))
-                        .substring(0, 16))
+    public EntryMacs(LedgerKeys keys) {
+        keys.byIdAll().forEach(k -> {
+            if (k.privateDer() != null) {
+                secrets.put(k.id(), derive(k.privateDer()));
+            }
+        });
+        this.keyId = keys.current()
+                .filter(k -> k.privateDer() != null)
+                .map(LedgerKeys.Key::id)
                 .orElse(null);
     }
 
     /** Whether entries are authenticated (a signing key is configured). */
     public boolean enabled() {
-        return secret.isPresent();
+        return keyId != null;
     }
 
     /** The id of the key entries are authenticated with now, or {@code null}. */
@@ -60,13 +62,14 @@ public class EntryMacs {
 
     /** A new entry's MAC, or {@code null} without a key. */
     public String mac(UUID manifestId, String type, String payload) {
-        if (secret.isEmpty()) {
+        if (keyId == null) {
             return null;
         }
         byte[] nonce = new byte[12];
         random.nextBytes(nonce);
         String n = HEX.formatHex(nonce);
-        return "1." + keyId + "." + n + "." + HEX.formatHex(hmac(secret.get(), input(manifestId, type, n, payload)));
+        return "1." + keyId + "." + n + "."
+                + HEX.formatHex(hmac(secrets.get(keyId), input(manifestId, type, n, payload)));
     }
 
     /**
@@ -74,7 +77,7 @@ public class EntryMacs {
      * manifest, type and payload (always {@code null} without a key: nothing can be checked).
      */
     public String problem(UUID manifestId, String type, String payload, String mac) {
-        if (secret.isEmpty()) {
+        if (keyId == null) {
             return null;
         }
         if (mac == null) {
@@ -84,10 +87,12 @@ public class EntryMacs {
         if (parts.length != 4 || !"1".equals(parts[0]) || parts[3].length() != 64) {
             return "carries a MAC that does not read";
         }
-        if (!parts[1].equals(keyId)) {
-            return "was authenticated with another key (" + parts[1] + ", this service's is " + keyId + ")";
+        SecretKeySpec secret = secrets.get(parts[1]);
+        if (secret == null) {
+            return "was authenticated with a key this service does not hold (" + parts[1] + "; its key is " + keyId
+                    + ", retired keys go in shoreloop.ledger.retired-signing-key-locations)";
         }
-        byte[] expected = hmac(secret.get(), input(manifestId, type, parts[2], payload));
+        byte[] expected = hmac(secret, input(manifestId, type, parts[2], payload));
         byte[] given;
         try {
             given = HEX.parseHex(parts[3]);

@@ -41,14 +41,21 @@ public class LedgerResource {
             String checkpointProblem,
             boolean entriesAuthenticated) {}
 
-    /** The checkpoints, with the public key that verifies their signatures, for bureaus to keep. */
-    public record CheckpointExport(String publicKeyPem, java.util.List<Checkpoints.Checkpoint> checkpoints) {}
+    /**
+     * The checkpoints, with the public key that verifies new ones and every key that verifies older ones (by the key
+     * id each checkpoint carries; more than one after a rotation), for bureaus to keep.
+     */
+    public record CheckpointExport(
+            String publicKeyPem,
+            java.util.Map<String, String> publicKeys,
+            java.util.List<Checkpoints.Checkpoint> checkpoints) {}
 
     @GET
     @Path("checkpoints")
     public CheckpointExport checkpoints() {
         requireAuditor();
-        return new CheckpointExport(checkpoints.publicKeyPem().orElse(null), checkpoints.all());
+        return new CheckpointExport(
+                checkpoints.publicKeyPem().orElse(null), checkpoints.publicKeysPem(), checkpoints.all());
     }
 
     private void requireAuditor() {

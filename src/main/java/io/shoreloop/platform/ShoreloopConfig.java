@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -260,6 +261,12 @@ public interface ShoreloopConfig {
 
         /** PEM public key that verifies checkpoint signatures. */
         Optional<String> verifyKeyLocation();
+
+        /**
+         * PEM private keys (PKCS#8 RSA) that signed checkpoints and authenticated entries before the current one, after
+         * a rotation: checkpoints and entries are checked with the key whose id they carry.
+         */
+        Optional<List<String>> retiredSigningKeyLocations();
     }
 
     /** Manifest rules. */
