@@ -62,7 +62,9 @@ public class DeadLetterReplay {
             boolean truncated,
             String reason,
             Instant receivedAt,
-            Instant replayedAt) {}
+            Instant replayedAt,
+            String replayKey,
+            String replayOutcome) {}
 
     private final MqttIngest ingest;
     private final Sql sql;
@@ -76,11 +78,17 @@ public class DeadLetterReplay {
         this.clock = clock;
     }
 
-    /** Replays one dead letter; answers it as it is now (replayed, with what the replay gave). */
-    public ShorePowerService.DeadLetterView replay(Actor actor, long id) {
+    /**
+     * Replays one dead letter; answers it as it is now (replayed, with what the replay gave). A letter replayed already
+     * is 409 {@code dead-letter-already-replayed}, unless it was this request that replayed it: the same user with the
+     * same {@code idempotencyKey} (the request sent again after a crash lost its stored answer, or sent twice at once,
+     * the second waiting for the first), which gets the letter as that replay left it.
+     */
+    public ShorePowerService.DeadLetterView replay(Actor actor, long id, String idempotencyKey) {
+        String requestKey = idempotencyKey == null ? null : requestKey(actor, idempotencyKey);
         try {
             return QuarkusTransaction.requiringNew()
-                    .call(() -> replayLocked(actor, id))
+                    .call(() -> replayLocked(actor, id, requestKey))
                     .view();
         } catch (DeadLetterStillRejected e) {
             noteRejection(id, e.reasons());
@@ -139,7 +147,7 @@ public class DeadLetterReplay {
         List<Long> taken = ids.subList(0, Math.min(ids.size(), MAX_PER_REQUEST));
         for (long id : taken) {
             try {
-                Done done = QuarkusTransaction.requiringNew().call(() -> replayLocked(actor, id));
+                Done done = QuarkusTransaction.requiringNew().call(() -> replayLocked(actor, id, null));
                 replayed++;
                 stored += done.outcome().stored();
                 duplicates += done.outcome().duplicates();
@@ -167,10 +175,10 @@ public class DeadLetterReplay {
      * this transaction then fails, and a replay after that finds its readings stored, as duplicates), then marks the
      * letter replayed.
      */
-    private Done replayLocked(Actor actor, long id) {
+    private Done replayLocked(Actor actor, long id, String requestKey) {
         Letter letter = sql.query(
-                "select id, topic, port_id, meter_code, payload, payload_truncated, reason, received_at, replayed_at"
-                        + " from dead_letter where id = ? for update",
+                "select id, topic, port_id, meter_code, payload, payload_truncated, reason, received_at, replayed_at,"
+                        + " replay_key, replay_outcome from dead_letter where id = ? for update",
                 rs -> rs.next() ? letter(rs) : null,
                 id);
         if (letter == null || (letter.portId() == null && !actor.is(Role.ADMIN))) {
@@ -178,6 +186,9 @@ public class DeadLetterReplay {
         }
         guard.require(actor, Action.UPDATE, new Guarded.MeterRef(letter.portId()), "Dead letter " + id);
         if (letter.replayedAt() != null) {
+            if (requestKey != null && requestKey.equals(letter.replayKey())) {
+                return new Done(view(letter, letter.replayedAt(), letter.replayOutcome()), null);
+            }
             throw new DeadLetterAlreadyReplayed(id, letter.replayedAt());
         }
         if (letter.truncated()) {
@@ -197,26 +208,36 @@ public class DeadLetterReplay {
         }
         String text = "stored " + outcome.stored() + ", duplicates " + outcome.duplicates()
                 + (outcome.deadLetters() > 0 ? ", dead letters " + outcome.deadLetters() : "");
-        Instant now = clock.instant();
+        // as stored (microseconds), so that the answer to this request sent again is the same
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         sql.update(
-                "update dead_letter set replayed_at = ?, replayed_by = ?, replay_outcome = ? where id = ?",
+                "update dead_letter set replayed_at = ?, replayed_by = ?, replay_outcome = ?, replay_key = ?"
+                        + " where id = ?",
                 OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
                 actor.userId(),
                 text,
+                requestKey,
                 id);
-        return new Done(
-                new ShorePowerService.DeadLetterView(
-                        letter.id(),
-                        letter.topic(),
-                        letter.portId(),
-                        letter.meterCode(),
-                        letter.reason(),
-                        letter.payload(),
-                        letter.truncated(),
-                        letter.receivedAt(),
-                        now,
-                        text),
+        return new Done(view(letter, now, text), outcome);
+    }
+
+    private static ShorePowerService.DeadLetterView view(Letter letter, Instant replayedAt, String outcome) {
+        return new ShorePowerService.DeadLetterView(
+                letter.id(),
+                letter.topic(),
+                letter.portId(),
+                letter.meterCode(),
+                letter.reason(),
+                letter.payload(),
+                letter.truncated(),
+                letter.receivedAt(),
+                replayedAt,
                 outcome);
+    }
+
+    /** Who replayed with which key, as kept on the letter: a hash, never the key itself. */
+    private static String requestKey(Actor actor, String idempotencyKey) {
+        return io.shoreloop.platform.CanonicalJson.sha256(actor.userId() + "\n" + idempotencyKey);
     }
 
     private static Letter letter(ResultSet rs) throws SQLException {
@@ -230,6 +251,8 @@ public class DeadLetterReplay {
                 rs.getBoolean(6),
                 rs.getString(7),
                 rs.getTimestamp(8).toInstant(),
-                replayed == null ? null : replayed.toInstant());
+                replayed == null ? null : replayed.toInstant(),
+                rs.getString(10),
+                rs.getString(11));
     }
 }

@@ -55,12 +55,16 @@ public class DeadLetterResource {
                 paging.resolve(config.paging()));
     }
 
-    /** Processes the dead letter's message again, once: 422 {@code dead-letter-still-rejected} stores nothing. */
+    /**
+     * Processes the dead letter's message again, once: 422 {@code dead-letter-still-rejected} stores nothing; 409
+     * {@code dead-letter-already-replayed} unless this request (same user, same {@code Idempotency-Key}) replayed it.
+     */
     @POST
     @Path("{id}/replay")
     @Idempotent
-    public RestResponse<ShorePowerService.DeadLetterView> replay(@RestPath long id) {
-        return RestResponse.ok(replay.replay(actor.get(), id));
+    public RestResponse<ShorePowerService.DeadLetterView> replay(
+            @RestPath long id, @org.jboss.resteasy.reactive.RestHeader("Idempotency-Key") String idempotencyKey) {
+        return RestResponse.ok(replay.replay(actor.get(), id, idempotencyKey));
     }
 
     /**

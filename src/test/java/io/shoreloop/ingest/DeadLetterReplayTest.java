@@ -131,13 +131,41 @@ class DeadLetterReplayTest {
         assertEquals(0, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
 
         // one by hand, then the rest
-        as(OPERATOR_GUOYUAN)
+        String replayed = as(OPERATOR_GUOYUAN)
                 .header("Idempotency-Key", "replay-" + first)
                 .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
                 .then()
                 .statusCode(200)
                 .body("replayedAt", notNullValue())
-                .body("replayOutcome", equalTo("stored 1, duplicates 0"));
+                .body("replayOutcome", equalTo("stored 1, duplicates 0"))
+                .extract()
+                .asString();
+        // the same request sent again after its stored answer was lost (a crash between the replay's commit and the
+        // answer's): the letter as that replay left it, not 409 (the same holds for the request sent twice at once)
+        count(
+                "with gone as (delete from idempotency_key where idem_key = ? returning 1) select count(*) from gone",
+                "replay-" + first);
+        assertEquals(
+                replayed,
+                as(OPERATOR_GUOYUAN)
+                        .header("Idempotency-Key", "replay-" + first)
+                        .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
+        // another key, or another user with that key: replayed already
+        as(OPERATOR_GUOYUAN)
+                .header("Idempotency-Key", "replay-again-" + first)
+                .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
+                .then()
+                .statusCode(409);
+        as(ADMIN)
+                .header("Idempotency-Key", "replay-" + first)
+                .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
+                .then()
+                .statusCode(409);
+        assertEquals(1, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
         as(OPERATOR_GUOYUAN)
                 .post("/api/v1/shorepower/dead-letters/" + first + "/replay")
                 .then()
