@@ -28,8 +28,8 @@ import java.util.UUID;
  * ({@link ShorePowerIngest#syncDepartures}: a session still supplying at a departure ends there, so the meters of
  * those berths are re-derived from the session containing the departure), then matches again the sessions whose
  * berth has a call updated after them, or whose call or one of whose candidates (an ambiguous session's) was (by
- * {@code updated_at}, so an idle run costs two queries): a candidate corrected away from an ambiguous session leaves
- * it to the other call. The calls whose
+ * {@code updated_at}, so an idle run costs two queries; sessions stay due for {@link #RECHECK} after the change): a
+ * candidate corrected away from an ambiguous session leaves it to the other call. The calls whose
  * sessions changed, or were matched to another call or to none, get their verdicts recomputed
  * ({@link SessionsMatched}).
  */
@@ -38,20 +38,31 @@ public class SessionRematch {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SessionRematch.class);
 
+    /**
+     * The sessions to match again. A call's {@code updated_at} is the application's clock at the change, a session's
+     * the database's at the start of the transaction that wrote it: a batch that read the calls just before a change
+     * committed can carry a later time than the change (a transaction started earlier, or clocks apart), and was never
+     * matched again. So a session is matched again while its time is less than {@link #RECHECK} past a change of a call
+     * that concerns it (idempotent: the same calls give the same match).
+     */
     private static final String STALE = """
             select s.meter_id, m.code, s.start_ts, s.end_ts, s.metered_from, s.status, s.energy_wh, s.vessel_mmsi,
-                   s.flags, s.berth_id, s.call_id
+                   s.flags, s.berth_id, s.call_id, s.updated_at
               from shore_session s join meter m on m.id = s.meter_id
              where exists (select 1 from vessel_call c
-                            where c.berth_id = s.berth_id and c.updated_at > s.updated_at
+                            where c.berth_id = s.berth_id and c.updated_at > s.updated_at - ?::interval
                               and c.arrival <= s.end_ts + ?::interval
                               and (c.departure is null or c.departure >= s.start_ts - ?::interval))
-                or exists (select 1 from vessel_call c where c.id = s.call_id and c.updated_at > s.updated_at)
+                or exists (select 1 from vessel_call c
+                            where c.id = s.call_id and c.updated_at > s.updated_at - ?::interval)
                 or (s.match_candidates <> '{}'
                     and exists (select 1 from vessel_call c
-                                 where c.id = any(s.match_candidates) and c.updated_at > s.updated_at))
+                                 where c.id = any(s.match_candidates) and c.updated_at > s.updated_at - ?::interval))
              limit 1000
             """;
+
+    /** How long after a call's change the sessions it concerns are matched again (see {@link #STALE}). */
+    static final Duration RECHECK = Duration.ofMinutes(5);
 
     private final AgroalDataSource dataSource;
     private final SessionMatcher matcher;
@@ -106,9 +117,14 @@ public class SessionRematch {
             Map<Session.Key, UUID> meterIds = new HashMap<>();
             Map<UUID, List<Session>> byBerth = new HashMap<>();
             String interval = tolerance.toSeconds() + " seconds";
+            Map<Session.Key, OffsetDateTime> written = new HashMap<>();
+            String recheck = RECHECK.toSeconds() + " seconds";
             try (PreparedStatement ps = c.prepareStatement(STALE)) {
-                ps.setString(1, interval);
+                ps.setString(1, recheck);
                 ps.setString(2, interval);
+                ps.setString(3, interval);
+                ps.setString(4, recheck);
+                ps.setString(5, recheck);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Set<QualityFlag> flags = EnumSet.noneOf(QualityFlag.class);
@@ -130,6 +146,7 @@ public class SessionRematch {
                                 flags);
                         sessions.add(s);
                         meterIds.put(s.key(), rs.getObject(1, UUID.class));
+                        written.put(s.key(), rs.getObject(12, OffsetDateTime.class));
                         UUID was = rs.getObject(11, UUID.class);
                         if (was != null) {
                             affectedCalls.add(was);
@@ -149,7 +166,7 @@ public class SessionRematch {
                     PreparedStatement update = c.prepareStatement("""
                             update shore_session set call_id = ?, match_outcome = ?, match_candidates = ?::uuid[],
                                    updated_at = now()
-                             where meter_id = ? and start_ts = ?
+                             where meter_id = ? and start_ts = ? and updated_at = ?
                             """)) {
                 for (Map.Entry<UUID, List<Session>> e : byBerth.entrySet()) {
                     List<CallStay> stays = new ArrayList<>();
@@ -171,6 +188,10 @@ public class SessionRematch {
                                 3, c.createArrayOf("uuid", match.candidates().toArray()));
                         update.setObject(4, meterIds.get(s.key()));
                         update.setObject(5, s.start().atOffset(java.time.ZoneOffset.UTC));
+                        // only the session as read: one a batch wrote meanwhile (its end, ship or flags changed, and
+                        // matched with the calls that batch read) is not overwritten with a match of the old one;
+                        // it is matched again at the next run while a call's change is recent
+                        update.setObject(6, written.get(s.key()));
                         update.addBatch();
                     }
                 }

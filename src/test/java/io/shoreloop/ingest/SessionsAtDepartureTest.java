@@ -51,6 +51,9 @@ class SessionsAtDepartureTest extends WithPublisher {
     @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
 
+    @Inject
+    io.shoreloop.shorepower.SessionRematch rematch;
+
     @Test
     void aDepartureRecordedBeforeTheReadingsEndsTheSessionWhenTheyArrive() {
         Berth berth = aBerth();
@@ -249,6 +252,34 @@ class SessionsAtDepartureTest extends WithPublisher {
                 "the session matched to the first call",
                 WAIT,
                 () -> first.equals(sessionsOf(meter).getString("items[0].callId")));
+        assertEquals("MATCHED", sessionsOf(meter).getString("items[0].matchOutcome"));
+    }
+
+    /**
+     * A batch that read the calls of its berth just before a call's change committed stores its session matched
+     * without it, and can carry a later time than the change (its transaction began earlier, or the application's and
+     * the database's clocks differ): the session was never matched again. Sessions are now matched again while a
+     * change of a call that concerns them is recent. The state such a batch leaves is made here directly.
+     */
+    @Test
+    void aSessionStoredJustAfterACallChangedIsMatchedAgainEvenWhenItLooksNewerThanTheChange() throws Exception {
+        Berth berth = aBerth();
+        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
+        Instant t0 = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String callId = register(aVessel(), berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(300))
+                .path("id");
+        publishReadingsMatchedTo(meter, t0, callId);
+        // as the batch left it: matched to no call, stored a minute after the call's change
+        rows(
+                "update shore_session set call_id = null, match_outcome = 'UNMATCHED', match_candidates = '{}'"
+                        + " where meter_id = ?::uuid returning 1",
+                meter.id());
+        rows(
+                "update vessel_call set updated_at = (select max(updated_at) from shore_session where meter_id = ?::uuid)"
+                        + " - interval '1 minute' where id = '" + callId + "' returning 1",
+                meter.id());
+        rematch.rematch();
+        assertEquals(callId, sessionsOf(meter).getString("items[0].callId"));
         assertEquals("MATCHED", sessionsOf(meter).getString("items[0].matchOutcome"));
     }
 
