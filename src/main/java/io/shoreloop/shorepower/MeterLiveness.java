@@ -35,16 +35,24 @@ public class MeterLiveness {
     /** The silence timeout session building uses ({@link ShorePowerIngest} builds with the default rules). */
     static final java.time.Duration SILENCE_TIMEOUT = AccountingRules.defaults().silenceTimeout();
 
+    /**
+     * Offline from the moment the silence became longer than {@code silence-factor} reporting intervals (its last
+     * message's time plus those intervals), whenever the check runs; until 2026-12-07 (seventh session) the check's
+     * own time, up to {@code liveness-every} later, and later still after an outage of Shoreloop's.
+     */
     private static final String SILENCE = """
             with silent as (
-                update shore_meter_state st set online = false, online_since = now(), updated_at = now()
+                update shore_meter_state st
+                   set online = false,
+                       online_since = st.last_received_at + make_interval(secs => m.reporting_interval_s * :factor),
+                       updated_at = now()
                   from meter m
                  where m.id = st.meter_id and st.online is distinct from false and st.last_received_at is not null
                    and st.last_received_at < now() - make_interval(secs => m.reporting_interval_s * :factor)
-                returning st.meter_id, st.last_received_at
+                returning st.meter_id, st.online_since
             )
             insert into meter_status (meter_id, online, source, at)
-            select meter_id, false, 'SILENCE', now() from silent
+            select meter_id, false, 'SILENCE', online_since from silent
             """;
 
     private static final String INTERRUPT = """

@@ -795,6 +795,15 @@ class ShorePowerIngestTest {
         await("online again from a reading", WAIT, () -> Boolean.TRUE.equals(online(meter)));
         // the meter reports every second: after more than 3 s of silence it is offline
         await("offline after silence", WAIT, () -> Boolean.FALSE.equals(online(meter)));
+        // offline from the moment the silence passed 3 s, not from when the check ran (up to a second later here)
+        assertEquals(
+                List.of(1L, 1L),
+                row(
+                        "select (st.online_since = st.last_received_at + interval '3 seconds')::int,"
+                                + " (select count(*) from meter_status h where h.meter_id = st.meter_id"
+                                + "   and h.source = 'SILENCE' and h.at = st.online_since)"
+                                + " from shore_meter_state st where st.meter_id = ?::uuid",
+                        meter.id()));
 
         List<String> sources = as(OPERATOR_GUOYUAN)
                 .get("/api/v1/shorepower/meters/" + meter.id() + "/status")
