@@ -30,6 +30,13 @@ public class EntryMacs {
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final HexFormat HEX = HexFormat.of();
+    private static final java.util.regex.Pattern FORMAT =
+            java.util.regex.Pattern.compile("1\\.[0-9a-f]{16}\\.[0-9a-f]{24}\\.[0-9a-f]{64}");
+
+    /** The nonce of a MAC as written (its third field), which no two entries of a chain share; {@code null} if none. */
+    static String nonceOf(String mac) {
+        return mac != null && FORMAT.matcher(mac).matches() ? mac.split("\\.", -1)[2] : null;
+    }
 
     private final SecureRandom random = new SecureRandom();
     /** The secret of each key this service holds the private half of, by key id. */
@@ -83,22 +90,18 @@ public class EntryMacs {
         if (mac == null) {
             return "carries no MAC: it was not written by Shoreloop";
         }
-        String[] parts = mac.split("\\.", -1);
-        if (parts.length != 4 || !"1".equals(parts[0]) || parts[3].length() != 64) {
+        // exactly as written (lower-case hex): a MAC re-cased would verify as another string, and pass as no repeat
+        if (!FORMAT.matcher(mac).matches()) {
             return "carries a MAC that does not read";
         }
+        String[] parts = mac.split("\\.", -1);
         SecretKeySpec secret = secrets.get(parts[1]);
         if (secret == null) {
             return "was authenticated with a key this service does not hold (" + parts[1] + "; its key is " + keyId
                     + ", retired keys go in shoreloop.ledger.retired-signing-key-locations)";
         }
         byte[] expected = hmac(secret, input(manifestId, type, parts[2], payload));
-        byte[] given;
-        try {
-            given = HEX.parseHex(parts[3]);
-        } catch (IllegalArgumentException e) {
-            return "carries a MAC that does not read";
-        }
+        byte[] given = HEX.parseHex(parts[3]);
         return MessageDigest.isEqual(expected, given)
                 ? null
                 : "carries a MAC that does not verify: it was not written by Shoreloop, or was changed since";

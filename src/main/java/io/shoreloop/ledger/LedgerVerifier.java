@@ -181,7 +181,7 @@ public class LedgerVerifier {
             boolean beforeMacs = ((Number) r[7]).longValue() <= era.beforeSeq();
             if (mac != null || !beforeMacs) {
                 String wrong = macs.problem(id, e.type(), e.payload(), mac);
-                if (wrong == null && mac != null && !macsSeen.add(mac)) {
+                if (wrong == null && mac != null && !macsSeen.add(EntryMacs.nonceOf(mac))) {
                     wrong = "repeats an earlier entry of its chain";
                 }
                 if (wrong != null) {

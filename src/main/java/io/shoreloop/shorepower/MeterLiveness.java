@@ -36,19 +36,28 @@ public class MeterLiveness {
     static final java.time.Duration SILENCE_TIMEOUT = AccountingRules.defaults().silenceTimeout();
 
     /**
-     * Offline from the moment the silence became longer than {@code silence-factor} reporting intervals (its last
-     * message's time plus those intervals), whenever the check runs; until 2026-12-07 (seventh session) the check's
-     * own time, up to {@code liveness-every} later, and later still after an outage of Shoreloop's.
+     * Offline from the moment the silence became longer than {@code silence-factor} reporting intervals: from the
+     * meter's latest evidence (its last message received, or its last change online or offline, a status message's
+     * time) plus those intervals, whenever the check runs; until 2026-12-07 (seventh session) the check's own time, up
+     * to {@code liveness-every} later, and later still after an outage of Shoreloop's. The rows are locked in the
+     * meters' order first, as ingestion locks them.
      */
     private static final String SILENCE = """
-            with silent as (
+            with candidates as (
+                select st.meter_id from shore_meter_state st join meter m on m.id = st.meter_id
+                 where st.online is distinct from false and st.last_received_at is not null
+                   and greatest(st.online_since, st.last_received_at)
+                       < now() - make_interval(secs => m.reporting_interval_s * :factor)
+                 order by st.meter_id
+                   for update of st
+            ), silent as (
                 update shore_meter_state st
                    set online = false,
-                       online_since = st.last_received_at + make_interval(secs => m.reporting_interval_s * :factor),
+                       online_since = greatest(st.online_since, st.last_received_at)
+                                      + make_interval(secs => m.reporting_interval_s * :factor),
                        updated_at = now()
-                  from meter m
-                 where m.id = st.meter_id and st.online is distinct from false and st.last_received_at is not null
-                   and st.last_received_at < now() - make_interval(secs => m.reporting_interval_s * :factor)
+                  from candidates c, meter m
+                 where st.meter_id = c.meter_id and m.id = st.meter_id
                 returning st.meter_id, st.online_since
             )
             insert into meter_status (meter_id, online, source, at)
@@ -66,8 +75,7 @@ public class MeterLiveness {
             update shore_session s
                set status = 'INTERRUPTED',
                    flags = array(select distinct f collate "C" from unnest(s.flags || 'INTERRUPTED'::text) f
-                                  order by 1),
-                   updated_at = now()
+                                  order by 1)
               from silent
              where s.meter_id = silent.meter_id and s.status = 'OPEN'
             """;
@@ -89,21 +97,25 @@ public class MeterLiveness {
         ensurePartitions();
     }
 
+    /** Each in a transaction of its own: the locks of one are not held while the other waits for more. */
     @Scheduled(every = "${shoreloop.shorepower.liveness-every:10s}", delayed = "5s")
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     void scheduledSilenceCheck() {
         checkSilence();
+        interruptSilentSessions();
     }
 
     /** Marks silent meters offline; answers how many went offline. */
     public int checkSilence() {
-        int offline = em.createNativeQuery(SILENCE)
+        return em.createNativeQuery(SILENCE)
                 .setParameter("factor", config.shorepower().silenceFactor())
                 .executeUpdate();
-        interruptSilentSessions();
-        return offline;
     }
 
-    /** Ends the open sessions of meters silent for longer than the silence timeout; answers how many. */
+    /**
+     * Ends the open sessions of meters silent for longer than the silence timeout; answers how many. The session's
+     * {@code updated_at} stays: the rematch reads it to know which calls changed after the session was matched.
+     */
     public int interruptSilentSessions() {
         java.time.Instant from = interruptFrom;
         if (from == null || clock.instant().isBefore(from)) {

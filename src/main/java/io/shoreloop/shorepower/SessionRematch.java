@@ -58,6 +58,7 @@ public class SessionRematch {
                 or (s.match_candidates <> '{}'
                     and exists (select 1 from vessel_call c
                                  where c.id = any(s.match_candidates) and c.updated_at > s.updated_at - ?::interval))
+             order by s.updated_at
              limit 1000
             """;
 

@@ -823,6 +823,21 @@ class ShorePowerIngestTest {
                 .then()
                 .statusCode(200)
                 .body("items.meterCode", hasItem(meter.code()));
+
+        // online again from a status message, with no reading since: silent 3 s after that status, not after the last
+        // reading (the silence was dated from the last reading, before the status it overturned, and liveness went
+        // back in time)
+        Instant back = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        publish(mqtt, meter.statusTopic(), "{\"online\":true,\"ts\":\"" + back + "\"}");
+        await("online from the status", WAIT, () -> Boolean.TRUE.equals(online(meter)));
+        await("offline after silence again", WAIT, () -> Boolean.FALSE.equals(online(meter)));
+        assertEquals(
+                List.of(1L),
+                row(
+                        "select (online_since = ?::timestamptz + interval '3 seconds')::int from shore_meter_state"
+                                + " where meter_id = ?::uuid",
+                        back.toString(),
+                        meter.id()));
     }
 
     private Boolean online(TestMeter meter) {

@@ -56,7 +56,7 @@ class SilentMeterTest extends WithPublisher {
         assertEquals(3.000f, open.getFloat("items[0].energyKwh"));
 
         // a meter heard of just now: its session stays open
-        liveness.checkSilence();
+        liveness.interruptSilentSessions();
         assertEquals("OPEN", sessionsOf(meter).getString("items[0].status"));
 
         // nothing received from the meter for 31 minutes: the session ends at its last reading, interrupted

@@ -48,6 +48,15 @@ class EntryMacsTest {
         String id = keys(OLD).current().orElseThrow().id();
         assertTrue(macs.problem(MANIFEST, "STEP_DECLARE", PAYLOAD, "1." + id + ".00.zz")
                 .contains("does not read"));
+        // re-cased: another string that would pass as no repeat of the entry it copies
+        assertTrue(macs.problem(
+                        MANIFEST,
+                        "STEP_DECLARE",
+                        PAYLOAD,
+                        mac.substring(0, mac.lastIndexOf('.') + 1)
+                                + mac.substring(mac.lastIndexOf('.') + 1).toUpperCase())
+                .contains("does not read"));
+        assertEquals(mac.split("\\.")[2], EntryMacs.nonceOf(mac));
         // the same key id, a MAC made up
         String[] parts = mac.split("\\.");
         assertTrue(macs.problem(
