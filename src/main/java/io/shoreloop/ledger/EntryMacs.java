@@ -62,11 +62,6 @@ public class EntryMacs {
         return keyId != null;
     }
 
-    /** The id of the key entries are authenticated with now, or {@code null}. */
-    public String keyId() {
-        return keyId;
-    }
-
     /** A new entry's MAC, or {@code null} without a key. */
     public String mac(UUID manifestId, String type, String payload) {
         if (keyId == null) {

@@ -119,11 +119,6 @@ final class EnergyRules {
         return wh.bitLength() < 63 ? wh.longValue() : Long.MAX_VALUE;
     }
 
-    /** The most energy the berth's capacity as registered can supply in {@code elapsed} (no change inside it). */
-    long plausibleMaxWh(Duration elapsed) {
-        return plausibleMaxWh(profile.capacityVa(), elapsed);
-    }
-
     private long plausibleMaxWh(long capacityVa, Duration elapsed) {
         long ms = elapsed.toMillis();
         if (capacityVa <= Integer.MAX_VALUE && ms >= 0) {

@@ -34,9 +34,9 @@ class EnergyAccountingTest {
     void theMostABerthCanSupplyIsCapacityTimesTimeTimesTheMargin() {
         EnergyRules energy = new EnergyRules(aBerthMeter(), rules());
         // 500 kVA × 1 min × 1.25 = 10.41666… kWh, rounded down to the Wh
-        assertEquals(10_416L, energy.plausibleMaxWh(Duration.ofMinutes(1)));
-        assertEquals(625_000L, energy.plausibleMaxWh(Duration.ofHours(1)));
-        assertEquals(0L, energy.plausibleMaxWh(Duration.ofMillis(5)));
+        assertEquals(10_416L, energy.plausibleMaxWh(MeterFixtures.T0, MeterFixtures.T0.plus(Duration.ofMinutes(1))));
+        assertEquals(625_000L, energy.plausibleMaxWh(MeterFixtures.T0, MeterFixtures.T0.plus(Duration.ofHours(1))));
+        assertEquals(0L, energy.plausibleMaxWh(MeterFixtures.T0, MeterFixtures.T0.plus(Duration.ofMillis(5))));
     }
 
     /**
@@ -97,7 +97,10 @@ class EnergyAccountingTest {
                         .multiply(java.math.BigInteger.valueOf(gap.toMillis()))
                         .divide(java.math.BigInteger.valueOf(360_000_000L));
                 long expected = exact.bitLength() < 63 ? exact.longValue() : Long.MAX_VALUE;
-                assertEquals(expected, energy.plausibleMaxWh(gap), capacity + " VA over " + gap);
+                assertEquals(
+                        expected,
+                        energy.plausibleMaxWh(MeterFixtures.T0, MeterFixtures.T0.plus(gap)),
+                        capacity + " VA over " + gap);
             }
         }
     }
