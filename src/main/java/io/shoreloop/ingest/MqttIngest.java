@@ -80,6 +80,9 @@ public class MqttIngest {
     private final MeterDirectory directory;
     private final MeterRegistry metrics;
     private final Clock clock;
+    /** Since when messages come (meter silence counts only while they do). */
+    private final io.shoreloop.shorepower.Listening listening;
+
     private final PayloadParser parser;
 
     /** Messages received and parsed (on the client's thread), waiting for their writer: one queue per writer. */
@@ -137,7 +140,9 @@ public class MqttIngest {
             ShorePowerIngest store,
             MeterDirectory directory,
             MeterRegistry metrics,
-            Clock clock) {
+            Clock clock,
+            io.shoreloop.shorepower.Listening listening) {
+        this.listening = listening;
         this.config = config.mqtt();
         this.store = store;
         this.directory = directory;
@@ -277,6 +282,7 @@ public class MqttIngest {
      * each other in turn, so that is told loudly: each instance needs its own {@code SHORELOOP_MQTT_CLIENT_ID}.
      */
     private void disconnected(Throwable cause) {
+        listening.stopped();
         if (cause instanceof Mqtt5DisconnectException d
                 && d.getMqttMessage().getReasonCode() == Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER) {
             sessionsTakenOver.increment();
@@ -533,6 +539,8 @@ public class MqttIngest {
     private void subscribed(Throwable error) {
         if (error != null) {
             LOG.warnf("MQTT subscription failed: %s", error.getMessage());
+        } else {
+            listening.started(clock.instant());
         }
         subscribed = error == null;
     }
@@ -544,6 +552,7 @@ public class MqttIngest {
      * not read yet, or not stored in time: the broker sends it again at the next connection with this client id.
      */
     void stop() {
+        listening.stopped();
         drain();
         Thread connecting;
         List<Thread> working;

@@ -566,9 +566,10 @@ public interface ShoreloopConfig {
         Duration livenessEvery();
 
         /**
-         * An open session is interrupted for its meter's silence only once this instance has been running this long
-         * (default: the silence timeout, 30 min), so that Shoreloop's own outage is not taken for the meters' silence
-         * while the broker still delivers what it kept for Shoreloop ({@code shoreloop.shorepower.interrupt-after-start}).
+         * An open session is interrupted for its meter's silence only once this instance has been listening (its
+         * subscriptions acknowledged, its connection not lost since) this long (default: the silence timeout, 30 min),
+         * so that Shoreloop's own outage is not taken for the meters' silence while the broker still delivers what it
+         * kept for Shoreloop ({@code shoreloop.shorepower.interrupt-after-start}).
          */
         @WithDefault("30m")
         Duration interruptAfterStart();

@@ -8,8 +8,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 /**
  * Meter liveness from silence: a meter heard of before, online or of unknown state, that sent nothing for longer than
@@ -22,9 +24,14 @@ import java.time.ZoneOffset;
  * waiting for a reading that may never come. The next reading received re-derives the session as any late reading
  * does: one within the silence timeout of its last reading (a meter sending what it kept while unreachable)
  * continues it, a later one leaves it interrupted. The meter's state row is locked first, as ingestion locks it, so
- * a batch of the meter's readings being stored is waited for and then seen. Sessions are interrupted only once this
- * instance has been running for {@code shoreloop.shorepower.interrupt-after-start} (the silence timeout): after an
- * outage of Shoreloop's, the broker first delivers the readings it kept.
+ * a batch of the meter's readings being stored is waited for and then seen.
+ *
+ * <p>Silence counts only while Shoreloop listens ({@link Listening}): after an outage of Shoreloop's or of its
+ * connection to the broker, the broker first delivers what it kept. A meter is judged silent only once this instance
+ * has been listening for as long as the meter's silence takes; sessions are interrupted only once it has been
+ * listening for {@code shoreloop.shorepower.interrupt-after-start} (the silence timeout). Until 2026-12-07 (eighth
+ * session) the sessions' wait ran from the instance's start (a lost connection did not count) and the meters' did
+ * not exist.
  */
 @ApplicationScoped
 @Transactional
@@ -37,8 +44,8 @@ public class MeterLiveness {
 
     /**
      * Offline from the moment the silence became longer than {@code silence-factor} reporting intervals: from the
-     * meter's latest evidence (its last message received, or its last change online or offline, a status message's
-     * time) plus those intervals, whenever the check runs; until 2026-12-07 (seventh session) the check's own time, up
+     * meter's latest evidence (its last message received, its last change online or offline, or its last status
+     * message, which may have changed nothing: their times) plus those intervals, whenever the check runs; until 2026-12-07 (seventh session) the check's own time, up
      * to {@code liveness-every} later, and later still after an outage of Shoreloop's. The rows are locked in the
      * meters' order first, as ingestion locks them.
      */
@@ -46,14 +53,15 @@ public class MeterLiveness {
             with candidates as (
                 select st.meter_id from shore_meter_state st join meter m on m.id = st.meter_id
                  where st.online is distinct from false and st.last_received_at is not null
-                   and greatest(st.online_since, st.last_received_at)
+                   and greatest(st.online_since, st.last_received_at, st.last_status_at)
                        < now() - make_interval(secs => m.reporting_interval_s * :factor)
+                   and m.reporting_interval_s * :factor <= :listened
                  order by st.meter_id
                    for update of st
             ), silent as (
                 update shore_meter_state st
                    set online = false,
-                       online_since = greatest(st.online_since, st.last_received_at)
+                       online_since = greatest(st.online_since, st.last_received_at, st.last_status_at)
                                       + make_interval(secs => m.reporting_interval_s * :factor),
                        updated_at = now()
                   from candidates c, meter m
@@ -83,17 +91,16 @@ public class MeterLiveness {
     private final EntityManager em;
     private final ShoreloopConfig config;
     private final Clock clock;
-    /** When this instance may interrupt sessions for silence (see the class comment); null until started. */
-    private volatile java.time.Instant interruptFrom;
+    private final Listening listening;
 
-    public MeterLiveness(EntityManager em, ShoreloopConfig config, Clock clock) {
+    public MeterLiveness(EntityManager em, ShoreloopConfig config, Clock clock, Listening listening) {
         this.em = em;
         this.config = config;
         this.clock = clock;
+        this.listening = listening;
     }
 
     void onStart(@Observes StartupEvent event) {
-        interruptFrom = clock.instant().plus(config.shorepower().interruptAfterStart());
         ensurePartitions();
     }
 
@@ -105,10 +112,19 @@ public class MeterLiveness {
         interruptSilentSessions();
     }
 
-    /** Marks silent meters offline; answers how many went offline. */
+    /**
+     * Marks silent meters offline; answers how many went offline. A meter is judged only once this instance has been
+     * listening ({@link Listening}) for as long as its silence takes ({@code silence-factor} reporting intervals):
+     * none while it is not listening.
+     */
     public int checkSilence() {
+        Optional<Duration> listened = listening.lasted(clock.instant());
+        if (listened.isEmpty()) {
+            return 0;
+        }
         return em.createNativeQuery(SILENCE)
                 .setParameter("factor", config.shorepower().silenceFactor())
+                .setParameter("listened", (double) listened.get().toMillis() / 1000)
                 .executeUpdate();
     }
 
@@ -117,8 +133,8 @@ public class MeterLiveness {
      * {@code updated_at} stays: the rematch reads it to know which calls changed after the session was matched.
      */
     public int interruptSilentSessions() {
-        java.time.Instant from = interruptFrom;
-        if (from == null || clock.instant().isBefore(from)) {
+        Optional<Duration> listened = listening.lasted(clock.instant());
+        if (listened.isEmpty() || listened.get().compareTo(config.shorepower().interruptAfterStart()) < 0) {
             return 0;
         }
         int interrupted = em.createNativeQuery(INTERRUPT)

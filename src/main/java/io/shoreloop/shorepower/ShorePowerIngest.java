@@ -356,8 +356,8 @@ public class ShorePowerIngest {
     private long cachedReadings;
 
     /**
-     * A meter's state row as locked; {@code evidence} is the time of the latest evidence of its liveness (the later of
-     * its last change online or offline and its last message received).
+     * A meter's state row as locked; {@code evidence} is the time of the latest evidence of its liveness (the latest of
+     * its last change online or offline, its last message received and its last status message's time).
      */
     private record State(
             UUID meterId, Instant resumableAfter, long version, Boolean online, long readings, Instant evidence) {}
@@ -895,13 +895,18 @@ public class ShorePowerIngest {
         // status reports, in arrival order, recorded only when they change the meter's state and are not older than
         // the latest evidence: a retained status the broker sends again at every reconnect (or a replayed one) was
         // recorded as a change, dated before the change it overturned
+        // A status that changes nothing is kept as evidence too (last_status_at): an "online" repeated while online
+        // says the meter is alive, and until 2026-12-07 (eighth session) a meter that had no reading to send was taken
+        // offline for silence while it said so
         List<Object[]> statusStates = new ArrayList<>();
+        Map<UUID, Instant> statusSeen = new HashMap<>();
         for (IngestBatch.StatusReport s : batch.statuses()) {
             UUID id = s.meter().id();
             if (before(s.at(), evidence.get(id))) {
                 continue;
             }
             evidence.put(id, s.at());
+            statusSeen.put(id, s.at());
             if (!Boolean.valueOf(s.online()).equals(online.get(id))) {
                 online.put(id, s.online());
                 statusRows.add(new Object[] {id, s.online(), "STATUS_TOPIC", ts(s.at())});
@@ -919,6 +924,12 @@ public class ShorePowerIngest {
                 c,
                 "update shore_meter_state set online = ?, online_since = ?, updated_at = now() where meter_id = ?",
                 statusStates);
+        List<Object[]> statusTimes = new ArrayList<>();
+        statusSeen.forEach((id, at) -> statusTimes.add(new Object[] {ts(at), id}));
+        batchUpdate(
+                c,
+                "update shore_meter_state set last_status_at = greatest(last_status_at, ?) where meter_id = ?",
+                statusTimes);
         int deadLetters = writeDeadLetters(c, batch.deadLetters());
         return new IngestBatch.Outcome(stored, offered - stored, upserts.size(), removals.size(), deadLetters);
     }
@@ -1044,7 +1055,7 @@ public class ShorePowerIngest {
     private static void lockExisting(Connection c, UUID[] sorted, Map<UUID, State> out) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("select meter_id, resumable_after, version, online, reading_count,"
-                        + " greatest(online_since, last_received_at)"
+                        + " greatest(online_since, last_received_at, last_status_at)"
                         + " from shore_meter_state where meter_id = any(?) order by meter_id for update")) {
             ps.setArray(1, c.createArrayOf("uuid", sorted));
             try (ResultSet rs = ps.executeQuery()) {
@@ -1635,7 +1646,22 @@ public class ShorePowerIngest {
         }
         // a status message already kept as a dead letter is not kept again: the broker sends a meter's retained status
         // at every subscription, so an unregistered meter's (a meter taken out of service whose last will or status
-        // stays retained) became a new dead letter at every reconnection of every instance (V32 indexes them)
+        // stays retained) became a new dead letter at every reconnection of every instance (V32 indexes them). Two
+        // instances that receive it at the same moment take turns: each locks the status topics it is about to keep
+        // (in one order), then asks whether one is kept, in a statement of its own that sees what the other committed
+        java.util.SortedSet<String> statusTopics = new java.util.TreeSet<>();
+        for (IngestBatch.DeadLetter d : letters) {
+            String topic = bounded(d.topic());
+            if (topic != null && topic.endsWith("/status")) {
+                statusTopics.add(topic);
+            }
+        }
+        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(1397769297, hashtext(?))")) {
+            for (String topic : statusTopics) {
+                lock.setString(1, topic);
+                lock.executeQuery().close();
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into dead_letter (topic, port_id, meter_code, payload, payload_truncated, reason, received_at)
                 select ?, (select id from port where code = ?), ?, ?, ?, ?, ?

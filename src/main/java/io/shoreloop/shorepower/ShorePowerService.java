@@ -92,6 +92,7 @@ public class ShorePowerService {
             Instant onlineSince,
             Instant lastReceivedAt,
             Instant lastReadingAt,
+            Instant lastStatusAt,
             List<StatusChange> history) {}
 
     private final AgroalDataSource dataSource;
@@ -226,7 +227,7 @@ public class ShorePowerService {
         return query(
                 "select count(*)" + from,
                 "select m.id, m.code, m.berth_id, b.port_id, st.online, st.online_since, st.last_received_at,"
-                        + " st.last_reading_at"
+                        + " st.last_reading_at, st.last_status_at"
                         + from
                         + " order by m.code",
                 sql,
@@ -240,7 +241,7 @@ public class ShorePowerService {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "select m.id, m.code, m.berth_id, b.port_id, st.online, st.online_since, st.last_received_at,"
-                                + " st.last_reading_at from meter m join berth b on b.id = m.berth_id"
+                                + " st.last_reading_at, st.last_status_at from meter m join berth b on b.id = m.berth_id"
                                 + " left join shore_meter_state st on st.meter_id = m.id where m.id = ?")) {
             ps.setObject(1, meterId);
             MeterStatusView view;
@@ -272,6 +273,7 @@ public class ShorePowerService {
                     view.onlineSince(),
                     view.lastReceivedAt(),
                     view.lastReadingAt(),
+                    view.lastStatusAt(),
                     history);
         } catch (SQLException e) {
             throw new io.shoreloop.platform.Sql.Failure("meter status", e); // 503 only when the database is down
@@ -288,6 +290,7 @@ public class ShorePowerService {
                 instant(rs, 6),
                 instant(rs, 7),
                 instant(rs, 8),
+                instant(rs, 9),
                 List.of());
     }
 

@@ -98,7 +98,8 @@ class MqttProtocolFallbackTest {
         ingest.stop(); // the fallback instance is the only writer while it runs
         try (Mqtt311OnlyBroker front = new Mqtt311OnlyBroker(real.host(), real.port())) {
             ShoreloopConfig fronted = config(mqtt(real, front.port(), "auto", clientId, "fallback-" + clientId));
-            MqttIngest fallback = new MqttIngest(fronted, store, directory, metrics, clock);
+            MqttIngest fallback =
+                    new MqttIngest(fronted, store, directory, metrics, clock, new io.shoreloop.shorepower.Listening());
             fallback.start();
             try {
                 await("connected over 3.1.1", WAIT, () -> fallback.protocol() == BrokerClients.Protocol.MQTT_3_1_1);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.shoreloop.shorepower.IngestBatch;
+import io.shoreloop.shorepower.ShorePowerIngest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,6 +31,9 @@ class RetainedStatusTest extends WithPublisher {
 
     @Inject
     MqttIngest ingest;
+
+    @Inject
+    ShorePowerIngest shorePower;
 
     @Inject
     @io.quarkus.agroal.DataSource("owner")
@@ -59,6 +64,57 @@ class RetainedStatusTest extends WithPublisher {
             }
         } finally {
             publish(mqtt, topic, "", true); // the retained message cleared
+        }
+    }
+
+    /**
+     * Two instances that receive the same retained status at the same moment: each asked whether it was kept before
+     * the other committed, and both kept it. The store is slowed here (a trigger sleeps before the letter's insert)
+     * so that the two overlap every time.
+     */
+    @Test
+    void twoInstancesStoringTheSameStatusAtOnceKeepOneDeadLetter() throws Exception {
+        String code = "GONE-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = "shorepower/v1/CQ-GY/B01/" + code + "/status";
+        String function = "slow_letter_" + code.replace('-', '_').toLowerCase();
+        try (Connection c = db.getConnection();
+                var st = c.createStatement()) {
+            st.execute("create function " + function + "() returns trigger language plpgsql as $$ begin"
+                    + " if new.meter_code = '" + code + "' then perform pg_sleep(1); end if; return new; end $$");
+            st.execute("create trigger " + function + " before insert on dead_letter for each row execute function "
+                    + function + "()");
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            Instant now = Instant.now();
+            IngestBatch batch = new IngestBatch(
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    java.util.List.of(new IngestBatch.DeadLetter(
+                            topic,
+                            "CQ-GY",
+                            code,
+                            "{\"online\":false}",
+                            "unregistered-meter: meter '" + code + "' is not registered (or not active)",
+                            now)));
+            var start = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.Callable<IngestBatch.Outcome> store = () -> {
+                start.await();
+                return shorePower.store(batch);
+            };
+            var first = pool.submit(store);
+            var second = pool.submit(store);
+            start.countDown();
+            first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(1, letters(topic), "one letter for the status both received");
+        } finally {
+            pool.shutdownNow();
+            try (Connection c = db.getConnection();
+                    var st = c.createStatement()) {
+                st.execute("drop trigger " + function + " on dead_letter");
+                st.execute("drop function " + function + "()");
+            }
         }
     }
 

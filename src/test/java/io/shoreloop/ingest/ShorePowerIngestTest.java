@@ -838,6 +838,57 @@ class ShorePowerIngestTest {
                                 + " where meter_id = ?::uuid",
                         back.toString(),
                         meter.id()));
+
+        // a meter with no reading to send that repeats "online" every second stays online: a status that changes
+        // nothing is evidence too (it was not, and the meter went offline for silence 3 s after it came online)
+        Instant again = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        publish(mqtt, meter.statusTopic(), "{\"online\":true,\"ts\":\"" + again + "\"}");
+        await("online from the status once more", WAIT, () -> Boolean.TRUE.equals(online(meter)));
+        Instant last = again;
+        for (int i = 0; i < 6; i++) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            last = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            publish(mqtt, meter.statusTopic(), "{\"online\":true,\"ts\":\"" + last + "\"}");
+            assertEquals(Boolean.TRUE, online(meter), "online while it says so, " + (i + 1) + " s after");
+        }
+        Instant lastSaid = last;
+        assertEquals(
+                0,
+                count(
+                        "select count(*) from meter_status where meter_id = ?::uuid and source = 'SILENCE'"
+                                + " and at > ?::timestamptz",
+                        meter.id(),
+                        again.toString()),
+                "never taken offline for silence while it said it was online");
+        await(
+                "the last status kept",
+                WAIT,
+                () -> count(
+                                "select count(*) from shore_meter_state where meter_id = ?::uuid"
+                                        + " and last_status_at = ?::timestamptz",
+                                meter.id(),
+                                lastSaid.toString())
+                        == 1);
+        as(OPERATOR_GUOYUAN)
+                .get("/api/v1/shorepower/meters/" + meter.id() + "/status")
+                .then()
+                .statusCode(200)
+                .body("online", equalTo(true))
+                .body("lastStatusAt", equalTo(lastSaid.toString()));
+        // then silent: offline 3 s after its last status
+        await("offline after the statuses stopped", WAIT, () -> Boolean.FALSE.equals(online(meter)));
+        assertEquals(
+                List.of(1L),
+                row(
+                        "select (online_since = ?::timestamptz + interval '3 seconds')::int from shore_meter_state"
+                                + " where meter_id = ?::uuid",
+                        lastSaid.toString(),
+                        meter.id()));
     }
 
     private Boolean online(TestMeter meter) {

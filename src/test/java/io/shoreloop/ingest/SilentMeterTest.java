@@ -11,6 +11,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.shoreloop.ingest.MqttTestSupport.TestMeter;
+import io.shoreloop.shorepower.Listening;
 import io.shoreloop.shorepower.MeterLiveness;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -40,6 +41,9 @@ class SilentMeterTest extends WithPublisher {
 
     @Inject
     MeterLiveness liveness;
+
+    @Inject
+    Listening listening;
 
     @Test
     void aSessionWhoseMeterFellSilentIsInterruptedAndTheReadingsThatComeLaterReDeriveIt() throws SQLException {
@@ -96,6 +100,85 @@ class SilentMeterTest extends WithPublisher {
         assertEquals(t0.plusSeconds(60).toString(), after.getString("items[1].end"));
         assertEquals(List.of("INTERRUPTED"), after.getList("items[1].flags"));
         assertEquals(4.000f, after.getFloat("items[1].energyKwh"), "the silence's 4 kWh are unallocated");
+    }
+
+    /**
+     * Silence counts only while Shoreloop listens: while its connection is lost nothing is judged, and once it is back
+     * a meter is judged only after Shoreloop has listened for as long as the meter's silence takes (here 3 × 15 s),
+     * the broker first delivering what it kept. Until 2026-12-07 (eighth session) every meter that had not reported
+     * during an outage of Shoreloop's was marked offline at the first check after it, and the sessions' wait for
+     * silence ran from the instance's start, a lost connection not counted.
+     */
+    @Test
+    void silenceCountsOnlyWhileShoreloopListens() throws Exception {
+        String code = "S" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        TestMeter meter = aMeterAt(MqttTestSupport.aBerthAtGuoyuan(code, "Listening test berth"), code, 15);
+        Instant t0 = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < 4; i++) {
+            publish(
+                    mqtt,
+                    meter.readingTopic(),
+                    meter.reading(i, t0.plusSeconds(15L * i), (i + 1) + ".000", i > 0, null));
+        }
+        await("an open session of three readings", WAIT, () -> readingsOfLatest(meter) == 3);
+        assertEquals(Boolean.TRUE, online(meter));
+        try {
+            // the connection lost; nothing received from the meter for 31 minutes (Shoreloop's outage, not the meter's)
+            listening.stopped();
+            lastReceivedMinutesAgo(meter, 31);
+            single(
+                    "with m as (update shore_meter_state set online_since = last_received_at - interval '1 minute'"
+                            + " where meter_id = ?::uuid returning 1) select count(*) from m",
+                    meter.id());
+            assertEquals(0, liveness.checkSilence());
+            assertEquals(0, liveness.interruptSilentSessions());
+            Thread.sleep(2500); // the scheduled checks run every second in the tests
+            assertEquals(Boolean.TRUE, online(meter), "not judged while Shoreloop does not listen");
+            assertEquals("OPEN", status(meter));
+
+            // listening again since just now: the meter's silence takes 45 s of listening
+            listening.started(Instant.now());
+            Thread.sleep(2500);
+            assertEquals(Boolean.TRUE, online(meter), "not judged before Shoreloop listened for 3 intervals");
+
+            // listening for a minute: offline, dated 3 intervals after its last message
+            listening.started(Instant.now().minusSeconds(60));
+            await("offline once Shoreloop listened long enough", WAIT, () -> Boolean.FALSE.equals(online(meter)));
+            assertEquals(
+                    1L,
+                    single(
+                            "select count(*) from shore_meter_state where meter_id = ?::uuid"
+                                    + " and online_since = last_received_at + interval '45 seconds'",
+                            meter.id()));
+            // interrupt-after-start is 0 in the tests: listening at all is enough for the session
+            await("the session interrupted", WAIT, () -> "INTERRUPTED".equals(status(meter)));
+        } finally {
+            listening.started(Instant.now().minus(1, ChronoUnit.HOURS));
+        }
+    }
+
+    private Boolean online(TestMeter meter) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("select online from shore_meter_state where meter_id = ?::uuid")) {
+            ps.setString(1, meter.id());
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? (Boolean) rs.getObject(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long single(String sql, String id) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private void lastReceivedMinutesAgo(TestMeter meter, int minutes) throws SQLException {
