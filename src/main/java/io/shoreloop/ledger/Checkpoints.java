@@ -44,12 +44,14 @@ public class Checkpoints {
     private final ShoreloopConfig config;
     private final Clock clock;
     private final LedgerKeys keys;
+    private final KeyEras eras;
 
-    public Checkpoints(EntityManager em, ShoreloopConfig config, Clock clock, LedgerKeys keys) {
+    public Checkpoints(EntityManager em, ShoreloopConfig config, Clock clock, LedgerKeys keys, KeyEras eras) {
         this.em = em;
         this.config = config;
         this.clock = clock;
         this.keys = keys;
+        this.eras = eras;
     }
 
     /** One checkpoint as exported. */
@@ -143,19 +145,30 @@ public class Checkpoints {
                 .getResultList();
         List<Checkpoint> out = new ArrayList<>();
         for (Object[] r : rows) {
-            out.add(new Checkpoint(
-                    ((Number) r[0]).longValue(),
-                    ((Number) r[1]).longValue(),
-                    ((Number) r[2]).longValue(),
-                    ((Number) r[3]).longValue(),
-                    (String) r[4],
-                    (String) r[5],
-                    (String) r[6],
-                    instant(r[7]),
-                    (String) r[8],
-                    (String) r[9]));
+            out.add(checkpoint(r));
         }
         return out;
+    }
+
+    /** A checkpoint from its row (seq, covered_from, covered_to, entry_count, batch_root, prev_hash, hash, ...). */
+    static Checkpoint checkpoint(Object[] r) {
+        return new Checkpoint(
+                ((Number) r[0]).longValue(),
+                ((Number) r[1]).longValue(),
+                ((Number) r[2]).longValue(),
+                ((Number) r[3]).longValue(),
+                (String) r[4],
+                (String) r[5],
+                (String) r[6],
+                instant(r[7]),
+                (String) r[8],
+                (String) r[9]);
+    }
+
+    /** A checkpoint's hash recomputed from what it states (what its signature signs). */
+    static String hashOf(Checkpoint c) {
+        return checkpointHash(
+                c.seq(), c.coveredFrom(), c.coveredTo(), c.entryCount(), c.batchRoot(), c.prevHash(), c.createdAt());
     }
 
     /** The PEM public key that verifies the signatures of new checkpoints, if one is configured. */
@@ -172,6 +185,7 @@ public class Checkpoints {
     @Transactional
     public CheckpointReport verify() {
         List<Checkpoint> checkpoints = all();
+        Map<String, KeyEras.End> ends = eras.ends();
         String prev = Ledger.GENESIS;
         long expectedFrom = 0;
         boolean keyed = keys.current().isPresent();
@@ -187,20 +201,16 @@ public class Checkpoints {
                         checkpoints.size(),
                         "the entries covered by checkpoint " + c.seq() + " have changed since it was signed");
             }
-            String hash = checkpointHash(
-                    c.seq(),
-                    c.coveredFrom(),
-                    c.coveredTo(),
-                    c.entryCount(),
-                    c.batchRoot(),
-                    c.prevHash(),
-                    c.createdAt());
+            String hash = hashOf(c);
             if (!hash.equals(c.hash())) {
                 return new CheckpointReport(false, checkpoints.size(), "checkpoint " + c.seq() + " was altered");
             }
             // with a key to verify them, every checkpoint must carry a good signature: an unsigned one was accepted,
             // so checkpoints recomputed over a rewritten ledger and stored without a signature verified intact
             String wrong = keyed ? signatureProblem(keys, c, hash) : null;
+            if (wrong == null && keyed) {
+                wrong = KeyEras.checkpointProblem(ends, c.keyId(), c.seq());
+            }
             if (wrong != null) {
                 return new CheckpointReport(false, checkpoints.size(), "checkpoint " + c.seq() + " " + wrong);
             }
@@ -290,7 +300,7 @@ public class Checkpoints {
         return verifySignature(key.get().publicKey(), hash, c.signature()) ? null : "has a bad signature";
     }
 
-    private static String sign(PrivateKey key, String hash) {
+    static String sign(PrivateKey key, String hash) {
         try {
             Signature s = Signature.getInstance("SHA256withRSA");
             s.initSign(key);

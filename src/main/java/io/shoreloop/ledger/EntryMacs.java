@@ -38,6 +38,11 @@ public class EntryMacs {
         return mac != null && FORMAT.matcher(mac).matches() ? mac.split("\\.", -1)[2] : null;
     }
 
+    /** The key id of a MAC as written (its second field); {@code null} if it does not read. */
+    static String keyIdOf(String mac) {
+        return mac != null && FORMAT.matcher(mac).matches() ? mac.split("\\.", -1)[1] : null;
+    }
+
     private final SecureRandom random = new SecureRandom();
     /** The secret of each key this service holds the private half of, by key id. */
     private final Map<String, SecretKeySpec> secrets = new HashMap<>();

@@ -33,6 +33,7 @@ public class LedgerKeys {
 
     private final Key current;
     private final Map<String, Key> byId;
+    private final List<Key> retired;
 
     @jakarta.inject.Inject
     public LedgerKeys(ShoreloopConfig config) {
@@ -57,12 +58,22 @@ public class LedgerKeys {
             now = new Key(id(pub), pub, signingDer.orElse(null));
             keys.put(now.id(), now);
         }
+        List<Key> older = new java.util.ArrayList<>();
         for (byte[] der : retiredDers) {
             PublicKey pub = publicOf(privateKey(der));
-            keys.putIfAbsent(id(pub), new Key(id(pub), pub, der));
+            Key key = new Key(id(pub), pub, der);
+            if (keys.putIfAbsent(key.id(), key) == null) {
+                older.add(key);
+            }
         }
         this.current = now;
         this.byId = Collections.unmodifiableMap(keys);
+        this.retired = List.copyOf(older);
+    }
+
+    /** The retired keys, oldest first as listed (the current one is not among them). */
+    public List<Key> retired() {
+        return retired;
     }
 
     /** The key in use, if one is configured. */

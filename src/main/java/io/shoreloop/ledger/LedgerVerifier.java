@@ -29,14 +29,21 @@ public class LedgerVerifier {
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final EntryMacs macs;
 
-    public LedgerVerifier(EntityManager em, com.fasterxml.jackson.databind.ObjectMapper json, EntryMacs macs) {
+    private final KeyEras eras;
+
+    public LedgerVerifier(
+            EntityManager em, com.fasterxml.jackson.databind.ObjectMapper json, EntryMacs macs, KeyEras eras) {
         this.em = em;
         this.json = json;
         this.macs = macs;
+        this.eras = eras;
     }
 
-    /** The entries written before they carried MACs (V30): by global sequence, at most {@code beforeSeq}; how many. */
-    private record MacEra(long beforeSeq, long entriesBefore) {}
+    /**
+     * The entries written before they carried MACs (V30): by global sequence, at most {@code beforeSeq}; how many. With
+     * the retired keys' ends ({@link KeyEras}).
+     */
+    private record MacEra(long beforeSeq, long entriesBefore, Map<String, KeyEras.End> keyEnds) {}
 
     /** The first broken link, if any. */
     public record BrokenLink(UUID manifestId, Integer seq, String problem) {}
@@ -129,8 +136,11 @@ public class LedgerVerifier {
                 .getResultStream()
                 .findFirst()
                 .orElse(null);
+        Map<String, KeyEras.End> ends = macs.enabled() ? eras.ends() : Map.of();
         // the migration writes the row; without it every entry must carry a MAC
-        return r == null ? new MacEra(0, 0) : new MacEra(((Number) r[0]).longValue(), ((Number) r[1]).longValue());
+        return r == null
+                ? new MacEra(0, 0, ends)
+                : new MacEra(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ends);
     }
 
     /**
@@ -183,6 +193,9 @@ public class LedgerVerifier {
                 String wrong = macs.problem(id, e.type(), e.payload(), mac);
                 if (wrong == null && mac != null && !macsSeen.add(EntryMacs.nonceOf(mac))) {
                     wrong = "repeats an earlier entry of its chain";
+                }
+                if (wrong == null && mac != null) {
+                    wrong = KeyEras.entryProblem(era.keyEnds(), EntryMacs.keyIdOf(mac), ((Number) r[7]).longValue());
                 }
                 if (wrong != null) {
                     return new Verdict(rows.size(), new BrokenLink(id, e.seq(), "entry " + wrong));

@@ -264,9 +264,18 @@ public interface ShoreloopConfig {
 
         /**
          * PEM private keys (PKCS#8 RSA) that signed checkpoints and authenticated entries before the current one, after
-         * a rotation: checkpoints and entries are checked with the key whose id they carry.
+         * a rotation, oldest first: checkpoints and entries are checked with the key whose id they carry, up to the
+         * key's end (see {@link #rotationGrace()}).
          */
         Optional<List<String>> retiredSigningKeyLocations();
+
+        /**
+         * How long after a newer key signed its first checkpoint a retired key may still be used (every instance
+         * taking the newer key meanwhile): the first checkpoint the newer keys sign after it ends the retired key's
+         * use; later entries and checkpoints that name it are broken links ({@code shoreloop.ledger.rotation-grace}).
+         */
+        @WithDefault("1h")
+        Duration rotationGrace();
     }
 
     /** Manifest rules. */
