@@ -97,14 +97,14 @@ public class CopyOfRecordService {
                     s.seq(),
                     s.action(),
                     s.role(),
-                    names.party(s.partyId()),
-                    names.user(s.userId()),
+                    signedOr(s.partyName(), () -> names.party(s.partyId())),
+                    signedOr(s.userName(), () -> names.user(s.userId())),
                     s.at(),
                     s.quantity(),
                     s.method(),
                     s.vehicle(),
                     s.treatment(),
-                    s.nextPartyId() == null ? null : names.party(s.nextPartyId()),
+                    s.nextPartyId() == null ? null : signedOr(s.nextPartyName(), () -> names.party(s.nextPartyId())),
                     s.reason(),
                     s.refusedQuantity(),
                     s.evidence(),
@@ -254,7 +254,7 @@ public class CopyOfRecordService {
                     return new SignedLine(
                             e.getKey(),
                             s.action(),
-                            names.party(s.partyId()),
+                            signedOr(s.partyName(), () -> names.party(s.partyId())),
                             s.at(),
                             s.quantity(),
                             s.method(),
@@ -318,7 +318,15 @@ public class CopyOfRecordService {
         }
     }
 
-    /** Resolves party and user names once per document. */
+    /**
+     * The name a step was signed under, else (a step signed before names were recorded, 2026-12-07) the current one:
+     * a party renamed since keeps, on the copies of what it signed, the name it signed under.
+     */
+    private static String signedOr(String signed, java.util.function.Supplier<String> current) {
+        return signed != null ? signed : current.get();
+    }
+
+    /** Resolves party and user names once per document (for steps signed before names were recorded). */
     private final class Names {
         private final Map<UUID, String> parties = new HashMap<>();
         private final Map<UUID, String> users = new HashMap<>();

@@ -767,6 +767,9 @@ public class Manifest extends PanacheEntityBase {
         step.refusedQty = refused;
         step.evidence = evidence;
         step.correctsSeq = correctsSeq;
+        step.partyName = signer.nameOf(signer.partyId());
+        step.userName = signer.userName();
+        step.nextPartyName = signer.nameOf(next);
         steps.add(step);
         updatedAt = step.at;
         step.contentHash = CanonicalJson.sha256(CanonicalJson.write(content()));

@@ -113,8 +113,9 @@ public class ManifestService {
         Sql.Round round = store.round();
         Supplier<Actor> actorFound = who.within(round);
         Sql.Round.Result<java.util.Optional<CallService.CallRef>> callFound = calls.ref(round, input.callId());
-        Sql.Round.Result<FacilityService.Registered> receiverFound =
-                input.receiverId() == null ? null : facilities.registered(round, Set.of(input.receiverId()), null);
+        // the receiver's registration, and the names the draft is signed under
+        Sql.Round.Result<FacilityService.Registered> receiverFound = facilities.registered(
+                round, input.receiverId() == null ? Set.of() : Set.of(input.receiverId()), who.subject(), false);
         Sql.Round.Result<Long> number = store.nextNumber(round);
         round.run();
         Actor actor = actorFound.get();
@@ -124,7 +125,7 @@ public class ManifestService {
                 || !AccessPolicy.permits(actor, Action.READ, new Guarded.CallRef(call.vesselId(), call.portId()))) {
             throw new Problems.UnknownReference("callId", "vessel call");
         }
-        if (receiverFound != null && !receiverFound.get().contains(input.receiverId())) {
+        if (input.receiverId() != null && !receiverFound.get().contains(input.receiverId())) {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
         Manifest manifest = Manifest.draft(
@@ -143,9 +144,9 @@ public class ManifestService {
                         input.note()),
                 input.receiverId(),
                 null,
-                signer(actor),
+                signer(actor, receiverFound.get()),
                 clock.instant());
-        publish(manifest, manifest.recordDraft(signer(actor)));
+        publish(manifest, manifest.recordDraft(signer(actor, receiverFound.get())));
         return view(manifest);
     }
 
@@ -160,7 +161,7 @@ public class ManifestService {
         publish(
                 m,
                 m.declare(
-                        signer(actor),
+                        signer(loaded),
                         in.receiverId(),
                         evidence(m, actor, in.evidence(), in.evidenceIds()),
                         // the receiver named in the draft, when the declaration names none: asked on its own
@@ -177,7 +178,7 @@ public class ManifestService {
         publish(
                 m,
                 m.receive(
-                        signer(actor),
+                        signer(loaded),
                         quantity(in),
                         in.nextPartyId(),
                         evidence(m, actor, in),
@@ -194,7 +195,7 @@ public class ManifestService {
         publish(
                 m,
                 m.pickUp(
-                        signer(actor),
+                        signer(loaded),
                         quantity(in),
                         in.vehicle(),
                         in.nextPartyId(),
@@ -212,7 +213,7 @@ public class ManifestService {
         publish(
                 m,
                 m.dispose(
-                        signer(actor),
+                        signer(loaded),
                         quantity(in),
                         in.treatment(),
                         evidence(m, actor, in),
@@ -225,7 +226,7 @@ public class ManifestService {
             ActorRef who, UUID id, Long expectedVersion, ManifestViews.CancelInput in) {
         ForStep loaded = loadForStep(who, id, expectedVersion, false);
         Manifest m = loaded.manifest();
-        publish(m, m.cancel(signer(loaded.actor()), in.reason(), clock.instant()));
+        publish(m, m.cancel(signer(loaded), in.reason(), clock.instant()));
         return view(m);
     }
 
@@ -235,12 +236,12 @@ public class ManifestService {
      */
     public ManifestViews.ManifestView refuse(
             ActorRef who, UUID id, Long expectedVersion, ManifestViews.RefuseInput in) {
-        ForStep loaded = loadForStep(who, id, expectedVersion, true, in.nextPartyId());
+        ForStep loaded = loadForStep(who, id, expectedVersion, true, in.nextPartyId(), in.refusedToId());
         Actor actor = loaded.actor();
         Manifest m = loaded.manifest();
         Instant now = clock.instant();
         StepSigned step = m.refuse(
-                signer(actor),
+                signer(loaded),
                 new Manifest.Quantity(in.acceptedQuantity(), in.method()),
                 in.refusedQuantity(),
                 in.reason(),
@@ -252,12 +253,12 @@ public class ManifestService {
                 now);
         publish(m, step);
         Manifest linked = Manifest.forRefusedPart(
-                m, Ids.timeOrdered(), nextNumber(), in.refusedQuantity(), in.method(), signer(actor), now);
-        publish(linked, linked.recordDraft(signer(actor)));
+                m, Ids.timeOrdered(), nextNumber(), in.refusedQuantity(), in.method(), signer(loaded), now);
+        publish(linked, linked.recordDraft(signer(loaded)));
         if (in.refusedToId() != null) {
             // sent on to another reception facility at once, declared by the refusing party, instead of back to the
             // ship
-            publish(linked, linked.sendRefusedPartOn(signer(actor), in.refusedToId(), facilities::licensed, now));
+            publish(linked, linked.sendRefusedPartOn(signer(loaded), in.refusedToId(), facilities::licensed, now));
         }
         // a refusal starts before closure: if it closed the manifest, it did so just now
         return view(m, false);
@@ -397,17 +398,16 @@ public class ManifestService {
         Sql.Round round = store.round();
         Supplier<Actor> actorFound = who.within(round);
         Sql.Round.Result<java.util.Optional<Manifest>> found = store.findForUpdate(round, id);
-        Sql.Round.Result<FacilityService.Registered> named = asked.isEmpty() && !actorsParty
-                ? null
-                : facilities.registered(round, asked, actorsParty ? who.subject() : null);
+        // always asked: also the names the step is signed under (the actor's party's, a vessel's too)
+        Sql.Round.Result<FacilityService.Registered> named =
+                facilities.registered(round, asked, who.subject(), actorsParty);
         round.run();
         Actor actor = actorFound.get();
         Manifest m = checked(actor, id, expectedVersion, found.get());
         if (actorsParty && actor.partyId() != null) {
             asked.add(actor.partyId());
         }
-        FacilityService.Registered registered =
-                named == null ? new FacilityService.Registered(Set.of(), Set.of()) : named.get();
+        FacilityService.Registered registered = named.get();
         return new ForStep(actor, m, licences(asked, registered.licences()), registered);
     }
 
@@ -790,8 +790,13 @@ public class ManifestService {
         return "SL-" + clock.instant().atZone(ZoneOffset.UTC).getYear() + "-" + String.format("%07d", next);
     }
 
-    private static Signer signer(Actor actor) {
-        return new Signer(actor.userId(), actor.partyId(), actor.role());
+    /** The actor signing a step, with the names it is signed under. */
+    private static Signer signer(ForStep loaded) {
+        return signer(loaded.actor(), loaded.named());
+    }
+
+    private static Signer signer(Actor actor, FacilityService.Registered named) {
+        return new Signer(actor.userId(), actor.partyId(), actor.role(), actor.name(), named.names());
     }
 
     private static Manifest.Quantity quantity(ManifestViews.HandoverInput in) {
@@ -876,7 +881,8 @@ public class ManifestService {
 
     /** An affected party approves a pending correction; the last approval applies it. */
     public ManifestViews.ManifestView approveCorrection(Actor actor, UUID id, Long expectedVersion, UUID correctionId) {
-        Manifest m = loadForStep(actor, id, expectedVersion, false).manifest();
+        ForStep loaded = loadForStep(actor, id, expectedVersion, false);
+        Manifest m = loaded.manifest();
         Correction c = pendingCorrection(m, correctionId, actor);
         boolean complete = c.approve(actor.partyId());
         noted.fire(new ManifestNoted.CorrectionNoted(
@@ -893,7 +899,7 @@ public class ManifestService {
             publish(
                     m,
                     m.applyCorrection(
-                            signer(actor),
+                            signer(loaded),
                             c.stepSeq,
                             new Manifest.Quantity(c.newQuantity, c.newMethod),
                             c.reason,

@@ -25,7 +25,8 @@ import java.util.UUID;
 class ManifestStore {
 
     private static final String STEP_COLUMNS = "seq, action, user_id, party_id, role, at, quantity, method, vehicle,"
-            + " treatment, next_party_id, reason, refused_qty, corrects_seq, evidence, content_hash";
+            + " treatment, next_party_id, reason, refused_qty, corrects_seq, evidence, content_hash, party_name,"
+            + " user_name, next_party_name";
 
     private static final String LOAD = "select " + prefixed("m.", Manifest.COLUMNS) + ", "
             + prefixed("s.", STEP_COLUMNS) + " from manifest m left join manifest_step s on s.manifest_id = m.id"
@@ -51,7 +52,7 @@ class ManifestStore {
             + " where id = ? and version = ?";
 
     private static final String INSERT_STEP = "insert into manifest_step (manifest_id, " + STEP_COLUMNS
-            + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Sql sql;
 
@@ -184,7 +185,10 @@ class ManifestStore {
             s.refusedQty,
             s.correctsSeq,
             s.evidence,
-            s.contentHash
+            s.contentHash,
+            s.partyName,
+            s.userName,
+            s.nextPartyName
         };
     }
 
@@ -205,6 +209,9 @@ class ManifestStore {
         s.correctsSeq = Sql.integer(rs, c + 13);
         s.evidence = rs.getString(c + 14);
         s.contentHash = rs.getString(c + 15);
+        s.partyName = rs.getString(c + 16);
+        s.userName = rs.getString(c + 17);
+        s.nextPartyName = rs.getString(c + 18);
         return s;
     }
 

@@ -173,7 +173,10 @@ public final class ManifestViews {
             BigDecimal refusedQuantity,
             String evidence,
             Integer correctsSeq,
-            String contentHash) {}
+            String contentHash,
+            String partyName,
+            String userName,
+            String nextPartyName) {}
 
     /** A discrepancy as answered. */
     public record DiscrepancyView(
@@ -279,7 +282,10 @@ public final class ManifestViews {
                                         s.refusedQuantity(),
                                         s.evidence(),
                                         s.correctsSeq(),
-                                        s.contentHash());
+                                        s.contentHash(),
+                                        s.partyName(),
+                                        s.userName(),
+                                        s.nextPartyName());
                             })
                             .toList(),
                     discrepancies.stream()

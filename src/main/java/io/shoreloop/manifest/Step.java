@@ -60,6 +60,18 @@ public class Step {
     @Column(name = "content_hash", nullable = false)
     String contentHash;
 
+    /** The signing party's name when it signed ({@code null} for steps signed before 2026-12-07, V35). */
+    @Column(name = "party_name")
+    String partyName;
+
+    /** The signing user's name when they signed ({@code null} before V35). */
+    @Column(name = "user_name")
+    String userName;
+
+    /** The name of the party handed over to, when the step was signed ({@code null} before V35 or without one). */
+    @Column(name = "next_party_name")
+    String nextPartyName;
+
     /** The step's signed content (canonical JSON input), without its content hash. */
     Map<String, Object> content(int seq) {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -78,7 +90,32 @@ public class Step {
         c.put("refusedQuantity", refusedQty == null ? null : refusedQty.toPlainString());
         c.put("correctsSeq", correctsSeq);
         c.put("evidence", evidence);
+        // the names signed under, only when recorded: a step signed before they were (V35) hashes as it did
+        if (partyName != null) {
+            c.put("partyName", partyName);
+        }
+        if (userName != null) {
+            c.put("userName", userName);
+        }
+        if (nextPartyName != null) {
+            c.put("nextPartyName", nextPartyName);
+        }
         return c;
+    }
+
+    /** The signing party's name when it signed, if recorded. */
+    public String partyName() {
+        return partyName;
+    }
+
+    /** The signing user's name when they signed, if recorded. */
+    public String userName() {
+        return userName;
+    }
+
+    /** The name of the party handed over to when the step was signed, if recorded. */
+    public String nextPartyName() {
+        return nextPartyName;
     }
 
     public ManifestAction action() {

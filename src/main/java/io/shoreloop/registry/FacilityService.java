@@ -168,8 +168,15 @@ public class FacilityService {
     /** One licence: a facility may carry out an activity on a stream. */
     public record Licence(UUID facilityId, Activity activity, Stream stream) {}
 
-    /** Which of the facilities asked are registered (active or not), and the licences of the active ones. */
-    public record Registered(Set<UUID> facilities, Set<Licence> licences) {
+    /**
+     * Which of the facilities asked are registered (active or not), and the licences of the active ones; with the
+     * names of those facilities and of the party (facility or vessel) the user acts for, as they are now.
+     */
+    public record Registered(Set<UUID> facilities, Set<Licence> licences, java.util.Map<UUID, String> names) {
+        public Registered(Set<UUID> facilities, Set<Licence> licences) {
+            this(facilities, licences, java.util.Map.of());
+        }
+
         public boolean contains(UUID facility) {
             return facilities.contains(facility);
         }
@@ -181,25 +188,48 @@ public class FacilityService {
      * loads the manifest, its actor and the licences of the parties it names in one round trip.
      */
     public Sql.Round.Result<Registered> registered(Sql.Round round, Collection<UUID> facilityIds, String subject) {
+        return registered(round, facilityIds, subject, subject != null);
+    }
+
+    /**
+     * {@link Registered} for these facilities, and for the facility the user with this subject acts for when {@code
+     * withUsersParty}; the names of all of them and of the user's party (a facility or a vessel) in any case (a step
+     * records the names it is signed under).
+     */
+    public Sql.Round.Result<Registered> registered(
+            Sql.Round round, Collection<UUID> facilityIds, String subject, boolean withUsersParty) {
         return round.add(
-                "select f.id, f.active, l.activity, l.stream from facility f left join facility_licence l on"
-                        + " l.facility_id = f.id where f.id = any (array_append(cast(? as uuid[]),"
-                        + " (select u.party_id from app_user u where u.subject = ?)))",
+                "with me as (select u.party_id from app_user u where u.subject = ?)"
+                        + " select f.id, f.active, l.activity, l.stream, f.name,"
+                        + " f.id = any(cast(? as uuid[])) or (? and f.id = (select party_id from me))"
+                        + " from facility f left join facility_licence l on l.facility_id = f.id"
+                        + " where f.id = any (array_append(cast(? as uuid[]), (select party_id from me)))"
+                        + " union all select v.id, false, null, null, v.name, false from vessel v"
+                        + " where v.id = (select party_id from me)",
                 rs -> {
                     Set<UUID> registered = new HashSet<>();
                     Set<Licence> held = new HashSet<>();
+                    java.util.Map<UUID, String> names = new java.util.HashMap<>();
                     while (rs.next()) {
                         UUID id = Sql.uuid(rs, 1);
+                        if (rs.getString(5) != null) {
+                            names.put(id, rs.getString(5));
+                        }
+                        if (!rs.getBoolean(6)) {
+                            continue;
+                        }
                         registered.add(id);
                         if (rs.getBoolean(2) && rs.getString(3) != null) {
                             held.add(new Licence(
                                     id, Sql.enumOf(rs, 3, Activity.class), Sql.enumOf(rs, 4, Stream.class)));
                         }
                     }
-                    return new Registered(registered, held);
+                    return new Registered(registered, held, names);
                 },
+                subject,
                 facilityIds.toArray(UUID[]::new),
-                subject);
+                withUsersParty,
+                facilityIds.toArray(UUID[]::new));
     }
 
     public FacilityView create(Actor actor, FacilityInput input) {

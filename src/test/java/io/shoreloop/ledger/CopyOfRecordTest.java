@@ -21,6 +21,7 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -58,12 +59,7 @@ class CopyOfRecordTest {
     @Test
     void theCopyOfRecordShowsEveryStepInChineseAndEnglishAndItsQrCodeOpensTheVerification() throws Exception {
         String id = aClosedSewageManifest();
-        JsonPath manifest = as(CREW_YU_CONTAINER)
-                .get("/api/v1/manifests/" + id)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        JsonPath manifest = manifest(id);
         String number = manifest.getString("number");
         List<String> actions = manifest.getList("steps.action");
         List<String> hashes = manifest.getList("steps.contentHash");
@@ -233,7 +229,58 @@ class CopyOfRecordTest {
         as(ADMIN).get("/api/v1/ledger/verify").then().statusCode(200).body("intact", equalTo(true));
     }
 
+    /**
+     * A step records the names it was signed under (the signing party's, the user's, the next party's) in its signed
+     * content: a facility renamed since keeps, on the copies of what it signed and their verification page, the name it
+     * signed under. Before, both read the master data of the day they were made.
+     */
+    @Test
+    void aCopyOfRecordShowsTheNamesTheStepsWereSignedUnder() throws Exception {
+        String id = aClosedSewageManifest();
+        JsonPath manifest = manifest(id);
+        assertTrue(manifest.getString("steps[0].partyName").startsWith("渝集装1"), "the crew signs as its vessel");
+        assertTrue(manifest.getString("steps[0].userName").contains("王船长"));
+        String signedUnder = manifest.getString("steps[4].partyName");
+        assertTrue(signedUnder.contains("鸡冠石污水处理厂"), signedUnder);
+        String plant = manifest.getString("steps[4].partyId");
+        String last = manifest.getString("steps[4].contentHash");
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("update facility set name = ? where id = ?::uuid")) {
+            ps.setString(1, "改名后的处理厂");
+            ps.setString(2, plant);
+            assertEquals(1, ps.executeUpdate());
+        }
+        try {
+            try (PDDocument doc = Loader.loadPDF(copyOfRecord(CREW_YU_CONTAINER, id))) {
+                String text = new PDFTextStripper().getText(doc);
+                assertTrue(text.contains("鸡冠石污水处理厂"), "the name it signed under: " + text);
+                assertFalse(text.contains("改名后的处理厂"), "not today's name: " + text);
+                assertTrue(text.contains("通过 Intact"), "the names are part of what the ledger verified");
+            }
+            String page = verification(id, last);
+            assertTrue(page.contains("data-outcome=\"MATCHES\""), page);
+            assertTrue(page.contains("鸡冠石污水处理厂") && !page.contains("改名后的处理厂"), page);
+        } finally {
+            try (Connection c = db.getConnection();
+                    PreparedStatement ps = c.prepareStatement("update facility set name = ? where id = ?::uuid")) {
+                ps.setString(1, signedUnder);
+                ps.setString(2, plant);
+                ps.executeUpdate();
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** The manifest as its crew reads it. */
+    private static JsonPath manifest(String id) {
+        return as(CREW_YU_CONTAINER)
+                .get("/api/v1/manifests/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
 
     /** Declared 10 m³, received 8.8 (12 % less: a discrepancy opens), picked up, disposed of 8.75 m³. */
     static String aClosedSewageManifest() {
