@@ -115,9 +115,13 @@ public class DeadLetterReplay {
     /**
      * Replays the unreplayed dead letters of one meter (by the code its messages named) after the letter {@code after}
      * (0: from the first), in the order they were stored, at most {@link #MAX_PER_REQUEST}; each in a transaction of its
-     * own, so that one rejected again does not hold the others.
+     * own, so that one rejected again does not hold the others. With an {@code idempotencyKey}, the letters this request
+     * (the same user, the same key) replayed before count as replayed again, with what they gave: the request sent again
+     * after a crash lost its stored answer reports what it did, not only what was left (until 2026-12-07, eighth
+     * session).
      */
-    public Summary replayAll(Actor actor, String meterCode, long after) {
+    public Summary replayAll(Actor actor, String meterCode, long after, String idempotencyKey) {
+        String requestKey = idempotencyKey == null ? null : requestKey(actor, idempotencyKey);
         if (!actor.is(Role.ADMIN) && !actor.is(Role.BERTH_OPERATOR)) {
             throw new Problems.ActionForbidden("Only berth operators and administrators replay dead letters");
         }
@@ -126,8 +130,8 @@ public class DeadLetterReplay {
         UUID[] ports = actor.portIds().toArray(UUID[]::new);
         List<Long> ids = QuarkusTransaction.requiringNew()
                 .call(() -> sql.query(
-                        "select id from dead_letter where meter_code = ? and replayed_at is null and id > ?"
-                                + " and (?::boolean or port_id = any(?::uuid[])) order by id limit "
+                        "select id from dead_letter where meter_code = ? and (replayed_at is null or replay_key = ?)"
+                                + " and id > ? and (?::boolean or port_id = any(?::uuid[])) order by id limit "
                                 + (MAX_PER_REQUEST + 1),
                         rs -> {
                             List<Long> out = new ArrayList<>();
@@ -137,6 +141,7 @@ public class DeadLetterReplay {
                             return out;
                         },
                         meterCode,
+                        requestKey,
                         after,
                         all,
                         ports));
@@ -147,10 +152,13 @@ public class DeadLetterReplay {
         List<Long> taken = ids.subList(0, Math.min(ids.size(), MAX_PER_REQUEST));
         for (long id : taken) {
             try {
-                Done done = QuarkusTransaction.requiringNew().call(() -> replayLocked(actor, id, null));
+                Done done = QuarkusTransaction.requiringNew().call(() -> replayLocked(actor, id, requestKey));
                 replayed++;
-                stored += done.outcome().stored();
-                duplicates += done.outcome().duplicates();
+                int[] gave = done.outcome() != null
+                        ? new int[] {done.outcome().stored(), done.outcome().duplicates()}
+                        : gave(done.view().replayOutcome());
+                stored += gave[0];
+                duplicates += gave[1];
             } catch (DeadLetterStillRejected e) {
                 noteRejection(id, e.reasons());
                 rejected.add(new Rejected(id, e.reasons()));
@@ -206,7 +214,7 @@ public class DeadLetterReplay {
             }
             throw new DeadLetterStillRejected(List.of("store-refused: " + e.reason()));
         }
-        String text = "stored " + outcome.stored() + ", duplicates " + outcome.duplicates()
+        String text = "stored " + outcome.stored() + ", duplicates " + outcome.duplicates() // read by gave()
                 + (outcome.deadLetters() > 0 ? ", dead letters " + outcome.deadLetters() : "");
         // as stored (microseconds), so that the answer to this request sent again is the same
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
@@ -219,6 +227,17 @@ public class DeadLetterReplay {
                 requestKey,
                 id);
         return new Done(view(letter, now, text), outcome);
+    }
+
+    private static final java.util.regex.Pattern GAVE =
+            java.util.regex.Pattern.compile("stored (\\d+), duplicates (\\d+).*");
+
+    /** The readings stored and the duplicates of a replay, from the outcome kept on its letter (as written above). */
+    static int[] gave(String outcome) {
+        java.util.regex.Matcher m = outcome == null ? null : GAVE.matcher(outcome);
+        return m != null && m.matches()
+                ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))}
+                : new int[] {0, 0};
     }
 
     private static ShorePowerService.DeadLetterView view(Letter letter, Instant replayedAt, String outcome) {

@@ -69,14 +69,16 @@ public class DeadLetterResource {
 
     /**
      * Replays the unreplayed dead letters of one meter code, oldest first, at most 500 per request; {@code after} (the
-     * answer's {@code lastId} when it says {@code more}) goes on from there.
+     * answer's {@code lastId} when it says {@code more}) goes on from there. Sent again with the same {@code
+     * Idempotency-Key} after its stored answer was lost, it counts the letters it replayed the first time too.
      */
     @POST
     @Path("replay")
     @Idempotent
     public RestResponse<DeadLetterReplay.Summary> replayAll(
             @QueryParam("meterCode") @NotBlank String meterCode,
-            @QueryParam("after") @jakarta.validation.constraints.PositiveOrZero Long after) {
-        return RestResponse.ok(replay.replayAll(actor.get(), meterCode, after == null ? 0 : after));
+            @QueryParam("after") @jakarta.validation.constraints.PositiveOrZero Long after,
+            @org.jboss.resteasy.reactive.RestHeader("Idempotency-Key") String idempotencyKey) {
+        return RestResponse.ok(replay.replayAll(actor.get(), meterCode, after == null ? 0 : after, idempotencyKey));
     }
 }

@@ -171,7 +171,8 @@ class DeadLetterReplayTest {
                 .then()
                 .statusCode(409)
                 .body("type", org.hamcrest.Matchers.endsWith("dead-letter-already-replayed"));
-        as(OPERATOR_GUOYUAN)
+        String rest = as(OPERATOR_GUOYUAN)
+                .header("Idempotency-Key", "replay-rest-" + code)
                 .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
                 .then()
                 .statusCode(200)
@@ -181,7 +182,31 @@ class DeadLetterReplayTest {
                 .body("stillRejected", hasSize(1))
                 .body("stillRejected[0].reasons", contains(startsWith("invalid-json")))
                 .body("more", equalTo(false))
-                .body("lastId", notNullValue());
+                .body("lastId", notNullValue())
+                .extract()
+                .asString();
+        assertEquals(3, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
+        // the same request sent again after its stored answer was lost: what that request replayed, not "0 replayed"
+        // (until 2026-12-07, eighth session, it reported only what was left to replay)
+        count(
+                "with gone as (delete from idempotency_key where idem_key = ? returning 1) select count(*) from gone",
+                "replay-rest-" + code);
+        assertEquals(
+                rest,
+                as(OPERATOR_GUOYUAN)
+                        .header("Idempotency-Key", "replay-rest-" + code)
+                        .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
+        // without the key, or with another: nothing left to replay but the one rejected again
+        as(OPERATOR_GUOYUAN)
+                .post("/api/v1/shorepower/dead-letters/replay?meterCode=" + code)
+                .then()
+                .statusCode(200)
+                .body("replayed", equalTo(0))
+                .body("stillRejected", hasSize(1));
         assertEquals(3, count("select count(*) from meter_reading where meter_id = ?::uuid", meterId));
         as(ADMIN)
                 .get("/api/v1/shorepower/sessions?meterId=" + meterId)
