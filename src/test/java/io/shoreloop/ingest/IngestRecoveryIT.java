@@ -136,7 +136,7 @@ class IngestRecoveryIT {
      * had received may be lost or stored twice. That also keeps the test from depending on a defect of HiveMQ CE,
      * which sometimes leaves one subscriber of a shared subscription idle for as long as it stays connected
      * (hivemq-community-edition#558; seen here about once in five runs: one instance took all 6,000 messages), until
-     * it reconnects.
+     * it reconnects (and, more rarely, after it reconnected: then it is restarted again).
      */
     @Test
     void twoInstancesSplitTheSharedSubscriptionAndCountEachReadingOnce() throws Exception {
@@ -181,6 +181,23 @@ class IngestRecoveryIT {
                     half, before[0], before[1], restarted == 0 ? "a" : "b");
             apps.get(restarted).stop();
             apps.set(restarted, launch(dirs.get(restarted), "app-restarted.log", envs.get(restarted)));
+            // HiveMQ CE's idle subscriber (see above) was also seen to stay idle after its restart (once in about ten
+            // runs, on a loaded machine: it took none of the second half): while it takes nothing of a further
+            // chunk, it is restarted again, at most three times
+            long released = half;
+            for (int again = 0; again < 3; again++) {
+                released += 300;
+                publisher.holdAt = released;
+                awaitCounted(jdbc, meters, released, apps.get(0));
+                if (messages(apps.get(restarted)) > 0) {
+                    break;
+                }
+                System.out.printf("[two] the restarted instance took none of a further 300; restarting it again%n");
+                apps.get(restarted).stop();
+                apps.set(
+                        restarted,
+                        launch(dirs.get(restarted), "app-restarted-" + (again + 2) + ".log", envs.get(restarted)));
+            }
             publisher.holdAt = Long.MAX_VALUE;
             publishing.join(TimeUnit.MINUTES.toMillis(9));
             assertTrue(

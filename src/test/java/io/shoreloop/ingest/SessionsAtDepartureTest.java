@@ -284,6 +284,71 @@ class SessionsAtDepartureTest extends WithPublisher {
     }
 
     /**
+     * A rematch reads the sessions due, matches them and writes the matches; a batch that rewrote one of them meanwhile
+     * (here a late reading that named another ship, so that the session belongs to no call) wrote it matched with the
+     * calls it read. The rematch no longer overwrites it with the match of the version it read (the match is written
+     * only onto the session as read). The batch is played by a transaction of the test's that holds the session's row
+     * while the rematch waits for it; a trigger logs every write of the session.
+     */
+    @Test
+    void aRematchDoesNotOverwriteASessionABatchRewroteMeanwhile() throws Exception {
+        Berth berth = aBerth();
+        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
+        Instant t0 = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String callId = register(aVessel(), berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(300))
+                .path("id");
+        publishReadingsMatchedTo(meter, t0, callId);
+        String log = "rematch_log_" + berth.code().toLowerCase();
+        exec("create table " + log + " (call_id uuid, outcome text)");
+        exec("create function " + log + "() returns trigger language plpgsql security definer as $$ begin"
+                + " insert into " + log + " values (new.call_id, new.match_outcome); return new; end $$");
+        exec("create trigger " + log + " after update on shore_session for each row when (new.meter_id = '" + meter.id()
+                + "') execute function " + log + "()");
+        try (Connection batch = db.getConnection()) {
+            // the call changed just now: its session is due for a rematch
+            rows("update vessel_call set updated_at = now() where id = ?::uuid returning 1", callId);
+            batch.setAutoCommit(false);
+            String xid;
+            try (PreparedStatement ps = batch.prepareStatement("update shore_session set vessel_mmsi = '999999999',"
+                            + " call_id = null, match_outcome = 'UNMATCHED', match_candidates = '{}', updated_at = now()"
+                            + " where meter_id = ?::uuid");
+                    PreparedStatement id = batch.prepareStatement("select pg_current_xact_id()::text")) {
+                ps.setString(1, meter.id());
+                assertEquals(1, ps.executeUpdate());
+                try (ResultSet rs = id.executeQuery()) {
+                    rs.next();
+                    xid = rs.getString(1);
+                }
+            }
+            var rematching = java.util.concurrent.CompletableFuture.supplyAsync(rematch::rematch);
+            await(
+                    "a rematch waiting for the batch's row",
+                    WAIT,
+                    () -> (Long) rows(
+                                            "select count(*) from pg_locks where locktype = 'transactionid'"
+                                                    + " and not granted and transactionid::text = ?",
+                                            xid)
+                                    .get(0)
+                                    .get(0)
+                            > 0);
+            batch.commit();
+            rematching.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            // and the next runs (every second in the tests) match the session as the batch left it
+            Thread.sleep(2500);
+            assertEquals(
+                    List.of(),
+                    rows("select outcome from " + log + " where call_id = ?::uuid", callId),
+                    "the call written back onto the session the batch rewrote");
+            assertTrue(!"MATCHED".equals(sessionsOf(meter).getString("items[0].matchOutcome")));
+            assertEquals(null, sessionsOf(meter).getString("items[0].callId"));
+        } finally {
+            exec("drop trigger " + log + " on shore_session");
+            exec("drop function " + log + "()");
+            exec("drop table " + log);
+        }
+    }
+
+    /**
      * An ingest batch in flight marks a call still at berth due late, holding the mark until it commits; a departure
      * recorded meanwhile waits for that batch and brings the mark forward, so the call is judged again after the
      * batch's sessions committed (the departure's own judgement cannot see them).
@@ -448,6 +513,13 @@ class SessionsAtDepartureTest extends WithPublisher {
                 .stream()
                 .map(r -> Instant.ofEpochMilli((Long) r.get(0)))
                 .toList();
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Connection c = db.getConnection();
+                var st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     private List<List<Object>> rows(String sql, String... params) {
