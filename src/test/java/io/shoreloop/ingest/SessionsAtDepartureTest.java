@@ -264,11 +264,9 @@ class SessionsAtDepartureTest extends WithPublisher {
     @Test
     void aSessionStoredJustAfterACallChangedIsMatchedAgainEvenWhenItLooksNewerThanTheChange() throws Exception {
         Berth berth = aBerth();
-        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
-        Instant t0 = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        String callId = register(aVessel(), berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(300))
-                .path("id");
-        publishReadingsMatchedTo(meter, t0, callId);
+        Matched matched = aSessionMatchedAt(berth);
+        TestMeter meter = matched.meter();
+        String callId = matched.callId();
         // as the batch left it: matched to no call, stored a minute after the call's change
         rows(
                 "update shore_session set call_id = null, match_outcome = 'UNMATCHED', match_candidates = '{}'"
@@ -293,11 +291,9 @@ class SessionsAtDepartureTest extends WithPublisher {
     @Test
     void aRematchDoesNotOverwriteASessionABatchRewroteMeanwhile() throws Exception {
         Berth berth = aBerth();
-        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
-        Instant t0 = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        String callId = register(aVessel(), berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(300))
-                .path("id");
-        publishReadingsMatchedTo(meter, t0, callId);
+        Matched matched = aSessionMatchedAt(berth);
+        TestMeter meter = matched.meter();
+        String callId = matched.callId();
         String log = "rematch_log_" + berth.code().toLowerCase();
         exec("create table " + log + " (call_id uuid, outcome text)");
         exec("create function " + log + "() returns trigger language plpgsql security definer as $$ begin"
@@ -405,6 +401,18 @@ class SessionsAtDepartureTest extends WithPublisher {
     }
 
     private record Berth(String id, String code) {}
+
+    private record Matched(TestMeter meter, String callId) {}
+
+    /** A meter at the berth whose one closed session, three hours ago, is matched to a call of a new ship. */
+    private Matched aSessionMatchedAt(Berth berth) {
+        TestMeter meter = aMeterAt(berth.id(), berth.code(), 15);
+        Instant t0 = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String callId = register(aVessel(), berth.id(), t0.minus(2, ChronoUnit.HOURS), t0.plusSeconds(300))
+                .path("id");
+        publishReadingsMatchedTo(meter, t0, callId);
+        return new Matched(meter, callId);
+    }
 
     private static Berth aBerth() {
         String code = "D" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
