@@ -130,9 +130,11 @@ public class DeadLetterReplay {
         UUID[] ports = actor.portIds().toArray(UUID[]::new);
         List<Long> ids = QuarkusTransaction.requiringNew()
                 .call(() -> sql.query(
-                        "select id from dead_letter where meter_code = ? and (replayed_at is null or replay_key = ?)"
-                                + " and id > ? and (?::boolean or port_id = any(?::uuid[])) order by id limit "
-                                + (MAX_PER_REQUEST + 1),
+                        // the unreplayed ones by their index, and those this request replayed by theirs (V36)
+                        "select id from (select id, port_id from dead_letter where meter_code = ? and replayed_at is"
+                                + " null union all select id, port_id from dead_letter where replay_key = ?"
+                                + " and meter_code = ?) d where id > ? and (?::boolean or port_id = any(?::uuid[]))"
+                                + " order by id limit " + (MAX_PER_REQUEST + 1),
                         rs -> {
                             List<Long> out = new ArrayList<>();
                             while (rs.next()) {
@@ -142,6 +144,7 @@ public class DeadLetterReplay {
                         },
                         meterCode,
                         requestKey,
+                        meterCode,
                         after,
                         all,
                         ports));

@@ -41,9 +41,10 @@ public class LedgerVerifier {
 
     /**
      * The entries written before they carried MACs (V30): by global sequence, at most {@code beforeSeq}; how many. With
-     * the retired keys' ends ({@link KeyEras}).
+     * the retired keys' ends ({@link KeyEras}) and the checkpoint ranges counted so far.
      */
-    private record MacEra(long beforeSeq, long entriesBefore, Map<String, KeyEras.End> keyEnds) {}
+    private record MacEra(
+            long beforeSeq, long entriesBefore, Map<String, KeyEras.End> keyEnds, Map<Long, String> counted) {}
 
     /** The first broken link, if any. */
     public record BrokenLink(UUID manifestId, Integer seq, String problem) {}
@@ -138,9 +139,11 @@ public class LedgerVerifier {
                 .orElse(null);
         Map<String, KeyEras.End> ends = macs.enabled() ? eras.ends() : Map.of();
         // the migration writes the row; without it every entry must carry a MAC
+        // the checkpoints whose ranges were counted, once per verification
+        Map<Long, String> counted = new java.util.HashMap<>();
         return r == null
-                ? new MacEra(0, 0, ends)
-                : new MacEra(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ends);
+                ? new MacEra(0, 0, ends, counted)
+                : new MacEra(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ends, counted);
     }
 
     /**
@@ -195,7 +198,12 @@ public class LedgerVerifier {
                     wrong = "repeats an earlier entry of its chain";
                 }
                 if (wrong == null && mac != null) {
-                    wrong = KeyEras.entryProblem(era.keyEnds(), EntryMacs.keyIdOf(mac), ((Number) r[7]).longValue());
+                    long globalSeq = ((Number) r[7]).longValue();
+                    String keyId = EntryMacs.keyIdOf(mac);
+                    wrong = KeyEras.entryProblem(era.keyEnds(), keyId, globalSeq);
+                    if (wrong == null && era.keyEnds().containsKey(keyId)) {
+                        wrong = eras.coverageProblem(globalSeq, era.keyEnds(), era.counted());
+                    }
                 }
                 if (wrong != null) {
                     return new Verdict(rows.size(), new BrokenLink(id, e.seq(), "entry " + wrong));

@@ -158,10 +158,17 @@ public class ManifestService {
         if (in.receiverId() != null && !loaded.named().contains(in.receiverId())) {
             throw new Problems.UnknownReference("receiverId", "facility");
         }
+        Signer signer = signer(loaded);
+        if (in.receiverId() == null && m.receiverId() != null && signer.nameOf(m.receiverId()) == null) {
+            // the receiver named in the draft: its name too, as the declaration hands the batch over to it
+            signer = signer.withName(
+                    m.receiverId(),
+                    facilities.find(m.receiverId()).map(f -> f.name).orElse(null));
+        }
         publish(
                 m,
                 m.declare(
-                        signer(loaded),
+                        signer,
                         in.receiverId(),
                         evidence(m, actor, in.evidence(), in.evidenceIds()),
                         // the receiver named in the draft, when the declaration names none: asked on its own

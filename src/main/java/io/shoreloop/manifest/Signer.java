@@ -19,6 +19,16 @@ public record Signer(UUID userId, UUID partyId, Role role, String userName, Map<
         this(userId, partyId, role, null, Map.of());
     }
 
+    /** This signer knowing one more party's name (none when {@code name} is null). */
+    public Signer withName(UUID party, String name) {
+        if (party == null || name == null) {
+            return this;
+        }
+        Map<UUID, String> names = new java.util.HashMap<>(partyNames);
+        names.put(party, name);
+        return new Signer(userId, partyId, role, userName, names);
+    }
+
     /** The name of a party as the signer knows it now, or {@code null}. */
     public String nameOf(UUID party) {
         return party == null ? null : partyNames.get(party);

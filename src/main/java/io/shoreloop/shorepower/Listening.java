@@ -27,6 +27,11 @@ public class Listening {
         since = null;
     }
 
+    /** Since when this instance has been listening; empty when it is not. */
+    public Optional<Instant> since() {
+        return Optional.ofNullable(since);
+    }
+
     /** How long this instance has been listening at {@code now}; empty when it is not. */
     public Optional<Duration> lasted(Instant now) {
         Instant from = since;

@@ -52,7 +52,8 @@ public class MeterLiveness {
     private static final String SILENCE = """
             with candidates as (
                 select st.meter_id from shore_meter_state st join meter m on m.id = st.meter_id
-                 where st.online is distinct from false and st.last_received_at is not null
+                 where st.online is distinct from false
+                   and (st.last_received_at is not null or st.last_status_at is not null)
                    and greatest(st.online_since, st.last_received_at, st.last_status_at)
                        < now() - make_interval(secs => m.reporting_interval_s * :factor)
                    and m.reporting_interval_s * :factor <= :listened

@@ -1656,9 +1656,11 @@ public class ShorePowerIngest {
                 statusTopics.add(topic);
             }
         }
-        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(1397769297, hashtext(?))")) {
-            for (String topic : statusTopics) {
-                lock.setString(1, topic);
+        if (!statusTopics.isEmpty()) {
+            // in the order of the lock keys (the topics' hashes), so that two writers never wait for each other
+            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(1397769297, h) from"
+                    + " (select distinct hashtext(t) h from unnest(?::text[]) t order by 1 offset 0) k")) {
+                lock.setArray(1, c.createArrayOf("text", statusTopics.toArray()));
                 lock.executeQuery().close();
             }
         }

@@ -308,7 +308,7 @@ class SessionsAtDepartureTest extends WithPublisher {
             try (PreparedStatement ps = batch.prepareStatement("update shore_session set vessel_mmsi = '999999999',"
                             + " call_id = null, match_outcome = 'UNMATCHED', match_candidates = '{}', updated_at = now()"
                             + " where meter_id = ?::uuid");
-                    PreparedStatement id = batch.prepareStatement("select pg_current_xact_id()::text")) {
+                    PreparedStatement id = batch.prepareStatement("select pg_current_xact_id()::xid::text")) {
                 ps.setString(1, meter.id());
                 assertEquals(1, ps.executeUpdate());
                 try (ResultSet rs = id.executeQuery()) {

@@ -839,13 +839,15 @@ class ShorePowerIngestTest {
                         back.toString(),
                         meter.id()));
 
-        // a meter with no reading to send that repeats "online" every second stays online: a status that changes
-        // nothing is evidence too (it was not, and the meter went offline for silence 3 s after it came online)
+        // a meter with no reading to send (reporting every 3 s) that repeats "online" every second stays online: a
+        // status that changes nothing is evidence too (it was not, and the meter went offline for silence 9 s after it
+        // came online)
+        TestMeter beating = aMeterAt(BERTH_GY_B01, "B01", 3);
         Instant again = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        publish(mqtt, meter.statusTopic(), "{\"online\":true,\"ts\":\"" + again + "\"}");
-        await("online from the status once more", WAIT, () -> Boolean.TRUE.equals(online(meter)));
+        publish(mqtt, beating.statusTopic(), "{\"online\":true,\"ts\":\"" + again + "\"}");
+        await("online from the status once more", WAIT, () -> Boolean.TRUE.equals(online(beating)));
         Instant last = again;
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 12; i++) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
@@ -853,8 +855,8 @@ class ShorePowerIngestTest {
                 throw new IllegalStateException(e);
             }
             last = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            publish(mqtt, meter.statusTopic(), "{\"online\":true,\"ts\":\"" + last + "\"}");
-            assertEquals(Boolean.TRUE, online(meter), "online while it says so, " + (i + 1) + " s after");
+            publish(mqtt, beating.statusTopic(), "{\"online\":true,\"ts\":\"" + last + "\"}");
+            assertEquals(Boolean.TRUE, online(beating), "online while it says so, " + (i + 1) + " s after");
         }
         Instant lastSaid = last;
         assertEquals(
@@ -862,7 +864,7 @@ class ShorePowerIngestTest {
                 count(
                         "select count(*) from meter_status where meter_id = ?::uuid and source = 'SILENCE'"
                                 + " and at > ?::timestamptz",
-                        meter.id(),
+                        beating.id(),
                         again.toString()),
                 "never taken offline for silence while it said it was online");
         await(
@@ -871,24 +873,24 @@ class ShorePowerIngestTest {
                 () -> count(
                                 "select count(*) from shore_meter_state where meter_id = ?::uuid"
                                         + " and last_status_at = ?::timestamptz",
-                                meter.id(),
+                                beating.id(),
                                 lastSaid.toString())
                         == 1);
         as(OPERATOR_GUOYUAN)
-                .get("/api/v1/shorepower/meters/" + meter.id() + "/status")
+                .get("/api/v1/shorepower/meters/" + beating.id() + "/status")
                 .then()
                 .statusCode(200)
                 .body("online", equalTo(true))
                 .body("lastStatusAt", equalTo(lastSaid.toString()));
-        // then silent: offline 3 s after its last status
-        await("offline after the statuses stopped", WAIT, () -> Boolean.FALSE.equals(online(meter)));
+        // then silent: offline 9 s after its last status
+        await("offline after the statuses stopped", WAIT, () -> Boolean.FALSE.equals(online(beating)));
         assertEquals(
                 List.of(1L),
                 row(
-                        "select (online_since = ?::timestamptz + interval '3 seconds')::int from shore_meter_state"
+                        "select (online_since = ?::timestamptz + interval '9 seconds')::int from shore_meter_state"
                                 + " where meter_id = ?::uuid",
                         lastSaid.toString(),
-                        meter.id()));
+                        beating.id()));
     }
 
     private Boolean online(TestMeter meter) {

@@ -122,6 +122,7 @@ class SilentMeterTest extends WithPublisher {
         }
         await("an open session of three readings", WAIT, () -> readingsOfLatest(meter) == 3);
         assertEquals(Boolean.TRUE, online(meter));
+        java.util.Optional<Instant> wasListening = listening.since();
         try {
             // the connection lost; nothing received from the meter for 31 minutes (Shoreloop's outage, not the meter's)
             listening.stopped();
@@ -153,7 +154,8 @@ class SilentMeterTest extends WithPublisher {
             // interrupt-after-start is 0 in the tests: listening at all is enough for the session
             await("the session interrupted", WAIT, () -> "INTERRUPTED".equals(status(meter)));
         } finally {
-            listening.started(Instant.now().minus(1, ChronoUnit.HOURS));
+            // as the ingestion set it (unless it subscribed again meanwhile)
+            wasListening.ifPresentOrElse(listening::started, listening::stopped);
         }
     }
 

@@ -242,6 +242,35 @@ class CopyOfRecordTest {
         assertTrue(manifest.getString("steps[0].userName").contains("王船长"));
         String signedUnder = manifest.getString("steps[4].partyName");
         assertTrue(signedUnder.contains("鸡冠石污水处理厂"), signedUnder);
+        // declared without naming the receiver: the one the draft named, named at the declaration too
+        String drafted = as(CREW_YU_CONTAINER)
+                .body(Map.of(
+                        "callId",
+                        CALL_YU_CONTAINER_OPEN,
+                        "stream",
+                        "SEWAGE",
+                        "quantity",
+                        "3",
+                        "receiverId",
+                        FACILITY_GUOYUAN))
+                .post("/api/v1/manifests")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        as(CREW_YU_CONTAINER)
+                .body(Map.of())
+                .post("/api/v1/manifests/" + drafted + "/declare")
+                .then()
+                .statusCode(200);
+        String receiver = as(ADMIN)
+                .get("/api/v1/facilities/" + FACILITY_GUOYUAN)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("name");
+        assertEquals(receiver, manifest(drafted).getString("steps[1].nextPartyName"));
+
         String plant = manifest.getString("steps[4].partyId");
         String last = manifest.getString("steps[4].contentHash");
         try (Connection c = db.getConnection();

@@ -69,6 +69,14 @@ class KeyErasTest {
                 KeyEras.ends(List.of("k0", "k1"), signed, Duration.ZERO).get("k0"));
     }
 
+    @Test
+    void theKeysAreOrderedByTheFirstCheckpointEachSignedNotAsConfigured() {
+        // configured newest first: k1 signed its first checkpoint at 7, k0 at 1; k9 never signed one
+        assertEquals(
+                List.of("k0", "k1", "k9", "k2"),
+                KeyEras.order(List.of("k1", "k9", "k0"), Map.of("k1", 7L, "k0", 1L, "k9", Long.MAX_VALUE), "k2"));
+    }
+
     private static Checkpoints.Checkpoint cp(long seq, long coveredTo, String key, int minutes) {
         return new Checkpoints.Checkpoint(
                 seq, coveredTo - 100, coveredTo, 100, "r", "p", "h", T0.plus(Duration.ofMinutes(minutes)), "s", key);

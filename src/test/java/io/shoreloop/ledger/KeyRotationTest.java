@@ -54,6 +54,7 @@ class KeyRotationTest {
         ManifestFlowTest.declare(id);
         // 12 % below the declared quantity: a discrepancy opens
         ManifestFlowTest.receive(id, "8.8", FACILITY_TRANSPORTER);
+        String other = ManifestFlowTest.draftSewage("5");
 
         LedgerKeys.Key old = keys.current().orElseThrow();
         KeyPair fresh = EntryMacsTest.rsa();
@@ -78,18 +79,43 @@ class KeyRotationTest {
                             + " where id = cast(?1 as uuid)")
                     .setParameter(1, discrepancy)
                     .executeUpdate();
-            append(id, closing(discrepancy, t), leaked);
-            assertTrue(
-                    verifier(rotated).verifyOne(java.util.UUID.fromString(id)).intact(),
-                    "the old key within the grace");
+            // a value of the global sequence left unused (as a rolled-back append leaves one)
+            long gap = ((Number) em.createNativeQuery("select nextval('ledger_entry_global_seq_seq')")
+                            .getSingleResult())
+                    .longValue();
+            append(id, closing(discrepancy, t), leaked, null);
+            LedgerVerifier.Report inGrace = verifier(rotated).verifyOne(java.util.UUID.fromString(id));
+            assertTrue(inGrace.intact(), "the old key within the grace: " + inGrace.firstBrokenLink());
 
-            // the new key signs 61 minutes after its first checkpoint: the old key's use ends there
-            long end = checkpoint(fresh.getPrivate(), newId, t.plus(Duration.ofMinutes(61)));
+            // the new key signs 66 minutes after its first checkpoint (the grace, 1 h, and the checkpoint margin,
+            // 5 min): the old key's use ends there
+            long end = checkpoint(fresh.getPrivate(), newId, t.plus(Duration.ofMinutes(66)));
             assertTrue(
                     verifier(rotated).verifyOne(java.util.UUID.fromString(id)).intact(),
                     "what the end covers stays accepted");
-            int forged = append(id, closing(discrepancy, t.plusSeconds(1)), leaked);
-            LedgerVerifier.Report after = verifier(rotated).verifyOne(java.util.UUID.fromString(id));
+
+            // and a checkpoint the old key signs after the end
+            long late = checkpoint(LedgerKeys.privateKey(old.privateDer()), old.id(), t.plus(Duration.ofMinutes(67)));
+            Checkpoints.CheckpointReport signed =
+                    new Checkpoints(em, config, clock, rotated, new KeyEras(em, rotated, config)).verify();
+            assertFalse(signed.intact());
+            assertEquals(
+                    "checkpoint " + late + " was signed with key " + old.id() + ", retired since checkpoint " + end,
+                    signed.firstProblem());
+
+            // slipped into the unused value, below the end: the end's checkpoint now holds one entry more
+            // (the count tells the range, not which of its entries came late: the first of the chain's in it is named)
+            append(id, closing(discrepancy, t.plusSeconds(2)), leaked, gap);
+            LedgerVerifier.Report inGap = verifier(rotated).verifyOne(java.util.UUID.fromString(id));
+            assertFalse(inGap.intact());
+            assertEquals(java.util.UUID.fromString(id), inGap.firstBrokenLink().manifestId());
+            assertTrue(
+                    inGap.firstBrokenLink().problem().contains("lies in the range of checkpoint " + end),
+                    inGap.firstBrokenLink().problem());
+
+            // appended after the end
+            int forged = append(other, closing(discrepancy, t.plusSeconds(1)), leaked, null);
+            LedgerVerifier.Report after = verifier(rotated).verifyOne(java.util.UUID.fromString(other));
             assertFalse(after.intact());
             assertEquals(forged, after.firstBrokenLink().seq());
             assertTrue(
@@ -98,14 +124,6 @@ class KeyRotationTest {
                             .contains("authenticated with key " + old.id() + ", retired since checkpoint " + end),
                     after.firstBrokenLink().problem());
 
-            // and a checkpoint the old key signs after the end
-            long late = checkpoint(LedgerKeys.privateKey(old.privateDer()), old.id(), t.plus(Duration.ofMinutes(62)));
-            Checkpoints.CheckpointReport signed =
-                    new Checkpoints(em, config, clock, rotated, new KeyEras(em, rotated, config)).verify();
-            assertFalse(signed.intact());
-            assertEquals(
-                    "checkpoint " + late + " was signed with key " + old.id() + ", retired since checkpoint " + end,
-                    signed.firstProblem());
         } finally {
             QuarkusTransaction.rollback();
         }
@@ -128,7 +146,7 @@ class KeyRotationTest {
     }
 
     /** Appends an entry at the chain's end, hash and back-link right, the head moved, with a MAC; answers its seq. */
-    private int append(String id, String payload, EntryMacs macs) {
+    private int append(String id, String payload, EntryMacs macs, Long globalSeq) {
         Object[] head = (Object[]) em.createNativeQuery(
                         "select length, head from ledger_chain where manifest_id = cast(?1 as uuid) for update")
                 .setParameter(1, id)
@@ -136,9 +154,11 @@ class KeyRotationTest {
         int seq = ((Number) head[0]).intValue() + 1;
         String prev = (String) head[1];
         String hash = CanonicalJson.sha256(prev + "\n" + payload);
-        em.createNativeQuery(
-                        "insert into ledger_entry (manifest_id, seq, event_type, payload, prev_hash, hash,"
-                                + " recorded_at, mac) values (cast(?1 as uuid), ?2, 'DISCREPANCY_CLOSED', ?3, ?4, ?5, now(), ?6)")
+        em.createNativeQuery("insert into ledger_entry (global_seq, manifest_id, seq, event_type, payload, prev_hash,"
+                        + " hash, recorded_at, mac) values (coalesce(nullif(cast(?7 as bigint), -1),"
+                        + " nextval('ledger_entry_global_seq_seq')), cast(?1 as uuid), ?2, 'DISCREPANCY_CLOSED',"
+                        + " ?3, ?4, ?5, now(), ?6)")
+                .setParameter(7, globalSeq == null ? -1L : globalSeq)
                 .setParameter(1, id)
                 .setParameter(2, seq)
                 .setParameter(3, payload)
