@@ -264,6 +264,7 @@ public class MqttIngest {
                 .addConnectedListener(ctx -> {
                     Channel connected = channelOf(ctx.getClientConfig());
                     pausedAt.set(0); // a new connection reads
+                    listening.release(io.shoreloop.shorepower.Listening.Hold.READING_PAUSED, clock.instant());
                     channel = connected;
                     if (draining && connected != null) {
                         connected.config().setAutoRead(false); // stopping: nothing more is read
@@ -337,6 +338,7 @@ public class MqttIngest {
         if (c != null && pausedAt.compareAndSet(0, System.nanoTime() | 1)) {
             c.config().setAutoRead(false);
             readPauses.increment();
+            listening.hold(io.shoreloop.shorepower.Listening.Hold.READING_PAUSED);
         }
     }
 
@@ -380,8 +382,11 @@ public class MqttIngest {
                 c.eventLoop().execute(() -> {
                     if (pausedAt.get() == 0) {
                         c.config().setAutoRead(true);
+                        listening.release(io.shoreloop.shorepower.Listening.Hold.READING_PAUSED, clock.instant());
                     }
                 });
+            } else {
+                listening.release(io.shoreloop.shorepower.Listening.Hold.READING_PAUSED, clock.instant());
             }
         }
     }
@@ -1053,9 +1058,14 @@ public class MqttIngest {
         while (true) {
             try {
                 record(store.store(batch));
+                listening.release(io.shoreloop.shorepower.Listening.Hold.STORE_UNAVAILABLE, clock.instant());
                 return;
             } catch (StoreUnavailable e) {
                 batchFailures.increment();
+                if (e.isTransient()) {
+                    // messages wait although the connection is up: meters' silence does not count meanwhile
+                    listening.hold(io.shoreloop.shorepower.Listening.Hold.STORE_UNAVAILABLE);
+                }
                 if (!e.isTransient()) {
                     LOG.warnf(
                             "A batch was refused (%s); storing its %d messages one by one",

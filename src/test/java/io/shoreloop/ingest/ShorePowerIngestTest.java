@@ -783,6 +783,9 @@ class ShorePowerIngestTest {
         }
     }
 
+    @Inject
+    io.shoreloop.shorepower.Listening listening;
+
     @Test
     void theStatusTopicAndSilenceDecideWhetherAMeterIsOnline() {
         TestMeter meter = aMeterAt(BERTH_GY_B01, "B01", 1);
@@ -1444,9 +1447,14 @@ class ShorePowerIngestTest {
             assertEquals(0, count("select count(*) from meter_reading where meter_id = ?::uuid", meter.id()));
             assertEquals(0, count("select count(*) from dead_letter where meter_code = ?", meter.code()));
             assertEquals(unstorableBefore, unstorable.count(), "nothing let go to the log");
+            // messages wait although the connection is up: meters' silence does not count meanwhile
+            assertTrue(listening.since().isEmpty(), "not listening while batches wait for the database");
+            Instant back = Instant.now();
             dropTrigger(function, "meter_reading");
             dropped = true;
             awaitReadingCount("stored once the database takes writes", meter, 3);
+            await("listening again", WAIT, () -> listening.since().isPresent());
+            assertTrue(!listening.since().get().isBefore(back), "listening counts from the database's return");
             assertEquals(0, count("select count(*) from dead_letter where meter_code = ?", meter.code()));
             assertEquals(unstorableBefore, unstorable.count());
         } finally {
