@@ -45,9 +45,9 @@ public class MeterLiveness {
     /**
      * Offline from the moment the silence became longer than {@code silence-factor} reporting intervals: from the
      * meter's latest evidence (its last message received, its last change online or offline, or its last status
-     * message, which may have changed nothing: their times) plus those intervals, whenever the check runs; until 2026-12-07 (seventh session) the check's own time, up
-     * to {@code liveness-every} later, and later still after an outage of Shoreloop's. The rows are locked in the
-     * meters' order first, as ingestion locks them.
+     * message, which may have changed nothing: their times) plus those intervals, whenever the check runs; until
+     * 2026-12-07 (seventh session) the check's own time, up to {@code liveness-every} later, and later still after an
+     * outage of Shoreloop's. The rows are locked in the meters' order first, as ingestion locks them.
      */
     private static final String SILENCE = """
             with candidates as (

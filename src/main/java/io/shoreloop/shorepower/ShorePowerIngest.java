@@ -1657,7 +1657,7 @@ public class ShorePowerIngest {
             }
         }
         if (!statusTopics.isEmpty()) {
-            // in the order of the lock keys (the topics' hashes), so that two writers never wait for each other
+            // in the order of the lock keys (the topics' hashes): two writers never wait for each other in a circle
             try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(1397769297, h) from"
                     + " (select distinct hashtext(t) h from unnest(?::text[]) t order by 1 offset 0) k")) {
                 lock.setArray(1, c.createArrayOf("text", statusTopics.toArray()));
