@@ -59,21 +59,32 @@ public class KeyEras {
         if (retired.isEmpty() || keys.current().isEmpty() || found.size() == retired.size()) {
             return Map.copyOf(found);
         }
-        List<String> order = order(retired);
+        found.putAll(ends(order(retired), found.keySet(), this::firstSigned, wait));
+        return Map.copyOf(found);
+    }
+
+    /** The first checkpoint (by seq) one of these keys signed, created at {@code notBefore} or later, well signed. */
+    interface FirstSigned {
+        Optional<Checkpoints.Checkpoint> of(Set<String> keyIds, Instant notBefore);
+    }
+
+    /**
+     * The rule: the ends of the keys of {@code order} (oldest first) but the last and those already {@code known}. A
+     * key ends at the first checkpoint its newer keys signed {@code wait} after the first they signed at all.
+     */
+    static Map<String, End> ends(List<String> order, Set<String> known, FirstSigned first, Duration wait) {
+        Map<String, End> out = new HashMap<>();
         for (int i = 0; i < order.size() - 1; i++) {
             String key = order.get(i);
-            if (found.containsKey(key)) {
+            if (known.contains(key)) {
                 continue;
             }
             Set<String> newer = Set.copyOf(order.subList(i + 1, order.size()));
-            Optional<Checkpoints.Checkpoint> first = firstSigned(newer, Instant.EPOCH);
-            if (first.isEmpty()) {
-                continue;
-            }
-            firstSigned(newer, first.get().createdAt().plus(wait))
-                    .ifPresent(c -> found.put(key, new End(c.seq(), c.coveredTo(), c.createdAt())));
+            first.of(newer, Instant.EPOCH)
+                    .flatMap(f -> first.of(newer, f.createdAt().plus(wait)))
+                    .ifPresent(c -> out.put(key, new End(c.seq(), c.coveredTo(), c.createdAt())));
         }
-        return Map.copyOf(found);
+        return out;
     }
 
     /**
@@ -108,7 +119,7 @@ public class KeyEras {
         return out;
     }
 
-    /** The first checkpoint (by seq) one of these keys signed, created at {@code notBefore} or later, with a good signature. */
+    /** The first checkpoint (by seq) one of these keys signed, created at {@code notBefore} or later, well signed. */
     private Optional<Checkpoints.Checkpoint> firstSigned(Collection<String> keyIds, Instant notBefore) {
         for (int offset = 0; ; offset += PAGE) {
             List<Checkpoints.Checkpoint> page = checkpoints(
@@ -125,31 +136,6 @@ public class KeyEras {
                 return Optional.empty();
             }
         }
-    }
-
-    /**
-     * The ends of the keys of {@code order} (oldest first) but the last, from checkpoints in their order, each with a
-     * good signature by the key it names: the rule {@link #ends()} applies with its queries.
-     */
-    static Map<String, End> ends(List<String> order, List<Checkpoints.Checkpoint> signed, Duration wait) {
-        Map<String, End> out = new HashMap<>();
-        for (int i = 0; i < order.size() - 1; i++) {
-            Set<String> newer = Set.copyOf(order.subList(i + 1, order.size()));
-            Instant first = null;
-            for (Checkpoints.Checkpoint c : signed) {
-                if (!newer.contains(c.keyId())) {
-                    continue;
-                }
-                if (first == null) {
-                    first = c.createdAt();
-                }
-                if (!c.createdAt().isBefore(first.plus(wait))) {
-                    out.put(order.get(i), new End(c.seq(), c.coveredTo(), c.createdAt()));
-                    break;
-                }
-            }
-        }
-        return out;
     }
 
     /** What is wrong with an entry authenticated with {@code keyId} at global sequence {@code globalSeq}, or null. */

@@ -173,28 +173,16 @@ public class FacilityService {
      * names of those facilities and of the party (facility or vessel) the user acts for, as they are now.
      */
     public record Registered(Set<UUID> facilities, Set<Licence> licences, java.util.Map<UUID, String> names) {
-        public Registered(Set<UUID> facilities, Set<Licence> licences) {
-            this(facilities, licences, java.util.Map.of());
-        }
-
         public boolean contains(UUID facility) {
             return facilities.contains(facility);
         }
     }
 
     /**
-     * {@link Registered} for these facilities and for the facility the user with this subject acts for (when
-     * {@code subject} is not null: the actor of a request, not looked up yet), as a query of {@code round}: a step
-     * loads the manifest, its actor and the licences of the parties it names in one round trip.
-     */
-    public Sql.Round.Result<Registered> registered(Sql.Round round, Collection<UUID> facilityIds, String subject) {
-        return registered(round, facilityIds, subject, subject != null);
-    }
-
-    /**
-     * {@link Registered} for these facilities, and for the facility the user with this subject acts for when {@code
-     * withUsersParty}; the names of all of them and of the user's party (a facility or a vessel) in any case (a step
-     * records the names it is signed under).
+     * {@link Registered} for these facilities, and for the facility the user with this subject (the actor of a
+     * request, not looked up yet) acts for when {@code withUsersParty}; the names of all of them and of the user's
+     * party (a facility or a vessel) in any case (a step records the names it is signed under). A query of {@code
+     * round}: a step loads the manifest, its actor and the licences of the parties it names in one round trip.
      */
     public Sql.Round.Result<Registered> registered(
             Sql.Round round, Collection<UUID> facilityIds, String subject, boolean withUsersParty) {

@@ -898,19 +898,23 @@ public class ShorePowerIngest {
         // A status that changes nothing is kept as evidence too (last_status_at): an "online" repeated while online
         // says the meter is alive, and until 2026-12-07 (eighth session) a meter that had no reading to send was taken
         // offline for silence while it said so
-        List<Object[]> statusStates = new ArrayList<>();
-        Map<UUID, Instant> statusSeen = new HashMap<>();
+        // One update per meter: whether its state changed, to what and since when (the last change), and its latest
+        // status message's time
+        Map<UUID, Object[]> statusStates = new HashMap<>();
         for (IngestBatch.StatusReport s : batch.statuses()) {
             UUID id = s.meter().id();
             if (before(s.at(), evidence.get(id))) {
                 continue;
             }
             evidence.put(id, s.at());
-            statusSeen.put(id, s.at());
+            Object[] state = statusStates.computeIfAbsent(id, k -> new Object[] {false, false, null, null, k});
+            state[3] = ts(s.at());
             if (!Boolean.valueOf(s.online()).equals(online.get(id))) {
                 online.put(id, s.online());
                 statusRows.add(new Object[] {id, s.online(), "STATUS_TOPIC", ts(s.at())});
-                statusStates.add(new Object[] {s.online(), ts(s.at()), id});
+                state[0] = true;
+                state[1] = s.online();
+                state[2] = ts(s.at());
             }
         }
 
@@ -920,16 +924,17 @@ public class ShorePowerIngest {
         batchUpdate(
                 c, "insert into shore_meter_cursor (meter_id, ts) values (?, ?) on conflict do nothing", cursorInserts);
         batchUpdate(c, "insert into meter_status (meter_id, online, source, at) values (?, ?, ?, ?)", statusRows);
+        List<Object[]> statusUpdates = new ArrayList<>();
+        statusStates
+                .values()
+                .forEach(st -> statusUpdates.add(new Object[] {st[0], st[1], st[0], st[2], st[0], st[3], st[4]}));
         batchUpdate(
                 c,
-                "update shore_meter_state set online = ?, online_since = ?, updated_at = now() where meter_id = ?",
-                statusStates);
-        List<Object[]> statusTimes = new ArrayList<>();
-        statusSeen.forEach((id, at) -> statusTimes.add(new Object[] {ts(at), id}));
-        batchUpdate(
-                c,
-                "update shore_meter_state set last_status_at = greatest(last_status_at, ?) where meter_id = ?",
-                statusTimes);
+                "update shore_meter_state set online = case when ? then ? else online end,"
+                        + " online_since = case when ? then ? else online_since end,"
+                        + " updated_at = case when ? then now() else updated_at end,"
+                        + " last_status_at = greatest(last_status_at, ?) where meter_id = ?",
+                statusUpdates);
         int deadLetters = writeDeadLetters(c, batch.deadLetters());
         return new IngestBatch.Outcome(stored, offered - stored, upserts.size(), removals.size(), deadLetters);
     }

@@ -834,13 +834,7 @@ class ShorePowerIngestTest {
         publish(mqtt, meter.statusTopic(), "{\"online\":true,\"ts\":\"" + back + "\"}");
         await("online from the status", WAIT, () -> Boolean.TRUE.equals(online(meter)));
         await("offline after silence again", WAIT, () -> Boolean.FALSE.equals(online(meter)));
-        assertEquals(
-                List.of(1L),
-                row(
-                        "select (online_since = ?::timestamptz + interval '3 seconds')::int from shore_meter_state"
-                                + " where meter_id = ?::uuid",
-                        back.toString(),
-                        meter.id()));
+        assertOfflineSince(meter, back, 3);
 
         // a meter with no reading to send (reporting every 3 s) that repeats "online" every second stays online: a
         // status that changes nothing is evidence too (it was not, and the meter went offline for silence 9 s after it
@@ -887,13 +881,19 @@ class ShorePowerIngestTest {
                 .body("lastStatusAt", equalTo(lastSaid.toString()));
         // then silent: offline 9 s after its last status
         await("offline after the statuses stopped", WAIT, () -> Boolean.FALSE.equals(online(beating)));
+        assertOfflineSince(beating, lastSaid, 9);
+    }
+
+    /** The meter offline since {@code seconds} after {@code evidence}, its latest evidence of liveness. */
+    private void assertOfflineSince(TestMeter meter, Instant evidence, int seconds) {
         assertEquals(
                 List.of(1L),
                 row(
-                        "select (online_since = ?::timestamptz + interval '9 seconds')::int from shore_meter_state"
-                                + " where meter_id = ?::uuid",
-                        lastSaid.toString(),
-                        beating.id()));
+                        "select (online_since = ?::timestamptz + make_interval(secs => ?::int))::int"
+                                + " from shore_meter_state where meter_id = ?::uuid",
+                        evidence.toString(),
+                        String.valueOf(seconds),
+                        meter.id()));
     }
 
     private Boolean online(TestMeter meter) {

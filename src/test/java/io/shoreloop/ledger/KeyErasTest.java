@@ -38,7 +38,7 @@ class KeyErasTest {
         signed.add(cp(19, 1900, "k2", 260));
         signed.add(cp(20, 2000, "k2", 270));
 
-        Map<String, KeyEras.End> ends = KeyEras.ends(List.of("k0", "k1", "k2"), signed, GRACE);
+        Map<String, KeyEras.End> ends = ends(List.of("k0", "k1", "k2"), signed, GRACE);
         // K0: K1 first signed at 60 min, the first newer checkpoint from 120 min is number 13 (at 120 min)
         assertEquals(new KeyEras.End(13, 1300, T0.plus(Duration.ofMinutes(120))), ends.get("k0"));
         // K1: K2 first signed at 200 min; from 260 min, number 19
@@ -60,13 +60,13 @@ class KeyErasTest {
     void withinTheGraceARetiredKeyHasNoEndYet() {
         List<Checkpoints.Checkpoint> signed =
                 List.of(cp(1, 100, "k0", 0), cp(2, 200, "k1", 10), cp(3, 300, "k1", 20), cp(4, 400, "k0", 30));
-        Map<String, KeyEras.End> ends = KeyEras.ends(List.of("k0", "k1"), signed, GRACE);
+        Map<String, KeyEras.End> ends = ends(List.of("k0", "k1"), signed, GRACE);
         assertEquals(Map.of(), ends);
         assertNull(KeyEras.entryProblem(ends, "k0", 10_000));
         // a key older than the current one that never saw a newer checkpoint, the grace of zero: the first ends it
         assertEquals(
                 new KeyEras.End(2, 200, T0.plus(Duration.ofMinutes(10))),
-                KeyEras.ends(List.of("k0", "k1"), signed, Duration.ZERO).get("k0"));
+                ends(List.of("k0", "k1"), signed, Duration.ZERO).get("k0"));
     }
 
     @Test
@@ -75,6 +75,18 @@ class KeyErasTest {
         assertEquals(
                 List.of("k0", "k1", "k9", "k2"),
                 KeyEras.order(List.of("k1", "k9", "k0"), Map.of("k1", 7L, "k0", 1L, "k9", Long.MAX_VALUE), "k2"));
+    }
+
+    /** The rule, with the first well-signed checkpoint looked up in a list in seq order, as the queries do. */
+    private static Map<String, KeyEras.End> ends(
+            List<String> order, List<Checkpoints.Checkpoint> signed, Duration wait) {
+        return KeyEras.ends(
+                order,
+                java.util.Set.of(),
+                (keys, notBefore) -> signed.stream()
+                        .filter(c -> keys.contains(c.keyId()) && !c.createdAt().isBefore(notBefore))
+                        .findFirst(),
+                wait);
     }
 
     private static Checkpoints.Checkpoint cp(long seq, long coveredTo, String key, int minutes) {
