@@ -1,5 +1,7 @@
 package io.shoreloop.ledger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.shoreloop.platform.CanonicalJson;
 import io.shoreloop.platform.ShoreloopConfig;
@@ -17,6 +19,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,18 +44,35 @@ public class Checkpoints {
 
     private static final Logger LOG = Logger.getLogger(Checkpoints.class);
 
+    /** The advisory lock one checkpoint taker holds at a time. */
+    static final long LOCK = 7315200552L;
+
+    /** How long a scheduled taker waits for the lock before it gives up until the next interval and says who holds it. */
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+
     private final EntityManager em;
     private final ShoreloopConfig config;
     private final Clock clock;
     private final LedgerKeys keys;
     private final KeyEras eras;
+    private final AtomicLong lagSeconds = new AtomicLong();
 
-    public Checkpoints(EntityManager em, ShoreloopConfig config, Clock clock, LedgerKeys keys, KeyEras eras) {
+    public Checkpoints(
+            EntityManager em,
+            ShoreloopConfig config,
+            Clock clock,
+            LedgerKeys keys,
+            KeyEras eras,
+            MeterRegistry metrics) {
         this.em = em;
         this.config = config;
         this.clock = clock;
         this.keys = keys;
         this.eras = eras;
+        Gauge.builder("shoreloop.ledger.checkpoint.lag", lagSeconds, AtomicLong::get)
+                .baseUnit("seconds")
+                .description("Age of the oldest ledger entry no checkpoint covers yet (0 when every entry is covered)")
+                .register(metrics);
     }
 
     /** One checkpoint as exported. */
@@ -77,9 +98,44 @@ public class Checkpoints {
     void scheduled() {
         try {
             take();
+        } catch (LockHeld e) {
+            LOG.warn(e.getMessage() + "; retrying at the next interval");
         } catch (RuntimeException e) {
             LOG.warn("Could not take a ledger checkpoint; retrying at the next interval", e);
         }
+    }
+
+    /**
+     * Refreshes {@code shoreloop_ledger_checkpoint_lag_seconds}. Normally it stays below the interval plus the margin
+     * (15 min on the defaults); above that, checkpoints have stopped: the taker fails, or something holds its lock
+     * (the application's database role can), and a retired key's end waits too. Operators alarm on it.
+     */
+    @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void watchLag() {
+        try {
+            lagSeconds.set(lag(clock.instant()).toSeconds());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not measure the ledger's checkpoint lag", e);
+        }
+    }
+
+    /**
+     * How long the first entry no checkpoint covers has waited at {@code now} (zero when every entry is covered): the
+     * entries follow their global sequence closely in time, so the first uncovered one is the oldest but for the
+     * transactions that overlapped it.
+     */
+    @Transactional
+    public Duration lag(Instant now) {
+        Object first = em.createNativeQuery("select e.recorded_at from ledger_entry e where e.global_seq >"
+                        + " coalesce((select max(covered_to) from ledger_checkpoint), 0) order by e.global_seq limit 1")
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
+        if (first == null) {
+            return Duration.ZERO;
+        }
+        Duration lag = Duration.between(instant(first), now);
+        return lag.isNegative() ? Duration.ZERO : lag;
     }
 
     /** Takes a checkpoint over the entries older than the margin not yet covered; empty when there are none. */
@@ -91,9 +147,21 @@ public class Checkpoints {
     /** Takes a checkpoint over the entries recorded before {@code upTo} not yet covered. */
     @Transactional
     public Optional<Checkpoint> take(Instant upTo) {
+        return take(upTo, LOCK_WAIT);
+    }
+
+    /**
+     * Takes a checkpoint over the entries recorded before {@code upTo} not yet covered, waiting at most {@code
+     * maxWait} for the lock; {@link LockHeld} names the session that kept it.
+     */
+    @Transactional
+    Optional<Checkpoint> take(Instant upTo, Duration maxWait) {
         // one taker at a time (instances, the schedule and a request): a lock of its own, as the application's role
-        // may not lock the table itself in a mode that excludes others (that needs its update or delete right)
-        em.createNativeQuery("select pg_advisory_xact_lock(7315200552)").getSingleResult();
+        // may not lock the table itself in a mode that excludes others (that needs its update or delete right). The
+        // application's role can take that lock too and keep it: the taker waits a bounded time (less than its
+        // transaction's timeout), says who holds it, and tries again at the next interval (the lag grows, for the
+        // operator's alarm)
+        lock(maxWait);
         Object[] last = (Object[])
                 em.createNativeQuery("select seq, covered_to, hash from ledger_checkpoint order by seq desc limit 1")
                         .getResultStream()
@@ -134,6 +202,46 @@ public class Checkpoints {
                 .executeUpdate();
         return Optional.of(
                 new Checkpoint(seq, from, to.longValue(), hashes.size(), root, prev, hash, now, signature, keyId));
+    }
+
+    /** Another session kept the checkpoints' lock longer than a taker waits. */
+    public static final class LockHeld extends IllegalStateException {
+        LockHeld(String message) {
+            super(message);
+        }
+    }
+
+    private void lock(Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(?1)")
+                .setParameter(1, LOCK)
+                .getSingleResult()) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new LockHeld("The ledger checkpoints' lock is held by " + holder() + ", for longer than "
+                        + maxWait.toSeconds() + " s; no checkpoint was taken");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the checkpoints' lock", e);
+            }
+        }
+    }
+
+    /** The session holding the checkpoints' lock, as far as this role may see it. */
+    private String holder() {
+        Object holder = em.createNativeQuery("select 'backend ' || a.pid || ' (role ' || coalesce(a.usename::text, '?')"
+                        + " || ', application ''' || coalesce(a.application_name, '') || ''', client '"
+                        + " || coalesce(host(a.client_addr), 'local') || ', transaction since '"
+                        + " || coalesce(a.xact_start::text, '?') || ')' from pg_locks l join pg_stat_activity a on"
+                        + " a.pid = l.pid where l.locktype = 'advisory' and l.granted and l.objsubid = 1 and"
+                        + " ((l.classid::bigint << 32) | l.objid::bigint) = ?1")
+                .setParameter(1, LOCK)
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
+        return holder == null ? "a session that has since let it go" : holder.toString();
     }
 
     /** Every checkpoint, oldest first (for export). */

@@ -1,5 +1,6 @@
 package io.shoreloop.ledger;
 
+import static io.restassured.RestAssured.given;
 import static io.shoreloop.testing.DemoUsers.*;
 import static org.hamcrest.Matchers.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +34,50 @@ class CheckpointTest {
     @Inject
     @io.quarkus.agroal.DataSource("owner")
     AgroalDataSource db;
+
+    /** The application's own datasource (its database role). */
+    @Inject
+    AgroalDataSource app;
+
+    /**
+     * The application's role can take the checkpoints' advisory lock and keep it. A taker no longer waits for ever: it
+     * gives up after its wait and names the session holding the lock, and the lag the operators alarm on grows.
+     */
+    @Test
+    void aHeldLockIsReportedWithItsHolderAndTheLagGrows() throws Exception {
+        io.shoreloop.manifest.ManifestFlowTest.draftSewage("2"); // an entry left uncovered while the lock is held
+        try (Connection holder = app.getConnection()) {
+            holder.setAutoCommit(false);
+            int pid;
+            try (Statement st = holder.createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "select pg_backend_pid(), pg_advisory_xact_lock(" + Checkpoints.LOCK + ")")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            try {
+                Checkpoints.LockHeld held = org.junit.jupiter.api.Assertions.assertThrows(
+                        Checkpoints.LockHeld.class,
+                        () -> checkpoints.take(Instant.now().plusSeconds(1), Duration.ofSeconds(1)));
+                assertTrue(held.getMessage().contains("backend " + pid + " (role shoreloop_app"), held.getMessage());
+                Instant anHourOn = Instant.now().plus(Duration.ofHours(1));
+                assertTrue(
+                        checkpoints.lag(anHourOn).compareTo(Duration.ofMinutes(59)) > 0,
+                        "the entry waits: " + checkpoints.lag(anHourOn));
+            } finally {
+                holder.rollback();
+            }
+        }
+        checkpoints.take(Instant.now().plusSeconds(1)).orElseThrow();
+        assertTrue(
+                checkpoints.lag(Instant.now()).compareTo(Duration.ofSeconds(30)) < 0,
+                "covered: " + checkpoints.lag(Instant.now()));
+        checkpoints.watchLag();
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(matchesPattern("(?s).*\\nshoreloop_ledger_checkpoint_lag_seconds [0-9.]+(E[0-9]+)?\\n.*"));
+    }
 
     @Test
     void merkleRootsFollowRfc6962() {

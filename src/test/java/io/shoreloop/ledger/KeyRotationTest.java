@@ -96,8 +96,14 @@ class KeyRotationTest {
 
             // and a checkpoint the old key signs after the end
             long late = checkpoint(LedgerKeys.privateKey(old.privateDer()), old.id(), t.plus(Duration.ofMinutes(67)));
-            Checkpoints.CheckpointReport signed =
-                    new Checkpoints(em, config, clock, rotated, new KeyEras(em, rotated, config)).verify();
+            Checkpoints.CheckpointReport signed = new Checkpoints(
+                            em,
+                            config,
+                            clock,
+                            rotated,
+                            new KeyEras(em, rotated, config),
+                            new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+                    .verify();
             assertFalse(signed.intact());
             assertEquals(
                     "checkpoint " + late + " was signed with key " + old.id() + ", retired since checkpoint " + end,
