@@ -746,7 +746,20 @@ public class ManifestService {
         return marked;
     }
 
-    /** One stream's late manifests, by its own deadlines. */
+    /**
+     * Whether the receiver named itself to dispose of the batch (direct disposal: no pickup to wait for). A receiver
+     * licensed to transport but not to dispose of the stream that names itself picks the batch up itself, and so
+     * has the pickup deadline (until 2026-12-08 naming itself alone waived it).
+     */
+    private boolean disposesItself(Manifest m) {
+        return m.receiverId().equals(m.nextPartyId())
+                && facilities.licensed(m.receiverId(), io.shoreloop.registry.Activity.DISPOSE, m.stream());
+    }
+
+    /**
+     * One stream's late manifests, by its own deadlines. A batch its receiver named itself to dispose of (it holds
+     * the licence) waits for no pickup: only its disposal deadline applies.
+     */
     private int markOverdue(Stream stream, StreamTerms.Terms rules, Instant now, int batchSize) {
         // declared and not closed: the open manifests' partial index (manifest_open_age_idx, V18) then serves the query
         // whatever plan PostgreSQL caches for it; the states, as literals, pick the deadline that applies
@@ -756,7 +769,9 @@ public class ManifestService {
                                 + " and ((m.state = " + STATE + "DECLARED"
                                 + " and m.declaredAt < ?1)"
                                 + " or (m.state = " + STATE + "RECEIVED and m.receivedAt < ?2"
-                                + " and m.nextPartyId <> m.receiverId)"
+                                + " and not (m.nextPartyId = m.receiverId and exists (select f.id from Facility f"
+                                + " join f.licences l where f.id = m.receiverId and f.active"
+                                + " and l.activity = io.shoreloop.registry.Activity.DISPOSE and l.stream = ?4)))"
                                 + " or (m.state in (" + STATE + "RECEIVED, " + STATE + "IN_TRANSFER)"
                                 + " and m.receivedAt < ?3)) order by m.createdAt",
                         now.minus(rules.receipt()),
@@ -772,7 +787,7 @@ public class ManifestService {
                 deadline = "RECEIPT";
                 due = m.declaredAt().plus(rules.receipt());
             } else if (m.state() == ManifestState.RECEIVED
-                    && !m.nextPartyId().equals(m.receiverId())
+                    && !disposesItself(m)
                     && m.receivedAt().plus(rules.pickup()).isBefore(now)
                     && !m.receivedAt().plus(rules.disposal()).isBefore(now)) {
                 deadline = "PICKUP";

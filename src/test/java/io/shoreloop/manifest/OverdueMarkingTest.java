@@ -70,13 +70,18 @@ class OverdueMarkingTest {
             disposed(closed, now.minus(Duration.ofDays(38)));
             cases.put("closed", closed);
             // a receiver that disposes of the batch itself: no pickup to wait for
-            Actor selfDisposing = aReceiverLicensedToDispose();
+            Actor selfDisposing = aReceiverAlsoLicensedTo("DISPOSE");
             cases.put(
                     "received 4 days ago for direct disposal",
                     receivedForDirectDisposal(selfDisposing, now.minus(Duration.ofDays(4))));
             cases.put(
                     "received 31 days ago for direct disposal",
                     receivedForDirectDisposal(selfDisposing, now.minus(Duration.ofDays(31))));
+            // a receiver licensed to transport, not to dispose, that names itself picks the batch up itself: its
+            // pickup deadline applies (naming itself alone waived it until 2026-12-08)
+            cases.put(
+                    "received 4 days ago by a receiver that picks up itself",
+                    receivedForDirectDisposal(aReceiverAlsoLicensedTo("TRANSPORT"), now.minus(Duration.ofDays(4))));
             // garbage's own pickup deadline in the test profile: 7 days (shoreloop.manifest.garbage.pickup-deadline)
             cases.put("garbage received 4 days ago", received(Stream.GARBAGE, now.minus(Duration.ofDays(4))));
             cases.put("garbage received 8 days ago", received(Stream.GARBAGE, now.minus(Duration.ofDays(8))));
@@ -95,6 +100,7 @@ class OverdueMarkingTest {
         expected.put("closed", null);
         expected.put("received 4 days ago for direct disposal", null);
         expected.put("received 31 days ago for direct disposal", "DISPOSAL");
+        expected.put("received 4 days ago by a receiver that picks up itself", "PICKUP");
         expected.put("garbage received 4 days ago", null);
         expected.put("garbage received 8 days ago", "PICKUP");
         Map<String, String> marked = new LinkedHashMap<>();
@@ -226,11 +232,14 @@ class OverdueMarkingTest {
         return id;
     }
 
-    /** A reception facility at Guoyuan also licensed to dispose of sewage (the demo has none), and its receiver. */
-    private static Actor aReceiverLicensedToDispose() {
+    /**
+     * A reception facility at Guoyuan also licensed to dispose of (or to transport) sewage (the demo has none), and its
+     * receiver.
+     */
+    private static Actor aReceiverAlsoLicensedTo(String activity) {
         UUID facility = UUID.randomUUID();
         UUID user = UUID.randomUUID();
-        String code = "SELF-DISPOSING-" + facility.toString().substring(0, 8);
+        String code = "SELF-" + activity + "-" + facility.toString().substring(0, 8);
         var em = Manifest.getEntityManager();
         em.createNativeQuery("insert into facility (id, code, name, kind, port_id) values (?1, ?2, ?2, 'RECEPTION',"
                         + " (select id from port where code = 'CQ-GY'))")
@@ -238,8 +247,9 @@ class OverdueMarkingTest {
                 .setParameter(2, code)
                 .executeUpdate();
         em.createNativeQuery("insert into facility_licence (facility_id, activity, stream) values"
-                        + " (?1, 'RECEIVE', 'SEWAGE'), (?1, 'DISPOSE', 'SEWAGE')")
+                        + " (?1, 'RECEIVE', 'SEWAGE'), (?1, ?2, 'SEWAGE')")
                 .setParameter(1, facility)
+                .setParameter(2, activity)
                 .executeUpdate();
         em.createNativeQuery("insert into app_user (id, subject, display_name, role, party_id)"
                         + " values (?1, ?2, ?2, 'RECEIVER', ?3)")
@@ -250,6 +260,7 @@ class OverdueMarkingTest {
         return new Actor(user, code.toLowerCase(), code, io.shoreloop.identity.Role.RECEIVER, facility, Set.of());
     }
 
+    /** Received by a receiver that names itself as the next party. */
     private UUID receivedForDirectDisposal(Actor receiver, Instant at) {
         UUID id = draft(at.minus(Duration.ofMinutes(30)));
         at(at.minus(Duration.ofMinutes(30)))
