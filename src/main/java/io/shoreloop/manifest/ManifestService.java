@@ -568,18 +568,19 @@ public class ManifestService {
         BigDecimal deviation = deviation(previous, observed);
         UUID previousParty = step.previousParty();
         if (deviation.compareTo(tolerance) <= 0) {
-            Step anchor = transferAnchor(m, step);
-            if (anchor == null) {
+            TransferBase base = transferBase(m, step);
+            if (base == null) {
                 return null;
             }
             // a further leg within the tolerance of the leg before: the transfer as a whole must stay within it of
-            // the quantity it started from, or legs of 9 % each would carry any batch away with no discrepancy
-            deviation = deviation(anchor.quantity(), observed);
+            // the quantity it started from, less what was refused on the way, or legs of 9 % each would carry any
+            // batch away with no discrepancy
+            deviation = deviation(base.expected(), observed);
             if (deviation.compareTo(tolerance) <= 0) {
                 return null;
             }
-            previous = anchor.quantity();
-            previousParty = anchor.partyId();
+            previous = base.expected();
+            previousParty = base.party();
         }
         Discrepancy d = new Discrepancy();
         d.id = Ids.timeOrdered();
@@ -602,20 +603,33 @@ public class ManifestService {
                 .divide(previous, 2, RoundingMode.HALF_UP);
     }
 
+    /** What a further transfer leg should find: the quantity the transfer started from less what was refused since. */
+    private record TransferBase(BigDecimal expected, UUID party) {}
+
     /**
-     * For a further pickup leg (one after another leg), the step the transfer's quantity is reconciled against: the
-     * handover it started from (the receipt), or the latest leg since then at which a discrepancy was opened (that
-     * deviation is the parties' or the bureau's to explain; the drift counts again from there); {@code null} for any
-     * other step.
+     * A leg of the transfer: a pickup, or a transporter's refusal, which stands for a pickup of the part it accepts
+     * (until 2026-12-08 refusals were no legs: repeated partial refusals of 9 % each drifted a batch away unseen, and a
+     * leg after a partial refusal was reconciled against the whole quantity, refused part included).
      */
-    private static Step transferAnchor(Manifest m, StepSigned step) {
-        if (step.action() != ManifestAction.PICKUP) {
+    private static boolean leg(Step s) {
+        return s.action() == ManifestAction.PICKUP
+                || (s.action() == ManifestAction.REFUSE && s.role() == Role.TRANSPORTER);
+    }
+
+    /**
+     * For a further leg of the transfer (one after another leg), what it is reconciled against: the quantity of the
+     * handover the transfer started from (the receipt), or of the latest leg since then at which a discrepancy was
+     * opened (that deviation is the parties' or the bureau's to explain; the drift counts again from there), less the
+     * quantities refused at the legs since; {@code null} for any other step.
+     */
+    private static TransferBase transferBase(Manifest m, StepSigned step) {
+        if (!leg(step.step())) {
             return null;
         }
         List<Step> steps = m.steps();
         int firstLeg = -1;
         for (int i = 0; i < step.seq(); i++) {
-            if (steps.get(i).action() == ManifestAction.PICKUP) {
+            if (leg(steps.get(i))) {
                 firstLeg = i;
                 break;
             }
@@ -639,7 +653,19 @@ public class ManifestService {
                 anchor = d.stepSeq;
             }
         }
-        return anchor < 0 ? null : steps.get(anchor);
+        if (anchor < 0) {
+            return null;
+        }
+        BigDecimal expected = steps.get(anchor).quantity();
+        for (int i = anchor + 1; i < step.seq(); i++) {
+            Step s = steps.get(i);
+            if (s.action() == ManifestAction.REFUSE && s.refusedQuantity() != null) {
+                expected = expected.subtract(s.refusedQuantity());
+            }
+        }
+        return expected.signum() > 0
+                ? new TransferBase(expected, steps.get(anchor).partyId())
+                : null;
     }
 
     /**

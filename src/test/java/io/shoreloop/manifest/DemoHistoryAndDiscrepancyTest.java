@@ -170,6 +170,62 @@ class DemoHistoryAndDiscrepancyTest {
     }
 
     /**
+     * A transporter's partial refusal is a leg too (it picks up the part it accepts): refusals that each lose a little
+     * (10 → 9.1 + 0.001 refused, → 8.2 + 0.001 refused: 9 % and 9.9 % from the leg before) cannot carry the batch
+     * away unnoticed either. Until 2026-12-08 they opened no discrepancy.
+     */
+    @Test
+    void refusalsThatEachLoseALittleOpenADiscrepancyOnceTheTransferHasLostTooMuch() {
+        String id = receivedWhole();
+        assertEquals(0, refusalLeg(id, "9.1", "0.001").getList("discrepancies").size());
+        io.restassured.path.json.JsonPath second = refusalLeg(id, "8.2", "0.001");
+        assertEquals(1, second.getList("discrepancies").size(), second.prettify());
+        // the transfer started from 10, of which 0.001 was refused on the way: 8.201 found is 18 % short
+        assertEquals(9.999f, second.getFloat("discrepancies[0].previousQuantity"));
+        assertEquals(8.201f, second.getFloat("discrepancies[0].newQuantity"));
+        assertEquals(17.98f, second.getFloat("discrepancies[0].deviationPercent"));
+        assertEquals(FACILITY_GUOYUAN, second.getString("discrepancies[0].previousParty"));
+    }
+
+    /**
+     * A leg after a partial refusal in transfer is reconciled against what the transfer kept: 10 received, 4 of them
+     * refused on the way, 6 picked up is no deviation. Until 2026-12-08 the refused 4 counted as lost (40 %).
+     */
+    @Test
+    void aLegAfterAPartialRefusalIsReconciledAgainstWhatWasKept() {
+        String id = receivedWhole();
+        assertEquals(
+                0, leg(id, "10", FACILITY_TRANSPORTER).getList("discrepancies").size());
+        assertEquals(0, refusalLeg(id, "6", "4").getList("discrepancies").size());
+        io.restassured.path.json.JsonPath after = leg(id, "6", FACILITY_SEWAGE_PLANT);
+        assertEquals(0, after.getList("discrepancies").size(), after.prettify());
+        assertEquals(false, after.getBoolean("discrepant"));
+    }
+
+    /** The transporter refuses part of the batch and picks up the rest, naming itself for the next leg. */
+    private static io.restassured.path.json.JsonPath refusalLeg(String id, String accepted, String refused) {
+        return as(TRANSPORTER)
+                .body(Map.of(
+                        "acceptedQuantity",
+                        accepted,
+                        "refusedQuantity",
+                        refused,
+                        "method",
+                        "METERED",
+                        "reason",
+                        "part of it is not sewage",
+                        "vehicle",
+                        "渝A·D1234",
+                        "nextPartyId",
+                        FACILITY_TRANSPORTER))
+                .post("/api/v1/manifests/" + id + "/refuse")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    /**
      * A deviation between two legs of one transporter (it relayed the batch to itself) has one party on both sides:
      * its explanation does not resolve it, a second one is refused, and a bureau closes it.
      */
