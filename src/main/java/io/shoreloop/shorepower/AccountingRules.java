@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param resetFractionPercent a drop to below this share of the previous register value is a reset (10 = 10 %)
  * @param resetAbsoluteWh a drop to at most this register value is a reset, whatever the previous value
  * @param gapFactor a step longer than this many reporting intervals is flagged {@link QualityFlag#GAP}
- * @param silenceTimeout a step longer than this ends an open session ({@link SessionStatus#INTERRUPTED}); its energy
- *     is unallocated, because nobody knows when inside the silence it was drawn
+ * @param silenceTimeout a step longer than this (or than {@code gapFactor} reporting intervals, when that is longer:
+ *     {@link #silenceFor}) ends an open session ({@link SessionStatus#INTERRUPTED}); its energy is unallocated,
+ *     because nobody knows when inside the silence it was drawn
  * @param powerThresholdW for readings without a breaker flag: power at or above this is "supplying"
  * @param sustain for readings without a breaker flag: power must stay above (below) the threshold this long to open
  *     (close) a session
@@ -44,6 +45,23 @@ public record AccountingRules(
     /** Margin 125 %, reset below 10 % or at most 1 kWh, gap after 3 intervals, silence 30 min, 5 kW for 2 min. */
     public static AccountingRules defaults() {
         return new AccountingRules(125, 10, 1_000, 3, Duration.ofMinutes(30), 5_000, Duration.ofMinutes(2));
+    }
+
+    /**
+     * The silence that ends an open session of a meter reporting every {@code reportingInterval}: the silence timeout,
+     * or {@code gapFactor} intervals when that is longer, so that a meter reporting every 30 minutes or more does not
+     * have every step taken for a silence (until 2026-12-08 each session of an hourly meter was interrupted at its
+     * first step, with no energy).
+     */
+    public Duration silenceFor(Duration reportingInterval) {
+        Duration intervals = reportingInterval.multipliedBy(gapFactor);
+        return intervals.compareTo(silenceTimeout) > 0 ? intervals : silenceTimeout;
+    }
+
+    /** These rules for a meter reporting every {@code reportingInterval} ({@link #silenceFor}). */
+    public AccountingRules forInterval(Duration reportingInterval) {
+        Duration silence = silenceFor(reportingInterval);
+        return silence.equals(silenceTimeout) ? this : withSilenceTimeout(silence);
     }
 
     public AccountingRules withSilenceTimeout(Duration timeout) {

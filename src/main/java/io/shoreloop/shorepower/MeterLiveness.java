@@ -18,7 +18,8 @@ import java.util.Optional;
  * {@code silence-factor} × its reporting interval goes offline (source {@code SILENCE}); its next reading brings it
  * back online. Also keeps the monthly reading partitions ahead of time.
  *
- * <p>A session still open when its meter has sent no reading for longer than the silence timeout (by the time
+ * <p>A session still open when its meter has sent no reading for longer than the silence timeout, or 3 reporting
+ * intervals when that is longer ({@link AccountingRules#silenceFor}) (by the time
  * Shoreloop received them, not the meter's clock) is {@link SessionStatus#INTERRUPTED}, flagged so, ending at its
  * last reading: what {@link SessionBuilder} decides when the next reading comes after the silence, decided without
  * waiting for a reading that may never come. The next reading received re-derives the session as any late reading
@@ -77,7 +78,10 @@ public class MeterLiveness {
             with silent as (
                 select st.meter_id from shore_session open
                   join shore_meter_state st on st.meter_id = open.meter_id
-                 where open.status = 'OPEN' and st.last_received_at < now() - make_interval(secs => :timeout)
+                  join meter m on m.id = open.meter_id
+                 where open.status = 'OPEN'
+                   and st.last_received_at
+                       < now() - make_interval(secs => greatest(:timeout, m.reporting_interval_s * :gapFactor))
                  order by st.meter_id
                    for update of st
             )
@@ -140,10 +144,11 @@ public class MeterLiveness {
         }
         int interrupted = em.createNativeQuery(INTERRUPT)
                 .setParameter("timeout", (double) SILENCE_TIMEOUT.toMillis() / 1000)
+                .setParameter("gapFactor", AccountingRules.defaults().gapFactor())
                 .executeUpdate();
         if (interrupted > 0) {
             LOG.infof(
-                    "%d open session(s) interrupted: their meters sent no reading for %s",
+                    "%d open session(s) interrupted: their meters sent no reading for %s (or 3 reporting intervals)",
                     interrupted, SILENCE_TIMEOUT);
         }
         return interrupted;

@@ -140,11 +140,11 @@ public final class MeterTimeline {
 
     private MeterTimeline(MeterProfile profile, AccountingRules rules, Reading floor, Collection<Instant> departures) {
         this.profile = profile;
-        this.rules = rules;
+        this.rules = rules.forInterval(profile.reportingInterval());
         this.meter = profile.meter();
         this.floor = floor;
         this.idleFloor = floor == null ? null : floor.ts();
-        this.energy = new EnergyRules(profile, rules);
+        this.energy = new EnergyRules(profile, this.rules);
         this.departures.addAll(departures);
         this.tail = newBuilder();
     }

@@ -159,6 +159,42 @@ class SilentMeterTest extends WithPublisher {
         }
     }
 
+    /**
+     * A meter registered to report hourly: its session is interrupted after 3 of its intervals of silence, not after
+     * the 30 minute timeout (until 2026-12-08 it was, at every step; and, as the readings came an hour apart, each
+     * session ended at its first reading with no energy).
+     */
+    @Test
+    void anHourlyMetersSessionWaitsForThreeOfItsIntervals() throws Exception {
+        String code = "S" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        TestMeter meter = aMeterAt(MqttTestSupport.aBerthAtGuoyuan(code, "Hourly meter berth"), code, 3600);
+        Instant t0 = Instant.now().minus(5, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < 4; i++) {
+            publish(
+                    mqtt,
+                    meter.readingTopic(),
+                    meter.reading(i, t0.plus(i, ChronoUnit.HOURS), (10 * i + 1) + ".000", i > 0, null));
+        }
+        await("an open session of three hourly readings", WAIT, () -> readingsOfLatest(meter) == 3);
+        JsonPath open = sessionsOf(meter);
+        assertEquals("OPEN", open.getString("items[0].status"));
+        assertEquals(30.000f, open.getFloat("items[0].energyKwh"), "the hourly steps are no silence");
+        java.util.Optional<Instant> wasListening = listening.since();
+        try {
+            listening.started(Instant.now().minus(4, ChronoUnit.HOURS)); // long enough to judge an hourly meter
+            lastReceivedMinutesAgo(meter, 31);
+            liveness.interruptSilentSessions();
+            Thread.sleep(2500); // the scheduled checks run every second in the tests
+            assertEquals("OPEN", status(meter), "31 minutes is no silence for an hourly meter");
+
+            lastReceivedMinutesAgo(meter, 181);
+            await("interrupted after 3 hours", WAIT, () -> "INTERRUPTED".equals(status(meter)));
+            assertEquals(30.000f, sessionsOf(meter).getFloat("items[0].energyKwh"), "no energy created or lost");
+        } finally {
+            wasListening.ifPresentOrElse(listening::started, listening::stopped);
+        }
+    }
+
     private Boolean online(TestMeter meter) {
         try (Connection c = db.getConnection();
                 PreparedStatement ps =

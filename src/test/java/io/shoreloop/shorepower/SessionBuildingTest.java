@@ -207,6 +207,45 @@ class SessionBuildingTest {
         assertEquals(Duration.ofMinutes(45), t.gaps().get(0).elapsed());
     }
 
+    /**
+     * A meter registered to report hourly: its hourly steps are no silence, as the silence that ends a session is 3
+     * of its intervals (the gap factor) when that is longer than the 30 minute timeout; a silence of 4 h still ends
+     * it. Until 2026-12-08 every step of such a meter was a silence: each session ended at its first reading, with no
+     * energy, and all of it was unallocated.
+     */
+    @Test
+    void aMeterReportingHourlyKeepsItsSessionAcrossItsSteps() {
+        History h = aMeter().open("10.000")
+                .after(Duration.ofHours(1))
+                .closed("110.000")
+                .after(Duration.ofHours(1))
+                .closed("310.000")
+                .after(Duration.ofHours(1))
+                .closed("510.000")
+                .after(Duration.ofHours(4))
+                .closed("900.000")
+                .after(Duration.ofHours(1))
+                .open("950.000");
+        MeterProfile hourly = new MeterProfile(
+                MeterFixtures.METER, MeterFixtures.CAPACITY_VA, MeterFixtures.MODULUS_WH, Duration.ofHours(1));
+        MeterTimeline t = MeterTimeline.recompute(hourly, rules(), h.readings());
+        List<Session> sessions = t.sessions();
+        assertEquals(2, sessions.size(), String.valueOf(sessions));
+
+        Session first = sessions.get(0);
+        assertEquals(SessionStatus.INTERRUPTED, first.status()); // by the 4 h silence, not by its hourly steps
+        assertEquals(h.at(1), first.start());
+        assertEquals(h.at(3), first.end());
+        assertEquals(500_000, first.energyWh()); // 100 + 200 + 200 kWh
+        Session second = sessions.get(1);
+        assertEquals(SessionStatus.CLOSED, second.status());
+        assertEquals(50_000, second.energyWh());
+        // the 390 kWh drawn inside the 4 h silence: unallocated
+        assertEquals(new EnergyBalance(940_000, 550_000, 390_000, 0), t.balance());
+        assertEquals(Duration.ofHours(3), AccountingRules.defaults().silenceFor(Duration.ofHours(1)));
+        assertEquals(Duration.ofMinutes(30), AccountingRules.defaults().silenceFor(Duration.ofSeconds(15)));
+    }
+
     @Test
     void aSessionStillSupplyingAtTheDepartureClosesAtTheLastReadingBeforeIt() {
         History h = aBreakerLeftClosedAfterTheShipLeft();
