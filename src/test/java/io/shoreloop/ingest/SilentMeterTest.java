@@ -111,16 +111,7 @@ class SilentMeterTest extends WithPublisher {
      */
     @Test
     void silenceCountsOnlyWhileShoreloopListens() throws Exception {
-        String code = "S" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
-        TestMeter meter = aMeterAt(MqttTestSupport.aBerthAtGuoyuan(code, "Listening test berth"), code, 15);
-        Instant t0 = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        for (int i = 0; i < 4; i++) {
-            publish(
-                    mqtt,
-                    meter.readingTopic(),
-                    meter.reading(i, t0.plusSeconds(15L * i), (i + 1) + ".000", i > 0, null));
-        }
-        await("an open session of three readings", WAIT, () -> readingsOfLatest(meter) == 3);
+        TestMeter meter = aMeterWithAnOpenSession("Listening test berth", 15, 1);
         assertEquals(Boolean.TRUE, online(meter));
         java.util.Optional<Instant> wasListening = listening.since();
         try {
@@ -166,16 +157,7 @@ class SilentMeterTest extends WithPublisher {
      */
     @Test
     void anHourlyMetersSessionWaitsForThreeOfItsIntervals() throws Exception {
-        String code = "S" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
-        TestMeter meter = aMeterAt(MqttTestSupport.aBerthAtGuoyuan(code, "Hourly meter berth"), code, 3600);
-        Instant t0 = Instant.now().minus(5, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        for (int i = 0; i < 4; i++) {
-            publish(
-                    mqtt,
-                    meter.readingTopic(),
-                    meter.reading(i, t0.plus(i, ChronoUnit.HOURS), (10 * i + 1) + ".000", i > 0, null));
-        }
-        await("an open session of three hourly readings", WAIT, () -> readingsOfLatest(meter) == 3);
+        TestMeter meter = aMeterWithAnOpenSession("Hourly meter berth", 3600, 10);
         JsonPath open = sessionsOf(meter);
         assertEquals("OPEN", open.getString("items[0].status"));
         assertEquals(30.000f, open.getFloat("items[0].energyKwh"), "the hourly steps are no silence");
@@ -193,6 +175,24 @@ class SilentMeterTest extends WithPublisher {
         } finally {
             wasListening.ifPresentOrElse(listening::started, listening::stopped);
         }
+    }
+
+    /**
+     * A new meter reporting every {@code intervalS} seconds that sent four readings, one interval apart and five hours
+     * ago at most, the first with the breaker open and each {@code kwhPerStep} more: an open session of three readings.
+     */
+    private TestMeter aMeterWithAnOpenSession(String berthName, int intervalS, int kwhPerStep) {
+        String code = "S" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        TestMeter meter = aMeterAt(MqttTestSupport.aBerthAtGuoyuan(code, berthName), code, intervalS);
+        Instant t0 = Instant.now().minus(5, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < 4; i++) {
+            publish(
+                    mqtt,
+                    meter.readingTopic(),
+                    meter.reading(i, t0.plusSeconds((long) intervalS * i), (kwhPerStep * i + 1) + ".000", i > 0, null));
+        }
+        await("an open session of three readings", WAIT, () -> readingsOfLatest(meter) == 3);
+        return meter;
     }
 
     private Boolean online(TestMeter meter) {
