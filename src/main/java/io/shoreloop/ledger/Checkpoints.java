@@ -204,10 +204,10 @@ public class Checkpoints {
                 new Checkpoint(seq, from, to.longValue(), hashes.size(), root, prev, hash, now, signature, keyId));
     }
 
-    /** Another session kept the checkpoints' lock longer than a taker waits. */
-    public static final class LockHeld extends IllegalStateException {
+    /** Another session kept the checkpoints' lock longer than a taker waits: try again later. */
+    public static final class LockHeld extends io.shoreloop.platform.DomainException {
         LockHeld(String message) {
-            super(message);
+            super(io.shoreloop.platform.ProblemKind.UNAVAILABLE, "checkpoint-lock-held", message);
         }
     }
 
