@@ -293,7 +293,7 @@ final class PayloadParser {
         }
         long registerWh;
         try {
-            registerWh = Reading.registerWhOf(energy);
+            registerWh = Reading.registerWhOfReading(energy);
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -503,7 +503,8 @@ final class PayloadParser {
                     "the payload names meter '" + quoted(meter) + "' but the topic is meter '" + topic.meter() + "''s");
         }
         JsonNode seqNode = required(node, "seq");
-        if (!seqNode.isIntegralNumber() || !seqNode.canConvertToLong()) {
+        // an integer, also written with a fraction of zero (1042.0: JSON has one kind of number)
+        if (!seqNode.isNumber() || !seqNode.canConvertToExactIntegral() || !seqNode.canConvertToLong()) {
             throw new Refused("invalid-value", "'seq' is not an integer");
         }
         long seq = seqNode.longValue();
@@ -532,12 +533,12 @@ final class PayloadParser {
         BigDecimal energy = number(energyNode, "energyKwh");
         long registerWh;
         try {
-            registerWh = Reading.registerWhOf(energy);
+            registerWh = Reading.registerWhOfReading(energy);
         } catch (IllegalArgumentException e) {
             throw new Refused(
                     "invalid-value",
                     // toString: the plain form of 1e999999999 is a billion characters
-                    "'energyKwh' " + energy + " has more than three decimals" + " or is too large");
+                    "'energyKwh' " + energy + " is too large");
         }
         Double power = optionalNumber(node, "powerKw");
         Double voltage = optionalNumber(node, "voltageV");

@@ -35,10 +35,9 @@ public record Reading(
     }
 
     /**
-     * Converts the payload's {@code energyKwh} to Wh, exactly.
+     * Converts a value in kWh to Wh, exactly (a registered modulus; readings go through {@link #registerWhOfReading}).
      *
-     * @throws IllegalArgumentException if the value is negative or has more than three decimals (the register has
-     *     three; anything finer is not a reading of this register and belongs in the dead letters)
+     * @throws IllegalArgumentException if the value is negative, has more than three decimals or is beyond a long of Wh
      */
     public static long registerWhOf(BigDecimal energyKwh) {
         if (energyKwh.signum() < 0) {
@@ -61,6 +60,31 @@ public record Reading(
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("the register has three decimals of kWh: " + energyKwh, e);
         }
+    }
+
+    /**
+     * Converts a reading's {@code energyKwh} to Wh, the register's resolution Shoreloop keeps: digits finer than a Wh
+     * are cut off, as a register's three-decimal display cuts them (12.0009 is 12.000 kWh; the 0.9 Wh count once the
+     * register passes 12.001). contract.md dead-letters only negative and non-numeric values, so a meter with a finer
+     * register, or a gateway writing 1234.5670000000002, is read, not refused (until 2026-12-08 every such reading was
+     * dead-lettered).
+     *
+     * @throws IllegalArgumentException if the value is negative or beyond a long of Wh
+     */
+    public static long registerWhOfReading(BigDecimal energyKwh) {
+        if (energyKwh.signum() < 0) {
+            throw new IllegalArgumentException("negative register: " + energyKwh);
+        }
+        BigDecimal stripped = energyKwh.stripTrailingZeros();
+        if (stripped.scale() <= 3) {
+            return registerWhOf(energyKwh);
+        }
+        // below 0.001 kWh: 0 Wh, decided on the digits and exponent (scaling 1e-999999999 would build a billion digits)
+        if (stripped.precision() - stripped.scale() <= -3) {
+            return 0;
+        }
+        // at least 0.001 and finer than a Wh: its digits are at most the payload's (64 KiB), so scaling is bounded
+        return registerWhOf(stripped.setScale(3, RoundingMode.DOWN));
     }
 
     /** The reading's register in kWh with three decimals (for display and the README's worked examples). */
