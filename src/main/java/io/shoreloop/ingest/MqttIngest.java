@@ -1065,8 +1065,7 @@ public class MqttIngest {
                 if (e.isTransient()) {
                     // messages wait although the connection is up: meters' silence does not count meanwhile
                     listening.hold(io.shoreloop.shorepower.Listening.Hold.STORE_UNAVAILABLE);
-                }
-                if (!e.isTransient()) {
+                } else {
                     LOG.warnf(
                             "A batch was refused (%s); storing its %d messages one by one",
                             e.reason(), messages.size());

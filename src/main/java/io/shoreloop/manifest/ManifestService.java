@@ -773,18 +773,11 @@ public class ManifestService {
     }
 
     /**
-     * Whether the receiver named itself to dispose of the batch (direct disposal: no pickup to wait for). A receiver
-     * licensed to transport but not to dispose of the stream that names itself picks the batch up itself, and so
-     * has the pickup deadline (until 2026-12-08 naming itself alone waived it).
-     */
-    private boolean disposesItself(Manifest m) {
-        return m.receiverId().equals(m.nextPartyId())
-                && facilities.licensed(m.receiverId(), io.shoreloop.registry.Activity.DISPOSE, m.stream());
-    }
-
-    /**
      * One stream's late manifests, by its own deadlines. A batch its receiver named itself to dispose of (it holds
-     * the licence) waits for no pickup: only its disposal deadline applies.
+     * the licence) waits for no pickup: only its disposal deadline applies. A receiver licensed to transport but not
+     * to dispose of the stream that names itself picks the batch up itself, and so has the pickup deadline (until
+     * 2026-12-08 naming itself alone waived it). The query alone decides which deadline a received batch missed: it
+     * answers one past its pickup deadline but within its disposal deadline only when a pickup is awaited.
      */
     private int markOverdue(Stream stream, StreamTerms.Terms rules, Instant now, int batchSize) {
         // declared and not closed: the open manifests' partial index (manifest_open_age_idx, V18) then serves the query
@@ -813,7 +806,6 @@ public class ManifestService {
                 deadline = "RECEIPT";
                 due = m.declaredAt().plus(rules.receipt());
             } else if (m.state() == ManifestState.RECEIVED
-                    && !disposesItself(m)
                     && m.receivedAt().plus(rules.pickup()).isBefore(now)
                     && !m.receivedAt().plus(rules.disposal()).isBefore(now)) {
                 deadline = "PICKUP";
